@@ -1,0 +1,73 @@
+"""The one error family of interlink-kg.
+
+Every error the library raises on purpose is an :class:`InterlinkKGError`. Each subclass
+carries a stable machine ``code`` and the HTTP status it maps to; the HTTP adapter turns
+any of them into the one JSON error shape, the CLI into a one-line message and exit code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class InterlinkKGError(Exception):
+    """Base of every deliberate error; ``details`` is JSON-serialisable context."""
+
+    code: ClassVar[str] = "error"
+    status: ClassVar[int] = 500
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = details or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "status": self.status,
+            "details": self.details,
+        }
+
+
+class NotFoundError(InterlinkKGError):
+    code = "not_found"
+    status = 404
+
+
+class BadRequestError(InterlinkKGError):
+    code = "bad_request"
+    status = 400
+
+
+class ParseError(BadRequestError):
+    """RDF (or another input) could not be parsed."""
+
+    code = "parse_error"
+
+
+class UnsupportedFormatError(InterlinkKGError):
+    code = "unsupported_format"
+    status = 415
+
+
+class NotAcceptableError(InterlinkKGError):
+    code = "not_acceptable"
+    status = 406
+
+
+class ConfigurationError(InterlinkKGError):
+    code = "configuration_error"
+    status = 500
+
+
+class StoreError(InterlinkKGError):
+    code = "store_error"
+    status = 503
+
+
+class ImportError_(InterlinkKGError):
+    """The upstream seed could not be converted (named with a trailing _ to avoid the builtin)."""
+
+    code = "import_error"
+    status = 400

@@ -1,0 +1,1 @@
+"""Converting the upstream INTERLINK catalogue seed into interlink-kg RDF."""

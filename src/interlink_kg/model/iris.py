@@ -1,0 +1,75 @@
+"""The IRI pattern of the catalogue, as paths relative to the configured base.
+
+Catalogue files are written with these relative IRIs and resolved against the base IRI when
+loaded, so the same files serve any deployment. The HTTP API serves the same paths.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import URIRef
+
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+
+
+def is_identifier(value: str) -> bool:
+    """True when ``value`` can be used as one path segment of our IRIs."""
+    return bool(_IDENTIFIER.match(value)) and value not in {".", ".."}
+
+
+def _segment(value: str) -> str:
+    if not is_identifier(value):
+        raise ValueError(f"not a valid identifier for an IRI path segment: {value!r}")
+    return value
+
+
+def interlinker(identifier: str) -> str:
+    return f"interlinkers/{_segment(identifier)}"
+
+
+def distribution(identifier: str, language: str) -> str:
+    return f"interlinkers/{_segment(identifier)}/distributions/{_segment(language)}"
+
+
+def problem_profile(identifier: str) -> str:
+    return f"problem-profiles/{_segment(identifier)}"
+
+
+def schema(schema_id: str) -> str:
+    return f"schemas/{_segment(schema_id)}"
+
+
+def phase(schema_id: str, phase_id: str) -> str:
+    return f"{schema(schema_id)}/phases/{_segment(phase_id)}"
+
+
+def objective(schema_id: str, objective_id: str) -> str:
+    return f"{schema(schema_id)}/objectives/{_segment(objective_id)}"
+
+
+def task(schema_id: str, task_id: str) -> str:
+    return f"{schema(schema_id)}/tasks/{_segment(task_id)}"
+
+
+def scheme(scheme_id: str) -> str:
+    return f"vocabularies/{_segment(scheme_id)}"
+
+
+def concept(scheme_id: str, concept_id: str) -> str:
+    return f"{scheme(scheme_id)}/{_segment(concept_id)}"
+
+
+def licence(category: str) -> str:
+    return f"licences/{_segment(category)}"
+
+
+CATALOGUE = "catalogue"
+PUBLISHER = "agents/interlink-kg"
+PROBLEM_PROFILE_SCHEME = "vocabularies/problem-profiles"
+
+
+def absolute(base_iri: str, path: str) -> URIRef:
+    """Resolve one of the relative paths above against a base IRI ending in ``/``."""
+    return URIRef(base_iri + path)

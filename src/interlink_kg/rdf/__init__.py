@@ -1,0 +1,1 @@
+"""RDF formats, parsing and serialisation helpers shared by the services."""

@@ -1,0 +1,65 @@
+"""Settings read once from the environment (or given explicitly) and passed down.
+
+Nothing reads the environment after start-up: services and adapters get a
+:class:`Settings` object.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from interlink_kg.errors import ConfigurationError
+
+DEFAULT_BASE_IRI = "http://127.0.0.1:8080/"
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    """The per-user data folder (``$XDG_DATA_HOME/interlink-kg`` or ``~/.local/share/...``)."""
+    xdg = env.get("XDG_DATA_HOME")
+    root = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return root / "interlink-kg"
+
+
+def normalise_base_iri(value: str) -> str:
+    """Check a base IRI (absolute http(s), no query or fragment) and end it with ``/``."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigurationError(
+            f"base IRI must be an absolute http(s) IRI, got {value!r}",
+            details={"base_iri": value},
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"base IRI must have no query or fragment, got {value!r}",
+            details={"base_iri": value},
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings of a catalogue instance."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    store_url: str = ""
+    page_size: int = 100
+    max_page_size: int = 1000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from ``INTERLINK_KG_*`` variables; keyword overrides win."""
+        env = os.environ if env is None else env
+        store_url = env.get("INTERLINK_KG_STORE") or (
+            "oxigraph:" + str(default_data_dir(env) / "store")
+        )
+        values: dict[str, object] = {
+            "base_iri": env.get("INTERLINK_KG_BASE_IRI", DEFAULT_BASE_IRI),
+            "store_url": store_url,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        base = normalise_base_iri(str(values["base_iri"]))
+        return cls(base_iri=base, store_url=str(values["store_url"]))
