@@ -192,11 +192,8 @@ def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
     if isinstance(constraints, dict):
         kept = {k: v for k, v in constraints.items() if isinstance(v, str) and not is_trivial(v)}
         _texts(g, s, ILK.constraintsAndLimitations, kept, html=True)
-    uris = data.get("uri_translations")
-    if isinstance(uris, dict):
-        for url in sorted({u.strip() for u in uris.values() if isinstance(u, str)}):
-            if url.startswith(("http://", "https://")):
-                g.add((s, DCAT.landingPage, URIRef(url)))
+    for url in _landing_pages(item):
+        g.add((s, DCAT.landingPage, URIRef(url)))
     opener = _one(data, "softwareinterlinker")
     if opener:
         g.add((s, ILK.openedWith, mint(iris.interlinker(tables.SOFTWARE_OPENERS.get(opener, opener)))))
@@ -205,6 +202,18 @@ def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
         g.add((s, DCT.language, EU_LANGUAGE[tables.LANGUAGE_CODES[lang]]))
     _distributions(g, mint, s, item)
     return g
+
+
+def _landing_pages(item: SeedInterlinker) -> list[str]:
+    """The external address; where upstream left it empty, the one its instructions give."""
+    uris = item.data.get("uri_translations")
+    found: set[str] = set()
+    if isinstance(uris, dict):
+        found = {u.strip() for u in uris.values() if isinstance(u, str)}
+    urls = sorted(u for u in found if u.startswith(("http://", "https://")))
+    if not urls and item.folder_kind.startswith("external") and item.instruction_urls:
+        urls = [item.instruction_urls[0]]
+    return urls
 
 
 def _content_languages(item: SeedInterlinker) -> set[str]:

@@ -9,6 +9,7 @@ translation tables that fill in names and descriptions missing from the bundles.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from interlink_kg.importer.seed import (
     SeedSchema,
     Translations,
 )
+
+_URL = re.compile(r"https?://[^\s)<>\"'\]]+")
 
 INTERLINKER_KINDS = ("software", "knowledge", "externalsoftware", "externalknowledge")
 LANGUAGES = ("en", "es", "it", "lv")
@@ -90,6 +93,7 @@ def read_seed(seed_dir: Path) -> Seed:
                         _translations(data.get("description_translations")),
                         weblate_interlinkers.get(f"{key};description"),
                     ),
+                    instruction_urls=_instruction_urls(meta.parent / "instructions.md"),
                 )
             )
     profiles_path = seed_dir / "problemprofiles" / "problemprofiles.json"
@@ -107,6 +111,14 @@ def read_seed(seed_dir: Path) -> Seed:
     if not seed.interlinkers:
         raise ImportError_(f"no INTERLINKER bundles under {seed_dir / 'interlinkers'}")
     return seed
+
+
+def _instruction_urls(path: Path) -> tuple[str, ...]:
+    """The web addresses an INTERLINKER's instructions mention, in order, without duplicates."""
+    if not path.is_file():
+        return ()
+    found = (m.group(0).rstrip(".,;:") for m in _URL.finditer(path.read_text(encoding="utf-8")))
+    return tuple(dict.fromkeys(found))
 
 
 def _previous(value: object) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ class SeedInterlinker:
     data: dict[str, Any]
     names: Translations
     descriptions: Translations
+    instruction_urls: tuple[str, ...] = ()
 
     @property
     def identifier(self) -> str:

@@ -1,0 +1,1 @@
+"""Services over the store and the bundled RDF: validation, catalogue reads, export."""
