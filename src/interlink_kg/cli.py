@@ -1,0 +1,239 @@
+"""The ``interlink-kg`` command line: a thin adapter over the library services.
+
+Exit codes: 0 success (or: the data conforms), 1 the data has SHACL violations, 2 usage error,
+bad input or any other failure. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from rdflib import Graph
+
+from interlink_kg import __version__
+from interlink_kg.errors import BadRequestError, InterlinkKGError
+from interlink_kg.rdf import formats
+from interlink_kg.rdf.parse import parse_file
+from interlink_kg.rdf.serialize import serialize
+from interlink_kg.settings import Settings
+from interlink_kg.store.base import Store
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with our exit code and one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="interlink-kg",
+        description="A linked-data catalogue of INTERLINKERs: load, validate, query and serve it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--store",
+        metavar="URL",
+        help="store URL: oxigraph:PATH or memory: (default: $INTERLINK_KG_STORE, "
+        "else oxigraph: under the user data folder)",
+    )
+    common.add_argument(
+        "--base-iri",
+        metavar="IRI",
+        help="base IRI of the catalogue's resources (default: $INTERLINK_KG_BASE_IRI "
+        "or http://127.0.0.1:8080/)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    load = sub.add_parser(
+        "load", parents=[common], help="load RDF files (default: the bundled catalogue)"
+    )
+    load.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    load.add_argument("--reset", action="store_true", help="drop every other data graph first")
+    load.add_argument(
+        "--no-validate", action="store_true", help="skip SHACL validation before loading"
+    )
+
+    validate = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="validate RDF files against the shapes (exit 0 conforms, 1 violations, 2 error)",
+    )
+    validate.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text")
+
+    export = sub.add_parser("export", parents=[common], help="write the stored catalogue as RDF")
+    export.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml"), default="ttl")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+
+    query = sub.add_parser("query", parents=[common], help="run a SPARQL query on the store")
+    query.add_argument("sparql", help="the query text, or @FILE to read it from a file")
+    query.add_argument(
+        "--format", choices=("tsv", "json"), default="tsv", help="format of SELECT results"
+    )
+
+    serve = sub.add_parser(
+        "serve", parents=[common], help="serve the HTTP API (loads the catalogue if empty)"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--threads", type=int, default=4)
+
+    upstream = sub.add_parser(
+        "import-upstream",
+        parents=[common],
+        help="convert an INTERLINK seed folder (metadata.json bundles) to Turtle files",
+    )
+    upstream.add_argument("seed_dir", type=Path, metavar="SEED_DIR")
+    upstream.add_argument("--out", type=Path, required=True, help="folder to write Turtle into")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(store_url=args.store, base_iri=args.base_iri)
+        handler = _COMMANDS[args.command]
+        return handler(args, settings, out)
+    except InterlinkKGError as exc:
+        sys.stderr.write(f"interlink-kg: error: {exc.message}\n")
+        report = exc.details.get("report")
+        if isinstance(report, dict):
+            _print_report_summary(report)
+            return EXIT_INVALID
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+
+
+def _print_report_summary(report: dict[str, object]) -> None:
+    results = report.get("results")
+    if not isinstance(results, list):
+        return
+    for result in results:
+        if isinstance(result, dict) and result.get("severity") == "Violation":
+            sys.stderr.write(
+                f"  {result.get('focus_node')}: {result.get('message')} "
+                f"[{result.get('source_shape')}]\n"
+            )
+
+
+def _open(settings: Settings) -> Store:
+    from interlink_kg.store import open_store
+
+    return open_store(settings.store_url)
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.services.loading import bundled_paths, load_files
+
+    paths = list(args.paths) or bundled_paths()
+    store = _open(settings)
+    try:
+        summary = load_files(
+            store, paths, settings.base_iri, validate=not args.no_validate, reset=args.reset
+        )
+        optimize = getattr(store, "optimize", None)
+        if callable(optimize):
+            optimize()
+    finally:
+        store.close()
+    out.write(
+        f"loaded {len(summary.graphs)} graph(s), {summary.triples} triples "
+        f"into {settings.store_url}\n"
+    )
+    if summary.report is not None and summary.report.warnings:
+        out.write(f"{len(summary.report.warnings)} warning(s); run `validate` to read them\n")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.services.validation import validator
+
+    data = Graph()
+    for path in args.paths:
+        data += parse_file(path, settings.base_iri)
+    report = validator(settings.base_iri).validate(data)
+    if args.format == "json":
+        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "turtle":
+        from interlink_kg.services.report_rdf import report_graph
+
+        out.write(serialize(report_graph(report), formats.TURTLE).decode("utf-8"))
+    else:
+        out.write(report.to_text())
+    return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    fmt = formats.by_name(args.format)
+    store = _open(settings)
+    try:
+        data = store.dump(fmt)
+    finally:
+        store.close()
+    if args.output:
+        try:
+            args.output.write_bytes(data)
+        except OSError as exc:
+            raise BadRequestError(f"cannot write {args.output}: {exc.strerror}") from exc
+    else:
+        out.write(data.decode("utf-8"))
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.services.querying import run_query
+
+    text = args.sparql
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise BadRequestError(f"cannot read query file {path}: {exc.strerror}") from exc
+    store = _open(settings)
+    try:
+        out.write(run_query(store, text, args.format))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.web.server import serve
+
+    serve(settings, host=args.host, port=args.port, threads=args.threads, log=out)
+    return EXIT_OK
+
+
+def cmd_import_upstream(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.importer.writer import import_upstream
+
+    written = import_upstream(args.seed_dir, args.out, settings.base_iri)
+    out.write(f"wrote {len(written)} Turtle file(s) to {args.out}\n")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "load": cmd_load,
+    "validate": cmd_validate,
+    "export": cmd_export,
+    "query": cmd_query,
+    "serve": cmd_serve,
+    "import-upstream": cmd_import_upstream,
+}

@@ -1,0 +1,26 @@
+"""Pick the text to show from language-tagged alternatives. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+SUPPORTED_LANGUAGES = ("en", "es", "it", "lv")
+FALLBACK_LANGUAGE = "en"
+
+
+def pick(texts: Mapping[str, str], lang: str) -> tuple[str | None, str | None]:
+    """The text in ``lang``, else English, else any (by tag): ``(text, its language)``."""
+    for candidate in (lang, FALLBACK_LANGUAGE):
+        if candidate in texts:
+            return texts[candidate], candidate
+    for tag in sorted(texts):
+        return texts[tag], tag
+    return None, None
+
+
+def collect(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{language: text}`` from ``(language, text)`` pairs; the first text per language wins."""
+    out: dict[str, str] = {}
+    for lang, text in pairs:
+        out.setdefault(lang, text)
+    return out

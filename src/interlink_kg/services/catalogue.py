@@ -1,0 +1,237 @@
+"""Read the catalogue from the store: INTERLINKERs, problem profiles, schemas."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from interlink_kg.errors import NotFoundError
+from interlink_kg.model.catalogue import (
+    InterlinkerSummary,
+    Page,
+    ProblemProfile,
+    SchemaNode,
+    SchemaSummary,
+    effective_problem_profiles,
+)
+from interlink_kg.model.iris import is_identifier
+from interlink_kg.model.labels import pick
+from interlink_kg.queries import query
+from interlink_kg.store.base import Row, Store
+
+
+def _text(row: Row, key: str) -> str | None:
+    value = row.get(key)
+    return str(value) if value is not None else None
+
+
+def _lang_text(row: Row, key: str) -> tuple[str, str] | None:
+    value = row.get(key)
+    if isinstance(value, Literal):
+        return (value.language or "", str(value))
+    return None
+
+
+def _int(value: Node | None) -> int:
+    return int(value.toPython()) if isinstance(value, Literal) else 0
+
+
+def count_interlinkers(store: Store) -> int:
+    rows = store.select(query("interlinker-count"))
+    return _int(rows[0].get("total")) if rows else 0
+
+
+def list_interlinkers(store: Store, *, lang: str, page: int, per_page: int) -> Page:
+    """One page of INTERLINKER summaries, in identifier order."""
+    total = count_interlinkers(store)
+    rows = store.select(query("interlinker-page", limit=per_page, offset=(page - 1) * per_page))
+    items = [r["item"] for r in rows if isinstance(r.get("item"), URIRef)]
+    return Page(tuple(summaries(store, items, lang)), page, per_page, total)
+
+
+def summaries(store: Store, items: list[Node], lang: str) -> list[InterlinkerSummary]:
+    """Summaries of the given INTERLINKERs, in the given order."""
+    if not items:
+        return []
+    rows = store.select(query("interlinker-summaries", {"item": items}))
+    ids: dict[Node, str] = {}
+    titles: dict[Node, dict[str, str]] = defaultdict(dict)
+    kinds: dict[Node, str] = {}
+    problems: dict[Node, set[str]] = defaultdict(set)
+    for row in rows:
+        item = row["item"]
+        ids[item] = str(row["id"])
+        title = _lang_text(row, "title")
+        if title:
+            titles[item].setdefault(*title)
+        if "kindId" in row:
+            kinds[item] = str(row["kindId"])
+        if "problemId" in row:
+            problems[item].add(str(row["problemId"]))
+    out = []
+    for item in items:
+        if item not in ids:
+            continue
+        title, title_lang = pick(titles[item], lang)
+        out.append(
+            InterlinkerSummary(
+                id=ids[item],
+                iri=str(item),
+                title=title,
+                title_language=title_lang,
+                kind=kinds.get(item),
+                problem_profiles=tuple(sorted(problems[item])),
+            )
+        )
+    return out
+
+
+def interlinker_iri(store: Store, identifier: str) -> URIRef:
+    if not is_identifier(identifier):
+        raise NotFoundError(f"no INTERLINKER with id {identifier!r}")
+    rows = store.select(query("interlinker-iri", {"id": [Literal(identifier)]}))
+    items = sorted(r["item"] for r in rows if isinstance(r.get("item"), URIRef))
+    if not items:
+        raise NotFoundError(f"no INTERLINKER with id {identifier!r}", details={"id": identifier})
+    return URIRef(items[0])
+
+
+def describe(store: Store, iri: URIRef) -> Graph:
+    """Everything the catalogue says about one resource (and its distributions)."""
+    graph = store.construct(query("resource-description", {"item": [iri]}))
+    if len(graph) == 0:
+        raise NotFoundError(f"nothing is known about {iri}", details={"iri": str(iri)})
+    return graph
+
+
+def list_problem_profiles(store: Store, *, lang: str) -> list[ProblemProfile]:
+    rows = store.select(query("problem-profiles"))
+    ids: dict[Node, str] = {}
+    labels: dict[Node, dict[str, str]] = defaultdict(dict)
+    definitions: dict[Node, dict[str, str]] = defaultdict(dict)
+    groups: dict[Node, str] = {}
+    group_labels: dict[Node, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        item = row["item"]
+        ids[item] = str(row["id"])
+        if (label := _lang_text(row, "label")) is not None:
+            labels[item].setdefault(*label)
+        if (definition := _lang_text(row, "definition")) is not None:
+            definitions[item].setdefault(*definition)
+        if "groupId" in row:
+            groups[item] = str(row["groupId"])
+            if (group_label := _lang_text(row, "groupLabel")) is not None:
+                group_labels[item].setdefault(*group_label)
+    out = []
+    for item, identifier in ids.items():
+        label, label_lang = pick(labels[item], lang)
+        out.append(
+            ProblemProfile(
+                id=identifier,
+                iri=str(item),
+                label=label,
+                label_language=label_lang,
+                group=groups.get(item),
+                group_label=pick(group_labels[item], lang)[0],
+                definition=pick(definitions[item], lang)[0],
+            )
+        )
+    return sorted(out, key=_problem_sort_key)
+
+
+def _problem_sort_key(profile: ProblemProfile) -> tuple[int, tuple[int, ...], str]:
+    groups = ("ORG", "UND", "DEF", "BUILD", "VAL", "SUS", "HACKATHON")
+    group = groups.index(profile.group) if profile.group in groups else len(groups)
+    number = profile.id.rsplit("_", 1)[-1]
+    parts = tuple(int(p) for p in number.split(".") if p.isdigit())
+    return (group, parts, profile.id)
+
+
+def list_schemas(store: Store, *, lang: str) -> list[SchemaSummary]:
+    rows = store.select(query("schemas"))
+    ids: dict[Node, str] = {}
+    titles: dict[Node, dict[str, str]] = defaultdict(dict)
+    tasks: dict[Node, int] = {}
+    for row in rows:
+        item = row["item"]
+        ids[item] = str(row["id"])
+        if (title := _lang_text(row, "title")) is not None:
+            titles[item].setdefault(*title)
+        if "tasks" in row:
+            tasks[item] = _int(row["tasks"])
+    out = []
+    for item, identifier in ids.items():
+        title, title_lang = pick(titles[item], lang)
+        out.append(SchemaSummary(identifier, str(item), title, title_lang, tasks.get(item, 0)))
+    return sorted(out, key=lambda s: s.id)
+
+
+def schema_iri(store: Store, identifier: str) -> URIRef:
+    if not is_identifier(identifier):
+        raise NotFoundError(f"no co-production schema with id {identifier!r}")
+    rows = store.select(query("schema-iri", {"id": [Literal(identifier)]}))
+    if not rows:
+        raise NotFoundError(
+            f"no co-production schema with id {identifier!r}", details={"id": identifier}
+        )
+    return URIRef(rows[0]["item"])
+
+
+def schema_tree(store: Store, identifier: str, *, lang: str) -> SchemaNode:
+    """The phase -> objective -> task tree of a schema, in order, with effective profiles."""
+    iri = schema_iri(store, identifier)
+    rows = store.select(query("schema-tree", {"schema": [iri]}))
+    info: dict[Node, dict[str, object]] = {}
+    titles: dict[Node, dict[str, str]] = defaultdict(dict)
+    descriptions: dict[Node, dict[str, str]] = defaultdict(dict)
+    problems: dict[Node, set[str]] = defaultdict(set)
+    for row in rows:
+        node = row["node"]
+        entry = info.setdefault(node, {})
+        entry["kind"] = str(row["kind"])
+        entry["id"] = str(row["id"])
+        entry["parent"] = row.get("parent")
+        entry["order"] = _int(row["order"]) if "order" in row else None
+        if "codelivery" in row:
+            entry["codelivery"] = bool(row["codelivery"].toPython())  # type: ignore[union-attr]
+        if (title := _lang_text(row, "title")) is not None:
+            titles[node].setdefault(*title)
+        if (description := _lang_text(row, "description")) is not None:
+            descriptions[node].setdefault(*description)
+        if "problemId" in row:
+            problems[node].add(str(row["problemId"]))
+    nodes: dict[Node, SchemaNode] = {}
+    for node, entry in info.items():
+        codelivery = entry.get("codelivery")
+        nodes[node] = SchemaNode(
+            kind=str(entry["kind"]),
+            id=str(entry["id"]),
+            iri=str(node),
+            order=entry["order"] if isinstance(entry["order"], int) else None,
+            title=pick(titles[node], lang)[0],
+            description=pick(descriptions[node], lang)[0],
+            problem_profiles=tuple(sorted(problems[node])),
+            part_of_codelivery=codelivery if isinstance(codelivery, bool) else None,
+        )
+    for node, entry in info.items():
+        parent = entry.get("parent")
+        if parent is not None and parent in nodes:
+            nodes[parent].children.append(nodes[node])  # type: ignore[index]
+    for tree_node in nodes.values():
+        tree_node.children.sort(key=lambda c: (c.order or 0, c.id))
+        if tree_node.kind == "objective":
+            for task in tree_node.children:
+                task.effective_problem_profiles = effective_problem_profiles(
+                    task.problem_profiles, tree_node.problem_profiles
+                )
+    return nodes[iri]
+
+
+def counts(store: Store) -> dict[str, int]:
+    rows = store.select(query("catalogue-counts"))
+    row = rows[0] if rows else {}
+    return {
+        key: _int(row.get(key)) for key in ("interlinkers", "problemProfiles", "schemas", "tasks")
+    }

@@ -1,0 +1,75 @@
+"""The small contract every store backend fulfils.
+
+Data lives in named graphs, one per source (a file, later a submission); queries see the union
+of the data graphs. Kept small on purpose so that a remote SPARQL 1.1 server (Graph Store
+Protocol + Query/Update) can implement it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from interlink_kg.rdf.formats import RdfFormat
+
+# Graph names the store keeps for itself; never part of the data.
+INTERNAL_PREFIX = "urn:interlink-kg:"
+STAGING_PREFIX = "urn:interlink-kg:staging:"
+META_GRAPH = "urn:interlink-kg:meta"
+
+Row = dict[str, Node]
+
+
+@dataclass(frozen=True)
+class GraphPayload:
+    """Serialised RDF for one named graph, parsed by the backend itself."""
+
+    data: bytes
+    format: RdfFormat
+    base_iri: str
+    source: str = "input"
+
+
+class Store(Protocol):
+    """What services may ask of a store."""
+
+    url: str
+
+    def data_graphs(self) -> list[str]:
+        """Names of the graphs holding data (internal graphs excluded), sorted."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[str, GraphPayload]) -> None:
+        """Parse and put each payload in its named graph, replacing what was there.
+
+        All or nothing: if any payload fails to parse, no graph changes.
+        """
+        ...
+
+    def drop_graphs(self, names: Iterable[str]) -> None:
+        """Remove the named graphs, all in one step."""
+        ...
+
+    def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
+        """Run a SELECT over the union of ``graphs`` (default: every data graph)."""
+        ...
+
+    def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool: ...
+
+    def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph: ...
+
+    def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
+        """Serialise the union of ``graphs`` (default: every data graph) as triples."""
+        ...
+
+    def get_meta(self, key: str) -> str | None:
+        """A store-level setting recorded at load time (such as the base IRI)."""
+        ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,37 @@
+"""Pick a store backend by the scheme of its URL; backends register themselves by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from interlink_kg.errors import ConfigurationError
+from interlink_kg.store.base import Store
+
+BackendFactory = Callable[[str], Store]
+_BACKENDS: dict[str, BackendFactory] = {}
+
+
+def register_backend(scheme: str, factory: BackendFactory) -> None:
+    """Make ``open_store('<scheme>:...')`` use ``factory`` (given the part after the colon)."""
+    _BACKENDS[scheme] = factory
+
+
+def open_store(url: str) -> Store:
+    """Open the store a URL names, e.g. ``oxigraph:/var/lib/ilk`` or ``memory:``."""
+    scheme, sep, rest = url.partition(":")
+    if not sep or scheme not in _BACKENDS:
+        known = ", ".join(f"{name}:" for name in sorted(_BACKENDS))
+        raise ConfigurationError(
+            f"unknown store URL {url!r}; use one of: {known}", details={"store": url}
+        )
+    return _BACKENDS[scheme](rest)
+
+
+def _register_builtin() -> None:
+    from interlink_kg.store.oxigraph import open_memory, open_oxigraph
+
+    register_backend("oxigraph", open_oxigraph)
+    register_backend("memory", open_memory)
+
+
+_register_builtin()

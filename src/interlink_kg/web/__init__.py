@@ -1,0 +1,1 @@
+"""The HTTP adapter: a Flask application factory, one blueprint per resource."""

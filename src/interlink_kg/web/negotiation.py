@@ -1,0 +1,74 @@
+"""Content negotiation on ``Accept`` (q-values honoured) and language choice."""
+
+from __future__ import annotations
+
+from flask import Request
+
+from interlink_kg.errors import BadRequestError, NotAcceptableError
+from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+from interlink_kg.rdf.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, RdfFormat
+
+RDF_FORMATS: tuple[RdfFormat, ...] = (JSONLD, TURTLE, NTRIPLES, RDFXML)
+JSON = "application/json"
+
+
+def choose_rdf_format(request: Request, *, json_means_jsonld: bool = True) -> RdfFormat:
+    """The RDF format the client prefers; JSON-LD when it states no preference."""
+    offered = [f.media_type for f in RDF_FORMATS]
+    if json_means_jsonld:
+        offered.append(JSON)
+    accept = request.accept_mimetypes
+    if not accept or not request.headers.get("Accept"):
+        return JSONLD
+    best = accept.best_match(offered)
+    if best is None:
+        raise NotAcceptableError(
+            "none of the requested media types is offered",
+            details={"offered": offered},
+        )
+    if best == JSON:
+        return JSONLD
+    return next(f for f in RDF_FORMATS if f.media_type == best)
+
+
+def wants_json(request: Request, rdf_offered: bool) -> bool:
+    """For a JSON view that can also be had as RDF: True unless an RDF type is preferred."""
+    header = request.headers.get("Accept")
+    if not header:
+        return True
+    offered = [JSON] + ([f.media_type for f in RDF_FORMATS] if rdf_offered else [])
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise NotAcceptableError(
+            "none of the requested media types is offered", details={"offered": offered}
+        )
+    return best == JSON
+
+
+def choose_language(request: Request) -> str:
+    """``?lang=`` wins, then ``Accept-Language``; English when neither matches."""
+    lang = request.args.get("lang")
+    if lang:
+        tag = lang.strip().lower().split("-", 1)[0]
+        return tag if tag in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
+    best = request.accept_languages.best_match(SUPPORTED_LANGUAGES)
+    return best or FALLBACK_LANGUAGE
+
+
+def page_args(request: Request, default: int, maximum: int) -> tuple[int, int]:
+    """``page`` (from 1) and ``per_page`` (1..maximum), or a 400 naming the bad one."""
+
+    def number(name: str, fallback: int, low: int, high: int) -> int:
+        raw = request.args.get(name)
+        if raw is None:
+            return fallback
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise BadRequestError(
+                f"{name} must be an integer from {low} to {high}, got {raw!r}",
+                details={"parameter": name},
+            )
+        return int(raw)
+
+    page = number("page", 1, 1, 10**9)
+    per_page = number("per_page", default, 1, maximum)
+    return page, per_page

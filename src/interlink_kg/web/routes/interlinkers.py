@@ -1,0 +1,55 @@
+"""GET /interlinkers and /interlinkers/{id}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from interlink_kg.model.catalogue import Page
+from interlink_kg.services.catalogue import describe, interlinker_iri, list_interlinkers
+from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.negotiation import choose_language, page_args
+from interlink_kg.web.rdf_response import rdf_response
+
+bp = Blueprint("interlinkers", __name__)
+
+
+def page_links(endpoint: str, page: Page, **params: Any) -> dict[str, str | None]:
+    def link(number: int) -> str:
+        return url_for(endpoint, page=number, per_page=page.per_page, _external=False, **params)
+
+    return {
+        "self": link(page.page),
+        "first": link(1),
+        "last": link(page.last_page),
+        "next": link(page.page + 1) if page.page < page.last_page else None,
+        "prev": link(page.page - 1) if page.page > 1 else None,
+    }
+
+
+@bp.get("/interlinkers")
+def index() -> Response:
+    settings = get_settings()
+    lang = choose_language(request)
+    number, per_page = page_args(request, settings.page_size, settings.max_page_size)
+    page = list_interlinkers(get_store(), lang=lang, page=number, per_page=per_page)
+    extra = {"lang": request.args["lang"]} if "lang" in request.args else {}
+    response = jsonify(
+        {
+            "items": [item.to_dict() for item in page.items],
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "language": lang,
+            "links": page_links("interlinkers.index", page, **extra),
+        }
+    )
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/interlinkers/<identifier>")
+def show(identifier: str) -> Response:
+    store = get_store()
+    return rdf_response(describe(store, interlinker_iri(store, identifier)))

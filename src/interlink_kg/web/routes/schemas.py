@@ -1,0 +1,36 @@
+"""GET /schemas and /schemas/{id} (the whole phase -> objective -> task tree)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from interlink_kg.queries import query
+from interlink_kg.services.catalogue import list_schemas, schema_iri, schema_tree
+from interlink_kg.web.app import get_store
+from interlink_kg.web.negotiation import choose_language, wants_json
+from interlink_kg.web.rdf_response import rdf_response
+
+bp = Blueprint("schemas", __name__)
+
+
+@bp.get("/schemas")
+def index() -> Response:
+    lang = choose_language(request)
+    schemas = list_schemas(get_store(), lang=lang)
+    response = jsonify(
+        {"items": [s.to_dict() for s in schemas], "total": len(schemas), "language": lang}
+    )
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/schemas/<identifier>")
+def show(identifier: str) -> Response:
+    store = get_store()
+    if wants_json(request, rdf_offered=True):
+        lang = choose_language(request)
+        response = jsonify(schema_tree(store, identifier, lang=lang).to_dict())
+        response.headers["Vary"] = "Accept, Accept-Language"
+        return response
+    iri = schema_iri(store, identifier)
+    return rdf_response(store.construct(query("schema-description", {"schema": [iri]})))
