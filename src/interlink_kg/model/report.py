@@ -14,7 +14,7 @@ class Severity(str, Enum):
     INFO = "Info"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ValidationResult:
     """One SHACL result, with every term rendered as text (IRIs in full)."""
 
@@ -38,6 +38,17 @@ class ValidationResult:
         }
 
 
+def _sort_key(result: ValidationResult) -> tuple[str, ...]:
+    return (
+        result.focus_node,
+        result.severity.value,
+        result.path or "",
+        result.source_shape,
+        result.value or "",
+        result.message,
+    )
+
+
 @dataclass(frozen=True)
 class ValidationReport:
     """All results of one validation run against one named shape set."""
@@ -50,7 +61,7 @@ class ValidationReport:
     def of(
         cls, shapes_name: str, shapes_version: str, results: Iterable[ValidationResult]
     ) -> ValidationReport:
-        return cls(shapes_name, shapes_version, tuple(sorted(set(results))))
+        return cls(shapes_name, shapes_version, tuple(sorted(set(results), key=_sort_key)))
 
     @property
     def violations(self) -> tuple[ValidationResult, ...]:

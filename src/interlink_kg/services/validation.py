@@ -1,9 +1,16 @@
 """SHACL validation of catalogue descriptions against our shapes, with a typed report.
 
-Shapes are parsed once. A description is validated together with *background* data (the
-ontology, the controlled vocabularies and a registry of the resources the bundled catalogue
-defines), so that class and scheme checks can see what it points to; only the description's own
-resources are reported on. Validation runs without inference, as the engine notes advise.
+Shapes are parsed once. A description is validated together with *background* data: the
+ontology, the controlled vocabularies (complete, so scheme checks work) and a *registry* entry
+(type, identifier, schema) for each other catalogue resource the description points to, so that
+class checks such as "opened with a software INTERLINKER" work on a single file. Only results
+about the description's own resources are reported.
+
+pySHACL's ``focus_nodes`` option is not used: in pySHACL 0.40 it also filters the value nodes of
+nested shapes (``sh:node``, qualified value shapes) and silently drops literal values, so checks
+such as "a title in English" pass when they should fail. Registry entries are few (only what is
+referenced), fail cheaply and are dropped from the report; the query-based rules target
+properties that only described resources have.
 """
 
 from __future__ import annotations
@@ -22,11 +29,18 @@ from interlink_kg import resources
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.model.report import Severity, ValidationReport, ValidationResult
 from interlink_kg.rdf import bundle
-from interlink_kg.vocab import DCT
+from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
 
 _SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
-# Registry triples copied from the bundled catalogue: enough for class and identity checks.
-_REGISTRY_PREDICATES = (RDF.type, DCT.identifier)
+# Registry triples copied from the bundled catalogue: enough for class, scheme and schema checks.
+_REGISTRY_PREDICATES = (
+    RDF.type,
+    DCT.identifier,
+    SKOS.inScheme,
+    SKOS.notation,
+    RDFS.seeAlso,
+    ILK.inSchema,
+)
 
 
 @dataclass(frozen=True)
@@ -47,41 +61,47 @@ def interlink_shapes() -> ShapeSet:
 
 
 @cache
-def _vocabulary_background(base_iri: str) -> Graph:
-    graph = bundle.ontology_graph()
-    graph += bundle.load_graph(bundle.vocabulary_files(), base_iri)
-    return graph
+def _ontology() -> Graph:
+    return bundle.ontology_graph()
+
+
+@dataclass(frozen=True)
+class _BundledFile:
+    subjects: frozenset[Node]
+    graph: Graph
+    vocabulary: bool
 
 
 @cache
-def _bundled_resources(base_iri: str) -> tuple[tuple[frozenset[Node], Graph], ...]:
-    """For each bundled non-vocabulary file: its subjects and its registry triples."""
+def _bundled(base_iri: str) -> tuple[_BundledFile, ...]:
     vocabulary = set(bundle.vocabulary_files())
-    out = []
-    for path in bundle.catalogue_files():
-        if path in vocabulary:
-            continue
-        graph = bundle.load_graph([path], base_iri)
-        registry = Graph()
-        for predicate in _REGISTRY_PREDICATES:
-            for triple in graph.triples((None, predicate, None)):
-                registry.add(triple)
-        out.append((frozenset(graph.subjects()), registry))
-    return tuple(out)
+    return tuple(
+        _BundledFile(frozenset(graph.subjects()), graph, path in vocabulary)
+        for path in bundle.catalogue_files()
+        for graph in [bundle.load_graph([path], base_iri)]
+    )
 
 
-def background(base_iri: str, exclude: Iterable[Node] = ()) -> Graph:
-    """Ontology + vocabularies + the registry of bundled resources not redefined by the data.
+def background(base_iri: str, data: Graph) -> Graph:
+    """Ontology + vocabularies + registry entries of the resources ``data`` refers to.
 
-    A bundled file that shares any subject with the data being validated is left out, so a
-    curator checking a changed copy of a catalogue file is not confused by the old version.
+    A bundled file that shares any subject with ``data`` is left out, so a curator checking a
+    changed copy of a catalogue file is not confused by the old version.
     """
-    excluded = set(exclude)
+    subjects = set(data.subjects())
+    referenced = {o for o in data.objects() if isinstance(o, URIRef)} - subjects
     graph = Graph()
-    graph += _vocabulary_background(base_iri)
-    for subjects, registry in _bundled_resources(base_iri):
-        if subjects.isdisjoint(excluded):
-            graph += registry
+    graph += _ontology()
+    for bundled in _bundled(base_iri):
+        if not bundled.subjects.isdisjoint(subjects):
+            continue
+        if bundled.vocabulary:
+            graph += bundled.graph
+            continue
+        for node in referenced & bundled.subjects:
+            for predicate in _REGISTRY_PREDICATES:
+                for obj in bundled.graph.objects(node, predicate):
+                    graph.add((node, predicate, obj))
     return graph
 
 
@@ -94,42 +114,35 @@ class Validator:
 
     def validate(self, data: Graph, *, with_background: bool = True) -> ValidationReport:
         """Validate ``data``; results are limited to the resources ``data`` describes."""
-        subjects = {s for s in data.subjects() if isinstance(s, URIRef | BNode)}
+        subjects: set[Node] = set(data.subjects())
         combined = Graph()
         if with_background:
-            combined += background(self.base_iri, subjects)
+            combined += background(self.base_iri, data)
         combined += data
-        focus = sorted(s for s in subjects if isinstance(s, URIRef))
-        if not focus:
-            return ValidationReport.of(self.shapes.name, self.shapes.version, [])
         _conforms, results_graph, text = pyshacl.validate(
             combined,
             shacl_graph=self.shapes.graph,
             inference="none",
             allow_warnings=True,
             allow_infos=True,
-            focus_nodes=focus,
         )
         if not isinstance(results_graph, Graph):
             raise ConfigurationError(
                 f"the {self.shapes.name} shapes could not be applied: {text.strip()}"
             )
-        return ValidationReport.of(
-            self.shapes.name, self.shapes.version, _results(results_graph, self.shapes.graph)
-        )
-
-    def validate_store_graph(self, data: Graph) -> ValidationReport:
-        """Validate data that already holds everything it references (no background)."""
-        return self.validate(data, with_background=False)
+        results = _results(results_graph, self.shapes.graph, subjects)
+        return ValidationReport.of(self.shapes.name, self.shapes.version, results)
 
 
 def validator(base_iri: str) -> Validator:
     return Validator(interlink_shapes(), base_iri)
 
 
-def _results(results: Graph, shapes: Graph) -> list[ValidationResult]:
+def _results(results: Graph, shapes: Graph, subjects: set[Node]) -> list[ValidationResult]:
     out = []
     for node in results.subjects(RDF.type, SH.ValidationResult):
+        if results.value(node, SH.focusNode) not in subjects:
+            continue
         severity = _SEVERITIES.get(results.value(node, SH.resultSeverity), Severity.VIOLATION)  # type: ignore[arg-type]
         path = results.value(node, SH.resultPath)
         value = results.value(node, SH.value)
@@ -138,7 +151,13 @@ def _results(results: Graph, shapes: Graph) -> list[ValidationResult]:
             (str(m) for m in results.objects(node, SH.resultMessage) if _is_english(m)),
             messages[0] if messages else "constraint not met",
         )
-        shape = results.value(node, SH.sourceShape)
+        # A SPARQL-based constraint is named after itself, which says more than its node shape.
+        named_constraint = results.value(node, SH.sourceConstraint)
+        shape = (
+            named_constraint
+            if isinstance(named_constraint, URIRef)
+            else results.value(node, SH.sourceShape)
+        )
         constraint = results.value(node, SH.sourceConstraintComponent)
         out.append(
             ValidationResult(
