@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A linked-data catalogue of INTERLINKERs: load, validate, query and serve it.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--store",
         metavar="URL",
@@ -173,7 +173,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     elif args.format == "turtle":
         from interlink_kg.services.report_rdf import report_graph
 
-        out.write(serialize(report_graph(report), formats.TURTLE).decode("utf-8"))
+        shacl = {"sh": "http://www.w3.org/ns/shacl#"}
+        out.write(serialize(report_graph(report), formats.TURTLE, shacl).decode("utf-8"))
     else:
         out.write(report.to_text())
     return EXIT_OK if report.conforms else EXIT_INVALID

@@ -66,8 +66,8 @@ class StoreError(InterlinkKGError):
     status = 503
 
 
-class ImportError_(InterlinkKGError):
-    """The upstream seed could not be converted (named with a trailing _ to avoid the builtin)."""
+class SeedImportError(InterlinkKGError):
+    """An upstream INTERLINK seed could not be converted."""
 
     code = "import_error"
     status = 400

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from interlink_kg.errors import ImportError_
+from interlink_kg.errors import SeedImportError
 from interlink_kg.importer import tables
 from interlink_kg.importer.ordering import ordered
 from interlink_kg.importer.seed import (
@@ -128,16 +128,16 @@ def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
     data = item.data
     ident = item.identifier
     if not iris.is_identifier(ident):
-        raise ImportError_(f"INTERLINKER id {ident!r} cannot be used in an IRI")
+        raise SeedImportError(f"INTERLINKER id {ident!r} cannot be used in an IRI")
     if item.folder_kind not in tables.KIND_CLASSES:
-        raise ImportError_(f"{ident}: unknown INTERLINKER kind {item.folder_kind!r}")
+        raise SeedImportError(f"{ident}: unknown INTERLINKER kind {item.folder_kind!r}")
     g = new_graph()
     s = mint(iris.interlinker(ident))
     g.add((s, RDF.type, ILK[tables.KIND_CLASSES[item.folder_kind]]))
     g.add((s, DCT.identifier, Literal(ident)))
     g.add((s, ILK.kind, mint.concept("interlinker-kinds", item.folder_kind)))
     if "en" not in item.names:
-        raise ImportError_(f"{ident}: no English name")
+        raise SeedImportError(f"{ident}: no English name")
     _texts(g, s, DCT.title, item.names, html=False)
     _texts(g, s, DCT.description, item.descriptions, html=True)
     tags = data.get("tags_translations")
@@ -158,7 +158,7 @@ def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
     difficulty = _one(data, "difficulty")
     if difficulty:
         if difficulty not in tables.DIFFICULTIES:
-            raise ImportError_(f"{ident}: unknown difficulty {difficulty!r}")
+            raise SeedImportError(f"{ident}: unknown difficulty {difficulty!r}")
         g.add((s, ILK.difficulty, mint.concept("difficulty-levels", difficulty)))
     for target in _strings(data, "targets"):
         g.add((s, ILK.target, mint.concept("targets", tables.target_path(target)[-1])))
@@ -167,21 +167,27 @@ def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
         g.add((s, ILK.serviceType, mint.concept("service-types", leaf)))
     for scope in _strings(data, "administrative_scopes"):
         if scope not in tables.ADMINISTRATIVE_SCOPES:
-            raise ImportError_(f"{ident}: unknown administrative scope {scope!r}")
+            raise SeedImportError(f"{ident}: unknown administrative scope {scope!r}")
         g.add((s, ILK.administrativeScope, mint.concept("administrative-scopes", scope)))
     form = _one(data, "form")
     if form:
         if form not in tables.KNOWLEDGE_FORMS:
-            raise ImportError_(f"{ident}: unknown knowledge form {form!r}")
+            raise SeedImportError(f"{ident}: unknown knowledge form {form!r}")
         g.add((s, ILK.knowledgeForm, mint.concept("knowledge-forms", form)))
     fmt = _one(data, "format")
     if fmt:
         if fmt not in tables.KNOWLEDGE_FORMATS:
-            raise ImportError_(f"{ident}: unknown knowledge format {fmt!r}")
-        g.add((s, ILK.knowledgeFormat, mint.concept("knowledge-formats", tables.KNOWLEDGE_FORMATS[fmt])))
+            raise SeedImportError(f"{ident}: unknown knowledge format {fmt!r}")
+        g.add(
+            (
+                s,
+                ILK.knowledgeFormat,
+                mint.concept("knowledge-formats", tables.KNOWLEDGE_FORMATS[fmt]),
+            )
+        )
     licence = _one(data, "licence")
     if licence not in tables.LICENCE_CATEGORIES:
-        raise ImportError_(f"{ident}: unknown licence category {licence!r}")
+        raise SeedImportError(f"{ident}: unknown licence category {licence!r}")
     g.add((s, DCT.license, mint(iris.licence(tables.LICENCE_CATEGORIES[licence]))))
     for environment in _strings(data, "environments"):
         country = tables.ENVIRONMENT_COUNTRIES.get(environment)
@@ -196,7 +202,9 @@ def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
         g.add((s, DCAT.landingPage, URIRef(url)))
     opener = _one(data, "softwareinterlinker")
     if opener:
-        g.add((s, ILK.openedWith, mint(iris.interlinker(tables.SOFTWARE_OPENERS.get(opener, opener)))))
+        g.add(
+            (s, ILK.openedWith, mint(iris.interlinker(tables.SOFTWARE_OPENERS.get(opener, opener))))
+        )
     languages = _content_languages(item)
     for lang in sorted(languages):
         g.add((s, DCT.language, EU_LANGUAGE[tables.LANGUAGE_CODES[lang]]))
@@ -283,14 +291,22 @@ def problem_profiles_graph(profiles: Iterable[SeedProblemProfile], base_iri: str
         _texts(g, top, SKOS.prefLabel, labels, html=False)
     for profile in profiles:
         if not iris.is_identifier(profile.identifier):
-            raise ImportError_(f"problem profile id {profile.identifier!r} cannot be used in an IRI")
+            raise SeedImportError(
+                f"problem profile id {profile.identifier!r} cannot be used in an IRI"
+            )
         s = mint(iris.problem_profile(profile.identifier))
         g.add((s, RDF.type, SKOS.Concept))
         g.add((s, RDF.type, ILK.ProblemProfile))
         g.add((s, DCT.identifier, Literal(profile.identifier)))
         g.add((s, SKOS.notation, Literal(profile.identifier)))
         g.add((s, SKOS.inScheme, scheme))
-        g.add((s, SKOS.broader, mint.concept("problem-profiles", tables.problem_group(profile.identifier))))
+        g.add(
+            (
+                s,
+                SKOS.broader,
+                mint.concept("problem-profiles", tables.problem_group(profile.identifier)),
+            )
+        )
         _texts(g, s, SKOS.prefLabel, profile.names, html=False)
         _texts(g, s, SKOS.definition, profile.descriptions, html=True)
         for purpose in tables.purposes_of_problem(profile.identifier):
@@ -348,7 +364,7 @@ def _element(
     sibling_path: Callable[[str], str],
 ) -> None:
     if not iris.is_identifier(item.identifier):
-        raise ImportError_(f"schema element id {item.identifier!r} cannot be used in an IRI")
+        raise SeedImportError(f"schema element id {item.identifier!r} cannot be used in an IRI")
     g.add((subject, RDF.type, cls))
     g.add((subject, DCT.identifier, Literal(item.identifier)))
     g.add((subject, DCT.isPartOf, parent))
@@ -368,7 +384,7 @@ def convert(seed: Seed, base_iri: str) -> dict[str, Graph]:
     seen: set[str] = set()
     for item in seed.interlinkers:
         if item.identifier in seen:
-            raise ImportError_(f"duplicate INTERLINKER id {item.identifier!r}")
+            raise SeedImportError(f"duplicate INTERLINKER id {item.identifier!r}")
         seen.add(item.identifier)
         out[f"interlinkers/{item.identifier}.ttl"] = interlinker_graph(item, base_iri)
     out["problem-profiles.ttl"] = problem_profiles_graph(seed.problem_profiles, base_iri)

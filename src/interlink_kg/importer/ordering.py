@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from interlink_kg.errors import ImportError_
+from interlink_kg.errors import SeedImportError
 from interlink_kg.importer.seed import SeedItem
 
 
@@ -16,21 +16,23 @@ def ordered(items: Sequence[SeedItem], where: str) -> list[SeedItem]:
     """
     by_id = {item.identifier: item for item in items}
     if len(by_id) != len(items):
-        raise ImportError_(f"{where}: duplicate ids among siblings")
+        raise SeedImportError(f"{where}: duplicate ids among siblings")
     for item in items:
         unknown = [p for p in item.previous if p not in by_id]
         if unknown:
-            raise ImportError_(f"{where}: {item.identifier} follows unknown sibling(s) {unknown}")
+            raise SeedImportError(
+                f"{where}: {item.identifier} follows unknown sibling(s) {unknown}"
+            )
     placed: list[SeedItem] = []
     done: set[str] = set()
     while len(placed) < len(items):
         ready = [i for i in items if i.identifier not in done and set(i.previous) <= done]
         if not ready:
             left = sorted(i.identifier for i in items if i.identifier not in done)
-            raise ImportError_(f"{where}: prerequisite cycle among {left}")
+            raise SeedImportError(f"{where}: prerequisite cycle among {left}")
         if len(ready) > 1:
             names = sorted(i.identifier for i in ready)
-            raise ImportError_(f"{where}: ambiguous order, {names} could each come next")
+            raise SeedImportError(f"{where}: ambiguous order, {names} could each come next")
         placed.append(ready[0])
         done.add(ready[0].identifier)
     return placed

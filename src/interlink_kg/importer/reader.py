@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from interlink_kg.errors import ImportError_
+from interlink_kg.errors import SeedImportError
 from interlink_kg.importer.seed import (
     Seed,
     SeedInterlinker,
@@ -34,9 +34,9 @@ def _load_json(path: Path) -> Any:
         with path.open(encoding="utf-8") as handle:
             return json.load(handle)
     except FileNotFoundError as exc:
-        raise ImportError_(f"missing seed file: {path}", details={"path": str(path)}) from exc
+        raise SeedImportError(f"missing seed file: {path}", details={"path": str(path)}) from exc
     except json.JSONDecodeError as exc:
-        raise ImportError_(
+        raise SeedImportError(
             f"invalid JSON in {path}: {exc.msg} (line {exc.lineno})", details={"path": str(path)}
         ) from exc
 
@@ -70,7 +70,7 @@ def _merge(primary: Translations, fallback: dict[str, str] | None) -> Translatio
 def read_seed(seed_dir: Path) -> Seed:
     """Read every INTERLINKER, problem profile and schema of a seed folder."""
     if not seed_dir.is_dir():
-        raise ImportError_(f"not a folder: {seed_dir}", details={"path": str(seed_dir)})
+        raise SeedImportError(f"not a folder: {seed_dir}", details={"path": str(seed_dir)})
     seed = Seed()
     weblate_interlinkers = _weblate(seed_dir, "interlinkers")
     for kind in INTERLINKER_KINDS:
@@ -78,7 +78,7 @@ def read_seed(seed_dir: Path) -> Seed:
         for meta in sorted(kind_dir.glob("*/metadata.json")):
             data = _load_json(meta)
             if not isinstance(data, dict) or "id" not in data:
-                raise ImportError_(f"{meta}: an INTERLINKER bundle needs an 'id'")
+                raise SeedImportError(f"{meta}: an INTERLINKER bundle needs an 'id'")
             key = f"{kind};{data['id']}".lower()
             seed.interlinkers.append(
                 SeedInterlinker(
@@ -109,7 +109,7 @@ def read_seed(seed_dir: Path) -> Seed:
     for meta in sorted((seed_dir / "schemas").glob("*/metadata.json")):
         seed.schemas.append(_read_schema(meta, weblate_schemas))
     if not seed.interlinkers:
-        raise ImportError_(f"no INTERLINKER bundles under {seed_dir / 'interlinkers'}")
+        raise SeedImportError(f"no INTERLINKER bundles under {seed_dir / 'interlinkers'}")
     return seed
 
 
@@ -157,7 +157,9 @@ def _read_schema(meta: Path, weblate: dict[str, dict[str, str]]) -> SeedSchema:
         phases.append(_item(raw, f"{schema_id};{raw['id']}", weblate))
     return SeedSchema(
         identifier=schema_id,
-        names=_merge(_translations(data.get("name_translations")), weblate.get(f"{schema_id};name")),
+        names=_merge(
+            _translations(data.get("name_translations")), weblate.get(f"{schema_id};name")
+        ),
         descriptions=_merge(
             _translations(data.get("description_translations")),
             weblate.get(f"{schema_id};description"),

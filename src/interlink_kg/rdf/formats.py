@@ -25,7 +25,9 @@ NTRIPLES = RdfFormat("nt", "application/n-triples", (".nt",), "nt", ox.RdfFormat
 JSONLD = RdfFormat(
     "jsonld", "application/ld+json", (".jsonld", ".json"), "json-ld", ox.RdfFormat.JSON_LD
 )
-RDFXML = RdfFormat("xml", "application/rdf+xml", (".rdf", ".xml", ".owl"), "xml", ox.RdfFormat.RDF_XML)
+RDFXML = RdfFormat(
+    "xml", "application/rdf+xml", (".rdf", ".xml", ".owl"), "xml", ox.RdfFormat.RDF_XML
+)
 NQUADS = RdfFormat("nq", "application/n-quads", (".nq",), "nquads", ox.RdfFormat.N_QUADS, True)
 TRIG = RdfFormat("trig", "application/trig", (".trig",), "trig", ox.RdfFormat.TRIG, True)
 

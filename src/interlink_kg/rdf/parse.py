@@ -37,9 +37,7 @@ def parse_bytes(data: bytes, fmt: RdfFormat, base_iri: str, source: str = "input
     graph = Graph()
     try:
         for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri):
-            graph.add(
-                (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-            )
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     except SyntaxError as exc:
         raise ParseError(
             f"{source} is not valid {fmt.name}: {exc}", details={"source": source}

@@ -32,14 +32,15 @@ def jsonld_context() -> dict[str, Any]:
     return dict(PREFIXES)
 
 
-def serialize(graph: Graph, fmt: RdfFormat) -> bytes:
+def serialize(graph: Graph, fmt: RdfFormat, extra_prefixes: dict[str, str] | None = None) -> bytes:
     """``graph`` in ``fmt``; the same graph always gives the same bytes."""
+    prefixes_in_use = {**PREFIXES, **(extra_prefixes or {})}
     if fmt in (TURTLE, NTRIPLES, RDFXML):
         triples = sorted(
             (ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph),  # type: ignore[arg-type]
             key=str,
         )
-        prefixes = PREFIXES if fmt is not NTRIPLES else None
+        prefixes = prefixes_in_use if fmt is not NTRIPLES else None
         out = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
         return out if isinstance(out, bytes) else b""
     if fmt is JSONLD:

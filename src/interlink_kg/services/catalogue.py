@@ -62,10 +62,11 @@ def summaries(store: Store, items: list[Node], lang: str) -> list[InterlinkerSum
     problems: dict[Node, set[str]] = defaultdict(set)
     for row in rows:
         item = row["item"]
-        ids[item] = str(row["id"])
-        title = _lang_text(row, "title")
-        if title:
-            titles[item].setdefault(*title)
+        if "id" in row:
+            ids[item] = str(row["id"])
+        tagged_title = _lang_text(row, "title")
+        if tagged_title:
+            titles[item].setdefault(*tagged_title)
         if "kindId" in row:
             kinds[item] = str(row["kindId"])
         if "problemId" in row:
@@ -92,7 +93,7 @@ def interlinker_iri(store: Store, identifier: str) -> URIRef:
     if not is_identifier(identifier):
         raise NotFoundError(f"no INTERLINKER with id {identifier!r}")
     rows = store.select(query("interlinker-iri", {"id": [Literal(identifier)]}))
-    items = sorted(r["item"] for r in rows if isinstance(r.get("item"), URIRef))
+    items = sorted(str(r["item"]) for r in rows if isinstance(r.get("item"), URIRef))
     if not items:
         raise NotFoundError(f"no INTERLINKER with id {identifier!r}", details={"id": identifier})
     return URIRef(items[0])
@@ -116,8 +117,8 @@ def list_problem_profiles(store: Store, *, lang: str) -> list[ProblemProfile]:
     for row in rows:
         item = row["item"]
         ids[item] = str(row["id"])
-        if (label := _lang_text(row, "label")) is not None:
-            labels[item].setdefault(*label)
+        if (tagged_label := _lang_text(row, "label")) is not None:
+            labels[item].setdefault(*tagged_label)
         if (definition := _lang_text(row, "definition")) is not None:
             definitions[item].setdefault(*definition)
         if "groupId" in row:
@@ -157,8 +158,8 @@ def list_schemas(store: Store, *, lang: str) -> list[SchemaSummary]:
     for row in rows:
         item = row["item"]
         ids[item] = str(row["id"])
-        if (title := _lang_text(row, "title")) is not None:
-            titles[item].setdefault(*title)
+        if (tagged := _lang_text(row, "title")) is not None:
+            titles[item].setdefault(*tagged)
         if "tasks" in row:
             tasks[item] = _int(row["tasks"])
     out = []
@@ -176,7 +177,7 @@ def schema_iri(store: Store, identifier: str) -> URIRef:
         raise NotFoundError(
             f"no co-production schema with id {identifier!r}", details={"id": identifier}
         )
-    return URIRef(rows[0]["item"])
+    return URIRef(str(rows[0]["item"]))
 
 
 def schema_tree(store: Store, identifier: str, *, lang: str) -> SchemaNode:
@@ -194,10 +195,11 @@ def schema_tree(store: Store, identifier: str, *, lang: str) -> SchemaNode:
         entry["id"] = str(row["id"])
         entry["parent"] = row.get("parent")
         entry["order"] = _int(row["order"]) if "order" in row else None
-        if "codelivery" in row:
-            entry["codelivery"] = bool(row["codelivery"].toPython())  # type: ignore[union-attr]
-        if (title := _lang_text(row, "title")) is not None:
-            titles[node].setdefault(*title)
+        codelivery_value = row.get("codelivery")
+        if isinstance(codelivery_value, Literal):
+            entry["codelivery"] = bool(codelivery_value.toPython())
+        if (tagged := _lang_text(row, "title")) is not None:
+            titles[node].setdefault(*tagged)
         if (description := _lang_text(row, "description")) is not None:
             descriptions[node].setdefault(*description)
         if "problemId" in row:
@@ -218,7 +220,7 @@ def schema_tree(store: Store, identifier: str, *, lang: str) -> SchemaNode:
     for node, entry in info.items():
         parent = entry.get("parent")
         if parent is not None and parent in nodes:
-            nodes[parent].children.append(nodes[node])  # type: ignore[index]
+            nodes[parent].children.append(nodes[node])
     for tree_node in nodes.values():
         tree_node.children.sort(key=lambda c: (c.order or 0, c.id))
         if tree_node.kind == "objective":

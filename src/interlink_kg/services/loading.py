@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from interlink_kg import resources
 from interlink_kg.errors import BadRequestError, ConfigurationError
@@ -46,8 +46,9 @@ def graph_name(path: Path, base_iri: str) -> str:
     """The named graph of a file: bundled files by their bundled path, others by file URI."""
     resolved = path.resolve()
     root = resources.bundled_root().resolve()
-    if resolved.is_relative_to(root):
-        return f"{base_iri}graphs/{resolved.relative_to(root).as_posix()}"
+    for folder in (resources.ontology_dir(), resources.catalogue_dir()):
+        if resolved.is_relative_to(folder.resolve()):
+            return f"{base_iri}graphs/{resolved.relative_to(root).as_posix()}"
     return resolved.as_uri()
 
 
@@ -78,10 +79,17 @@ def load_files(
     """Parse, validate and load files; reloading a file replaces its graph.
 
     Nothing is written unless every file parses and (with ``validate``) the files together
-    have no SHACL violation. ``reset`` drops every data graph in the same step.
+    have no SHACL violation. ``reset`` drops every other data graph. The ontology is loaded
+    too when the store does not hold it yet.
     """
     if not reset:
         check_base(store, base_iri)
+    paths = list(paths)
+    ontology = resources.ontology_file()
+    missing = graph_name(ontology, base_iri) not in store.data_graphs() or reset
+    if missing and ontology.resolve() not in {p.resolve() for p in paths}:
+        # Services rely on the class hierarchy, so the ontology always comes along.
+        paths.append(ontology)
     payloads: dict[str, GraphPayload] = {}
     union = Graph()
     for path in paths:
@@ -92,8 +100,8 @@ def load_files(
             raise BadRequestError(f"no such file: {path}") from exc
         except IsADirectoryError as exc:
             raise BadRequestError(f"{path} is a folder, not a file") from exc
-        graph = parse_bytes(data, fmt, base_iri, source=str(path))
-        union += graph
+        if validate:
+            union += parse_bytes(data, fmt, base_iri, source=str(path))
         payloads[graph_name(path, base_iri)] = GraphPayload(data, fmt, base_iri, str(path))
     report = None
     if validate:
@@ -104,7 +112,14 @@ def load_files(
         store.drop_graphs(g for g in store.data_graphs() if g not in payloads)
     store.replace_graphs(payloads)
     store.set_meta(BASE_IRI_KEY, base_iri)
-    return LoadSummary(tuple(sorted(payloads)), len(union), report)
+    triples = len(union) if validate else _count_triples(store, list(payloads))
+    return LoadSummary(tuple(sorted(payloads)), triples, report)
+
+
+def _count_triples(store: Store, graphs: list[str]) -> int:
+    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graphs=graphs)
+    value = rows[0].get("n") if rows else None
+    return int(value.toPython()) if isinstance(value, Literal) else 0
 
 
 def load_bundled(

@@ -56,14 +56,17 @@ def run_query(store: Store, text: str, result_format: str = "tsv") -> str:
             if key not in names:
                 names.append(key)
     if result_format == "json":
-        return json.dumps(
-            {
-                "head": {"vars": names},
-                "rows": [{k: _json(v) for k, v in row.items()} for row in rows],
-            },
-            indent=2,
-            ensure_ascii=False,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "head": {"vars": names},
+                    "rows": [{k: _json(v) for k, v in row.items()} for row in rows],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     lines = ["\t".join(f"?{n}" for n in names)]
     lines += ["\t".join(_cell(row.get(n)) for n in names) for row in rows]
     return "\n".join(lines) + "\n"

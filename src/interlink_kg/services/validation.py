@@ -15,7 +15,6 @@ properties that only described resources have.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,7 +30,11 @@ from interlink_kg.model.report import Severity, ValidationReport, ValidationResu
 from interlink_kg.rdf import bundle
 from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
 
-_SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+_SEVERITIES = {
+    SH.Violation: Severity.VIOLATION,
+    SH.Warning: Severity.WARNING,
+    SH.Info: Severity.INFO,
+}
 # Registry triples copied from the bundled catalogue: enough for class, scheme and schema checks.
 _REGISTRY_PREDICATES = (
     RDF.type,
@@ -143,7 +146,12 @@ def _results(results: Graph, shapes: Graph, subjects: set[Node]) -> list[Validat
     for node in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(node, SH.focusNode) not in subjects:
             continue
-        severity = _SEVERITIES.get(results.value(node, SH.resultSeverity), Severity.VIOLATION)  # type: ignore[arg-type]
+        level = results.value(node, SH.resultSeverity)
+        severity = (
+            _SEVERITIES.get(level, Severity.VIOLATION)
+            if isinstance(level, URIRef)
+            else (Severity.VIOLATION)
+        )
         path = results.value(node, SH.resultPath)
         value = results.value(node, SH.value)
         messages = [str(m) for m in results.objects(node, SH.resultMessage)]

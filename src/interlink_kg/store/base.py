@@ -16,10 +16,8 @@ from rdflib.term import Node
 
 from interlink_kg.rdf.formats import RdfFormat
 
-# Graph names the store keeps for itself; never part of the data.
+# Graph names reserved for the store itself; never part of the data.
 INTERNAL_PREFIX = "urn:interlink-kg:"
-STAGING_PREFIX = "urn:interlink-kg:staging:"
-META_GRAPH = "urn:interlink-kg:meta"
 
 Row = dict[str, Node]
 

@@ -1,14 +1,18 @@
 """The embedded Oxigraph backend (pyoxigraph), on disk or in memory.
 
-Atomic replacement: every payload is first loaded into its own staging graph (each load is a
-transaction of its own, so a parse error leaves nothing behind but staging data, which is then
-dropped); then one SPARQL Update moves all staging graphs onto their targets. One update is one
-transaction, so readers see either the old graphs or the new ones, never a mix.
+Atomic replacement: every payload is parsed first (a syntax error stops everything before the
+store is touched); then one SPARQL Update drops each target graph and inserts its new triples.
+One update is one transaction, so readers see either the old graphs or the new ones. The
+triples in the update are written by pyoxigraph's own term serialiser from parsed terms.
+
+Queries run over the union of the named graphs (Oxigraph's ``use_default_graph_as_union``,
+much faster than listing graphs); nothing else is kept in the store, and store settings live
+in a small JSON file beside it.
 """
 
 from __future__ import annotations
 
-import uuid
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -18,16 +22,7 @@ from rdflib import Graph
 from interlink_kg.errors import ParseError, StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import to_rdflib
-from interlink_kg.store.base import (
-    INTERNAL_PREFIX,
-    META_GRAPH,
-    STAGING_PREFIX,
-    GraphPayload,
-    Row,
-)
-
-_META_SUBJECT = ox.NamedNode("urn:interlink-kg:store")
-_META_NS = "urn:interlink-kg:meta:"
+from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -53,7 +48,8 @@ class OxigraphStore:
                     "(is `interlink-kg serve` running?)"
                 )
             raise StoreError(f"cannot open store: {message}", details={"store": self.url}) from exc
-        self._drop_leftover_staging()
+        self._meta_path = path.with_name(path.name + ".meta.json") if path is not None else None
+        self._meta: dict[str, str] = self._read_meta()
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -63,40 +59,27 @@ class OxigraphStore:
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
 
-    def _drop_leftover_staging(self) -> None:
-        """Remove staging graphs left by a process that died in the middle of a load."""
-        for name in self._named():
-            if name.startswith(STAGING_PREFIX):
-                self._store.remove_graph(ox.NamedNode(name))
-
     def replace_graphs(self, graphs: Mapping[str, GraphPayload]) -> None:
-        targets = {name: _iri(name) for name in graphs}
-        staged: dict[str, ox.NamedNode] = {}
-        try:
-            for name, payload in graphs.items():
-                staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4()}")
-                staged[name] = staging
-                self._store.add_graph(staging)
-                self._load(payload, staging)
-            operations = [
-                f"MOVE SILENT GRAPH {staging} TO GRAPH {targets[name]}"
-                for name, staging in staged.items()
-            ]
-            if operations:
-                self._store.update(" ;\n".join(operations))
-        finally:
-            for staging in staged.values():
-                if self._store.contains_named_graph(staging):
-                    self._store.remove_graph(staging)
+        operations: list[str] = []
+        for name, payload in graphs.items():
+            target = _iri(name)
+            triples = self._parse(payload)
+            operations.append(f"DROP SILENT GRAPH {target}")
+            if triples:
+                body = " .\n".join(triples)
+                operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
+        if operations:
+            self._store.update(" ;\n".join(operations))
 
-    def _load(self, payload: GraphPayload, graph: ox.NamedNode) -> None:
+    @staticmethod
+    def _parse(payload: GraphPayload) -> list[str]:
         try:
-            self._store.load(
-                payload.data,
-                format=payload.format.oxigraph,
-                base_iri=payload.base_iri,
-                to_graph=graph,
-            )
+            return [
+                str(quad.triple)
+                for quad in ox.parse(
+                    payload.data, format=payload.format.oxigraph, base_iri=payload.base_iri
+                )
+            ]
         except SyntaxError as exc:
             raise ParseError(
                 f"{payload.source} is not valid {payload.format.name}: {exc}",
@@ -110,18 +93,16 @@ class OxigraphStore:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def _dataset(self, graphs: Sequence[str] | None) -> list[ox.NamedNode]:
-        names = self.data_graphs() if graphs is None else list(graphs)
-        return [_iri(name) for name in names]
-
     def _query(self, query: str, graphs: Sequence[str] | None) -> object:
-        dataset = self._dataset(graphs)
         try:
-            return self._store.query(
-                query,
-                default_graph=dataset or [ox.NamedNode(f"{INTERNAL_PREFIX}empty")],
-                named_graphs=dataset,
-            )
+            if graphs is None:
+                return self._store.query(query, use_default_graph_as_union=True)
+            dataset = [_iri(name) for name in graphs]
+            default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(dataset) or [
+                ox.NamedNode(f"{INTERNAL_PREFIX}empty")
+            ]
+            named: list[ox.NamedNode | ox.BlankNode] = list(dataset)
+            return self._store.query(query, default_graph=default, named_graphs=named)
         except SyntaxError as exc:
             raise StoreError(f"invalid SPARQL query: {exc}") from exc
 
@@ -158,30 +139,34 @@ class OxigraphStore:
         return graph
 
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
-        dataset = self._dataset(graphs)
+        names = self.data_graphs() if graphs is None else list(graphs)
         seen: set[ox.Triple] = set()
-        for graph in dataset:
-            for quad in self._store.quads_for_pattern(None, None, None, graph):
+        for name in names:
+            for quad in self._store.quads_for_pattern(None, None, None, _iri(name)):
                 seen.add(quad.triple)
-        ordered = sorted(seen, key=str)
-        out = ox.serialize(ordered, format=fmt.oxigraph)
+        out = ox.serialize(sorted(seen, key=str), format=fmt.oxigraph)
         return out if isinstance(out, bytes) else b""
 
-    # -- metadata ---------------------------------------------------------------------------
+    # -- settings ---------------------------------------------------------------------------
+
+    def _read_meta(self) -> dict[str, str]:
+        if self._meta_path is None or not self._meta_path.is_file():
+            return {}
+        try:
+            loaded = json.loads(self._meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"cannot read the store settings {self._meta_path}: {exc}") from exc
+        return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
     def get_meta(self, key: str) -> str | None:
-        for quad in self._store.quads_for_pattern(
-            _META_SUBJECT, ox.NamedNode(_META_NS + key), None, ox.NamedNode(META_GRAPH)
-        ):
-            return str(quad.object.value)
-        return None
+        return self._meta.get(key)
 
     def set_meta(self, key: str, value: str) -> None:
-        predicate = ox.NamedNode(_META_NS + key)
-        graph = ox.NamedNode(META_GRAPH)
-        for quad in list(self._store.quads_for_pattern(_META_SUBJECT, predicate, None, graph)):
-            self._store.remove(quad)
-        self._store.add(ox.Quad(_META_SUBJECT, predicate, ox.Literal(value), graph))
+        self._meta[key] = value
+        if self._meta_path is not None:
+            temporary = self._meta_path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(self._meta, indent=2), encoding="utf-8")
+            temporary.replace(self._meta_path)
 
     def optimize(self) -> None:
         """Compact the on-disk store after a bulk change (see the engine notes)."""

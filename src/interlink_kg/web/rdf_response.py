@@ -13,9 +13,9 @@ from interlink_kg.web.negotiation import RDF_FORMATS, choose_rdf_format
 def rdf_response(graph: Graph) -> Response:
     fmt = choose_rdf_format(request)
     body = serialize(graph, fmt)
-    response = Response(body, mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/") or fmt.media_type.endswith("+json"):
-        response.charset = "utf-8"
+    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("+json")
+    content_type = f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
+    response = Response(body, content_type=content_type)
     response.headers["Vary"] = "Accept"
     iri = get_settings().base_iri + request.path.lstrip("/")
     response.headers["Link"] = ", ".join(

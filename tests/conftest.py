@@ -1,0 +1,79 @@
+"""Shared fixtures: settings, a store holding the bundled catalogue, the app and its client."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from interlink_kg.cli import main
+from interlink_kg.services.loading import load_bundled
+from interlink_kg.settings import Settings
+from interlink_kg.store import Store, open_store
+from interlink_kg.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+UPSTREAM_SEED = SHARED / "reference" / "interlink-upstream" / "seed"
+BASE = "http://127.0.0.1:8080/"
+
+
+@pytest.fixture(scope="session")
+def base_iri() -> str:
+    return BASE
+
+
+@pytest.fixture(scope="session")
+def catalogue_store() -> Iterator[Store]:
+    """An in-memory store with the ontology and the whole bundled catalogue (read-only use)."""
+    store = open_store("memory:")
+    load_bundled(store, BASE, validate=False)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def app(catalogue_store: Store) -> Flask:
+    return create_app(Settings(base_iri=BASE, store_url="memory:"), store=catalogue_store)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def upstream_seed() -> Path:
+    if not UPSTREAM_SEED.is_dir():
+        pytest.skip(f"the INTERLINK reference seed is not at {UPSTREAM_SEED} (../shared is absent)")
+    return UPSTREAM_SEED
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process against a fresh on-disk store under tmp_path."""
+    monkeypatch.setenv("INTERLINK_KG_STORE", f"oxigraph:{tmp_path / 'store'}")
+    monkeypatch.setenv("INTERLINK_KG_BASE_IRI", BASE)
+
+    def run(*argv: str) -> CliResult:
+        out = io.StringIO()
+        try:
+            code = main(list(argv), stdout=out)
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, out.getvalue() + captured.out, captured.err)
+
+    return run

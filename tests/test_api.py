@@ -1,0 +1,221 @@
+"""The read-only HTTP API: routes, negotiation, languages, paging and the one error shape."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+
+from interlink_kg.rdf import bundle
+
+BASE = "http://127.0.0.1:8080/"
+ERROR_KEYS = {"code", "message", "status", "details"}
+
+
+def test_health(client: FlaskClient) -> None:
+    body = client.get("/health").get_json()
+    assert body["status"] == "ok"
+    assert body["counts"] == {"interlinkers": 78, "problemProfiles": 45, "schemas": 4, "tasks": 109}
+
+
+def test_interlinker_list_pages_through_everything(client: FlaskClient) -> None:
+    seen: list[str] = []
+    url: str | None = "/interlinkers?per_page=25"
+    while url:
+        body = client.get(url).get_json()
+        assert body["total"] == 78
+        seen += [item["id"] for item in body["items"]]
+        url = body["links"]["next"]
+    assert len(seen) == len(set(seen)) == 78
+    assert seen == sorted(seen)
+
+
+def test_interlinker_summary_fields(client: FlaskClient) -> None:
+    body = client.get("/interlinkers?per_page=1000").get_json()
+    trello = next(i for i in body["items"] if i["id"] == "trello")
+    assert trello == {
+        "id": "trello",
+        "iri": BASE + "interlinkers/trello",
+        "title": "Trello",
+        "title_language": "en",
+        "kind": "externalsoftware",
+        "problem_profiles": ["ORG_PROBLEM_2"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "language"),
+    [
+        ("?lang=es", {}, "es"),
+        ("", {"Accept-Language": "it-IT,it;q=0.9,en;q=0.5"}, "it"),
+        ("?lang=lv", {"Accept-Language": "it"}, "lv"),
+        ("?lang=fr", {}, "en"),
+        ("", {}, "en"),
+    ],
+)
+def test_language_choice(
+    client: FlaskClient, query: str, headers: dict[str, str], language: str
+) -> None:
+    body = client.get(f"/interlinkers{query}", headers=headers).get_json()
+    assert body["language"] == language
+    stakeholders = client.get(f"/problem-profiles{query}", headers=headers).get_json()
+    first = stakeholders["items"][0]
+    assert first["id"] == "ORG_PROBLEM_1"
+    assert first["label_language"] == language
+
+
+def test_title_falls_back_to_english(client: FlaskClient) -> None:
+    body = client.get("/interlinkers?lang=lv&per_page=1000").get_json()
+    canvas = next(i for i in body["items"] if i["id"] == "gamification_model_canvas")
+    assert canvas["title_language"] == "en"
+
+
+@pytest.mark.parametrize("bad", ["page=0", "page=x", "per_page=0", "per_page=1001", "per_page=-1"])
+def test_bad_paging_is_a_400(client: FlaskClient, bad: str) -> None:
+    response = client.get(f"/interlinkers?{bad}")
+    assert response.status_code == 400
+    assert set(response.get_json()) == ERROR_KEYS
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        (None, "application/ld+json", "json-ld"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/json", "application/ld+json", "json-ld"),
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("text/turtle;q=0.5, application/rdf+xml;q=0.9", "application/rdf+xml", "xml"),
+        ("*/*", "application/ld+json", "json-ld"),
+    ],
+)
+def test_interlinker_in_every_format_is_the_same_graph(
+    client: FlaskClient, accept: str | None, media_type: str, rdflib_format: str
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/interlinkers/trello", headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert "Accept" in response.headers["Vary"]
+    served = Graph().parse(data=response.data, format=rdflib_format)
+    source = bundle.load_graph(
+        [bundle.catalogue_files()[0].parent / "interlinkers" / "trello.ttl"], BASE
+    )
+    assert served.isomorphic(source)
+
+
+def test_rdf_output_is_deterministic(client: FlaskClient) -> None:
+    for accept in ("text/turtle", "application/ld+json", "application/n-triples"):
+        first = client.get("/interlinkers/information_sheet_template", headers={"Accept": accept})
+        second = client.get("/interlinkers/information_sheet_template", headers={"Accept": accept})
+        assert first.data == second.data
+
+
+def test_knowledge_interlinker_includes_its_distributions(client: FlaskClient) -> None:
+    response = client.get(
+        "/interlinkers/information_sheet_template", headers={"Accept": "text/turtle"}
+    )
+    graph = Graph().parse(data=response.data, format="turtle")
+    dist = URIRef(BASE + "interlinkers/information_sheet_template/distributions/it")
+    assert (dist, None, None) in graph
+
+
+def test_unknown_interlinker_is_a_404_in_the_error_shape(client: FlaskClient) -> None:
+    response = client.get("/interlinkers/no_such_thing")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert set(body) == ERROR_KEYS
+    assert body["code"] == "not_found"
+    assert body["status"] == 404
+
+
+def test_unacceptable_type_is_a_406_listing_offers(client: FlaskClient) -> None:
+    response = client.get("/interlinkers/trello", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "text/turtle" in response.get_json()["details"]["offered"]
+
+
+def test_unknown_route_and_method_use_the_error_shape(client: FlaskClient) -> None:
+    missing = client.get("/nothing/here")
+    assert missing.status_code == 404
+    assert set(missing.get_json()) == ERROR_KEYS
+    wrong = client.post("/interlinkers")
+    assert wrong.status_code == 405
+    assert set(wrong.get_json()) == ERROR_KEYS
+
+
+def test_problem_profiles(client: FlaskClient) -> None:
+    body = client.get("/problem-profiles").get_json()
+    assert body["total"] == 45
+    groups = [p["group"] for p in body["items"]]
+    assert groups[0] == "ORG"
+    assert groups[-1] == "HACKATHON"
+    ids = [p["id"] for p in body["items"]]
+    assert ids[:9] == [
+        "ORG_PROBLEM_1",
+        "ORG_PROBLEM_2",
+        "ORG_PROBLEM_3",
+        "ORG_PROBLEM_4",
+        "ORG_PROBLEM_5",
+        "ORG_PROBLEM_6.1",
+        "ORG_PROBLEM_6.2",
+        "ORG_PROBLEM_6.3",
+        "ORG_PROBLEM_7",
+    ]
+
+
+def test_schema_list(client: FlaskClient) -> None:
+    body = client.get("/schemas").get_json()
+    assert {s["id"]: s["tasks"] for s in body["items"]} == {
+        "default": 51,
+        "hackathon": 30,
+        "servicedescriptionenhancement": 16,
+        "solutioncorefinementprocess": 12,
+    }
+
+
+def test_schema_tree_is_ordered_with_effective_problem_profiles(client: FlaskClient) -> None:
+    tree = client.get("/schemas/default").get_json()
+    assert [p["id"] for p in tree["phases"]] == [
+        "phase-engage",
+        "phase-design",
+        "phase-build",
+        "phase-sustain",
+    ]
+    assert [p["order"] for p in tree["phases"]] == [1, 2, 3, 4]
+    design = tree["phases"][1]
+    focus = design["objectives"][0]
+    assert focus["id"] == "objective-focus_the_problem_collaboratively"
+    first_task = focus["tasks"][0]
+    assert first_task["id"] == "task-develop_a_shared_language"
+    assert first_task["problem_profiles"] == ["ORG_PROBLEM_12"]
+    assert first_task["effective_problem_profiles"] == [
+        "DEF_PROBLEM_2",
+        "ORG_PROBLEM_12",
+        "UND_PROBLEM_1",
+        "UND_PROBLEM_5",
+    ]
+    tasks = [t for p in tree["phases"] for o in p["objectives"] for t in o["tasks"]]
+    assert len(tasks) == 51
+
+
+def test_schema_as_rdf(client: FlaskClient) -> None:
+    response = client.get("/schemas/hackathon", headers={"Accept": "text/turtle"})
+    assert response.mimetype == "text/turtle"
+    graph = Graph().parse(data=response.data, format="turtle")
+    tasks = set(graph.subjects(URIRef("https://w3id.org/interlink-kg/ontology#inSchema"), None))
+    assert len([t for t in tasks if "/tasks/" in str(t)]) == 30
+
+
+def test_unknown_schema_is_a_404(client: FlaskClient) -> None:
+    assert client.get("/schemas/nope").status_code == 404
+    assert client.get("/schemas/..%2F..%2Fetc").status_code == 404
+
+
+def test_json_error_body_is_json(client: FlaskClient) -> None:
+    response = client.get("/interlinkers?page=abc")
+    assert response.mimetype == "application/json"
+    assert json.loads(response.data)["details"] == {"parameter": "page"}

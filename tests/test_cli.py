@@ -1,0 +1,115 @@
+"""The command line: every command, exit codes, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH
+
+DATA = Path(__file__).parent / "data" / "shapes"
+VALID = DATA / "valid" / "external-software-interlinker.ttl"
+INVALID = DATA / "invalid" / "interlinker-missing-licence.ttl"
+
+
+def test_load_default_catalogue_then_query_and_export(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("load", "--no-validate")
+    assert result.code == 0, result.err
+    assert "loaded 97 graph(s)" in result.out
+    count = cli(
+        "query",
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "SELECT (COUNT(?t) AS ?n) WHERE { ?t a ilk:Task }",
+    )
+    assert count.code == 0
+    assert count.out.splitlines() == ["?n", '"109"^^<http://www.w3.org/2001/XMLSchema#integer>']
+    as_json = cli("query", "--format", "json", "SELECT ?x WHERE { VALUES ?x { 1 } }")
+    assert json.loads(as_json.out)["rows"] == [{"x": 1}]
+    ask = cli("query", "ASK { ?s ?p ?o }")
+    assert ask.out == "true\n"
+    target = tmp_path / "dump.nt"
+    exported = cli("export", "--format", "nt", "--output", str(target))
+    assert exported.code == 0
+    assert len(target.read_text().splitlines()) > 6000
+
+
+def test_reload_is_idempotent(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("load", "--no-validate")
+    cli("load", "--no-validate")
+    count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    first = count.out
+    cli("load", "--no-validate")
+    assert cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").out == first
+
+
+def test_query_from_file_and_construct(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("load", "--no-validate")
+    query = tmp_path / "q.rq"
+    query.write_text(
+        "PREFIX dct: <http://purl.org/dc/terms/> CONSTRUCT { ?s dct:identifier ?i } "
+        'WHERE { ?s dct:identifier ?i FILTER (?i = "trello") }'
+    )
+    result = cli("query", f"@{query}")
+    assert result.code == 0
+    assert '"trello"' in result.out
+
+
+def test_validate_exit_codes_and_formats(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("validate", str(VALID)).code == 0
+    bad = cli("validate", str(INVALID))
+    assert bad.code == 1
+    assert "Interlinker-licence" in bad.out
+    as_json = json.loads(cli("validate", "--format", "json", str(INVALID)).out)
+    assert as_json["conforms"] is False
+    assert as_json["shapes"]["name"] == "interlink"
+    turtle = cli("validate", "--format", "turtle", str(INVALID)).out
+    assert "sh:ValidationReport" in turtle
+    report = Graph().parse(data=turtle, format="turtle")
+    (node,) = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms) == Literal(False)
+    assert len(list(report.objects(node, SH.result))) == 1
+
+
+def test_load_refuses_invalid_data_and_keeps_store_unchanged(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("load", str(INVALID))
+    assert result.code == 1
+    assert "nothing was loaded" in result.err
+    assert "Interlinker-licence" in result.err
+    empty = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert '"0"' in empty.out
+
+
+def test_bad_input_gets_one_line_and_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .\n")
+    odd = tmp_path / "data.xyz"
+    odd.write_text("x")
+    for argv, needle in [
+        (("validate", str(tmp_path / "missing.ttl")), "no such file"),
+        (("validate", str(broken)), "line 1"),
+        (("validate", str(odd)), "cannot tell the RDF format"),
+        (("load", str(broken)), "not valid ttl"),
+        (("query", "SELEKT"), "not a valid SPARQL query"),
+        (("query", "INSERT DATA { <a> <b> <c> }"), "not a valid SPARQL query"),
+        (("export", "--format", "png"), "invalid choice"),
+        (("load", "--store", "nosuch:x"), "unknown store URL"),
+        (("load", "--base-iri", "ftp://x"), "base IRI"),
+    ]:
+        result = cli(*argv)
+        assert result.code == 2, (argv, result.err)
+        assert needle in result.err, (argv, result.err)
+        assert "Traceback" not in result.err
+
+
+def test_python_dash_m_works() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "interlink_kg", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("interlink-kg ")

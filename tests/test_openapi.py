@@ -1,0 +1,30 @@
+"""The OpenAPI document in api/ lists exactly the routes the app serves."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from flask import Flask
+
+from interlink_kg import resources
+
+
+def test_every_route_is_documented_and_nothing_else(app: Flask) -> None:
+    spec = yaml.safe_load((resources.bundled_root() / "api" / "openapi.yaml").read_text())
+    documented = {
+        (path, method.upper())
+        for path, operations in spec["paths"].items()
+        for method in operations
+    }
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        path = path.replace("{identifier}", "{id}")
+        for method in rule.methods or ():
+            if method in {"HEAD", "OPTIONS"}:
+                continue
+            served.add((path, method))
+    assert served == documented

@@ -1,0 +1,65 @@
+"""Data-driven shape tests: every valid example conforms, every invalid one fails for its reason.
+
+Each file in ``data/shapes/invalid`` breaks one rule and names it in its header:
+``# expect-shape: <shape IRI>`` and ``# expect-path: <property IRI>``; a consequence that must
+also be reported is listed as ``# expect-also: <shape IRI> <property IRI> (why)``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from interlink_kg.rdf.parse import parse_file
+from interlink_kg.services.validation import validator
+
+DATA = Path(__file__).parent / "data" / "shapes"
+VALID = sorted((DATA / "valid").glob("*.ttl"))
+INVALID = sorted((DATA / "invalid").glob("*.ttl"))
+
+
+def expectations(path: Path) -> set[tuple[str, str]]:
+    text = path.read_text(encoding="utf-8")
+    shape = re.search(r"^# expect-shape: (\S+)$", text, re.MULTILINE)
+    prop = re.search(r"^# expect-path: (\S+)$", text, re.MULTILINE)
+    assert shape, f"{path.name} does not say which shape it expects"
+    assert prop, f"{path.name} does not say which property it expects"
+    expected = {(shape.group(1), prop.group(1))}
+    for also in re.finditer(r"^# expect-also: (\S+) (\S+)", text, re.MULTILINE):
+        expected.add((also.group(1), also.group(2)))
+    return expected
+
+
+def test_enough_examples() -> None:
+    assert len(INVALID) >= 30
+    assert len(VALID) >= 4
+
+
+def test_every_invalid_example_breaks_a_different_rule() -> None:
+    reasons = [min(expectations(p)) for p in INVALID]
+    shapes = {shape for shape, _ in reasons}
+    assert len(shapes) >= 30
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_example_conforms_without_warnings(path: Path, base_iri: str) -> None:
+    report = validator(base_iri).validate(parse_file(path, base_iri))
+    assert report.results == (), report.to_text()
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_example_fails_for_its_reason(path: Path, base_iri: str) -> None:
+    report = validator(base_iri).validate(parse_file(path, base_iri))
+    found = {(r.source_shape, r.path) for r in report.violations}
+    assert found == expectations(path), report.to_text()
+    assert all(r.message for r in report.violations)
+
+
+@pytest.mark.parametrize("path", INVALID[:5], ids=lambda p: p.stem)
+def test_cli_rejects_invalid_example_with_exit_1(path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("validate", "--format", "json", str(path))
+    assert result.code == 1
+    shape, _ = min(expectations(path))
+    assert shape in result.out

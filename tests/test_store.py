@@ -1,0 +1,131 @@
+"""The store contract, for every built-in backend: idempotent, atomic, durable loads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from interlink_kg.errors import ConfigurationError, ParseError, StoreError
+from interlink_kg.rdf.formats import NTRIPLES, TURTLE
+from interlink_kg.store import GraphPayload, Store, open_store
+
+BASE = "http://127.0.0.1:8080/"
+G1 = "http://127.0.0.1:8080/graphs/one"
+G2 = "http://127.0.0.1:8080/graphs/two"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def ttl(text: str) -> GraphPayload:
+    return GraphPayload(text.encode("utf-8"), TURTLE, BASE, "test")
+
+
+def count(store: Store) -> int:
+    value = store.select(COUNT)[0]["n"]
+    assert isinstance(value, Literal)
+    return int(value.toPython())
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    url = "memory:" if request.param == "memory" else f"oxigraph:{tmp_path / 'db'}"
+    opened = open_store(url)
+    yield opened
+    opened.close()
+
+
+def test_load_and_query(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 , 2 .")})
+    assert count(store) == 2
+    assert store.data_graphs() == [G1]
+
+
+def test_reloading_replaces_instead_of_adding(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 , 2 .")})
+    store.replace_graphs({G1: ttl("<a> <p> 3 .")})
+    store.replace_graphs({G1: ttl("<a> <p> 3 .")})
+    rows = store.select("SELECT ?o WHERE { ?s ?p ?o }")
+    assert [r["o"] for r in rows] == [Literal(3)]
+
+
+def test_a_failing_load_changes_nothing(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 .")})
+    with pytest.raises(ParseError, match="line"):
+        store.replace_graphs({G1: ttl("<a> <p> 2 ."), G2: ttl("<a> <p> .")})
+    assert count(store) == 1
+    assert store.data_graphs() == [G1]
+    assert [r["o"] for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")] == [Literal(1)]
+
+
+def test_an_empty_file_empties_its_graph(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 ."), G2: ttl("<b> <p> 2 .")})
+    store.replace_graphs({G1: ttl("# nothing here\n")})
+    assert count(store) == 1
+
+
+def test_queries_see_the_union_and_can_be_restricted(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 ."), G2: ttl("<b> <p> 2 .")})
+    assert count(store) == 2
+    rows = store.select(COUNT, graphs=[G2])
+    assert rows[0]["n"] == Literal(1)
+
+
+def test_drop_graphs(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 ."), G2: ttl("<b> <p> 2 .")})
+    store.drop_graphs([G1])
+    assert store.data_graphs() == [G2]
+
+
+def test_construct_ask_and_dump(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 .")})
+    graph = store.construct("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert (URIRef(BASE + "a"), URIRef(BASE + "p"), Literal(1)) in graph
+    assert store.ask("ASK { ?s ?p 1 }") is True
+    assert store.dump(NTRIPLES).decode() == (
+        f'<{BASE}a> <{BASE}p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+
+
+def test_invalid_query_is_a_store_error(store: Store) -> None:
+    with pytest.raises(StoreError, match="invalid SPARQL"):
+        store.select("SELEKT nothing")
+
+
+def test_meta_values(store: Store) -> None:
+    assert store.get_meta("base_iri") is None
+    store.set_meta("base_iri", BASE)
+    store.set_meta("base_iri", BASE + "x/")
+    assert store.get_meta("base_iri") == BASE + "x/"
+    assert store.data_graphs() == []
+
+
+def test_on_disk_store_survives_a_restart(tmp_path: Path) -> None:
+    url = f"oxigraph:{tmp_path / 'db'}"
+    first = open_store(url)
+    first.replace_graphs({G1: ttl("<a> <p> 1 .")})
+    first.set_meta("base_iri", BASE)
+    first.close()
+    second = open_store(url)
+    try:
+        assert count(second) == 1
+        assert second.data_graphs() == [G1]
+        assert second.get_meta("base_iri") == BASE
+    finally:
+        second.close()
+
+
+def test_store_in_use_gives_a_clear_error(tmp_path: Path) -> None:
+    url = f"oxigraph:{tmp_path / 'db'}"
+    first = open_store(url)
+    try:
+        with pytest.raises(StoreError, match="in use by another process"):
+            open_store(url)
+    finally:
+        first.close()
+
+
+def test_unknown_store_url() -> None:
+    with pytest.raises(ConfigurationError, match="unknown store URL"):
+        open_store("postgres://nowhere")
