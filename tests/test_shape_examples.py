@@ -63,3 +63,16 @@ def test_cli_rejects_invalid_example_with_exit_1(path: Path, cli) -> None:  # ty
     assert result.code == 1
     shape, _ = min(expectations(path))
     assert shape in result.out
+
+
+def test_every_class_of_the_ontology_has_a_node_shape() -> None:
+    from rdflib.namespace import RDF, SH
+
+    from interlink_kg.services.validation import interlink_shapes
+    from interlink_kg.vocab import ILK, ILK_CLASSES
+
+    shapes = interlink_shapes().graph
+    targeted = set(shapes.objects(None, SH.targetClass))
+    for name in ILK_CLASSES:
+        assert ILK[name] in targeted, f"no node shape targets ilk:{name}"
+    assert all((s, RDF.type, SH.NodeShape) in shapes for s in shapes.subjects(SH.targetClass))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -16,14 +16,11 @@ class InterlinkerSummary:
     problem_profiles: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "iri": self.iri,
-            "title": self.title,
-            "title_language": self.title_language,
-            "kind": self.kind,
-            "problem_profiles": list(self.problem_profiles),
-        }
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, tuple):
+                out[key] = list(value)
+        return out
 
 
 @dataclass(frozen=True)
@@ -49,15 +46,11 @@ class ProblemProfile:
     definition: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "iri": self.iri,
-            "label": self.label,
-            "label_language": self.label_language,
-            "group": self.group,
-            "group_label": self.group_label,
-            "definition": self.definition,
-        }
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, tuple):
+                out[key] = list(value)
+        return out
 
 
 @dataclass(frozen=True)
@@ -69,13 +62,11 @@ class SchemaSummary:
     tasks: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "iri": self.iri,
-            "title": self.title,
-            "title_language": self.title_language,
-            "tasks": self.tasks,
-        }
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, tuple):
+                out[key] = list(value)
+        return out
 
 
 @dataclass

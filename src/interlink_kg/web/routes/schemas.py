@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from interlink_kg.queries import query
 from interlink_kg.services.catalogue import list_schemas, schema_iri, schema_tree
 from interlink_kg.web.app import get_store
+from interlink_kg.web.listing import listing_response
 from interlink_kg.web.negotiation import choose_language, wants_json
 from interlink_kg.web.rdf_response import rdf_response
 
@@ -16,12 +17,7 @@ bp = Blueprint("schemas", __name__)
 @bp.get("/schemas")
 def index() -> Response:
     lang = choose_language(request)
-    schemas = list_schemas(get_store(), lang=lang)
-    response = jsonify(
-        {"items": [s.to_dict() for s in schemas], "total": len(schemas), "language": lang}
-    )
-    response.headers["Vary"] = "Accept-Language"
-    return response
+    return listing_response(list_schemas(get_store(), lang=lang), lang)
 
 
 @bp.get("/schemas/<identifier>")
