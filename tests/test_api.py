@@ -142,7 +142,7 @@ def test_unknown_route_and_method_use_the_error_shape(client: FlaskClient) -> No
     missing = client.get("/nothing/here")
     assert missing.status_code == 404
     assert set(missing.get_json()) == ERROR_KEYS
-    wrong = client.post("/interlinkers")
+    wrong = client.delete("/interlinkers")
     assert wrong.status_code == 405
     assert set(wrong.get_json()) == ERROR_KEYS
 

@@ -72,8 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="validate RDF files against the shapes (exit 0 conforms, 1 violations, 2 error)",
     )
-    validate.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="FILE")
     validate.add_argument("--format", choices=("text", "json", "turtle"), default="text")
+    validate.add_argument(
+        "--catalogue",
+        action="store_true",
+        help="validate everything the catalogue store holds (after the shapes changed)",
+    )
 
     export = sub.add_parser("export", parents=[common], help="write the stored catalogue as RDF")
     export.add_argument("--format", choices=("ttl", "nt", "jsonld", "xml"), default="ttl")
@@ -91,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--threads", type=int, default=4)
+
+    token = sub.add_parser(
+        "token", parents=[common], help="create a bearer token for the HTTP API's writes"
+    )
+    token.add_argument("user", help="account name: letters, digits, _ . -")
+    token.add_argument("--role", choices=("contributor", "curator", "admin"), required=True)
+    token.add_argument(
+        "--tokens-file",
+        type=Path,
+        help="where digests are kept (default: $INTERLINK_KG_TOKENS_FILE or the data folder)",
+    )
 
     upstream = sub.add_parser(
         "import-upstream",
@@ -164,10 +180,24 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.services.validation import validator
 
+    if args.catalogue == bool(args.paths):
+        raise BadRequestError("give FILE arguments or --catalogue (one of the two)")
     data = Graph()
-    for path in args.paths:
-        data += parse_file(path, settings.base_iri)
-    report = validator(settings.base_iri).validate(data)
+    if args.catalogue:
+        store = _open(settings)
+        try:
+            data = store.construct("CONSTRUCT WHERE { ?s ?p ?o }")
+        finally:
+            store.close()
+        report = validator(settings.base_iri).validate(data, with_background=False)
+        sys.stderr.write(
+            f"validated {len(data)} triples of {settings.store_url}: "
+            f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)\n"
+        )
+    else:
+        for path in args.paths:
+            data += parse_file(path, settings.base_iri)
+        report = validator(settings.base_iri).validate(data)
     if args.format == "json":
         out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "turtle":
@@ -222,6 +252,22 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_token(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.model.roles import Role
+    from interlink_kg.services.accounts import create_token
+
+    tokens_file = args.tokens_file or settings.tokens_file
+    if tokens_file is None:
+        raise BadRequestError("no tokens file: pass --tokens-file or set INTERLINK_KG_TOKENS_FILE")
+    token = create_token(tokens_file, args.user, Role.parse(args.role))
+    sys.stderr.write(
+        f"created a {args.role} token for {args.user} in {tokens_file} "
+        "(only its digest is stored; keep the token, it is shown once)\n"
+    )
+    out.write(token + "\n")
+    return EXIT_OK
+
+
 def cmd_import_upstream(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.importer.writer import import_upstream
 
@@ -237,4 +283,5 @@ _COMMANDS = {
     "query": cmd_query,
     "serve": cmd_serve,
     "import-upstream": cmd_import_upstream,
+    "token": cmd_token,
 }

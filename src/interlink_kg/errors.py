@@ -71,3 +71,41 @@ class SeedImportError(InterlinkKGError):
 
     code = "import_error"
     status = 400
+
+
+class UnauthorizedError(InterlinkKGError):
+    """No valid bearer token."""
+
+    code = "unauthorized"
+    status = 401
+
+
+class ForbiddenError(InterlinkKGError):
+    """Authenticated, but the role or ownership does not allow this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class ConflictError(InterlinkKGError):
+    code = "conflict"
+    status = 409
+
+
+class PayloadTooLargeError(InterlinkKGError):
+    code = "payload_too_large"
+    status = 413
+
+
+class UnprocessableError(InterlinkKGError):
+    """Well-formed input that cannot be accepted as it is (e.g. it breaks the shapes)."""
+
+    code = "unprocessable"
+    status = 422
+
+
+class GoneError(InterlinkKGError):
+    """The resource was published once and has been deprecated."""
+
+    code = "gone"
+    status = 410

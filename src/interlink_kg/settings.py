@@ -40,14 +40,26 @@ def normalise_base_iri(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def workspace_url_for(store_url: str) -> str:
+    """The curators' workspace store beside a catalogue store (``PATH`` -> ``PATH-workspace``)."""
+    scheme, _, rest = store_url.partition(":")
+    if scheme == "oxigraph" and rest:
+        return f"oxigraph:{rest.rstrip('/')}-workspace"
+    return "memory:"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings of a catalogue instance."""
 
     base_iri: str = DEFAULT_BASE_IRI
     store_url: str = ""
+    workspace_url: str = "memory:"
     page_size: int = 100
     max_page_size: int = 1000
+    tokens_file: Path | None = None
+    tokens_env: str | None = None
+    max_body_bytes: int = 1_048_576
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -62,4 +74,16 @@ class Settings:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         base = normalise_base_iri(str(values["base_iri"]))
-        return cls(base_iri=base, store_url=str(values["store_url"]))
+        store = str(values["store_url"])
+        tokens_file = env.get("INTERLINK_KG_TOKENS_FILE")
+        max_body = env.get("INTERLINK_KG_MAX_BODY_BYTES", "1048576")
+        if not max_body.isdigit():
+            raise ConfigurationError(f"INTERLINK_KG_MAX_BODY_BYTES must be a number: {max_body!r}")
+        return cls(
+            base_iri=base,
+            store_url=store,
+            workspace_url=env.get("INTERLINK_KG_WORKSPACE") or workspace_url_for(store),
+            tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
+            tokens_env=env.get("INTERLINK_KG_TOKENS"),
+            max_body_bytes=int(max_body),
+        )

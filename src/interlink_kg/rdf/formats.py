@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePath
 
 import pyoxigraph as ox
 
@@ -74,7 +74,7 @@ def by_media_type(media_type: str) -> RdfFormat:
     )
 
 
-def by_path(path: Path) -> RdfFormat:
+def by_path(path: PurePath) -> RdfFormat:
     """A format by file extension."""
     suffix = path.suffix.lower()
     for fmt in FORMATS:

@@ -41,8 +41,9 @@ class Store(Protocol):
         """Names of the graphs holding data (internal graphs excluded), sorted."""
         ...
 
-    def replace_graphs(self, graphs: Mapping[str, GraphPayload]) -> None:
-        """Parse and put each payload in its named graph, replacing what was there.
+    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
+        """Parse and put each payload in its named graph, replacing what was there, and drop
+        the graphs named in ``drop``.
 
         All or nothing: if any payload fails to parse, no graph changes.
         """

@@ -59,8 +59,8 @@ class OxigraphStore:
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
 
-    def replace_graphs(self, graphs: Mapping[str, GraphPayload]) -> None:
-        operations: list[str] = []
+    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
+        operations: list[str] = [f"DROP SILENT GRAPH {_iri(name)}" for name in drop]
         for name, payload in graphs.items():
             target = _iri(name)
             triples = self._parse(payload)

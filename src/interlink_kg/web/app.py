@@ -4,29 +4,62 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from interlink_kg.rdf.untrusted import InputLimits
+from interlink_kg.services.submissions import Workspace
+from interlink_kg.services.validation import validator
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
+from interlink_kg.web.auth import Authenticator
 from interlink_kg.web.errors import register_error_handlers
 
 _STORE_KEY = "interlink_kg.store"
 _SETTINGS_KEY = "interlink_kg.settings"
+_WORKSPACE_KEY = "interlink_kg.workspace"
+_AUTH_KEY = "interlink_kg.auth"
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """Build the app; the store is opened now unless one is given (tests pass their own)."""
+def create_app(
+    settings: Settings | None = None,
+    store: Store | None = None,
+    workspace_store: Store | None = None,
+) -> Flask:
+    """Build the app; stores are opened now unless given (tests pass their own)."""
     settings = settings or Settings.from_env()
     app = Flask("interlink_kg")
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    catalogue = store if store is not None else open_store(settings.store_url)
+    private = workspace_store if workspace_store is not None else open_store(settings.workspace_url)
     app.extensions[_SETTINGS_KEY] = settings
-    app.extensions[_STORE_KEY] = store if store is not None else open_store(settings.store_url)
+    app.extensions[_STORE_KEY] = catalogue
+    app.extensions[_WORKSPACE_KEY] = Workspace(
+        catalogue,
+        private,
+        settings.base_iri,
+        validator(settings.base_iri),
+        InputLimits(max_bytes=settings.max_body_bytes),
+    )
+    app.extensions[_AUTH_KEY] = Authenticator(settings.tokens_file, settings.tokens_env)
     register_error_handlers(app)
 
-    from interlink_kg.web.routes import health, interlinkers, problem_profiles, schemas
+    from interlink_kg.web.routes import (
+        health,
+        interlinkers,
+        problem_profiles,
+        schemas,
+        submissions,
+        validation,
+    )
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(interlinkers.bp)
-    app.register_blueprint(problem_profiles.bp)
-    app.register_blueprint(schemas.bp)
+    for blueprint in (
+        health.bp,
+        interlinkers.bp,
+        problem_profiles.bp,
+        schemas.bp,
+        submissions.bp,
+        validation.bp,
+    ):
+        app.register_blueprint(blueprint)
     return app
 
 
@@ -38,3 +71,13 @@ def get_store() -> Store:
 def get_settings() -> Settings:
     settings: Settings = current_app.extensions[_SETTINGS_KEY]
     return settings
+
+
+def get_workspace() -> Workspace:
+    workspace: Workspace = current_app.extensions[_WORKSPACE_KEY]
+    return workspace
+
+
+def get_authenticator() -> Authenticator:
+    authenticator: Authenticator = current_app.extensions[_AUTH_KEY]
+    return authenticator

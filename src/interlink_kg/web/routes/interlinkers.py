@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from interlink_kg.errors import GoneError, NotFoundError
 from interlink_kg.model.catalogue import Page
 from interlink_kg.services.catalogue import describe, interlinker_iri, list_interlinkers
-from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.app import get_settings, get_store, get_workspace
 from interlink_kg.web.negotiation import choose_language, page_args
 from interlink_kg.web.rdf_response import rdf_response
 
@@ -52,4 +53,14 @@ def index() -> Response:
 @bp.get("/interlinkers/<identifier>")
 def show(identifier: str) -> Response:
     store = get_store()
-    return rdf_response(describe(store, interlinker_iri(store, identifier)))
+    try:
+        iri = interlinker_iri(store, identifier)
+    except NotFoundError:
+        if get_workspace().is_deprecated(identifier):
+            raise GoneError(
+                f"the INTERLINKER {identifier!r} has been deprecated; its record stays at "
+                f"/interlinkers/{identifier}/record",
+                details={"id": identifier},
+            ) from None
+        raise
+    return rdf_response(describe(store, iri))

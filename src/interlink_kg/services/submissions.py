@@ -1,0 +1,323 @@
+"""The curators' workflow: submit, update, approve, reject, deprecate INTERLINKER descriptions.
+
+Two stores keep what is public apart from what is not: the *catalogue* store holds only
+published data (what the public API, the recommendations and the public SPARQL view read), the
+*workspace* store holds submissions and their records. A submission lives in its own named
+graph in the workspace; approving it copies it into the catalogue store (replacing whatever
+graph described that INTERLINKER before) together with its public ``dcat:CatalogRecord``.
+Every step is recorded (PROV activity: who, when, why) and every write is all or nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from interlink_kg.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnprocessableError,
+)
+from interlink_kg.model import iris
+from interlink_kg.model.records import record_from_graph, record_graph
+from interlink_kg.model.report import ValidationReport
+from interlink_kg.model.roles import Account, Role
+from interlink_kg.model.workflow import NEEDED_ROLE, Action, Status, SubmissionRecord
+from interlink_kg.queries import query
+from interlink_kg.rdf.formats import NTRIPLES, RdfFormat
+from interlink_kg.rdf.serialize import serialize
+from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
+from interlink_kg.services.validation import Validator
+from interlink_kg.store.base import GraphPayload, Store
+from interlink_kg.vocab import DCT, ILK, ILK_CLASSES, RDF
+
+_INTERLINKER_CLASSES = {ILK[name] for name in ILK_CLASSES if "Interlinker" in name}
+MAX_REASON_CHARS = 2000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A submission or update that was accepted, with the warnings that came with it."""
+
+    record: SubmissionRecord
+    report: ValidationReport
+
+
+def owned_identifier(graph: Graph, base_iri: str) -> str:
+    """The id of the one INTERLINKER ``graph`` describes; refuses foreign or anonymous subjects.
+
+    A submission may describe its INTERLINKER and resources under the INTERLINKER's IRI (its
+    distributions), nothing else: not other INTERLINKERs, problem profiles, the catalogue or
+    ontology terms.
+    """
+    subjects = set(graph.subjects())
+    if any(isinstance(s, BNode) for s in subjects):
+        raise BadRequestError(
+            "blank nodes cannot be subjects here: give every resource an IRI under the "
+            "INTERLINKER's IRI (e.g. <interlinkers/ID/distributions/en>)"
+        )
+    typed = {s for s in subjects if set(graph.objects(s, RDF.type)) & _INTERLINKER_CLASSES}
+    typed |= set(graph.subjects(ILK.kind, None))
+    if len(typed) != 1:
+        raise BadRequestError(
+            f"a submission describes exactly one INTERLINKER; found {len(typed)}",
+            details={"interlinkers": sorted(str(s) for s in typed)},
+        )
+    (interlinker,) = typed
+    identifier = graph.value(interlinker, DCT.identifier)
+    if not isinstance(identifier, Literal) or not iris.is_identifier(str(identifier)):
+        raise BadRequestError(
+            "the INTERLINKER needs a dct:identifier made of letters, digits, _ . -"
+        )
+    expected = iris.absolute(base_iri, iris.interlinker(str(identifier)))
+    if interlinker != expected:
+        raise BadRequestError(
+            f"the INTERLINKER with identifier {identifier} must have the IRI {expected}",
+            details={"expected": str(expected), "found": str(interlinker)},
+        )
+    foreign = sorted(
+        str(s) for s in subjects if s != expected and not str(s).startswith(f"{expected}/")
+    )
+    if foreign:
+        raise ForbiddenError(
+            "a submission may only describe its own INTERLINKER and the resources under its "
+            "IRI; these subjects belong to others",
+            details={"subjects": foreign[:50]},
+        )
+    return str(identifier)
+
+
+@dataclass
+class Workspace:
+    catalogue: Store
+    workspace: Store
+    base_iri: str
+    validator: Validator
+    limits: InputLimits = field(default_factory=InputLimits)
+    clock: Callable[[], datetime] = utc_now
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # -- names ------------------------------------------------------------------------------
+
+    def _submission_graph(self, identifier: str) -> str:
+        return f"{self.base_iri}graphs/submissions/{identifier}"
+
+    def _record_graph(self, identifier: str) -> str:
+        return f"{self.base_iri}graphs/records/{identifier}"
+
+    def _published_graph(self, identifier: str) -> str:
+        return f"{self.base_iri}graphs/interlinkers/{identifier}"
+
+    def _iri(self, identifier: str) -> URIRef:
+        return iris.absolute(self.base_iri, iris.interlinker(identifier))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def record(self, identifier: str) -> SubmissionRecord | None:
+        if not iris.is_identifier(identifier):
+            return None
+        graph = self.workspace.construct(
+            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._record_graph(identifier)]
+        )
+        return record_from_graph(graph, self.base_iri, identifier)
+
+    def public_record(self, identifier: str) -> Graph:
+        if not iris.is_identifier(identifier):
+            raise NotFoundError(f"no public record for {identifier!r}")
+        graph = self.catalogue.construct(
+            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._record_graph(identifier)]
+        )
+        if len(graph) == 0:
+            raise NotFoundError(f"no public record for {identifier!r}", details={"id": identifier})
+        return graph
+
+    def is_deprecated(self, identifier: str) -> bool:
+        """True when the public record of ``identifier`` says it was deprecated."""
+        try:
+            graph = self.public_record(identifier)
+        except NotFoundError:
+            return False
+        record = record_from_graph(graph, self.base_iri, identifier)
+        return record is not None and record.status is Status.DEPRECATED
+
+    def is_published(self, identifier: str) -> bool:
+        return bool(self._graphs_describing(self._iri(identifier)))
+
+    def _graphs_describing(self, iri: URIRef) -> list[str]:
+        rows = self.catalogue.select(query("graphs-describing", {"item": [iri]}))
+        return sorted(str(r["g"]) for r in rows if "g" in r)
+
+    def content(self, identifier: str) -> Graph:
+        return self.workspace.construct(
+            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._submission_graph(identifier)]
+        )
+
+    def visible_record(self, account: Account, identifier: str) -> SubmissionRecord:
+        record = self.record(identifier)
+        if record is None:
+            raise NotFoundError(f"no submission {identifier!r}", details={"id": identifier})
+        if not account.can(Role.CURATOR) and record.owner != account.user:
+            raise ForbiddenError("only its contributor and curators may read this submission")
+        return record
+
+    def list(self, account: Account, status: Status | None = None) -> list[SubmissionRecord]:
+        out = []
+        for row in self.workspace.select(query("submission-records")):
+            record = self.record(str(row["id"]))
+            if record is None or (status is not None and record.status is not status):
+                continue
+            if account.can(Role.CURATOR) or record.owner == account.user:
+                out.append(record)
+        return out
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _check_role(self, account: Account, action: Action) -> None:
+        needed = NEEDED_ROLE[action]
+        if not account.can(needed):
+            raise ForbiddenError(
+                f"{action.value} needs the {needed.label} role; you are {account.role.label}",
+                details={"needed": needed.label, "role": account.role.label},
+            )
+
+    def _parse_and_validate(
+        self, data: bytes, fmt: RdfFormat
+    ) -> tuple[str, Graph, ValidationReport]:
+        graph = parse_untrusted(data, fmt, self.base_iri, self.limits)
+        identifier = owned_identifier(graph, self.base_iri)
+        report = self.validator.validate(graph)
+        if not report.conforms:
+            raise UnprocessableError(
+                f"the description has {len(report.violations)} violation(s) of the "
+                f"{report.shapes_name} shapes; nothing was stored",
+                details={"report": report.to_dict()},
+            )
+        return identifier, graph, report
+
+    def _payload(self, graph: Graph, source: str) -> GraphPayload:
+        return GraphPayload(serialize(graph, NTRIPLES), NTRIPLES, self.base_iri, source)
+
+    def submit(self, account: Account, data: bytes, fmt: RdfFormat) -> Outcome:
+        self._check_role(account, Action.SUBMIT)
+        identifier, graph, report = self._parse_and_validate(data, fmt)
+        with self._lock:
+            if self.record(identifier) is not None or self.is_published(identifier):
+                raise ConflictError(
+                    f"an INTERLINKER with id {identifier!r} already exists; "
+                    f"send a new revision with PUT /interlinkers/{identifier}",
+                    details={"id": identifier},
+                )
+            record = SubmissionRecord.submitted(identifier, account.user, self.clock())
+            self.workspace.replace_graphs(
+                {
+                    self._submission_graph(identifier): self._payload(graph, "submission"),
+                    self._record_graph(identifier): self._payload(
+                        record_graph(record, self.base_iri), "record"
+                    ),
+                }
+            )
+        return Outcome(record, report)
+
+    def update(self, account: Account, identifier: str, data: bytes, fmt: RdfFormat) -> Outcome:
+        self._check_role(account, Action.UPDATE)
+        found, graph, report = self._parse_and_validate(data, fmt)
+        if found != identifier:
+            raise BadRequestError(
+                f"the body describes {found!r}, not {identifier!r}",
+                details={"id": identifier, "found": found},
+            )
+        with self._lock:
+            current = self._current(identifier)
+            if not account.can(Role.CURATOR) and current.owner != account.user:
+                raise ForbiddenError(
+                    "only its contributor and curators may revise this INTERLINKER"
+                )
+            record = current.after(Action.UPDATE, account.user, self.clock())
+            self.workspace.replace_graphs(
+                {
+                    self._submission_graph(identifier): self._payload(graph, "submission"),
+                    self._record_graph(identifier): self._payload(
+                        record_graph(record, self.base_iri), "record"
+                    ),
+                }
+            )
+        return Outcome(record, report)
+
+    def _current(self, identifier: str) -> SubmissionRecord:
+        record = self.record(identifier)
+        if record is not None:
+            return record
+        if self.is_published(identifier):
+            return SubmissionRecord.already_published(identifier)
+        raise NotFoundError(
+            f"no INTERLINKER or submission {identifier!r}", details={"id": identifier}
+        )
+
+    def approve(self, account: Account, identifier: str) -> SubmissionRecord:
+        self._check_role(account, Action.APPROVE)
+        with self._lock:
+            record = self._current(identifier).after(Action.APPROVE, account.user, self.clock())
+            content = self.content(identifier)
+            stale = [
+                g
+                for g in self._graphs_describing(self._iri(identifier))
+                if g != self._published_graph(identifier)
+            ]
+            record_payload = self._payload(record_graph(record, self.base_iri), "record")
+            self.catalogue.replace_graphs(
+                {
+                    self._published_graph(identifier): self._payload(content, "submission"),
+                    self._record_graph(identifier): record_payload,
+                },
+                drop=stale,
+            )
+            self.workspace.replace_graphs({self._record_graph(identifier): record_payload})
+        return record
+
+    def reject(self, account: Account, identifier: str, reason: str) -> SubmissionRecord:
+        self._check_role(account, Action.REJECT)
+        reason = reason.strip()
+        if not reason or len(reason) > MAX_REASON_CHARS:
+            raise BadRequestError(
+                f"a rejection needs a reason of 1 to {MAX_REASON_CHARS} characters"
+            )
+        with self._lock:
+            record = self._current(identifier).after(
+                Action.REJECT, account.user, self.clock(), reason
+            )
+            self.workspace.replace_graphs(
+                {
+                    self._record_graph(identifier): self._payload(
+                        record_graph(record, self.base_iri), "record"
+                    )
+                }
+            )
+        return record
+
+    def deprecate(self, account: Account, identifier: str) -> SubmissionRecord:
+        self._check_role(account, Action.DEPRECATE)
+        with self._lock:
+            current = self._current(identifier)
+            if current.status is Status.PROPOSED and self.is_published(identifier):
+                # A pending revision of a published INTERLINKER: deprecate what is public.
+                current = SubmissionRecord(
+                    current.identifier, current.owner, Status.PUBLISHED, current.events
+                )
+            record = current.after(Action.DEPRECATE, account.user, self.clock())
+            record_payload = self._payload(record_graph(record, self.base_iri), "record")
+            self.catalogue.replace_graphs(
+                {self._record_graph(identifier): record_payload},
+                drop=self._graphs_describing(self._iri(identifier)),
+            )
+            self.workspace.replace_graphs({self._record_graph(identifier): record_payload})
+        return record

@@ -1,0 +1,53 @@
+"""Bearer-token authentication for writes: 401 without a valid token, 403 without the role."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Request
+
+from interlink_kg.errors import ForbiddenError, UnauthorizedError
+from interlink_kg.model.roles import Account, Role
+from interlink_kg.services.accounts import TokenRegistry
+
+
+class Authenticator:
+    """Reads tokens from the file and environment; re-reads the file when it changes."""
+
+    def __init__(self, tokens_file: Path | None, tokens_env: str | None) -> None:
+        self._file = tokens_file
+        self._env = tokens_env
+        self._lock = threading.Lock()
+        self._stamp: float | None = None
+        self._registry = TokenRegistry(())
+        self._refresh()
+
+    def _refresh(self) -> None:
+        stamp = self._file.stat().st_mtime if self._file and self._file.exists() else None
+        with self._lock:
+            if stamp != self._stamp or not self._registry.entries:
+                self._registry = TokenRegistry.load(self._file, self._env)
+                self._stamp = stamp
+
+    def account(self, request: Request) -> Account | None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        self._refresh()
+        return self._registry.authenticate(token.strip())
+
+    def require(self, request: Request, role: Role) -> Account:
+        account = self.account(request)
+        if account is None:
+            raise UnauthorizedError(
+                "this needs a bearer token: send 'Authorization: Bearer <token>'",
+                details={"needed": role.label},
+            )
+        if not account.can(role):
+            raise ForbiddenError(
+                f"this needs the {role.label} role; you are {account.role.label}",
+                details={"needed": role.label, "role": account.role.label},
+            )
+        return account

@@ -1,0 +1,37 @@
+"""A validation report in the format the client asks for: JSON, RDF or plain text."""
+
+from __future__ import annotations
+
+from flask import Request, Response, jsonify
+
+from interlink_kg.errors import NotAcceptableError
+from interlink_kg.model.report import ValidationReport
+from interlink_kg.rdf.formats import JSONLD, TURTLE
+from interlink_kg.rdf.serialize import serialize
+from interlink_kg.services.report_rdf import report_graph
+
+JSON = "application/json"
+TEXT = "text/plain"
+_OFFERED = [JSON, TURTLE.media_type, JSONLD.media_type, TEXT]
+SHACL = {"sh": "http://www.w3.org/ns/shacl#"}
+
+
+def report_response(request: Request, report: ValidationReport, status: int = 200) -> Response:
+    best = JSON
+    if request.headers.get("Accept"):
+        best = request.accept_mimetypes.best_match(_OFFERED) or ""
+        if not best:
+            raise NotAcceptableError(
+                "none of the requested media types is offered", details={"offered": _OFFERED}
+            )
+    if best == JSON:
+        response = jsonify(report.to_dict())
+    elif best == TEXT:
+        response = Response(report.to_text(), content_type="text/plain; charset=utf-8")
+    else:
+        fmt = TURTLE if best == TURTLE.media_type else JSONLD
+        body = serialize(report_graph(report), fmt, SHACL)
+        response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
+    response.status_code = status
+    response.headers["Vary"] = "Accept"
+    return response

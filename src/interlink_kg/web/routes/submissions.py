@@ -1,0 +1,116 @@
+"""Writes and the curators' workflow.
+
+POST /interlinkers, PUT /interlinkers/{id}: contributors and curators send descriptions;
+GET /submissions[?status=], GET /submissions/{id}: read them;
+POST /submissions/{id}/approve | reject | deprecate: curators decide.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from interlink_kg.errors import BadRequestError
+from interlink_kg.model.roles import Role
+from interlink_kg.model.workflow import Status, SubmissionRecord
+from interlink_kg.services.submissions import Outcome
+from interlink_kg.web.app import get_authenticator, get_workspace
+from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.request_body import rdf_body
+
+bp = Blueprint("submissions", __name__)
+
+
+def _record_json(record: SubmissionRecord) -> dict[str, object]:
+    body = record.to_dict()
+    body["links"] = {
+        "self": url_for("submissions.show", identifier=record.identifier),
+        "interlinker": url_for("interlinkers.show", identifier=record.identifier),
+    }
+    return body
+
+
+def _outcome_response(outcome: Outcome, status: int) -> Response:
+    body = _record_json(outcome.record)
+    body["validation"] = outcome.report.to_dict()
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Location"] = url_for("submissions.show", identifier=outcome.record.identifier)
+    return response
+
+
+@bp.post("/interlinkers")
+def create() -> Response:
+    account = get_authenticator().require(request, Role.CONTRIBUTOR)
+    data, fmt = rdf_body(request)
+    return _outcome_response(get_workspace().submit(account, data, fmt), 201)
+
+
+@bp.put("/interlinkers/<identifier>")
+def replace(identifier: str) -> Response:
+    account = get_authenticator().require(request, Role.CONTRIBUTOR)
+    data, fmt = rdf_body(request)
+    return _outcome_response(get_workspace().update(account, identifier, data, fmt), 200)
+
+
+@bp.get("/submissions")
+def index() -> Response:
+    account = get_authenticator().require(request, Role.CONTRIBUTOR)
+    raw = request.args.get("status")
+    status = None
+    if raw is not None:
+        try:
+            status = Status(raw)
+        except ValueError:
+            allowed = [s.value for s in Status]
+            raise BadRequestError(
+                f"unknown status {raw!r}; use one of: {', '.join(allowed)}",
+                details={"allowed": allowed},
+            ) from None
+    records = get_workspace().list(account, status)
+    return jsonify({"items": [_record_json(r) for r in records], "total": len(records)})
+
+
+@bp.get("/submissions/<identifier>")
+def show(identifier: str) -> Response:
+    account = get_authenticator().require(request, Role.CONTRIBUTOR)
+    workspace = get_workspace()
+    record = workspace.visible_record(account, identifier)
+    accept = request.accept_mimetypes
+    if request.headers.get("Accept") and accept.best_match(
+        [
+            "application/json",
+            "text/turtle",
+            "application/ld+json",
+            "application/n-triples",
+            "application/rdf+xml",
+        ]
+    ) not in (None, "application/json"):
+        return rdf_response(workspace.content(identifier))
+    return jsonify(_record_json(record))
+
+
+@bp.post("/submissions/<identifier>/approve")
+def approve(identifier: str) -> Response:
+    account = get_authenticator().require(request, Role.CURATOR)
+    return jsonify(_record_json(get_workspace().approve(account, identifier)))
+
+
+@bp.post("/submissions/<identifier>/reject")
+def reject(identifier: str) -> Response:
+    account = get_authenticator().require(request, Role.CURATOR)
+    body = request.get_json(silent=True)
+    reason = body.get("reason") if isinstance(body, dict) else request.form.get("reason")
+    if not isinstance(reason, str):
+        raise BadRequestError('send the reason as JSON {"reason": "..."} or a form field')
+    return jsonify(_record_json(get_workspace().reject(account, identifier, reason)))
+
+
+@bp.post("/submissions/<identifier>/deprecate")
+def deprecate(identifier: str) -> Response:
+    account = get_authenticator().require(request, Role.CURATOR)
+    return jsonify(_record_json(get_workspace().deprecate(account, identifier)))
+
+
+@bp.get("/interlinkers/<identifier>/record")
+def public_record(identifier: str) -> Response:
+    return rdf_response(get_workspace().public_record(identifier))

@@ -1,0 +1,83 @@
+"""POST /validate: every catalogue INTERLINKER conforms, every invalid example is caught, and the
+report comes in JSON, Turtle, JSON-LD or text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH
+
+from interlink_kg import resources
+
+DATA = Path(__file__).parent / "data" / "shapes"
+INTERLINKER_FILES = sorted((resources.catalogue_dir() / "interlinkers").glob("*.ttl"))
+INVALID = sorted((DATA / "invalid").glob("*.ttl"))
+TTL = {"Content-Type": "text/turtle"}
+
+
+@pytest.mark.parametrize("path", INTERLINKER_FILES, ids=lambda p: p.stem)
+def test_every_catalogue_interlinker_validates(client: FlaskClient, path: Path) -> None:
+    response = client.post("/validate", data=path.read_bytes(), headers=TTL)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["conforms"] is True, body
+    assert body["shapes"]["name"] == "interlink"
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_every_invalid_example_is_rejected_naming_its_shape(
+    client: FlaskClient, path: Path
+) -> None:
+    expected = re.search(r"^# expect-shape: (\S+)$", path.read_text(), re.MULTILINE)
+    assert expected
+    body = client.post("/validate", data=path.read_bytes(), headers=TTL).get_json()
+    assert body["conforms"] is False
+    shapes = {r["source_shape"] for r in body["results"] if r["severity"] == "Violation"}
+    assert expected.group(1) in shapes
+
+
+def test_report_as_turtle_jsonld_and_text(client: FlaskClient) -> None:
+    bad = (DATA / "invalid" / "interlinker-missing-licence.ttl").read_bytes()
+    for accept, fmt in [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]:
+        response = client.post("/validate", data=bad, headers={**TTL, "Accept": accept})
+        assert response.mimetype == accept
+        graph = Graph().parse(data=response.data, format=fmt)
+        (report,) = graph.subjects(RDF.type, SH.ValidationReport)
+        assert graph.value(report, SH.conforms) == Literal(False)
+    text = client.post("/validate", data=bad, headers={**TTL, "Accept": "text/plain"})
+    assert text.mimetype == "text/plain"
+    assert text.data.decode().startswith("DOES NOT CONFORM to interlink")
+    assert "dct:license" in text.data.decode()
+    refused = client.post("/validate", data=bad, headers={**TTL, "Accept": "image/png"})
+    assert refused.status_code == 406
+
+
+def test_messages_say_what_to_fix(client: FlaskClient) -> None:
+    bad = (DATA / "invalid" / "interlinker-unknown-problem.ttl").read_bytes()
+    body = client.post("/validate", data=bad, headers=TTL).get_json()
+    (result,) = [r for r in body["results"] if r["severity"] == "Violation"]
+    assert "ilk:addressesProblem" in result["message"]
+    assert result["value"].endswith("/problem-profiles/ORG_PROBLEM_99")
+    assert result["path"] == "https://w3id.org/interlink-kg/ontology#addressesProblem"
+
+
+def test_bad_requests(client: FlaskClient) -> None:
+    assert client.post("/validate", data=b"<a> <b> .", headers=TTL).status_code == 400
+    assert client.post("/validate", data=b"", headers=TTL).status_code == 400
+    assert (
+        client.post("/validate", data=b"x", headers={"Content-Type": "text/csv"}).status_code == 415
+    )
+    unknown = client.post("/validate?shapes=nope", data=b"<a> <b> <c> .", headers=TTL)
+    assert unknown.status_code == 400
+    assert json.loads(unknown.data)["details"]["allowed"] == ["interlink"]
+
+
+def test_validate_stores_nothing(client: FlaskClient) -> None:
+    body = (DATA / "valid" / "external-software-interlinker.ttl").read_bytes()
+    assert client.post("/validate", data=body, headers=TTL).status_code == 200
+    assert client.get("/interlinkers/example_planner").status_code == 404
