@@ -64,6 +64,18 @@ def test_messages_say_what_to_fix(client: FlaskClient) -> None:
     assert "ilk:addressesProblem" in result["message"]
     assert result["value"].endswith("/problem-profiles/ORG_PROBLEM_99")
     assert result["path"] == "https://w3id.org/interlink-kg/ontology#addressesProblem"
+    allowed = result["allowed"]
+    assert len(allowed) == 45
+    assert "http://127.0.0.1:8080/problem-profiles/ORG_PROBLEM_2" in allowed
+    kind = (DATA / "invalid" / "interlinker-kind-not-in-scheme.ttl").read_bytes()
+    body = client.post("/validate", data=kind, headers=TTL).get_json()
+    (result,) = [r for r in body["results"] if r["severity"] == "Violation"]
+    assert [a.rsplit("/", 1)[1] for a in result["allowed"]] == [
+        "externalknowledge",
+        "externalsoftware",
+        "knowledge",
+        "software",
+    ]
 
 
 def test_bad_requests(client: FlaskClient) -> None:

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--threads", type=int, default=4)
 
+    quality = sub.add_parser(
+        "quality", parents=[common], help="list what in the stored catalogue needs attention"
+    )
+    quality.add_argument("--format", choices=("text", "json"), default="text")
+
     token = sub.add_parser(
         "token", parents=[common], help="create a bearer token for the HTTP API's writes"
     )
@@ -252,6 +257,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_quality(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.services.quality import quality_report
+
+    store = _open(settings)
+    try:
+        report = quality_report(store, settings.base_iri)
+    finally:
+        store.close()
+    if args.format == "json":
+        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(report.to_text())
+    return EXIT_OK
+
+
 def cmd_token(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.model.roles import Role
     from interlink_kg.services.accounts import create_token
@@ -284,4 +304,5 @@ _COMMANDS = {
     "serve": cmd_serve,
     "import-upstream": cmd_import_upstream,
     "token": cmd_token,
+    "quality": cmd_quality,
 }

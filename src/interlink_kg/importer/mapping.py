@@ -369,7 +369,7 @@ def _element(
     g.add((subject, DCT.identifier, Literal(item.identifier)))
     g.add((subject, DCT.isPartOf, parent))
     g.add((subject, ILK.inSchema, schema))
-    g.add((subject, ILK.order, Literal(position, datatype=XSD.positiveInteger)))
+    g.add((subject, ILK.order, Literal(position, datatype=XSD.integer)))
     _texts(g, subject, DCT.title, item.names, html=False)
     _texts(g, subject, DCT.description, item.descriptions, html=True)
     for problem in item.problem_profiles:

@@ -25,9 +25,10 @@ class ValidationResult:
     message: str
     source_shape: str
     constraint: str
+    allowed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "severity": self.severity.value,
             "focus_node": self.focus_node,
             "path": self.path,
@@ -36,6 +37,9 @@ class ValidationResult:
             "source_shape": self.source_shape,
             "constraint": self.constraint,
         }
+        if self.allowed:
+            out["allowed"] = list(self.allowed)
+        return out
 
 
 def _sort_key(result: ValidationResult) -> tuple[str, ...]:
@@ -104,5 +108,7 @@ class ValidationReport:
             if r.value is not None:
                 lines.append(f"  value:    {r.value}")
             lines.append(f"  problem:  {r.message}")
+            if r.allowed:
+                lines.append(f"  allowed:  {', '.join(r.allowed)}")
             lines.append(f"  shape:    {r.source_shape} ({r.constraint})")
         return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ properties that only described resources have.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import pyshacl
@@ -108,6 +108,42 @@ def background(base_iri: str, data: Graph) -> Graph:
     return graph
 
 
+# Property -> the scheme (by dct:identifier) whose concepts are its allowed values.
+_SCHEME_OF_PROPERTY = {
+    ILK.addressesProblem: "problem-profiles",
+    ILK.kind: "interlinker-kinds",
+    ILK.purpose: "purposes",
+    ILK.difficulty: "difficulty-levels",
+    ILK.target: "targets",
+    ILK.serviceType: "service-types",
+    ILK.administrativeScope: "administrative-scopes",
+    ILK.knowledgeForm: "knowledge-forms",
+    ILK.knowledgeFormat: "knowledge-formats",
+}
+
+
+@cache
+def allowed_values(base_iri: str) -> dict[str, tuple[str, ...]]:
+    """For each property whose values come from a vocabulary: the IRIs it accepts, sorted."""
+    vocabulary = Graph()
+    for bundled in _bundled(base_iri):
+        if bundled.vocabulary:
+            vocabulary += bundled.graph
+    out: dict[str, tuple[str, ...]] = {}
+    for prop, scheme_id in _SCHEME_OF_PROPERTY.items():
+        schemes = set(vocabulary.subjects(DCT.identifier, Literal(scheme_id)))
+        concepts = {
+            c
+            for scheme in schemes
+            for c in vocabulary.subjects(SKOS.inScheme, scheme)
+            if scheme_id != "problem-profiles" or (c, RDF.type, ILK.ProblemProfile) in vocabulary
+        }
+        out[str(prop)] = tuple(sorted(str(c) for c in concepts))
+    licences = vocabulary.subjects(RDF.type, DCT.LicenseDocument)
+    out[str(DCT.license)] = tuple(sorted(str(c) for c in licences))
+    return out
+
+
 class Validator:
     """Validate RDF graphs against one shape set."""
 
@@ -133,7 +169,18 @@ class Validator:
             raise ConfigurationError(
                 f"the {self.shapes.name} shapes could not be applied: {text.strip()}"
             )
-        results = _results(results_graph, self.shapes.graph, subjects)
+        allowed = allowed_values(self.base_iri)
+        results = [
+            replace(r, allowed=allowed.get(r.path or "", ()))
+            if r.constraint
+            in {
+                "ClassConstraintComponent",
+                "NodeConstraintComponent",
+                "MinCountConstraintComponent",
+            }
+            else r
+            for r in _results(results_graph, self.shapes.graph, subjects)
+        ]
         return ValidationReport.of(self.shapes.name, self.shapes.version, results)
 
 

@@ -46,6 +46,7 @@ def create_app(
         health,
         interlinkers,
         problem_profiles,
+        quality,
         schemas,
         submissions,
         validation,
@@ -58,6 +59,7 @@ def create_app(
         schemas.bp,
         submissions.bp,
         validation.bp,
+        quality.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -1,0 +1,20 @@
+"""GET /quality: what needs curator attention (curators)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from interlink_kg.model.roles import Role
+from interlink_kg.services.quality import quality_report
+from interlink_kg.web.app import get_authenticator, get_settings, get_store
+
+bp = Blueprint("quality", __name__)
+
+
+@bp.get("/quality")
+def show() -> Response:
+    get_authenticator().require(request, Role.CURATOR)
+    report = quality_report(get_store(), get_settings().base_iri)
+    if request.accept_mimetypes.best_match(["application/json", "text/plain"]) == "text/plain":
+        return Response(report.to_text(), content_type="text/plain; charset=utf-8")
+    return jsonify(report.to_dict())
