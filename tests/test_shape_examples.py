@@ -71,3 +71,16 @@ def test_every_class_of_the_ontology_has_a_node_shape() -> None:
     for name in ILK_CLASSES:
         assert ILK[name] in targeted, f"no node shape targets ilk:{name}"
     assert all((s, RDF.type, SH.NodeShape) in shapes for s in shapes.subjects(SH.targetClass))
+
+
+def test_concurrent_validations_do_not_mix(base_iri: str) -> None:
+    """The fast path shares one background graph under a lock: reports stay per request."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = VALID[:2] + INVALID[:6]
+    graphs = [parse_file(p, base_iri) for p in paths]
+    check = validator(base_iri)
+    alone = [check.validate(g) for g in graphs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(check.validate, graphs * 3))
+    assert together == alone * 3
