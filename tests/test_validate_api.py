@@ -86,10 +86,38 @@ def test_bad_requests(client: FlaskClient) -> None:
     )
     unknown = client.post("/validate?shapes=nope", data=b"<a> <b> <c> .", headers=TTL)
     assert unknown.status_code == 400
-    assert json.loads(unknown.data)["details"]["allowed"] == ["interlink"]
+    assert json.loads(unknown.data)["details"]["allowed"] == ["interlink", "dcat-ap-3"]
 
 
 def test_validate_stores_nothing(client: FlaskClient) -> None:
     body = (DATA / "valid" / "external-software-interlinker.ttl").read_bytes()
     assert client.post("/validate", data=body, headers=TTL).status_code == 200
     assert client.get("/interlinkers/example_planner").status_code == 404
+
+
+@pytest.mark.parametrize("path", INTERLINKER_FILES, ids=lambda p: p.stem)
+def test_dcat_ap_view_of_every_interlinker_has_no_violation(
+    client: FlaskClient, path: Path
+) -> None:
+    response = client.post("/validate?shapes=dcat-ap-3", data=path.read_bytes(), headers=TTL)
+    body = response.get_json()
+    assert body["shapes"] == {"name": "dcat-ap-3", "version": "3.0.1"}
+    violations = [r for r in body["results"] if r["severity"] == "Violation"]
+    assert violations == []
+
+
+def test_dcat_ap_view_catches_a_missing_access_url(client: FlaskClient) -> None:
+    """The knowledge example with its distribution's access URL removed breaks DCAT-AP too."""
+    bad = (DATA / "invalid" / "distribution-without-access-url.ttl").read_bytes()
+    body = client.post("/validate?shapes=dcat-ap-3", data=bad, headers=TTL).get_json()
+    violations = [r for r in body["results"] if r["severity"] == "Violation"]
+    assert [r["path"] for r in violations] == ["http://www.w3.org/ns/dcat#accessURL"]
+
+
+def test_dcat_ap_view_needs_an_interlinker(client: FlaskClient) -> None:
+    response = client.post(
+        "/validate?shapes=dcat-ap-3",
+        data=b"<a> <http://purl.org/dc/terms/title> 'x' .",
+        headers=TTL,
+    )
+    assert response.status_code == 400

@@ -28,9 +28,10 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from interlink_kg import resources
-from interlink_kg.errors import ConfigurationError
+from interlink_kg.errors import BadRequestError, ConfigurationError
 from interlink_kg.model.report import Severity, ValidationReport, ValidationResult
 from interlink_kg.rdf import bundle
+from interlink_kg.services.profiles import dcat_ap3
 from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
 
 _SEVERITIES = {
@@ -332,13 +333,76 @@ def _registry_entries(base_iri: str, data: Graph) -> list[tuple[Node, Node, Node
     return out
 
 
+@cache
 def validator(base_iri: str) -> Validator:
+    """The validator of our own shapes (one per base IRI, shared: it holds the fast path)."""
     return Validator(interlink_shapes(), base_iri)
+
+
+@cache
+def dcat_ap3_shapes() -> ShapeSet:
+    """SEMIC's official DCAT-AP 3.0.1 shapes (base, ranges, recommended, vocabularies)."""
+    folder = resources.shapes_dir() / "official" / "dcat-ap-3.0.1"
+    return ShapeSet(
+        dcat_ap3.NAME,
+        dcat_ap3.VERSION,
+        bundle.load_graph(
+            sorted(folder.glob("*.ttl")), "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"
+        ),
+    )
+
+
+class DcatAp3Validator:
+    """Validate the DCAT-AP 3 view of INTERLINKER descriptions against the official shapes."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base_iri = base_iri
+        self.shapes = dcat_ap3_shapes()
+
+    def validate(self, data: Graph) -> ValidationReport:
+        if not dcat_ap3.interlinkers_in(data):
+            raise BadRequestError(
+                "the DCAT-AP view is made of INTERLINKERs: the data describes none "
+                "(no resource with an ilk:kind)"
+            )
+        source = Graph()
+        for bundled in _bundled(self.base_iri):
+            if bundled.vocabulary:
+                source += bundled.graph
+        source += data
+        view = dcat_ap3.build(source, URIRef(self.base_iri + "catalogue"))
+        _conforms, results_graph, text = pyshacl.validate(
+            view,
+            shacl_graph=self.shapes.graph,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+        if not isinstance(results_graph, Graph):
+            raise ConfigurationError(f"the DCAT-AP 3 shapes could not be applied: {text.strip()}")
+        results = _results(results_graph, self.shapes.graph, set(view.subjects()))
+        return ValidationReport.of(self.shapes.name, self.shapes.version, results)
+
+
+SHAPE_SETS = ("interlink", dcat_ap3.NAME)
+
+
+def validate_with(name: str, base_iri: str, data: Graph) -> ValidationReport:
+    """Validate ``data`` with the shape set called ``name`` (see :data:`SHAPE_SETS`)."""
+    if name == "interlink":
+        return validator(base_iri).validate(data)
+    if name == dcat_ap3.NAME:
+        return DcatAp3Validator(base_iri).validate(data)
+    raise BadRequestError(
+        f"unknown shape set {name!r}; use one of: {', '.join(SHAPE_SETS)}",
+        details={"allowed": list(SHAPE_SETS)},
+    )
 
 
 def _results(results: Graph, shapes: Graph, subjects: set[Node]) -> list[ValidationResult]:
     out = []
-    for node in results.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: nested sh:detail results explain a parent result.
+    for node in results.objects(None, SH.result):
         if results.value(node, SH.focusNode) not in subjects:
             continue
         level = results.value(node, SH.resultSeverity)

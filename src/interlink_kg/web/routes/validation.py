@@ -6,12 +6,12 @@ from flask import Blueprint, Response, request
 
 from interlink_kg.errors import BadRequestError
 from interlink_kg.rdf.untrusted import parse_untrusted
+from interlink_kg.services.validation import SHAPE_SETS, validate_with
 from interlink_kg.web.app import get_settings, get_workspace
 from interlink_kg.web.report_response import report_response
 from interlink_kg.web.request_body import rdf_body
 
 bp = Blueprint("validation", __name__)
-SHAPE_SETS = ("interlink",)
 
 
 @bp.post("/validate")
@@ -23,6 +23,6 @@ def validate() -> Response:
             details={"allowed": list(SHAPE_SETS)},
         )
     data, fmt = rdf_body(request)
-    workspace = get_workspace()
-    graph = parse_untrusted(data, fmt, get_settings().base_iri, workspace.limits)
-    return report_response(request, workspace.validator.validate(graph))
+    base = get_settings().base_iri
+    graph = parse_untrusted(data, fmt, base, get_workspace().limits)
+    return report_response(request, validate_with(shapes, base, graph))

@@ -1,0 +1,189 @@
+"""The DCAT-AP 3 view of INTERLINKER descriptions. Pure: graphs in, a graph out.
+
+Every INTERLINKER becomes a ``dcat:Dataset`` (the class harvesters import): knowledge resources
+keep their file distributions; external ones get their landing page and a distribution that
+points to it; software ones are also a ``dcat:DataService`` reached through a distribution. The
+view carries a short description of everything it references (languages, places, file and media
+types, licences, themes, publisher, contact point), because the official range and vocabulary
+shapes check the class and scheme of each object *in the data*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from interlink_kg.vocab import (
+    DCAT,
+    DCT,
+    EU_LANGUAGE,
+    FOAF,
+    ILK,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+    VCARD,
+)
+
+NAME = "dcat-ap-3"
+VERSION = "3.0.1"
+DATA_THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+GOVERNMENT_THEME = URIRef(f"{DATA_THEME_SCHEME}/GOVE")
+_SOFTWARE_CLASSES = {ILK.SoftwareInterlinker, ILK.ExternalSoftwareInterlinker}
+_DATASET_PROPERTIES = (
+    DCT.identifier,
+    DCT.title,
+    DCT.description,
+    DCAT.keyword,
+    DCT.language,
+    DCT.spatial,
+    DCAT.landingPage,
+    DCAT.distribution,
+)
+_DISTRIBUTION_PROPERTIES = (
+    DCT.title,
+    DCAT.accessURL,
+    DCAT.downloadURL,
+    DCT.format,
+    DCAT.mediaType,
+    DCT.license,
+    DCT.language,
+)
+# What the view copies about referenced things (from the vocabularies and the catalogue node).
+_DESCRIPTION_PROPERTIES = (
+    RDF.type,
+    SKOS.prefLabel,
+    SKOS.inScheme,
+    SKOS.notation,
+    DCT.type,
+    DCT.title,
+    DCT.description,
+    RDFS.label,
+    FOAF.name,
+    VCARD.fn,
+    VCARD.hasURL,
+    VCARD.hasEmail,
+)
+
+
+def _copy(source: Graph, target: Graph, node: Node, properties: Iterable[URIRef]) -> None:
+    for prop in properties:
+        for value in source.objects(node, prop):
+            target.add((node, prop, value))
+
+
+def _describe(source: Graph, target: Graph, node: Node) -> None:
+    """Copy what the vocabularies say about ``node`` (and its scheme)."""
+    _copy(source, target, node, _DESCRIPTION_PROPERTIES)
+    for scheme in source.objects(node, SKOS.inScheme):
+        _copy(source, target, scheme, _DESCRIPTION_PROPERTIES)
+        target.add((scheme, RDF.type, SKOS.ConceptScheme))
+        if (scheme, DCT.title, None) not in target:
+            for label in source.objects(scheme, SKOS.prefLabel):
+                target.add((scheme, DCT.title, label))
+
+
+def interlinkers_in(source: Graph) -> list[URIRef]:
+    """The INTERLINKERs a graph describes (every one has an ``ilk:kind``), sorted."""
+    return sorted(s for s in source.subjects(ILK.kind, None) if isinstance(s, URIRef))
+
+
+def build(source: Graph, catalogue: URIRef | None = None) -> Graph:
+    """The DCAT-AP 3 view of the INTERLINKERs in ``source``.
+
+    ``source`` holds the descriptions together with the vocabularies (and the catalogue node,
+    whose publisher and contact point every dataset names).
+    """
+    view = Graph()
+    for prefix, namespace in PREFIXES.items():
+        view.bind(prefix, namespace)
+    publisher = source.value(catalogue, DCT.publisher) if catalogue is not None else None
+    contact = source.value(catalogue, DCAT.contactPoint) if catalogue is not None else None
+    referenced: set[Node] = set()
+    for item in interlinkers_in(source):
+        _dataset(source, view, item, publisher, contact, referenced)
+    for node in sorted(referenced, key=str):
+        _describe(source, view, node)
+    for node in view.objects(None, DCAT.landingPage):
+        view.add((node, RDF.type, FOAF.Document))
+    for node in view.objects(None, DCAT.mediaType):
+        view.add((node, RDF.type, DCT.MediaType))
+    for node in view.objects(None, DCAT.contactPoint):
+        view.add((node, RDF.type, VCARD.Kind))
+    for node in view.objects(None, DCT.license):
+        view.add((node, RDF.type, DCT.LicenseDocument))
+    return view
+
+
+def _dataset(
+    source: Graph,
+    view: Graph,
+    item: URIRef,
+    publisher: Node | None,
+    contact: Node | None,
+    referenced: set[Node],
+) -> None:
+    view.add((item, RDF.type, DCAT.Dataset))
+    _copy(source, view, item, _DATASET_PROPERTIES)
+    for problem in source.objects(item, ILK.addressesProblem):
+        view.add((item, DCAT.theme, problem))
+        referenced.add(problem)
+    view.add((item, DCAT.theme, GOVERNMENT_THEME))
+    referenced.add(GOVERNMENT_THEME)
+    if publisher is not None:
+        view.add((item, DCT.publisher, publisher))
+        referenced.add(publisher)
+        referenced.update(source.objects(publisher, DCT.type))
+    if contact is not None:
+        view.add((item, DCAT.contactPoint, contact))
+        referenced.add(contact)
+    for prop in (DCT.language, DCT.spatial):
+        referenced.update(source.objects(item, prop))
+    licence = source.value(item, DCT.license)
+    distributions = list(source.objects(item, DCAT.distribution))
+    for distribution in distributions:
+        view.add((distribution, RDF.type, DCAT.Distribution))
+        _copy(source, view, distribution, _DISTRIBUTION_PROPERTIES)
+        if licence is not None and (distribution, DCT.license, None) not in view:
+            view.add((distribution, DCT.license, licence))
+        for prop in (DCT.format, DCT.language, DCT.license):
+            referenced.update(view.objects(distribution, prop))
+    landing = source.value(item, DCAT.landingPage)
+    is_software = bool(set(source.objects(item, RDF.type)) & _SOFTWARE_CLASSES)
+    if landing is not None and not distributions and not is_software:
+        _distribution(view, item, "web", landing, licence, "on the web")
+    if is_software:
+        service = URIRef(f"{item}/service")
+        endpoint = landing if landing is not None else item
+        view.add((service, RDF.type, DCAT.DataService))
+        _copy(source, view, service, ())
+        for title in source.objects(item, DCT.title):
+            view.add((service, DCT.title, title))
+        view.add((service, DCAT.endpointURL, endpoint))
+        view.add((service, DCAT.servesDataset, item))
+        if licence is not None:
+            view.add((service, DCT.license, licence))
+        running = _distribution(view, item, "service", endpoint, licence, "running instance")
+        view.add((running, DCAT.accessService, service))
+    if licence is not None:
+        referenced.add(licence)
+        referenced.update(source.objects(licence, DCT.type))
+    for language in view.objects(None, DCT.language):
+        if str(language).startswith(str(EU_LANGUAGE)):
+            referenced.add(language)
+
+
+def _distribution(
+    view: Graph, item: URIRef, name: str, url: Node, licence: Node | None, label: str
+) -> URIRef:
+    distribution = URIRef(f"{item}/distributions/{name}")
+    view.add((item, DCAT.distribution, distribution))
+    view.add((distribution, RDF.type, DCAT.Distribution))
+    view.add((distribution, DCAT.accessURL, url))
+    view.add((distribution, DCT.title, Literal(label, lang="en")))
+    if licence is not None:
+        view.add((distribution, DCT.license, licence))
+    return distribution
