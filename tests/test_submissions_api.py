@@ -374,3 +374,24 @@ def test_json_body_reason_form_also_works(env: Env) -> None:
     )
     assert response.status_code == 200
     assert json.loads(response.data)["history"][-1]["reason"] == "Form reason."
+
+
+def test_quality_report_for_curators(env: Env) -> None:
+    assert env.client.get("/quality", headers=env.auth("ana")).status_code == 403
+    report = env.client.get("/quality", headers=env.auth("cora")).get_json()
+    assert len(report["uncovered_tasks"]) == 10
+    text = env.client.get("/quality", headers=env.auth("adam", Accept="text/plain"))
+    assert text.mimetype == "text/plain"
+    assert "tasks no INTERLINKER helps with: 10" in text.data.decode()
+
+
+def test_wsgi_entry_point_builds_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import sys
+
+    monkeypatch.setenv("INTERLINK_KG_STORE", "memory:")
+    monkeypatch.setenv("INTERLINK_KG_WORKSPACE", "memory:")
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    sys.modules.pop("api.wsgi", None)
+    module = importlib.import_module("api.wsgi")
+    assert module.app.test_client().get("/health").status_code == 200
