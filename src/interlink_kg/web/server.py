@@ -1,9 +1,15 @@
-"""Run the app under gunicorn from the command line (``interlink-kg serve``)."""
+"""Run the app under gunicorn from the command line (``interlink-kg serve``).
+
+Stores are opened in the worker process, never in the gunicorn master: RocksDB (under the
+on-disk Oxigraph store) does not survive a fork, and a store touched before the fork made the
+worker's later store operations hang.
+"""
 
 from __future__ import annotations
 
 from typing import Any, TextIO
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from interlink_kg.services.catalogue import counts
@@ -13,10 +19,26 @@ from interlink_kg.store import open_store
 from interlink_kg.web.app import create_app
 
 
+def build_serving_app(settings: Settings, log: TextIO) -> Flask:
+    """Open the catalogue store (loading the bundled catalogue if it is empty) and the app."""
+    store = open_store(settings.store_url)
+    if not store.data_graphs():
+        summary = load_bundled(store, settings.base_iri)
+        log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
+    sizes = counts(store)
+    log.write(
+        f"serving {sizes['interlinkers']} INTERLINKERs, {sizes['problemProfiles']} problem "
+        f"profiles, {sizes['schemas']} schemas ({sizes['tasks']} tasks)\n"
+    )
+    log.flush()
+    return create_app(settings, store=store)
+
+
 class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(self, settings: Settings, options: dict[str, Any], log: TextIO) -> None:
         self._settings = settings
         self._options = options
+        self._log = log
         super().__init__()
 
     def load_config(self) -> None:
@@ -24,26 +46,12 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return create_app(self._settings)
+        return build_serving_app(self._settings, self._log)
 
 
 def serve(settings: Settings, *, host: str, port: int, threads: int, log: TextIO) -> None:
-    """Serve on one worker process with threads: the embedded store allows one writer process.
-
-    An empty store is filled with the bundled catalogue first.
-    """
-    store = open_store(settings.store_url)
-    try:
-        if not store.data_graphs():
-            summary = load_bundled(store, settings.base_iri)
-            log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
-        sizes = counts(store)
-    finally:
-        store.close()
-    log.write(
-        f"serving {sizes['interlinkers']} INTERLINKERs, {sizes['problemProfiles']} problem "
-        f"profiles, {sizes['schemas']} schemas ({sizes['tasks']} tasks) on http://{host}:{port}/\n"
-    )
+    """Serve on one worker process with threads: an on-disk store allows one process."""
+    log.write(f"starting on http://{host}:{port}/ with the store {settings.store_url}\n")
     log.flush()
     options = {
         "bind": f"{host}:{port}",
@@ -53,4 +61,4 @@ def serve(settings: Settings, *, host: str, port: int, threads: int, log: TextIO
         "timeout": 60,
         "accesslog": "-",
     }
-    _Server(settings, options).run()
+    _Server(settings, options, log).run()
