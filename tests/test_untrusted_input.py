@@ -145,3 +145,20 @@ def test_quad_formats_are_not_accepted() -> None:
 def test_ntriples_parse() -> None:
     graph = parse_untrusted(f"<{BASE}a> <{BASE}b> <{BASE}c> .\n".encode(), NTRIPLES, BASE)
     assert len(graph) == 1
+
+
+def test_remote_context_over_http_is_refused_without_a_fetch(
+    client: object, context_server: tuple[str, list[str]]
+) -> None:
+    from flask.testing import FlaskClient
+
+    assert isinstance(client, FlaskClient)
+    url, hits = context_server
+    document = f'{{"@context": "{url}", "@id": "{BASE}interlinkers/x", "name": "X"}}'
+    for path in ("/validate", "/validate?shapes=dcat-ap-3"):
+        response = client.post(
+            path, data=document.encode(), headers={"Content-Type": "application/ld+json"}
+        )
+        assert response.status_code == 400
+        assert "never fetched" in response.get_json()["message"]
+    assert hits == []
