@@ -97,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--threads", type=int, default=4)
 
+    recommend = sub.add_parser(
+        "recommend", parents=[common], help="ranked, explained INTERLINKERs for a schema task"
+    )
+    recommend.add_argument("schema", help="schema id, e.g. default")
+    recommend.add_argument("task", help="task id, e.g. task-define_personas")
+    recommend.add_argument("--lang", default="en", choices=("en", "es", "it", "lv"))
+    recommend.add_argument("--limit", type=int, default=10)
+    recommend.add_argument("--json", action="store_true", help="the full JSON answer")
+    for name in ("kind", "licence", "difficulty", "purpose", "language", "target"):
+        recommend.add_argument(f"--{name}", help=f"only INTERLINKERs with this {name}")
+    recommend.add_argument("--audience", help="a target group whose fit raises the score")
+
     quality = sub.add_parser(
         "quality", parents=[common], help="list what in the stored catalogue needs attention"
     )
@@ -257,6 +269,40 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_recommend(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.services import recommendations as service
+
+    filters = service.Filters(
+        kind=args.kind,
+        licence=args.licence,
+        difficulty=args.difficulty,
+        purpose=args.purpose,
+        language=args.language,
+        target=args.target,
+    )
+    store = _open(settings)
+    try:
+        result = service.for_task(
+            store,
+            settings.base_iri,
+            args.schema,
+            args.task,
+            lang=args.lang,
+            limit=args.limit,
+            filters=filters,
+        )
+    finally:
+        store.close()
+    if args.json:
+        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    out.write(f"{args.schema}/{args.task}: {len(result.items)} recommendation(s)\n")
+    for rank, item in enumerate(result.items, start=1):
+        out.write(f"{rank:>2}. {item.id}  score {item.score:.4f}  ({item.kind})\n")
+        out.write(f"    {item.title}\n    {item.reason}\n")
+    return EXIT_OK
+
+
 def cmd_quality(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.services.quality import quality_report
 
@@ -305,4 +351,5 @@ _COMMANDS = {
     "import-upstream": cmd_import_upstream,
     "token": cmd_token,
     "quality": cmd_quality,
+    "recommend": cmd_recommend,
 }

@@ -1,9 +1,9 @@
 """Named SPARQL queries (``*.rq`` beside this file) and safe value binding.
 
-A query marks where values go with a comment line ``#bind ?var``; :func:`bind` replaces it
-with a ``VALUES ?var { ... }`` block whose terms are serialised by rdflib (``Term.n3()``),
-so user input is never pasted into query text. ``#page`` becomes ``LIMIT n OFFSET m`` from
-integers. Unbound markers are removed (no restriction).
+A query marks where values go with a comment line ``#bind ?var`` (or ``#bind ?a ?b`` for rows
+of several variables); :func:`bind` replaces it with a ``VALUES`` block whose terms are
+serialised by rdflib (``Term.n3()``), so user input is never pasted into query text. ``#page``
+becomes ``LIMIT n OFFSET m`` from integers. Unbound markers are removed (no restriction).
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from rdflib.term import Node
 
 from interlink_kg import resources
 
-_BIND = re.compile(r"^[ \t]*#bind \?(?P<var>[A-Za-z_][A-Za-z0-9_]*)[ \t]*$", re.MULTILINE)
+_BIND = re.compile(
+    r"^[ \t]*#bind (?P<vars>\?[A-Za-z_][A-Za-z0-9_]*(?:[ \t]+\?[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*$",
+    re.MULTILINE,
+)
 _PAGE = re.compile(r"^[ \t]*#page[ \t]*$", re.MULTILINE)
 
 
@@ -36,26 +39,46 @@ def _term(value: Node) -> str:
     return value.n3()
 
 
+def _marker(match: re.Match[str]) -> str:
+    """The marker's variables as the key used in ``values``: ``"a"`` or ``"a b"``."""
+    return " ".join(v.lstrip("?") for v in match.group("vars").split())
+
+
 def bind(
     query: str,
-    values: Mapping[str, Sequence[Node]] | None = None,
+    values: Mapping[str, Sequence[Node] | Sequence[Sequence[Node]]] | None = None,
     *,
     limit: int | None = None,
     offset: int = 0,
 ) -> str:
-    """Fill the ``#bind`` and ``#page`` markers of ``query``."""
+    """Fill the ``#bind`` and ``#page`` markers of ``query``.
+
+    ``values["x"]`` is a list of terms for ``#bind ?x``; ``values["a b"]`` a list of rows (one
+    term per variable) for ``#bind ?a ?b``.
+    """
     values = dict(values or {})
-    markers = {m.group("var") for m in _BIND.finditer(query)}
+    markers = {_marker(m) for m in _BIND.finditer(query)}
     unknown = set(values) - markers
     if unknown:
         raise KeyError(f"query has no #bind marker for {sorted(unknown)}")
 
     def replace(match: re.Match[str]) -> str:
-        var = match.group("var")
-        if var not in values:
+        key = _marker(match)
+        if key not in values:
             return ""
-        terms = " ".join(_term(v) for v in values[var])
-        return f"VALUES ?{var} {{ {terms} }}"
+        names = key.split()
+        if len(names) == 1:
+            terms = " ".join(_term(v) for v in values[key])  # type: ignore[arg-type]
+            return f"VALUES ?{key} {{ {terms} }}"
+        rows = []
+        for row in values[key]:
+            if isinstance(row, Node) or len(row) != len(names):
+                raise ValueError(
+                    f"each row for #bind {match.group('vars')} needs {len(names)} terms"
+                )
+            rows.append("(" + " ".join(_term(v) for v in row) + ")")
+        heads = " ".join(f"?{n}" for n in names)
+        return f"VALUES ({heads}) {{ {' '.join(rows)} }}"
 
     text = _BIND.sub(replace, query)
     if limit is not None:
@@ -68,6 +91,10 @@ def bind(
     return text
 
 
-def query(name: str, values: Mapping[str, Sequence[Node]] | None = None, **page: int) -> str:
+def query(
+    name: str,
+    values: Mapping[str, Sequence[Node] | Sequence[Sequence[Node]]] | None = None,
+    **page: int,
+) -> str:
     """Load a named query and bind values (see :func:`bind`)."""
     return bind(load_query(name), values, **page)

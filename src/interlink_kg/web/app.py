@@ -47,6 +47,7 @@ def create_app(
         interlinkers,
         problem_profiles,
         quality,
+        recommendations,
         schemas,
         submissions,
         validation,
@@ -60,6 +61,7 @@ def create_app(
         submissions.bp,
         validation.bp,
         quality.bp,
+        recommendations.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -1,0 +1,204 @@
+"""Recommendations and their explanations. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# How strongly a problem profile counts, by where it was found on the task's path.
+SOURCE_STRENGTH: dict[str, float] = {
+    "task": 1.0,
+    "given": 1.0,
+    "objective": 0.75,
+    "sibling-task": 0.5,
+    "phase": 0.5,
+    "phase-objective": 0.35,
+}
+HIERARCHY_FACTOR = 0.3  # a profile of the same group as a path profile: 0.3 x that strength
+# Tiers of the path: a lower tier joins only while fewer than MIN_CANDIDATES INTERLINKERs match.
+TIERS: tuple[tuple[str, ...], ...] = (
+    ("task", "objective"),
+    ("sibling-task", "phase"),
+    ("phase-objective",),
+)
+MIN_CANDIDATES = 3
+WEIGHTS_TEXT = {
+    "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
+    "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",
+    "language": "1 if available in the requested language, else 0.6",
+    "target": "1 if no target group is asked or it fits, else 0.75",
+    "usage": "0.25 * uses / (uses + 5), from the registry of use for the same task",
+    "score": "match * focus * language * target + usage",
+}
+
+
+@dataclass(frozen=True)
+class WeightedProfile:
+    iri: str
+    source: str
+    strength: float
+    via: str | None = None  # for the hierarchy fallback: the path profile it stands in for
+
+
+def profile_tiers(rows: list[tuple[str, str]]) -> list[list[WeightedProfile]]:
+    """The path's profiles tier by tier (empty tiers left out), each at its strongest source.
+
+    A profile already found in a higher tier is not repeated in a lower one.
+    """
+    tiers: list[list[WeightedProfile]] = []
+    seen: set[str] = set()
+    for tier in TIERS:
+        best: dict[str, WeightedProfile] = {}
+        for iri, source in rows:
+            if source not in tier or iri in seen:
+                continue
+            strength = SOURCE_STRENGTH[source]
+            if iri not in best or strength > best[iri].strength:
+                best[iri] = WeightedProfile(iri, source, strength)
+        if best:
+            tiers.append(sorted(best.values(), key=lambda p: p.iri))
+            seen.update(best)
+    return tiers
+
+
+def with_neighbours(
+    profiles: list[WeightedProfile], neighbours: list[tuple[str, str]]
+) -> list[WeightedProfile]:
+    """Add same-group profiles (``(path profile, neighbour)`` pairs) at a reduced strength."""
+    by_iri = {p.iri: p for p in profiles}
+    added: dict[str, WeightedProfile] = {}
+    for origin, neighbour in neighbours:
+        if neighbour in by_iri or origin not in by_iri:
+            continue
+        strength = by_iri[origin].strength * HIERARCHY_FACTOR
+        if neighbour not in added or strength > added[neighbour].strength:
+            added[neighbour] = WeightedProfile(neighbour, "hierarchy", strength, origin)
+    return sorted([*profiles, *added.values()], key=lambda p: p.iri)
+
+
+@dataclass(frozen=True)
+class MatchedProfile:
+    id: str
+    iri: str
+    label: str | None
+    source: str
+    strength: float
+    interlinkers_addressing: int
+    via: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "iri": self.iri,
+            "label": self.label,
+            "source": self.source,
+            "strength": self.strength,
+            "interlinkers_addressing": self.interlinkers_addressing,
+            "weight": round(self.strength / max(self.interlinkers_addressing, 1), 6),
+        }
+        if self.via:
+            out["via"] = self.via
+        return out
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    iri: str
+    title: str | None
+    title_language: str | None
+    kind: str | None
+    score: float
+    components: dict[str, float]
+    matched: tuple[MatchedProfile, ...]
+    language_available: bool
+    uses: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "iri": self.iri,
+            "title": self.title,
+            "title_language": self.title_language,
+            "kind": self.kind,
+            "score": self.score,
+            "explanation": {
+                "reason": self.reason,
+                "matched_problem_profiles": [m.to_dict() for m in self.matched],
+                "components": self.components,
+                "weights": WEIGHTS_TEXT,
+                "language_available": self.language_available,
+                "uses": self.uses,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class RecommendationList:
+    language: str
+    profiles: tuple[WeightedProfile, ...]
+    items: tuple[Recommendation, ...] = field(default_factory=tuple)
+    subject: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.subject,
+            "language": self.language,
+            "problem_profiles": [
+                {
+                    "iri": p.iri,
+                    "source": p.source,
+                    "strength": p.strength,
+                    **({"via": p.via} if p.via else {}),
+                }
+                for p in self.profiles
+            ],
+            "items": [r.to_dict() for r in self.items],
+            "total": len(self.items),
+        }
+
+
+_TEMPLATES: dict[str, dict[str, str]] = {
+    "direct": {
+        "en": "It addresses {labels}, which this task raises.",
+        "es": "Aborda {labels}, que esta tarea plantea.",
+        "it": "Affronta {labels}, posti da questo compito.",
+        "lv": "Tas risina {labels}, ko izvirza šis uzdevums.",
+    },
+    "context": {
+        "en": "It addresses {labels}, raised by neighbouring tasks of this objective or phase.",
+        "es": "Aborda {labels}, que plantean tareas cercanas de este objetivo o fase.",
+        "it": "Affronta {labels}, posti da compiti vicini di questo obiettivo o fase.",
+        "lv": "Tas risina {labels}, ko izvirza citi šī mērķa vai posma uzdevumi.",
+    },
+    "hierarchy": {
+        "en": "It addresses {labels}, close to the problems of this task.",
+        "es": "Aborda {labels}, cercanos a los problemas de esta tarea.",
+        "it": "Affronta {labels}, vicini ai problemi di questo compito.",
+        "lv": "Tas risina {labels}, kas ir tuvas šī uzdevuma problēmām.",
+    },
+}
+_NOT_IN_LANGUAGE = {
+    "en": " It is not available in English.",
+    "es": " No está disponible en español.",
+    "it": " Non è disponibile in italiano.",
+    "lv": " Tas nav pieejams latviešu valodā.",
+}
+
+
+def reason(matched: tuple[MatchedProfile, ...], lang: str, language_available: bool) -> str:
+    """One sentence saying why, in ``lang`` (English when there is no template)."""
+    lang = lang if lang in _NOT_IN_LANGUAGE else "en"
+    sources = {m.source for m in matched}
+    if sources & {"task", "objective", "given"}:
+        kind = "direct"
+    elif sources & {"sibling-task", "phase", "phase-objective"}:
+        kind = "context"
+    else:
+        kind = "hierarchy"
+    labels = [f"“{m.label or m.id}”" for m in matched[:3]]
+    text = _TEMPLATES[kind][lang].format(labels=", ".join(labels))
+    if not language_available:
+        text += _NOT_IN_LANGUAGE[lang]
+    return text

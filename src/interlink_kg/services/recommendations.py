@@ -1,0 +1,330 @@
+"""Ranked, explained recommendations of INTERLINKERs, computed by named SPARQL queries.
+
+The path of a task gives weighted problem profiles (its own and its objective's; failing that,
+its sibling tasks' and phase's; failing that, the phase's other objectives'); when fewer than
+three INTERLINKERs match, profiles of the same group (SKOS ``broader``) join at a reduced
+strength. ``recommend.rq`` scores every candidate in the store; ``recommend-details.rq`` tells
+which profiles each matched, for the explanation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from interlink_kg.errors import BadRequestError, NotFoundError
+from interlink_kg.model import iris
+from interlink_kg.model.labels import SUPPORTED_LANGUAGES
+from interlink_kg.model.recommendations import (
+    MIN_CANDIDATES,
+    MatchedProfile,
+    Recommendation,
+    RecommendationList,
+    WeightedProfile,
+    profile_tiers,
+    reason,
+    with_neighbours,
+)
+from interlink_kg.queries import query
+from interlink_kg.services.catalogue import interlinker_iri, list_problem_profiles, summaries
+from interlink_kg.store.base import Row, Store
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard filters, by vocabulary notation (e.g. kind="software", licence="copyleft"), and
+    the ``audience`` whose fit raises a score (a target group notation, e.g. "smes")."""
+
+    kind: str | None = None
+    licence: str | None = None
+    difficulty: str | None = None
+    purpose: str | None = None
+    language: str | None = None
+    target: str | None = None
+    audience: str | None = None
+
+
+_FILTER_SCHEMES = {
+    "kind": "interlinker-kinds",
+    "licence": "licence-categories",
+    "difficulty": "difficulty-levels",
+    "purpose": "purposes",
+    "target": "targets",
+    "audience": "targets",
+}
+
+
+def _concepts(store: Store, scheme_id: str) -> dict[str, URIRef]:
+    rows = store.select(query("scheme-concepts", {"schemeId": [Literal(scheme_id)]}))
+    return {str(r["notation"]): URIRef(str(r["concept"])) for r in rows}
+
+
+def _check_filters(store: Store, filters: Filters) -> dict[str, list[Node]]:
+    values: dict[str, list[Node]] = {}
+    for name, scheme in _FILTER_SCHEMES.items():
+        value = getattr(filters, name)
+        if value is None:
+            continue
+        concepts = _concepts(store, scheme)
+        if value not in concepts:
+            raise BadRequestError(
+                f"unknown {name} {value!r}; use one of: {', '.join(sorted(concepts))}",
+                details={"parameter": name, "allowed": sorted(concepts)},
+            )
+        if name in {"target", "audience"}:
+            values["targetFilter" if name == "target" else "audience"] = [concepts[value]]
+        else:
+            values[f"{name}Filter"] = [Literal(value)]
+    if filters.language is not None:
+        if filters.language not in SUPPORTED_LANGUAGES:
+            raise BadRequestError(
+                f"unknown language {filters.language!r}; use one of: "
+                f"{', '.join(SUPPORTED_LANGUAGES)}",
+                details={"parameter": "language", "allowed": list(SUPPORTED_LANGUAGES)},
+            )
+        values["languageFilter"] = [Literal(filters.language)]
+    return values
+
+
+def _check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadRequestError(
+            f"limit must be from 1 to {MAX_LIMIT}", details={"parameter": "limit"}
+        )
+    return limit
+
+
+def task_iri(store: Store, schema_id: str, task_id: str) -> URIRef:
+    if not (iris.is_identifier(schema_id) and iris.is_identifier(task_id)):
+        raise NotFoundError(f"no task {task_id!r} in schema {schema_id!r}")
+    rows = store.select(
+        query("task-iri", {"schemaId taskId": [(Literal(schema_id), Literal(task_id))]})
+    )
+    if not rows:
+        raise NotFoundError(
+            f"no task {task_id!r} in schema {schema_id!r}",
+            details={"schema": schema_id, "task": task_id},
+        )
+    return URIRef(str(rows[0]["task"]))
+
+
+def _rank(
+    store: Store,
+    profiles: list[WeightedProfile],
+    lang: str,
+    limit: int,
+    filter_values: dict[str, list[Node]],
+    task_id: str | None,
+    exclude: set[str],
+) -> list[Row]:
+    values: dict[str, object] = {
+        "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles],
+        "lang": [Literal(lang)],
+        **filter_values,
+    }
+    if task_id:
+        values["taskId"] = [Literal(task_id)]
+    rows = store.select(query("recommend", values, limit=limit + len(exclude)))  # type: ignore[arg-type]
+    return [r for r in rows if str(r["item"]) not in exclude][:limit]
+
+
+def _recommend(
+    store: Store,
+    base_iri: str,
+    tiers: list[list[WeightedProfile]],
+    *,
+    lang: str,
+    limit: int,
+    filters: Filters,
+    task_id: str | None = None,
+    exclude: set[str] | None = None,
+    subject: dict[str, str] | None = None,
+) -> RecommendationList:
+    """Rank stage by stage: the first tier of profiles, then (while fewer than
+    ``MIN_CANDIDATES`` INTERLINKERs were found) the next tiers, then same-group profiles.
+
+    A later stage only adds INTERLINKERs after those already found, scored on its own
+    profiles: weak evidence never lifts a candidate above one with stronger evidence, and
+    cannot add up for INTERLINKERs that address everything.
+    """
+    limit = _check_limit(limit)
+    filter_values = _check_filters(store, filters)
+    skip = set(exclude or ())
+    wanted = max(limit, MIN_CANDIDATES)
+    used: list[WeightedProfile] = []
+    stages: list[tuple[list[Row], list[WeightedProfile]]] = []
+
+    def run(profiles: list[WeightedProfile]) -> int:
+        found = sum(len(rows) for rows, _ in stages)
+        rows = _rank(store, profiles, lang, wanted - found, filter_values, task_id, skip)
+        stages.append((rows, profiles))
+        skip.update(str(r["item"]) for r in rows)
+        return found + len(rows)
+
+    found = 0
+    for tier in tiers:
+        used.extend(tier)
+        found = run(tier)
+        if found >= MIN_CANDIDATES:
+            break
+    if used and found < MIN_CANDIDATES:
+        pairs = store.select(
+            query("problem-neighbours", {"problem": [URIRef(p.iri) for p in used]})
+        )
+        widened = with_neighbours(used, [(str(r["problem"]), str(r["neighbour"])) for r in pairs])
+        extra = [p for p in widened if p.source == "hierarchy"]
+        if extra:
+            used.extend(extra)
+            run(extra)
+    items: list[Recommendation] = []
+    for rows, profiles in stages:
+        items.extend(_explain(store, rows, profiles, lang))
+    return RecommendationList(
+        lang, tuple(sorted(used, key=lambda p: p.iri)), tuple(items[:limit]), subject or {}
+    )
+
+
+def _number(row: Row, key: str) -> float:
+    value = row.get(key)
+    return float(value.toPython()) if isinstance(value, Literal) else 0.0
+
+
+def _explain(
+    store: Store, rows: list[Row], profiles: list[WeightedProfile], lang: str
+) -> list[Recommendation]:
+    if not rows:
+        return []
+    items = [r["item"] for r in rows]
+    by_profile = {p.iri: p for p in profiles}
+    details = store.select(
+        query(
+            "recommend-details",
+            {"item": items, "problem": [URIRef(p.iri) for p in profiles]},
+        )
+    )
+    labels = {p.iri: p.label for p in list_problem_profiles(store, lang=lang)}
+    matched: dict[Node, list[MatchedProfile]] = defaultdict(list)
+    for detail in details:
+        profile = by_profile[str(detail["problem"])]
+        matched[detail["item"]].append(
+            MatchedProfile(
+                id=str(detail["problemId"]),
+                iri=profile.iri,
+                label=labels.get(profile.iri),
+                source=profile.source,
+                strength=profile.strength,
+                interlinkers_addressing=int(_number(detail, "df")),
+                via=profile.via,
+            )
+        )
+    summary = {s.iri: s for s in summaries(store, items, lang)}
+    out = []
+    for row in rows:
+        item = row["item"]
+        found = tuple(
+            sorted(
+                matched[item], key=lambda m: (-m.strength / max(m.interlinkers_addressing, 1), m.id)
+            )
+        )
+        available = _number(row, "languageFactor") >= 1.0
+        info = summary.get(str(item))
+        components = {
+            name: round(_number(row, key), 6)
+            for name, key in (
+                ("match", "match"),
+                ("focus", "focus"),
+                ("language", "languageFactor"),
+                ("target", "targetFactor"),
+                ("usage", "usage"),
+            )
+        }
+        out.append(
+            Recommendation(
+                id=str(row["id"]),
+                iri=str(item),
+                title=info.title if info else None,
+                title_language=info.title_language if info else None,
+                kind=info.kind if info else None,
+                score=round(_number(row, "score"), 6),
+                components=components,
+                matched=found,
+                language_available=available,
+                uses=int(_number(row, "uses")),
+                reason=reason(found, lang, available),
+            )
+        )
+    return out
+
+
+def for_task(
+    store: Store,
+    base_iri: str,
+    schema_id: str,
+    task_id: str,
+    *,
+    lang: str = "en",
+    limit: int = 10,
+    filters: Filters | None = None,
+) -> RecommendationList:
+    """Recommendations for one task of a co-production schema."""
+    task = task_iri(store, schema_id, task_id)
+    rows = store.select(query("task-context", {"task": [task]}))
+    tiers = profile_tiers([(str(r["problem"]), str(r["source"])) for r in rows])
+    return _recommend(
+        store,
+        base_iri,
+        tiers,
+        lang=lang,
+        limit=limit,
+        filters=filters or Filters(),
+        task_id=task_id,
+        subject={"schema": schema_id, "task": task_id, "task_iri": str(task)},
+    )
+
+
+def for_profiles(
+    store: Store,
+    base_iri: str,
+    profile_ids: list[str],
+    *,
+    lang: str = "en",
+    limit: int = 10,
+    filters: Filters | None = None,
+) -> RecommendationList:
+    """Recommendations for a free set of problem profiles (for callers without a task)."""
+    known = {p.id: p.iri for p in list_problem_profiles(store, lang="en")}
+    unknown = sorted(set(profile_ids) - set(known))
+    if unknown or not profile_ids:
+        raise BadRequestError(
+            "give one or more known problem profile ids"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
+            details={"allowed": sorted(known)},
+        )
+    profiles = [WeightedProfile(known[i], "given", 1.0) for i in sorted(set(profile_ids))]
+    return _recommend(
+        store, base_iri, [profiles], lang=lang, limit=limit, filters=filters or Filters()
+    )
+
+
+def related(
+    store: Store, base_iri: str, identifier: str, *, lang: str = "en", limit: int = 10
+) -> RecommendationList:
+    """INTERLINKERs that address problems like those of ``identifier`` (itself excluded)."""
+    iri = interlinker_iri(store, identifier)
+    rows = store.select(query("interlinker-problems", {"item": [iri]}))
+    profiles = [WeightedProfile(str(r["problem"]), "given", 1.0) for r in rows]
+    return _recommend(
+        store,
+        base_iri,
+        [sorted(profiles, key=lambda p: p.iri)] if profiles else [],
+        lang=lang,
+        limit=limit,
+        filters=Filters(),
+        exclude={str(iri)},
+        subject={"interlinker": identifier},
+    )

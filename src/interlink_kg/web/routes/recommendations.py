@@ -1,0 +1,90 @@
+"""Recommendations: for a schema task, for a free set of problem profiles, and related ones."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Request, Response, jsonify, request
+
+from interlink_kg.errors import BadRequestError
+from interlink_kg.services import recommendations as service
+from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.negotiation import choose_language
+
+bp = Blueprint("recommendations", __name__)
+_FILTERS = ("kind", "licence", "difficulty", "purpose", "language", "target", "audience")
+
+
+def _limit(raw: object) -> int:
+    if raw is None:
+        return 10
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.isdigit():
+        return int(raw)
+    raise BadRequestError(
+        f"limit must be an integer from 1 to {service.MAX_LIMIT}", details={"parameter": "limit"}
+    )
+
+
+def _filters(source: dict[str, object]) -> service.Filters:
+    values: dict[str, str | None] = {}
+    for name in _FILTERS:
+        value = source.get(name)
+        if value is not None and not isinstance(value, str):
+            raise BadRequestError(f"{name} must be a string", details={"parameter": name})
+        values[name] = value if isinstance(value, str) else None
+    return service.Filters(**values)
+
+
+def _args(req: Request) -> dict[str, object]:
+    return dict(req.args.items())
+
+
+@bp.get("/schemas/<schema>/tasks/<task>/recommendations")
+def for_task(schema: str, task: str) -> Response:
+    args = _args(request)
+    result = service.for_task(
+        get_store(),
+        get_settings().base_iri,
+        schema,
+        task,
+        lang=choose_language(request),
+        limit=_limit(args.get("limit")),
+        filters=_filters(args),
+    )
+    response = jsonify(result.to_dict())
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.post("/recommendations")
+def for_profiles() -> Response:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequestError(
+            'send JSON such as {"problem_profiles": ["ORG_PROBLEM_2"], "lang": "en", "limit": 10}'
+        )
+    profiles = body.get("problem_profiles")
+    if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
+        raise BadRequestError("problem_profiles must be a list of problem profile ids")
+    lang = body.get("lang") if isinstance(body.get("lang"), str) else choose_language(request)
+    result = service.for_profiles(
+        get_store(),
+        get_settings().base_iri,
+        profiles,
+        lang=str(lang),
+        limit=_limit(body.get("limit")),
+        filters=_filters(body),
+    )
+    return jsonify(result.to_dict())
+
+
+@bp.get("/interlinkers/<identifier>/related")
+def related(identifier: str) -> Response:
+    result = service.related(
+        get_store(),
+        get_settings().base_iri,
+        identifier,
+        lang=choose_language(request),
+        limit=_limit(request.args.get("limit")),
+    )
+    return jsonify(result.to_dict())

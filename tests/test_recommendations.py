@@ -1,0 +1,261 @@
+"""The ranking pinned on small hand-made graphs, and its invariants on the real catalogue."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from interlink_kg import resources
+from interlink_kg.errors import BadRequestError, NotFoundError
+from interlink_kg.rdf import bundle
+from interlink_kg.rdf.formats import TURTLE
+from interlink_kg.services import recommendations as rec
+from interlink_kg.store import Store, open_store
+from interlink_kg.store.base import GraphPayload
+
+BASE = "http://127.0.0.1:8080/"
+PREFIXES = """
+@prefix ilk: <https://w3id.org/interlink-kg/ontology#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix lang: <http://publications.europa.eu/resource/authority/language/> .
+"""
+SCHEMA = """
+<schemas/s> a ilk:CoproductionSchema ; dct:identifier "s" ; ilk:hasPhase <schemas/s/phases/p> .
+<schemas/s/phases/p> a ilk:Phase ; dct:identifier "p" ; dct:isPartOf <schemas/s> ;
+    ilk:inSchema <schemas/s> ; ilk:order 1 ; ilk:hasObjective <schemas/s/objectives/o> .
+<schemas/s/objectives/o> a ilk:Objective ; dct:identifier "o" ; dct:isPartOf <schemas/s/phases/p> ;
+    ilk:inSchema <schemas/s> ; ilk:order 1 ;
+    ilk:addressesProblem <problem-profiles/UND_PROBLEM_2> .
+<schemas/s/tasks/t> a ilk:Task ; dct:identifier "t" ; dct:isPartOf <schemas/s/objectives/o> ;
+    ilk:inSchema <schemas/s> ; ilk:order 1 ;
+    ilk:addressesProblem <problem-profiles/ORG_PROBLEM_2> .
+<schemas/s/tasks/empty> a ilk:Task ; dct:identifier "empty" ;
+    dct:isPartOf <schemas/s/objectives/o2> ; ilk:inSchema <schemas/s> ; ilk:order 1 .
+<schemas/s/objectives/o2> a ilk:Objective ; dct:identifier "o2" ;
+    dct:isPartOf <schemas/s/phases/p> ; ilk:inSchema <schemas/s> ; ilk:order 2 .
+"""
+
+
+def interlinker(
+    ident: str,
+    problems: list[str],
+    *,
+    kind: str = "knowledge",
+    languages: str = "lang:ENG",
+    extra: str = "",
+) -> str:
+    cls = {"knowledge": "KnowledgeInterlinker", "software": "SoftwareInterlinker"}[kind]
+    links = " , ".join(f"<problem-profiles/{p}>" for p in problems)
+    return (
+        f'<interlinkers/{ident}> a ilk:{cls} ; dct:identifier "{ident}" ; '
+        f'dct:title "{ident}"@en ; ilk:kind <vocabularies/interlinker-kinds/{kind}> ; '
+        f"ilk:addressesProblem {links} ; dct:language {languages} ; "
+        f"dct:license <licences/permissive> {extra} .\n"
+    )
+
+
+def make_store(*items: str) -> Store:
+    store = open_store("memory:")
+    files = [resources.ontology_file(), *bundle.vocabulary_files()]
+    store.replace_graphs(
+        {
+            f"{BASE}graphs/{i}": GraphPayload(path.read_bytes(), TURTLE, BASE, str(path))
+            for i, path in enumerate(files)
+        }
+    )
+    data = (PREFIXES + SCHEMA + "".join(items)).encode()
+    store.replace_graphs({f"{BASE}graphs/test": GraphPayload(data, TURTLE, BASE)})
+    return store
+
+
+def ranked(store: Store, task: str = "t", **kwargs: object) -> list[str]:
+    result = rec.for_task(store, BASE, "s", task, **kwargs)  # type: ignore[arg-type]
+    return [item.id for item in result.items]
+
+
+OTHERS = [f"ORG_PROBLEM_{n}" for n in (3, 4, 5, 7, 8, 9, 10, 11, 13)]
+
+
+def test_a_focused_interlinker_beats_a_catch_all() -> None:
+    store = make_store(
+        interlinker("a_catch_all", ["ORG_PROBLEM_2", *OTHERS]),
+        interlinker("z_focused", ["ORG_PROBLEM_2"]),
+    )
+    assert ranked(store) == ["z_focused", "a_catch_all"]
+
+
+def test_a_rare_profile_weighs_more_than_a_common_one() -> None:
+    # ORG_PROBLEM_2 (the task's own) is addressed by 1; UND_PROBLEM_2 (objective) by 3.
+    store = make_store(
+        interlinker("b_rare", ["ORG_PROBLEM_2"]),
+        interlinker("a_common", ["UND_PROBLEM_2"]),
+        interlinker("c_common", ["UND_PROBLEM_2"]),
+        interlinker("d_common", ["UND_PROBLEM_2"]),
+    )
+    assert ranked(store)[0] == "b_rare"
+
+
+def test_own_profile_counts_more_than_the_objectives() -> None:
+    store = make_store(
+        interlinker("a_objective", ["UND_PROBLEM_2"]),
+        interlinker("b_task", ["ORG_PROBLEM_2"]),
+    )
+    result = rec.for_task(store, BASE, "s", "t")
+    assert [i.id for i in result.items] == ["b_task", "a_objective"]
+    sources = {i.id: i.matched[0].source for i in result.items}
+    assert sources == {"b_task": "task", "a_objective": "objective"}
+
+
+def test_language_availability_and_ties() -> None:
+    store = make_store(
+        interlinker("a_english", ["ORG_PROBLEM_2"]),
+        interlinker("b_spanish", ["ORG_PROBLEM_2"], languages="lang:ENG , lang:SPA"),
+    )
+    assert ranked(store, lang="en") == ["a_english", "b_spanish"]  # a tie, broken by id
+    assert ranked(store, lang="es") == ["b_spanish", "a_english"]
+    first = rec.for_task(store, BASE, "s", "t", lang="es").items
+    assert first[0].language_available
+    assert not first[1].language_available
+    assert "No está disponible en español" in first[1].reason
+
+
+def test_target_fit() -> None:
+    store = make_store(
+        interlinker(
+            "a_citizens", ["ORG_PROBLEM_2"], extra="; ilk:target <vocabularies/targets/citizens>"
+        ),
+        interlinker(
+            "b_business", ["ORG_PROBLEM_2"], extra="; ilk:target <vocabularies/targets/businesses>"
+        ),
+    )
+    assert ranked(store) == ["a_citizens", "b_business"]
+    result = rec.for_task(store, BASE, "s", "t", filters=rec.Filters(target="smes"))
+    assert [i.id for i in result.items] == ["b_business"]
+    preferred = rec.for_task(store, BASE, "s", "t", filters=rec.Filters(audience="smes"))
+    assert [i.id for i in preferred.items] == ["b_business", "a_citizens"]
+    assert [i.components["target"] for i in preferred.items] == [1.0, 0.75]
+
+
+def test_usage_raises_the_score() -> None:
+    use = (
+        "<processes/x/uses/1> ilk:usedInterlinker <interlinkers/b_used> ; "
+        "ilk:forTask <schemas/s/tasks/t> .\n"
+    )
+    store = make_store(
+        interlinker("a_unused", ["ORG_PROBLEM_2"]), interlinker("b_used", ["ORG_PROBLEM_2"]), use
+    )
+    result = rec.for_task(store, BASE, "s", "t")
+    assert [i.id for i in result.items] == ["b_used", "a_unused"]
+    assert result.items[0].uses == 1
+
+
+def test_filters_and_their_errors() -> None:
+    store = make_store(
+        interlinker("a_knowledge", ["ORG_PROBLEM_2"]),
+        interlinker("b_software", ["ORG_PROBLEM_2"], kind="software"),
+    )
+    assert ranked(store, filters=rec.Filters(kind="software")) == ["b_software"]
+    assert ranked(store, filters=rec.Filters(licence="copyleft")) == []
+    with pytest.raises(BadRequestError, match="unknown kind") as error:
+        ranked(store, filters=rec.Filters(kind="robot"))
+    assert "software" in error.value.details["allowed"]
+    with pytest.raises(BadRequestError, match="limit"):
+        ranked(store, limit=0)
+    with pytest.raises(NotFoundError):
+        ranked(store, task="nope")
+
+
+def test_a_task_without_profiles_borrows_from_its_neighbourhood() -> None:
+    store = make_store(
+        interlinker("a", ["ORG_PROBLEM_2"]),
+        interlinker("b", ["UND_PROBLEM_2"]),
+        interlinker("c", ["ORG_PROBLEM_4"]),
+    )
+    result = rec.for_task(store, BASE, "s", "empty")
+    sources = {m.source for item in result.items for m in item.matched}
+    assert sources <= {"phase-objective", "hierarchy"}
+    assert {i.id for i in result.items} == {"a", "b", "c"}
+
+
+def test_hierarchy_fallback_when_too_few_match() -> None:
+    store = make_store(
+        interlinker("a_exact", ["ORG_PROBLEM_2"]),
+        interlinker("b_same_group", ["ORG_PROBLEM_4"]),
+        interlinker("c_same_group", ["ORG_PROBLEM_5"]),
+        interlinker("d_other_group", ["VAL_PROBLEM_1"]),
+    )
+    result = rec.for_task(store, BASE, "s", "t")
+    ids = [i.id for i in result.items]
+    assert ids[0] == "a_exact"
+    assert "d_other_group" not in ids
+    hierarchy = [m for i in result.items for m in i.matched if m.source == "hierarchy"]
+    assert hierarchy
+    assert all(m.via and m.via.endswith("ORG_PROBLEM_2") for m in hierarchy)
+
+
+def test_real_catalogue_every_task_gets_three(catalogue_store: Store) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import recommend_eval
+
+    figures = recommend_eval.evaluate(catalogue_store)
+    ours, upstream = figures["interlink-kg ranking"], figures["upstream filter"]
+    assert ours.tasks == upstream.tasks == 109
+    assert ours.with_three == 109
+    assert ours.catch_all_share < upstream.catch_all_share / 2
+    assert ours.diversity > upstream.diversity
+
+
+def test_real_ranking_is_deterministic_and_explained(catalogue_store: Store) -> None:
+    first = rec.for_task(catalogue_store, BASE, "default", "task-define_personas", lang="it")
+    second = rec.for_task(catalogue_store, BASE, "default", "task-define_personas", lang="it")
+    assert first == second
+    scores = [i.score for i in first.items]
+    assert scores == sorted(scores, reverse=True)
+    for item in first.items:
+        assert item.matched
+        assert item.reason.startswith("Affronta")
+        assert set(item.components) == {"match", "focus", "language", "target", "usage"}
+
+
+def test_http_routes(client: FlaskClient) -> None:
+    url = "/schemas/default/tasks/task-define_personas/recommendations"
+    body = client.get(url + "?limit=3&lang=lv").get_json()
+    assert body["language"] == "lv"
+    assert len(body["items"]) == 3
+    assert body["items"][0]["explanation"]["matched_problem_profiles"]
+    assert client.get("/schemas/default/tasks/nope/recommendations").status_code == 404
+    assert client.get("/schemas/nope/tasks/task-define_personas/recommendations").status_code == 404
+    bad = client.get(url + "?kind=robot")
+    assert bad.status_code == 400
+    assert "software" in bad.get_json()["details"]["allowed"]
+    assert client.get(url + "?limit=x").status_code == 400
+    posted = client.post(
+        "/recommendations", json={"problem_profiles": ["UND_PROBLEM_4"], "limit": 2}
+    ).get_json()
+    assert [m["id"] for m in posted["items"][0]["explanation"]["matched_problem_profiles"]] == [
+        "UND_PROBLEM_4"
+    ]
+    unknown = client.post("/recommendations", json={"problem_profiles": ["NOPE"]})
+    assert unknown.status_code == 400
+    assert "ORG_PROBLEM_1" in unknown.get_json()["details"]["allowed"]
+    related = client.get("/interlinkers/trello/related?limit=5").get_json()
+    assert related["interlinker"] == "trello"
+    assert "trello" not in [i["id"] for i in related["items"]]
+    assert client.get("/interlinkers/nope/related").status_code == 404
+
+
+def test_cli_recommend(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("load", "--no-validate")
+    text = cli("recommend", "default", "task-define_personas", "--limit", "2")
+    assert text.code == 0, text.err
+    assert text.out.startswith("default/task-define_personas: 2 recommendation(s)")
+    as_json = json.loads(cli("recommend", "hackathon", "task-sustainability_report", "--json").out)
+    assert len(as_json["items"]) >= 3
+    missing = cli("recommend", "default", "nope")
+    assert missing.code == 2
+    assert "no task" in missing.err
