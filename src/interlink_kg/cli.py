@@ -109,6 +109,25 @@ def build_parser() -> argparse.ArgumentParser:
         recommend.add_argument(f"--{name}", help=f"only INTERLINKERs with this {name}")
     recommend.add_argument("--audience", help="a target group whose fit raises the score")
 
+    search = sub.add_parser(
+        "search", parents=[common], help="full-text search of INTERLINKERs, with facet filters"
+    )
+    search.add_argument("text", nargs="?", default="", help="words to look for (any language)")
+    search.add_argument("--lang", default="en", choices=("en", "es", "it", "lv"))
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true", help="items and facet counts as JSON")
+    for name in (
+        "kind",
+        "purpose",
+        "licence",
+        "language",
+        "target",
+        "difficulty",
+        "problem_profile",
+        "group",
+    ):
+        search.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"only this {name}")
+
     quality = sub.add_parser(
         "quality", parents=[common], help="list what in the stored catalogue needs attention"
     )
@@ -303,6 +322,38 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings, out: TextIO) -> 
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.model import iris
+    from interlink_kg.services.catalogue import summaries
+    from interlink_kg.services.search import FACETS, SearchIndex, SearchRequest
+
+    if not 1 <= args.limit <= 1000:
+        raise BadRequestError("--limit must be from 1 to 1000")
+    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
+    store = _open(settings)
+    try:
+        found = SearchIndex(store).search(SearchRequest(args.text, filters, 1, args.limit))
+        items = summaries(
+            store,
+            [iris.absolute(settings.base_iri, iris.interlinker(i)) for i in found.ids],
+            args.lang,
+        )
+    finally:
+        store.close()
+    if args.json:
+        document = {
+            "total": found.total,
+            "items": [{**item.to_dict(), "relevance": found.scores.get(item.id)} for item in items],
+            "facets": found.facets,
+        }
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    out.write(f"{found.total} INTERLINKER(s)\n")
+    for item in items:
+        out.write(f"  {item.id}  ({item.kind})  {item.title}\n")
+    return EXIT_OK
+
+
 def cmd_quality(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.services.quality import quality_report
 
@@ -352,4 +403,5 @@ _COMMANDS = {
     "token": cmd_token,
     "quality": cmd_quality,
     "recommend": cmd_recommend,
+    "search": cmd_search,
 }

@@ -105,7 +105,12 @@ class Workspace:
     validator: Validator
     limits: InputLimits = field(default_factory=InputLimits)
     clock: Callable[[], datetime] = utc_now
+    on_change: list[Callable[[], None]] = field(default_factory=list)  # after catalogue writes
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _changed(self) -> None:
+        for callback in self.on_change:
+            callback()
 
     # -- names ------------------------------------------------------------------------------
 
@@ -282,6 +287,7 @@ class Workspace:
                 drop=stale,
             )
             self.workspace.replace_graphs({self._record_graph(identifier): record_payload})
+        self._changed()
         return record
 
     def reject(self, account: Account, identifier: str, reason: str) -> SubmissionRecord:
@@ -320,4 +326,5 @@ class Workspace:
                 drop=self._graphs_describing(self._iri(identifier)),
             )
             self.workspace.replace_graphs({self._record_graph(identifier): record_payload})
+        self._changed()
         return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from interlink_kg.rdf.untrusted import InputLimits
+from interlink_kg.services.search import SearchIndex
 from interlink_kg.services.submissions import Workspace
 from interlink_kg.services.validation import validator
 from interlink_kg.settings import Settings
@@ -16,6 +17,7 @@ _STORE_KEY = "interlink_kg.store"
 _SETTINGS_KEY = "interlink_kg.settings"
 _WORKSPACE_KEY = "interlink_kg.workspace"
 _AUTH_KEY = "interlink_kg.auth"
+_SEARCH_KEY = "interlink_kg.search"
 
 
 def create_app(
@@ -40,6 +42,9 @@ def create_app(
         InputLimits(max_bytes=settings.max_body_bytes),
     )
     app.extensions[_AUTH_KEY] = Authenticator(settings.tokens_file, settings.tokens_env)
+    index = SearchIndex(catalogue)
+    app.extensions[_SEARCH_KEY] = index
+    app.extensions[_WORKSPACE_KEY].on_change.append(index.invalidate)
     register_error_handlers(app)
 
     from interlink_kg.web.routes import (
@@ -85,3 +90,8 @@ def get_workspace() -> Workspace:
 def get_authenticator() -> Authenticator:
     authenticator: Authenticator = current_app.extensions[_AUTH_KEY]
     return authenticator
+
+
+def get_search_index() -> SearchIndex:
+    index: SearchIndex = current_app.extensions[_SEARCH_KEY]
+    return index

@@ -7,9 +7,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from interlink_kg.errors import GoneError, NotFoundError
+from interlink_kg.model import iris
 from interlink_kg.model.catalogue import Page
-from interlink_kg.services.catalogue import describe, interlinker_iri, list_interlinkers
-from interlink_kg.web.app import get_settings, get_store, get_workspace
+from interlink_kg.services.catalogue import describe, interlinker_iri, summaries
+from interlink_kg.services.search import FACETS, SearchRequest
+from interlink_kg.web.app import get_search_index, get_settings, get_store, get_workspace
 from interlink_kg.web.negotiation import choose_language, page_args
 from interlink_kg.web.rdf_response import rdf_response
 
@@ -31,18 +33,34 @@ def page_links(endpoint: str, page: Page, **params: Any) -> dict[str, str | None
 
 @bp.get("/interlinkers")
 def index() -> Response:
+    """The catalogue's INTERLINKERs: all in identifier order, or searched (``q``) by relevance,
+    filtered by facets, with facet counts over the result."""
     settings = get_settings()
     lang = choose_language(request)
     number, per_page = page_args(request, settings.page_size, settings.max_page_size)
-    page = list_interlinkers(get_store(), lang=lang, page=number, per_page=per_page)
-    extra = {"lang": request.args["lang"]} if "lang" in request.args else {}
+    text = request.args.get("q", "")
+    filters = {f: request.args[f] for f in FACETS if f in request.args}
+    found = get_search_index().search(SearchRequest(text, filters, number, per_page))
+    store = get_store()
+    iris_found = [
+        iris.absolute(settings.base_iri, iris.interlinker(identifier)) for identifier in found.ids
+    ]
+    items = []
+    for summary in summaries(store, list(iris_found), lang):
+        item = summary.to_dict()
+        if text:
+            item["relevance"] = found.scores.get(summary.id, 0.0)
+        items.append(item)
+    page = Page(tuple(items), number, per_page, found.total)
+    extra = {k: v for k, v in request.args.items() if k not in {"page", "per_page"}}
     response = jsonify(
         {
-            "items": [item.to_dict() for item in page.items],
+            "items": items,
             "page": page.page,
             "per_page": page.per_page,
             "total": page.total,
             "language": lang,
+            "facets": found.facets,
             "links": page_links("interlinkers.index", page, **extra),
         }
     )

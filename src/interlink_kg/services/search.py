@@ -1,0 +1,167 @@
+"""Full-text search with facets over the published INTERLINKERs.
+
+An in-process SQLite index (FTS5, standard library) is built from the catalogue store by two
+named queries and rebuilt after the catalogue changes. Titles, descriptions and keywords in
+every language are indexed with ``porter unicode61 remove_diacritics 2``: case- and
+accent-insensitive, with English stemming (the same transform applies to queries, so words in
+the other languages still match themselves). Facet values live in a side table; counts are
+computed over the filtered result set with SQL.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from interlink_kg.errors import BadRequestError
+from interlink_kg.queries import query
+from interlink_kg.store.base import Store
+
+FACETS = (
+    "kind",
+    "purpose",
+    "licence",
+    "language",
+    "target",
+    "difficulty",
+    "problem_profile",
+    "group",
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 100
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    ids: tuple[str, ...]
+    total: int
+    facets: dict[str, dict[str, int]]
+    scores: dict[str, float]
+
+
+class SearchIndex:
+    """The FTS5 index of one catalogue store; call :meth:`invalidate` after it changes."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    def invalidate(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._build()
+        return self._db
+
+    def _build(self) -> sqlite3.Connection:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, keywords, "
+            "tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+        db.execute("CREATE TABLE facets (id TEXT, facet TEXT, value TEXT)")
+        db.execute("CREATE INDEX facets_by_value ON facets (facet, value, id)")
+        texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for row in self._store.select(query("search-texts")):
+            texts[str(row["id"])][str(row["field"])].append(str(row["text"]))
+        db.executemany(
+            "INSERT INTO docs (id, title, body, keywords) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    ident,
+                    " \n".join(fields["title"]),
+                    " \n".join(fields["description"]),
+                    " \n".join(fields["keyword"]),
+                )
+                for ident, fields in sorted(texts.items())
+            ],
+        )
+        db.executemany(
+            "INSERT INTO facets (id, facet, value) VALUES (?, ?, ?)",
+            [
+                (str(r["id"]), str(r["facet"]), str(r["value"]))
+                for r in self._store.select(query("search-facets"))
+            ],
+        )
+        db.commit()
+        return db
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        unknown = sorted(set(request.filters) - set(FACETS))
+        if unknown:
+            raise BadRequestError(
+                f"unknown filter {unknown[0]!r}; use: {', '.join(FACETS)}",
+                details={"allowed": list(FACETS)},
+            )
+        with self._lock:
+            db = self._connection()
+            ids, scores = self._matching(db, request.text)
+            for facet, value in sorted(request.filters.items()):
+                allowed = {
+                    r[0]
+                    for r in db.execute(
+                        "SELECT id FROM facets WHERE facet = ? AND value = ?", (facet, value)
+                    )
+                }
+                if not allowed and value not in self._values(db, facet):
+                    raise BadRequestError(
+                        f"unknown {facet} {value!r}",
+                        details={"parameter": facet, "allowed": sorted(self._values(db, facet))},
+                    )
+                ids = [i for i in ids if i in allowed]
+            facets = self._counts(db, ids)
+        start = (request.page - 1) * request.per_page
+        page = ids[start : start + request.per_page]
+        return SearchResult(
+            tuple(page), len(ids), facets, {i: scores[i] for i in page if i in scores}
+        )
+
+    @staticmethod
+    def _values(db: sqlite3.Connection, facet: str) -> set[str]:
+        return {
+            r[0] for r in db.execute("SELECT DISTINCT value FROM facets WHERE facet = ?", (facet,))
+        }
+
+    @staticmethod
+    def _matching(db: sqlite3.Connection, text: str) -> tuple[list[str], dict[str, float]]:
+        words = _WORD.findall(text)
+        if not words:
+            return sorted(r[0] for r in db.execute("SELECT id FROM docs")), {}
+        # Every word as a quoted FTS5 string (no operators from users), all of them required,
+        # the last one also as a prefix so that results come while typing.
+        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+        rows = db.execute(
+            "SELECT id, bm25(docs, 0, 10.0, 1.0, 4.0) AS rank FROM docs WHERE docs MATCH ? "
+            "ORDER BY rank, id",
+            (" AND ".join(terms),),
+        ).fetchall()
+        return [r[0] for r in rows], {r[0]: round(-float(r[1]), 6) for r in rows}
+
+    @staticmethod
+    def _counts(db: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
+        wanted = set(ids)
+        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+        for ident, facet, value in db.execute("SELECT id, facet, value FROM facets"):
+            if ident in wanted and facet in counts:
+                counts[facet][value] = counts[facet].get(value, 0) + 1
+        return {f: dict(sorted(v.items())) for f, v in counts.items()}
+
+
+def facets_to_dict(result: SearchResult) -> dict[str, Any]:
+    return {"facets": result.facets, "total": result.total}

@@ -1,0 +1,120 @@
+"""Full-text search with facets: every INTERLINKER is found by its title words in each of its
+languages, facet counts add up, filters narrow, and user text is never an FTS5 query."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Literal
+
+from interlink_kg.errors import BadRequestError
+from interlink_kg.services.search import FACETS, SearchIndex, SearchRequest
+from interlink_kg.store import Store
+
+TITLES = """
+PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?id ?title WHERE { ?i ilk:kind ?k ; dct:identifier ?id ; dct:title ?title }"""
+
+
+@pytest.fixture(scope="module")
+def index(catalogue_store: Store) -> SearchIndex:
+    return SearchIndex(catalogue_store)
+
+
+def test_every_interlinker_is_found_by_a_title_word_in_each_language(
+    index: SearchIndex, catalogue_store: Store
+) -> None:
+    checked = 0
+    for row in catalogue_store.select(TITLES):
+        title = row["title"]
+        assert isinstance(title, Literal)
+        words = [w for w in re.findall(r"\w+", str(title)) if len(w) > 3] or re.findall(
+            r"\w+", str(title)
+        )
+        word = max(words, key=len)
+        found = index.search(SearchRequest(word, per_page=1000)).ids
+        assert str(row["id"]) in found, (row["id"], title.language, word)
+        checked += 1
+    assert checked > 78 * 3
+
+
+def test_case_and_accents_do_not_matter(index: SearchIndex) -> None:
+    plain = index.search(SearchRequest("accesibilidad")).ids
+    assert plain
+    assert index.search(SearchRequest("ACCESIBILIDAD")).ids == plain
+    assert set(index.search(SearchRequest("Strumenti per l'accessibita")).ids) <= set(
+        index.search(SearchRequest("strumenti")).ids
+    )
+
+
+def test_english_stemming_and_prefixes(index: SearchIndex) -> None:
+    assert "survey_editor" in index.search(SearchRequest("surveys")).ids
+    assert "survey_editor" in index.search(SearchRequest("surv")).ids
+
+
+def test_relevance_order_prefers_titles(index: SearchIndex) -> None:
+    result = index.search(SearchRequest("gamification"))
+    assert result.ids[0] in {"gamification_model_canvas", "introduction_to_gamification"}
+    scores = [result.scores[i] for i in result.ids]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_facet_counts_add_up(index: SearchIndex) -> None:
+    everything = index.search(SearchRequest(per_page=1000))
+    assert everything.total == 78
+    assert sum(everything.facets["kind"].values()) == 78
+    assert everything.facets["kind"] == {
+        "externalknowledge": 12,
+        "externalsoftware": 15,
+        "knowledge": 46,
+        "software": 5,
+    }
+    for facet in FACETS:
+        for value, count in everything.facets[facet].items():
+            narrowed = index.search(SearchRequest(filters={facet: value}, per_page=1000))
+            assert narrowed.total == count, (facet, value)
+
+
+def test_filters_combine_with_text(index: SearchIndex) -> None:
+    result = index.search(SearchRequest("stakeholder", {"kind": "knowledge", "group": "UND"}))
+    assert result.total >= 2
+    assert result.facets["kind"] == {"knowledge": result.total}
+
+
+def test_user_text_cannot_inject_fts_syntax(index: SearchIndex) -> None:
+    for text in ['"', "NEAR(a b)", "a OR", "*", "title:x", "') DROP TABLE docs; --"]:
+        index.search(SearchRequest(text))
+    assert index.search(SearchRequest(per_page=1000)).total == 78
+
+
+def test_bad_filters(index: SearchIndex) -> None:
+    with pytest.raises(BadRequestError, match="unknown kind"):
+        index.search(SearchRequest(filters={"kind": "robot"}))
+    with pytest.raises(BadRequestError, match="unknown filter"):
+        index.search(SearchRequest(filters={"colour": "red"}))
+
+
+def test_http_search(client: FlaskClient) -> None:
+    body = client.get("/interlinkers?q=cuestionario&lang=es").get_json()
+    assert body["total"] >= 3
+    assert all("relevance" in item for item in body["items"])
+    assert body["facets"]["kind"]
+    narrowed = client.get("/interlinkers?kind=software&per_page=2").get_json()
+    assert narrowed["total"] == 5
+    assert narrowed["links"]["next"] == "/interlinkers?page=2&per_page=2&kind=software"
+    bad = client.get("/interlinkers?kind=robot")
+    assert bad.status_code == 400
+    assert "software" in bad.get_json()["details"]["allowed"]
+
+
+def test_cli_search(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("load", "--no-validate")
+    text = cli("search", "survey", "--kind", "software")
+    assert text.code == 0, text.err
+    assert "survey_editor" in text.out
+    as_json = json.loads(cli("search", "--group", "BUILD", "--json").out)
+    assert as_json["total"] == sum(as_json["facets"]["group"].get(g, 0) for g in ["BUILD"])
