@@ -14,6 +14,7 @@ from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.services import recommendations as rec
+from interlink_kg.services.statistics import refresh_statistics
 from interlink_kg.store import Store, open_store
 from interlink_kg.store.base import GraphPayload
 
@@ -70,6 +71,7 @@ def make_store(*items: str) -> Store:
     )
     data = (PREFIXES + SCHEMA + "".join(items)).encode()
     store.replace_graphs({f"{BASE}graphs/test": GraphPayload(data, TURTLE, BASE)})
+    refresh_statistics(store, BASE)
     return store
 
 

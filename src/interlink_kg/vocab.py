@@ -77,6 +77,8 @@ ILK_PROPERTIES: tuple[str, ...] = (
     "inProcess",
     "ratedInterlinker",
     "ratingValue",
+    "interlinkerCount",
+    "problemCount",
 )
 
 ILK_TERMS: tuple[str, ...] = ILK_CLASSES + ILK_PROPERTIES

@@ -26,9 +26,9 @@ WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
     "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",
     "language": "1 if available in the requested language, else 0.6",
-    "target": "1 if no target group is asked or it fits, else 0.75",
+    "target": "1 if no audience is asked or it fits the audience, else 0.75",
     "usage": "0.25 * uses / (uses + 5), from the registry of use for the same task",
-    "score": "match * focus * language * target + usage",
+    "score": "match * focus * language * target * (1 + usage), among the 200 best by match * focus",
 }
 
 

@@ -14,6 +14,7 @@ from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import by_path
 from interlink_kg.rdf.parse import parse_bytes
+from interlink_kg.services.statistics import refresh_statistics
 from interlink_kg.services.validation import validator
 from interlink_kg.store.base import GraphPayload, Store
 
@@ -112,6 +113,7 @@ def load_files(
         store.drop_graphs(g for g in store.data_graphs() if g not in payloads)
     store.replace_graphs(payloads)
     store.set_meta(BASE_IRI_KEY, base_iri)
+    refresh_statistics(store, base_iri)
     triples = len(union) if validate else _count_triples(store, list(payloads))
     return LoadSummary(tuple(sorted(payloads)), triples, report)
 

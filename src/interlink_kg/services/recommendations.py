@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
+from interlink_kg.importer.tables import LANGUAGE_CODES
 from interlink_kg.model import iris
 from interlink_kg.model.labels import SUPPORTED_LANGUAGES
 from interlink_kg.model.recommendations import (
@@ -31,6 +32,7 @@ from interlink_kg.model.recommendations import (
 from interlink_kg.queries import query
 from interlink_kg.services.catalogue import interlinker_iri, list_problem_profiles, summaries
 from interlink_kg.store.base import Row, Store
+from interlink_kg.vocab import EU_LANGUAGE
 
 MAX_LIMIT = 100
 
@@ -87,8 +89,13 @@ def _check_filters(store: Store, filters: Filters) -> dict[str, list[Node]]:
                 f"{', '.join(SUPPORTED_LANGUAGES)}",
                 details={"parameter": "language", "allowed": list(SUPPORTED_LANGUAGES)},
             )
-        values["languageFilter"] = [Literal(filters.language)]
+        values["languageFilter"] = [language_iri(filters.language)]
     return values
+
+
+def language_iri(tag: str) -> URIRef:
+    """The EU language-table IRI of a two-letter tag we support (``en`` -> ``.../ENG``)."""
+    return URIRef(EU_LANGUAGE[LANGUAGE_CODES.get(tag, "ENG")])
 
 
 def _check_limit(limit: int) -> int:
@@ -124,11 +131,13 @@ def _rank(
 ) -> list[Row]:
     values: dict[str, object] = {
         "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles],
-        "lang": [Literal(lang)],
+        "lang": [language_iri(lang)],
         **filter_values,
     }
     if task_id:
-        values["taskId"] = [Literal(task_id)]
+        uses = store.select(query("usage-counts", {"taskId": [Literal(task_id)]}))
+        if uses:
+            values["item usesFound"] = [(r["item"], r["uses"]) for r in uses]
     rows = store.select(query("recommend", values, limit=limit + len(exclude)))  # type: ignore[arg-type]
     return [r for r in rows if str(r["item"]) not in exclude][:limit]
 

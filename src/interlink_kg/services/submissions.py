@@ -33,6 +33,7 @@ from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, RdfFormat
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
+from interlink_kg.services.statistics import refresh_statistics
 from interlink_kg.services.validation import Validator
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.vocab import DCT, ILK, ILK_CLASSES, RDF
@@ -109,6 +110,7 @@ class Workspace:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _changed(self) -> None:
+        refresh_statistics(self.catalogue, self.base_iri)
         for callback in self.on_change:
             callback()
 

@@ -1,0 +1,135 @@
+"""A deterministic synthetic catalogue of N INTERLINKERs shaped like the real one.
+
+The number of problem profiles per INTERLINKER and the popularity of each profile follow the
+real catalogue (so catch-alls and rare profiles occur in the same proportions); kinds, languages,
+difficulty and targets are drawn from the real vocabularies. The real schemas, vocabularies and
+ontology come along, so recommendations for real tasks can be measured at any size.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from rdflib import Graph
+
+from interlink_kg import resources
+from interlink_kg.rdf import bundle
+from interlink_kg.rdf.formats import NTRIPLES, TURTLE
+from interlink_kg.services.statistics import refresh_statistics
+from interlink_kg.store.base import GraphPayload, Store
+
+BASE = "http://127.0.0.1:8080/"
+KINDS = {"software": 5, "knowledge": 46, "externalsoftware": 15, "externalknowledge": 12}
+CLASSES = {
+    "software": "SoftwareInterlinker",
+    "knowledge": "KnowledgeInterlinker",
+    "externalsoftware": "ExternalSoftwareInterlinker",
+    "externalknowledge": "ExternalKnowledgeInterlinker",
+}
+WORDS = [
+    "stakeholder",
+    "map",
+    "canvas",
+    "survey",
+    "guide",
+    "template",
+    "plan",
+    "workshop",
+    "consent",
+    "agreement",
+    "data",
+    "accessibility",
+    "cloud",
+    "security",
+    "open",
+    "source",
+    "interview",
+    "persona",
+    "journey",
+    "scenario",
+    "budget",
+    "evaluation",
+    "monitoring",
+    "citizens",
+    "engagement",
+    "prototype",
+    "design",
+    "specification",
+    "api",
+    "platform",
+]
+
+
+def real_shape() -> tuple[list[int], Counter[str]]:
+    """Profiles-per-INTERLINKER sizes and profile popularity in the bundled catalogue."""
+    graph = bundle.load_graph(
+        sorted((resources.catalogue_dir() / "interlinkers").glob("*.ttl")), BASE
+    )
+    rows = graph.query(
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "SELECT ?i ?p WHERE { ?i ilk:addressesProblem ?p }"
+    )
+    per_item: Counter[str] = Counter()
+    popularity: Counter[str] = Counter()
+    for item, problem in rows:  # type: ignore[misc]
+        per_item[str(item)] += 1
+        popularity[str(problem).rsplit("/", 1)[1]] += 1
+    return sorted(per_item.values()), popularity
+
+
+def generate(n: int, seed: int = 7) -> bytes:
+    """N INTERLINKERs as N-Triples-compatible Turtle with absolute IRIs."""
+    rng = random.Random(seed)
+    sizes, popularity = real_shape()
+    profiles = sorted(popularity)
+    weights = [popularity[p] for p in profiles]
+    kinds = list(KINDS)
+    kind_weights = [KINDS[k] for k in kinds]
+    lines = [
+        "@prefix ilk: <https://w3id.org/interlink-kg/ontology#> .",
+        "@prefix dct: <http://purl.org/dc/terms/> .",
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
+        "@prefix lang: <http://publications.europa.eu/resource/authority/language/> .",
+    ]
+    for index in range(n):
+        ident = f"synthetic_{index:06d}"
+        kind = rng.choices(kinds, kind_weights)[0]
+        chosen = set()
+        size = rng.choice(sizes)
+        while len(chosen) < size:
+            chosen.add(rng.choices(profiles, weights)[0])
+        words = " ".join(rng.sample(WORDS, 4))
+        languages = ["ENG", *rng.sample(["SPA", "ITA", "LAV"], rng.randint(0, 2))]
+        lines.append(
+            f'<{BASE}interlinkers/{ident}> a ilk:{CLASSES[kind]} ; dct:identifier "{ident}" ; '
+            f'dct:title "{words.title()} {index}"@en ; dct:description "A synthetic {words}."@en ; '
+            f"ilk:kind <{BASE}vocabularies/interlinker-kinds/{kind}> ; "
+            + " ".join(
+                f"ilk:addressesProblem <{BASE}problem-profiles/{p}> ;" for p in sorted(chosen)
+            )
+            + " dct:language "
+            + " , ".join(f"lang:{code}" for code in languages)
+            + f" ; dct:license <{BASE}licences/permissive> ; "
+            f'dcat:keyword "{rng.choice(WORDS)}"@en .'
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def load(store: Store, n: int) -> None:
+    """The ontology, vocabularies and schemas of the bundle, plus N synthetic INTERLINKERs."""
+    files = [
+        resources.ontology_file(),
+        *bundle.vocabulary_files(),
+        *sorted((resources.catalogue_dir() / "schemas").glob("*.ttl")),
+    ]
+    store.replace_graphs(
+        {
+            f"{BASE}graphs/{i}": GraphPayload(path.read_bytes(), TURTLE, BASE, str(path))
+            for i, path in enumerate(files)
+        }
+    )
+    data = generate(n)
+    graph_text = Graph().parse(data=data, format="turtle").serialize(format="nt", encoding="utf-8")
+    store.replace_graphs({f"{BASE}graphs/synthetic": GraphPayload(graph_text, NTRIPLES, BASE)})
+    refresh_statistics(store, BASE)
