@@ -261,3 +261,23 @@ def test_cli_recommend(cli) -> None:  # type: ignore[no-untyped-def]
     missing = cli("recommend", "default", "nope")
     assert missing.code == 2
     assert "no task" in missing.err
+
+
+def test_answers_are_cached_until_the_catalogue_changes() -> None:
+    from interlink_kg.services.cache import AnswerCache
+
+    cache: AnswerCache[int] = AnswerCache(size=2)
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cache.get("a", compute) == 1
+    assert cache.get("a", compute) == 1
+    cache.get("b", compute)
+    cache.get("c", compute)  # evicts "a"
+    assert cache.get("a", compute) == 4
+    cache.clear()
+    assert cache.get("c", compute) == 5
+    assert (cache.hits, cache.misses) == (1, 5)

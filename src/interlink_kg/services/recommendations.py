@@ -18,7 +18,7 @@ from rdflib.term import Node
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.importer.tables import LANGUAGE_CODES
 from interlink_kg.model import iris
-from interlink_kg.model.labels import SUPPORTED_LANGUAGES
+from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
 from interlink_kg.model.recommendations import (
     MIN_CANDIDATES,
     MatchedProfile,
@@ -198,6 +198,15 @@ def _recommend(
     )
 
 
+def _labels(store: Store, problems: list[URIRef], lang: str) -> dict[str, str | None]:
+    texts: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in store.select(query("problem-labels", {"problem": problems})):
+        label = row["label"]
+        if isinstance(label, Literal):
+            texts[str(row["problem"])].setdefault(label.language or "", str(label))
+    return {iri: pick(found, lang)[0] for iri, found in texts.items()}
+
+
 def _number(row: Row, key: str) -> float:
     value = row.get(key)
     return float(value.toPython()) if isinstance(value, Literal) else 0.0
@@ -216,7 +225,7 @@ def _explain(
             {"item": items, "problem": [URIRef(p.iri) for p in profiles]},
         )
     )
-    labels = {p.iri: p.label for p in list_problem_profiles(store, lang=lang)}
+    labels = _labels(store, [URIRef(p.iri) for p in profiles], lang)
     matched: dict[Node, list[MatchedProfile]] = defaultdict(list)
     for detail in details:
         profile = by_profile[str(detail["problem"])]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app
 
 from interlink_kg.rdf.untrusted import InputLimits
+from interlink_kg.services.cache import AnswerCache
 from interlink_kg.services.search import SearchIndex
 from interlink_kg.services.submissions import Workspace
 from interlink_kg.services.validation import validator
@@ -18,6 +21,7 @@ _SETTINGS_KEY = "interlink_kg.settings"
 _WORKSPACE_KEY = "interlink_kg.workspace"
 _AUTH_KEY = "interlink_kg.auth"
 _SEARCH_KEY = "interlink_kg.search"
+_CACHE_KEY = "interlink_kg.answers"
 
 
 def create_app(
@@ -45,6 +49,9 @@ def create_app(
     index = SearchIndex(catalogue)
     app.extensions[_SEARCH_KEY] = index
     app.extensions[_WORKSPACE_KEY].on_change.append(index.invalidate)
+    answers: AnswerCache[Any] = AnswerCache()
+    app.extensions[_CACHE_KEY] = answers
+    app.extensions[_WORKSPACE_KEY].on_change.append(answers.clear)
     register_error_handlers(app)
 
     from interlink_kg.web.routes import (
@@ -95,3 +102,9 @@ def get_authenticator() -> Authenticator:
 def get_search_index() -> SearchIndex:
     index: SearchIndex = current_app.extensions[_SEARCH_KEY]
     return index
+
+
+def get_recommendation_cache() -> AnswerCache[Any]:
+    """Recommendations already computed, per request parameters; cleared on catalogue writes."""
+    cache: AnswerCache[Any] = current_app.extensions[_CACHE_KEY]
+    return cache

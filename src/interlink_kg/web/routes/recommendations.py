@@ -6,7 +6,7 @@ from flask import Blueprint, Request, Response, jsonify, request
 
 from interlink_kg.errors import BadRequestError
 from interlink_kg.services import recommendations as service
-from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.app import get_recommendation_cache, get_settings, get_store
 from interlink_kg.web.negotiation import choose_language
 
 bp = Blueprint("recommendations", __name__)
@@ -42,14 +42,20 @@ def _args(req: Request) -> dict[str, object]:
 @bp.get("/schemas/<schema>/tasks/<task>/recommendations")
 def for_task(schema: str, task: str) -> Response:
     args = _args(request)
-    result = service.for_task(
-        get_store(),
-        get_settings().base_iri,
-        schema,
-        task,
-        lang=choose_language(request),
-        limit=_limit(args.get("limit")),
-        filters=_filters(args),
+    lang = choose_language(request)
+    limit = _limit(args.get("limit"))
+    filters = _filters(args)
+    result = get_recommendation_cache().get(
+        ("task", schema, task, lang, limit, filters),
+        lambda: service.for_task(
+            get_store(),
+            get_settings().base_iri,
+            schema,
+            task,
+            lang=lang,
+            limit=limit,
+            filters=filters,
+        ),
     )
     response = jsonify(result.to_dict())
     response.headers["Vary"] = "Accept-Language"

@@ -1,0 +1,198 @@
+"""Recommendation and search speed on synthetic catalogues of 1k and 10k (and, with --large,
+100k) INTERLINKERs shaped like the real one; every figure is measured in the same run.
+
+For random real tasks: the median and p95 of
+- our service layer (all queries of a recommendation, explanations included),
+- the ranking query alone run directly on pyoxigraph (the engine's limit),
+- the same query on rdflib's in-memory store (the naive baseline; one run, stopped after
+  20 s),
+- HTTP through gunicorn on loopback (first call of each task, then cached answers),
+- full-text search through the service.
+
+Run: ``python bench/recommend_bench.py [--large]``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+sys.path.insert(0, str(Path(__file__).parent))
+import synthetic
+
+from interlink_kg.model.recommendations import profile_tiers
+from interlink_kg.queries import query
+from interlink_kg.rdf.formats import NTRIPLES
+from interlink_kg.services import recommendations
+from interlink_kg.services.search import SearchIndex, SearchRequest
+from interlink_kg.store import Store, open_store
+
+TASKS = """
+PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?s ?t ?task WHERE { ?task a ilk:Task ; dct:identifier ?t ; ilk:inSchema/dct:identifier ?s }
+"""
+ENGLISH = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+
+
+def timings(action: Callable[[], object], cases: int) -> tuple[float, float]:
+    values = []
+    for _ in range(cases):
+        start = time.perf_counter()
+        action()
+        values.append((time.perf_counter() - start) * 1000)
+    values.sort()
+    return statistics.median(values), values[max(0, int(len(values) * 0.95) - 1)]
+
+
+def ranking_query(store: Store, task: URIRef) -> str:
+    rows = store.select(query("task-context", {"task": [task]}))
+    tiers = profile_tiers([(str(r["problem"]), str(r["source"])) for r in rows])
+    profiles = tiers[0] if tiers else []
+    values = {
+        "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles],
+        "lang": [ENGLISH],
+    }
+    return query("recommend", values, limit=10)  # type: ignore[arg-type]
+
+
+def rdflib_timing(store: Store, text: str, seconds: int) -> float | None:
+    """One run of the ranking query on rdflib's in-memory store, in a child process that is
+    stopped after ``seconds`` (rdflib evaluates every EXISTS of this query row by row)."""
+    folder = Path(tempfile.mkdtemp(prefix="ilk-rdflib-"))
+    (folder / "data.nt").write_bytes(store.dump(NTRIPLES))
+    (folder / "query.rq").write_text(text, encoding="utf-8")
+    program = (
+        "import sys, time\n"
+        "from rdflib import Dataset\n"
+        "data = Dataset(default_union=True)\n"
+        f"data.parse({str(folder / 'data.nt')!r}, format='nt')\n"
+        f"text = open({str(folder / 'query.rq')!r}).read()\n"
+        "start = time.perf_counter()\n"
+        "rows = list(data.query(text))\n"
+        "print((time.perf_counter() - start) * 1000)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, timeout=seconds
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return float(done.stdout.strip()) if done.returncode == 0 else None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http_timings(
+    n: int, tasks: list[tuple[str, str]]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    folder = Path(tempfile.mkdtemp(prefix="ilk-bench-"))
+    store_url = f"oxigraph:{folder / 'store'}"
+    disk = open_store(store_url)
+    synthetic.load(disk, n)
+    disk.set_meta("base_iri", synthetic.BASE)
+    disk.close()
+    del disk
+    port = free_port()
+    env = {**os.environ, "INTERLINK_KG_STORE": store_url, "INTERLINK_KG_BASE_IRI": synthetic.BASE}
+    log = (folder / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "interlink_kg", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.3)
+
+        def get(schema: str, task: str) -> None:
+            url = f"{base}/schemas/{schema}/tasks/{task}/recommendations?limit=10"
+            with urllib.request.urlopen(url, timeout=30) as reply:
+                reply.read()
+
+        unique = list(dict.fromkeys(tasks))
+        cold = iter(unique)
+        first = timings(lambda: get(*next(cold)), len(unique))
+        warm_cases = iter(tasks)
+        warm = timings(lambda: get(*next(warm_cases)), len(tasks))
+        return first, warm
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        log.close()
+
+
+def bench(n: int, cases: int) -> None:
+    store = open_store("memory:")
+    start = time.perf_counter()
+    synthetic.load(store, n)
+    print(f"\n{n} INTERLINKERs (loaded in {time.perf_counter() - start:.1f} s)")
+    tasks = [(str(r["s"]), str(r["t"]), URIRef(str(r["task"]))) for r in store.select(TASKS)]
+    rng = random.Random(n)
+    sample = [rng.choice(tasks) for _ in range(cases)]
+
+    picks = iter(sample * 2)
+
+    def service() -> None:
+        schema, task, _ = next(picks)
+        recommendations.for_task(store, synthetic.BASE, schema, task, limit=10)
+
+    ours = timings(service, cases)
+    texts = [ranking_query(store, iri) for _, _, iri in sample]
+    raw_store = store._store  # type: ignore[attr-defined]  # the pyoxigraph Store itself
+    raw_texts = iter(texts * 2)
+    raw = timings(
+        lambda: list(raw_store.query(next(raw_texts), use_default_graph_as_union=True)), cases
+    )
+    print(f"  service layer      median {ours[0]:7.1f} ms  p95 {ours[1]:7.1f} ms")
+    print(
+        f"  pyoxigraph query   median {raw[0]:7.1f} ms  p95 {raw[1]:7.1f} ms"
+        f"   service / raw = {ours[0] / raw[0]:.2f}x"
+    )
+    if n <= 1000:
+        naive = rdflib_timing(store, texts[0], seconds=20)
+        shown = f"{naive:7.1f} ms" if naive is not None else "  > 20 s (stopped)"
+        print(f"  rdflib in memory   one query {shown}")
+    index = SearchIndex(store)
+    index.search(SearchRequest("warmup"))
+    words = iter(rng.choice(synthetic.WORDS) for _ in range(cases))
+    found = timings(lambda: index.search(SearchRequest(next(words), per_page=20)), cases)
+    print(f"  search (FTS5)      median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms")
+    if 1000 <= n <= 10_000:
+        cold, warm = http_timings(n, [(s, t) for s, t, _ in sample])
+        print(f"  HTTP first call    median {cold[0]:7.1f} ms  p95 {cold[1]:7.1f} ms")
+        print(f"  HTTP cached        median {warm[0]:7.1f} ms  p95 {warm[1]:7.1f} ms")
+
+
+def main() -> None:
+    sizes = [1000, 10_000] + ([100_000] if "--large" in sys.argv else [])
+    for n in sizes:
+        bench(n, cases=30)
+
+
+if __name__ == "__main__":
+    main()
