@@ -281,3 +281,11 @@ def test_answers_are_cached_until_the_catalogue_changes() -> None:
     cache.clear()
     assert cache.get("c", compute) == 5
     assert (cache.hits, cache.misses) == (1, 5)
+
+
+def test_reason_falls_back_to_english_for_other_languages() -> None:
+    from interlink_kg.model.recommendations import MatchedProfile, reason
+
+    matched = (MatchedProfile("ORG_PROBLEM_2", "x", "Workplan", "task", 1.0, 3),)
+    assert reason(matched, "fr", True) == "It addresses “Workplan”, which this task raises."
+    assert reason(matched, "lv", False).endswith("Tas nav pieejams latviešu valodā.")
