@@ -81,6 +81,6 @@ def test_concurrent_validations_do_not_mix(base_iri: str) -> None:
     graphs = [parse_file(p, base_iri) for p in paths]
     check = validator(base_iri)
     alone = [check.validate(g) for g in graphs]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        together = list(pool.map(check.validate, graphs * 3))
-    assert together == alone * 3
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(check.validate, graphs * 6))
+    assert together == alone * 6

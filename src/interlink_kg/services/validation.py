@@ -202,6 +202,10 @@ class Validator:
         self._subsets: dict[frozenset[Node], Graph] = {}
 
     def _shared_graph(self) -> _PreparedQueryGraph:
+        with self._lock:
+            return self._build_shared()
+
+    def _build_shared(self) -> _PreparedQueryGraph:
         if self._shared is None:
             shared = _PreparedQueryGraph()
             full = Graph()
@@ -233,9 +237,11 @@ class Validator:
         self, shared: _PreparedQueryGraph, data: Graph, subjects: set[Node]
     ) -> ValidationReport:
         extra = [t for t in _registry_entries(self.base_iri, data) if t[0] not in subjects]
-        added = [t for t in (*data, *extra) if t not in shared]
         shapes = self._shapes_for(data, subjects)
         with self._lock:
+            # Decided under the lock: another run may have added (and will remove) the same
+            # triples, so "already there" is only true of the shared background itself.
+            added = [t for t in (*data, *extra) if t not in shared]
             for triple in added:
                 shared.add(triple)
             try:
