@@ -289,3 +289,21 @@ def test_reason_falls_back_to_english_for_other_languages() -> None:
     matched = (MatchedProfile("ORG_PROBLEM_2", "x", "Workplan", "task", 1.0, 3),)
     assert reason(matched, "fr", True) == "It addresses “Workplan”, which this task raises."
     assert reason(matched, "lv", False).endswith("Tas nav pieejams latviešu valodā.")
+
+
+def test_recommendations_as_jsonld(client: FlaskClient) -> None:
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import RDF
+
+    schema = Namespace("https://schema.org/")
+    url = "/schemas/default/tasks/task-define_personas/recommendations?limit=4&lang=es"
+    response = client.get(url, headers={"Accept": "application/ld+json"})
+    assert response.mimetype == "application/ld+json"
+    graph = Graph().parse(data=response.data, format="json-ld")
+    (listing,) = graph.subjects(RDF.type, schema.ItemList)
+    elements = list(graph.objects(listing, schema.itemListElement))
+    assert sorted(int(graph.value(e, schema.position)) for e in elements) == [1, 2, 3, 4]
+    plain = client.get(url).get_json()
+    first = next(e for e in elements if int(graph.value(e, schema.position)) == 1)
+    assert str(graph.value(first, schema.item)) == plain["items"][0]["iri"]
+    assert client.get(url, headers={"Accept": "image/png"}).status_code == 406

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Request, Response, jsonify, request
 
-from interlink_kg.errors import BadRequestError
+from interlink_kg.errors import BadRequestError, NotAcceptableError
+from interlink_kg.model.recommendations import RecommendationList
 from interlink_kg.services import recommendations as service
 from interlink_kg.web.app import get_recommendation_cache, get_settings, get_store
 from interlink_kg.web.negotiation import choose_language
+from interlink_kg.web.recommendation_jsonld import recommendation_jsonld
 
 bp = Blueprint("recommendations", __name__)
 _FILTERS = ("kind", "licence", "difficulty", "purpose", "language", "target", "audience")
@@ -35,6 +39,25 @@ def _filters(source: dict[str, object]) -> service.Filters:
     return service.Filters(**values)
 
 
+def _answer(result: RecommendationList) -> Response:
+    """JSON by default; JSON-LD (a schema.org ItemList) when the client prefers it."""
+    offered = ["application/json", "application/ld+json"]
+    best = request.accept_mimetypes.best_match(offered) if request.headers.get("Accept") else None
+    if request.headers.get("Accept") and best is None:
+        raise NotAcceptableError(
+            "none of the requested media types is offered", details={"offered": offered}
+        )
+    if best == "application/ld+json":
+        response = Response(
+            json.dumps(recommendation_jsonld(result), ensure_ascii=False, indent=2),
+            content_type="application/ld+json; charset=utf-8",
+        )
+    else:
+        response = jsonify(result.to_dict())
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
 def _args(req: Request) -> dict[str, object]:
     return dict(req.args.items())
 
@@ -57,9 +80,7 @@ def for_task(schema: str, task: str) -> Response:
             filters=filters,
         ),
     )
-    response = jsonify(result.to_dict())
-    response.headers["Vary"] = "Accept-Language"
-    return response
+    return _answer(result)
 
 
 @bp.post("/recommendations")
@@ -81,7 +102,7 @@ def for_profiles() -> Response:
         limit=_limit(body.get("limit")),
         filters=_filters(body),
     )
-    return jsonify(result.to_dict())
+    return _answer(result)
 
 
 @bp.get("/interlinkers/<identifier>/related")
@@ -93,4 +114,4 @@ def related(identifier: str) -> Response:
         lang=choose_language(request),
         limit=_limit(request.args.get("limit")),
     )
-    return jsonify(result.to_dict())
+    return _answer(result)
