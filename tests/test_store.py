@@ -28,9 +28,9 @@ def count(store: Store) -> int:
     return int(value.toPython())
 
 
-@pytest.fixture(params=["memory", "oxigraph"])
+@pytest.fixture(params=["memory", "oxigraph", "oxigraph-mirror"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = "memory:" if request.param == "memory" else f"oxigraph:{tmp_path / 'db'}"
+    url = "memory:" if request.param == "memory" else f"{request.param}:{tmp_path / 'db'}"
     opened = open_store(url)
     yield opened
     opened.close()
@@ -129,3 +129,22 @@ def test_store_in_use_gives_a_clear_error(tmp_path: Path) -> None:
 def test_unknown_store_url() -> None:
     with pytest.raises(ConfigurationError, match="unknown store URL"):
         open_store("postgres://nowhere")
+
+
+def test_mirrored_store_reads_the_disk_and_writes_through(tmp_path: Path) -> None:
+    disk_url, mirror_url = f"oxigraph:{tmp_path / 'db'}", f"oxigraph-mirror:{tmp_path / 'db'}"
+    first = open_store(disk_url)
+    first.replace_graphs({G1: ttl("<a> <p> 1 .")})
+    first.close()
+    mirror = open_store(mirror_url)
+    assert count(mirror) == 1
+    mirror.replace_graphs({G2: ttl("<b> <p> 2 .")})
+    mirror.drop_graphs([G1])
+    assert mirror.data_graphs() == [G2]
+    mirror.close()
+    again = open_store(disk_url)
+    try:
+        assert again.data_graphs() == [G2]
+        assert count(again) == 1
+    finally:
+        again.close()

@@ -69,7 +69,11 @@ class OxigraphStore:
                 body = " .\n".join(triples)
                 operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
         if operations:
-            self._store.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
+
+    def _write(self, update: str) -> None:
+        """Apply one SPARQL Update (one transaction)."""
+        self._store.update(update)
 
     @staticmethod
     def _parse(payload: GraphPayload) -> list[str]:
@@ -89,7 +93,7 @@ class OxigraphStore:
     def drop_graphs(self, names: Iterable[str]) -> None:
         operations = [f"DROP SILENT GRAPH {_iri(name)}" for name in names]
         if operations:
-            self._store.update(" ;\n".join(operations))
+            self._write(" ;\n".join(operations))
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -176,6 +180,42 @@ class OxigraphStore:
     def close(self) -> None:
         self._store.flush()
         del self._store
+
+
+class MirroredOxigraphStore(OxigraphStore):
+    """An on-disk store whose reads are served from an in-memory copy of it.
+
+    Oxigraph answers the ranking queries about 3x faster from memory than from RocksDB. The copy
+    is made when the store opens; every write goes to the disk first (durability), then to the
+    copy, in the same single-update form.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.url = f"oxigraph-mirror:{path}"
+        self._disk = self._store
+        self._memory = ox.Store()
+        self._memory.bulk_extend(self._disk.quads_for_pattern(None, None, None, None))
+        self._store = self._memory
+
+    def _write(self, update: str) -> None:
+        self._disk.update(update)
+        self._memory.update(update)
+
+    def optimize(self) -> None:
+        self._disk.optimize()
+
+    def close(self) -> None:
+        self._disk.flush()
+        del self._store, self._disk, self._memory
+
+
+def open_mirrored(rest: str) -> MirroredOxigraphStore:
+    if not rest.strip():
+        raise StoreError("oxigraph-mirror: store URL needs a folder")
+    path = Path(rest).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return MirroredOxigraphStore(path)
 
 
 def open_oxigraph(rest: str) -> OxigraphStore:

@@ -28,9 +28,10 @@ def open_store(url: str) -> Store:
 
 
 def _register_builtin() -> None:
-    from interlink_kg.store.oxigraph import open_memory, open_oxigraph
+    from interlink_kg.store.oxigraph import open_memory, open_mirrored, open_oxigraph
 
     register_backend("oxigraph", open_oxigraph)
+    register_backend("oxigraph-mirror", open_mirrored)
     register_backend("memory", open_memory)
 
 

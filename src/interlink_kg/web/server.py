@@ -19,9 +19,15 @@ from interlink_kg.store import open_store
 from interlink_kg.web.app import create_app
 
 
+def serving_url(store_url: str) -> str:
+    """Serve an on-disk Oxigraph store from an in-memory copy (writes still go to disk)."""
+    scheme, _, rest = store_url.partition(":")
+    return f"oxigraph-mirror:{rest}" if scheme == "oxigraph" else store_url
+
+
 def build_serving_app(settings: Settings, log: TextIO) -> Flask:
     """Open the catalogue store (loading the bundled catalogue if it is empty) and the app."""
-    store = open_store(settings.store_url)
+    store = open_store(serving_url(settings.store_url))
     if not store.data_graphs():
         summary = load_bundled(store, settings.base_iri)
         log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
