@@ -1,8 +1,15 @@
 """WSGI entry point: ``gunicorn -c api/gunicorn.conf.py api.wsgi:app``.
 
-Settings come from the environment (``INTERLINK_KG_STORE``, ``INTERLINK_KG_BASE_IRI``).
+Settings come from the environment (``INTERLINK_KG_STORE``, ``INTERLINK_KG_BASE_IRI`` ...). An
+on-disk catalogue store is served from an in-memory copy, as ``interlink-kg serve`` does; load
+it first with ``interlink-kg load``.
 """
 
-from interlink_kg.web.app import create_app
+from dataclasses import replace
 
-app = create_app()
+from interlink_kg.settings import Settings
+from interlink_kg.web.app import create_app
+from interlink_kg.web.server import serving_url
+
+_settings = Settings.from_env()
+app = create_app(replace(_settings, store_url=serving_url(_settings.store_url)))
