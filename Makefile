@@ -18,9 +18,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# IRIs are minted under the address served (override with INTERLINK_KG_BASE_IRI=https://...).
+BASE_IRI ?= $(or $(INTERLINK_KG_BASE_IRI),http://$(HOST):$(PORT)/)
+
 serve: $(STAMP)
-	$(BIN)/interlink-kg load
-	$(BIN)/interlink-kg serve --host $(HOST) --port $(PORT)
+	$(BIN)/interlink-kg load --base-iri $(BASE_IRI)
+	$(BIN)/interlink-kg serve --host $(HOST) --port $(PORT) --base-iri $(BASE_IRI)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench api
