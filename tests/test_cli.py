@@ -115,3 +115,16 @@ def test_python_dash_m_works() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("interlink-kg ")
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    import argparse
+
+    from interlink_kg import resources
+    from interlink_kg.cli import build_parser
+
+    readme = (resources.bundled_root() / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name in commands.choices:
+        assert f"interlink-kg {name}" in readme, f"README does not document `{name}`"
