@@ -12,4 +12,4 @@ from interlink_kg.web.app import create_app
 from interlink_kg.web.server import serving_url
 
 _settings = Settings.from_env()
-app = create_app(replace(_settings, store_url=serving_url(_settings.store_url)))
+app = create_app(replace(_settings, store_url=serving_url(_settings.store_url)), precompute=True)

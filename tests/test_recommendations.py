@@ -307,3 +307,18 @@ def test_recommendations_as_jsonld(client: FlaskClient) -> None:
     first = next(e for e in elements if int(graph.value(e, schema.position)) == 1)
     assert str(graph.value(first, schema.item)) == plain["items"][0]["iri"]
     assert client.get(url, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None:
+    from interlink_kg.services.cache import AnswerCache
+    from interlink_kg.web.warmup import DEFAULT_LIMIT, Warmer, task_key
+
+    cache: AnswerCache[object] = AnswerCache()
+    warmer = Warmer(catalogue_store, BASE, cache)
+    warmer.start()
+    assert warmer.ready.wait(timeout=60)
+    assert cache.misses == 109
+    key = task_key("default", "task-define_personas", "en", DEFAULT_LIMIT, rec.Filters())
+    cached = cache.get(key, lambda: None)
+    assert cached == rec.for_task(catalogue_store, BASE, "default", "task-define_personas")
+    assert cache.hits == 1

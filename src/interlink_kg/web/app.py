@@ -15,6 +15,7 @@ from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.auth import Authenticator
 from interlink_kg.web.errors import register_error_handlers
+from interlink_kg.web.warmup import Warmer
 
 _STORE_KEY = "interlink_kg.store"
 _SETTINGS_KEY = "interlink_kg.settings"
@@ -22,14 +23,20 @@ _WORKSPACE_KEY = "interlink_kg.workspace"
 _AUTH_KEY = "interlink_kg.auth"
 _SEARCH_KEY = "interlink_kg.search"
 _CACHE_KEY = "interlink_kg.answers"
+_WARMER_KEY = "interlink_kg.warmer"
 
 
 def create_app(
     settings: Settings | None = None,
     store: Store | None = None,
     workspace_store: Store | None = None,
+    *,
+    precompute: bool = False,
 ) -> Flask:
-    """Build the app; stores are opened now unless given (tests pass their own)."""
+    """Build the app; stores are opened now unless given (tests pass their own).
+
+    ``precompute`` computes every task's default recommendations in the background after
+    start-up and after each catalogue change (the server does; tests need not)."""
     settings = settings or Settings.from_env()
     app = Flask("interlink_kg")
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -52,6 +59,11 @@ def create_app(
     answers: AnswerCache[Any] = AnswerCache()
     app.extensions[_CACHE_KEY] = answers
     app.extensions[_WORKSPACE_KEY].on_change.append(answers.clear)
+    warmer = Warmer(catalogue, settings.base_iri, answers)
+    app.extensions[_WARMER_KEY] = warmer
+    if precompute:
+        app.extensions[_WORKSPACE_KEY].on_change.append(warmer.start)
+        warmer.start()
     register_error_handlers(app)
 
     from interlink_kg.web.routes import (
@@ -108,3 +120,8 @@ def get_recommendation_cache() -> AnswerCache[Any]:
     """Recommendations already computed, per request parameters; cleared on catalogue writes."""
     cache: AnswerCache[Any] = current_app.extensions[_CACHE_KEY]
     return cache
+
+
+def get_warmer() -> Warmer:
+    warmer: Warmer = current_app.extensions[_WARMER_KEY]
+    return warmer

@@ -37,7 +37,7 @@ def build_serving_app(settings: Settings, log: TextIO) -> Flask:
         f"profiles, {sizes['schemas']} schemas ({sizes['tasks']} tasks)\n"
     )
     log.flush()
-    return create_app(settings, store=store)
+    return create_app(settings, store=store, precompute=True)
 
 
 class _Server(BaseApplication):  # type: ignore[misc]

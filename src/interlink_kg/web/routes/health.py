@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify
 
 from interlink_kg import __version__
 from interlink_kg.services.catalogue import counts
-from interlink_kg.web.app import get_store
+from interlink_kg.web.app import get_store, get_warmer
 
 bp = Blueprint("health", __name__)
 
@@ -20,5 +20,6 @@ def health() -> Response:
             "version": __version__,
             "store": store.url.split(":", 1)[0],
             "counts": counts(store),
+            "recommendations_precomputed": get_warmer().ready.is_set(),
         }
     )

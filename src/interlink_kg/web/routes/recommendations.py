@@ -12,6 +12,7 @@ from interlink_kg.services import recommendations as service
 from interlink_kg.web.app import get_recommendation_cache, get_settings, get_store
 from interlink_kg.web.negotiation import choose_language
 from interlink_kg.web.recommendation_jsonld import recommendation_jsonld
+from interlink_kg.web.warmup import task_key
 
 bp = Blueprint("recommendations", __name__)
 _FILTERS = ("kind", "licence", "difficulty", "purpose", "language", "target", "audience")
@@ -69,7 +70,7 @@ def for_task(schema: str, task: str) -> Response:
     limit = _limit(args.get("limit"))
     filters = _filters(args)
     result = get_recommendation_cache().get(
-        ("task", schema, task, lang, limit, filters),
+        task_key(schema, task, lang, limit, filters),
         lambda: service.for_task(
             get_store(),
             get_settings().base_iri,

@@ -1,0 +1,80 @@
+"""Precompute the default recommendations of every task, after start-up and after each change.
+
+The answers land in the app's answer cache under the same key a request without filters uses
+(English, 10 items), so those requests are served from memory. Runs in one background thread;
+a change while it runs starts it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from interlink_kg.services import recommendations
+from interlink_kg.services.cache import AnswerCache
+from interlink_kg.store.base import Store
+
+log = logging.getLogger(__name__)
+
+TASKS = """
+PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?schemaId ?taskId WHERE {
+  ?task a ilk:Task ; dct:identifier ?taskId ; ilk:inSchema/dct:identifier ?schemaId .
+} ORDER BY ?schemaId ?taskId"""
+
+DEFAULT_LANGUAGE = "en"
+DEFAULT_LIMIT = 10
+
+
+def task_key(schema: str, task: str, lang: str, limit: int, filters: object) -> tuple[object, ...]:
+    return ("task", schema, task, lang, limit, filters)
+
+
+class Warmer:
+    def __init__(self, store: Store, base_iri: str, cache: AnswerCache[object]) -> None:
+        self._store = store
+        self._base = base_iri
+        self._cache = cache
+        self._lock = threading.Lock()
+        self._again = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.ready = threading.Event()
+
+    def start(self) -> None:
+        """(Re)compute in the background; safe to call often."""
+        self.ready.clear()
+        self._again.set()
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="warmup", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while self._again.is_set():
+            self._again.clear()
+            try:
+                rows = self._store.select(TASKS)
+                for row in rows:
+                    if self._again.is_set():
+                        break
+                    self._warm(str(row["schemaId"]), str(row["taskId"]))
+            except Exception:  # a failed warm-up must never take the server down
+                log.exception("precomputing recommendations failed")
+        self.ready.set()
+
+    def _warm(self, schema: str, task: str) -> None:
+        filters = recommendations.Filters()
+
+        def compute() -> object:
+            return recommendations.for_task(
+                self._store,
+                self._base,
+                schema,
+                task,
+                lang=DEFAULT_LANGUAGE,
+                limit=DEFAULT_LIMIT,
+                filters=filters,
+            )
+
+        self._cache.get(task_key(schema, task, DEFAULT_LANGUAGE, DEFAULT_LIMIT, filters), compute)
