@@ -219,3 +219,31 @@ def test_json_error_body_is_json(client: FlaskClient) -> None:
     response = client.get("/interlinkers?page=abc")
     assert response.mimetype == "application/json"
     assert json.loads(response.data)["details"] == {"parameter": "page"}
+
+
+def test_openapi_json_is_the_yaml_document(client: FlaskClient) -> None:
+    import yaml
+
+    from interlink_kg import resources
+
+    served = client.get("/openapi.json").get_json()
+    kept = yaml.safe_load((resources.bundled_root() / "api" / "openapi.yaml").read_text())
+    assert served == kept
+    assert "/dump" in served["paths"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "media"),
+    [(None, "nt", "application/n-triples"), ("text/turtle", "turtle", "text/turtle")],
+)
+def test_dump_is_the_whole_public_catalogue(
+    client: FlaskClient, catalogue_store: object, accept: str | None, fmt: str, media: str
+) -> None:
+    from interlink_kg.rdf.formats import NTRIPLES
+
+    response = client.get("/dump", headers={"Accept": accept} if accept else {})
+    assert response.mimetype == media
+    served = Graph().parse(data=response.data, format=fmt)
+    stored = Graph().parse(data=catalogue_store.dump(NTRIPLES), format="nt")  # type: ignore[attr-defined]
+    assert served.isomorphic(stored)
+    assert client.get("/dump", headers={"Accept": "image/png"}).status_code == 406

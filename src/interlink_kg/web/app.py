@@ -70,6 +70,7 @@ def create_app(
         health,
         interlinkers,
         problem_profiles,
+        published,
         quality,
         recommendations,
         schemas,
@@ -86,6 +87,7 @@ def create_app(
         validation.bp,
         quality.bp,
         recommendations.bp,
+        published.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -1,0 +1,45 @@
+"""The API's own description and whole-catalogue downloads: /openapi.json and /dump."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import yaml
+from flask import Blueprint, Response, jsonify, request
+
+from interlink_kg import resources
+from interlink_kg.errors import NotAcceptableError
+from interlink_kg.rdf.formats import NTRIPLES, TURTLE
+from interlink_kg.web.app import get_store
+
+bp = Blueprint("published", __name__)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI document kept in ``api/openapi.yaml``, as JSON."""
+    path = resources.bundled_root() / "api" / "openapi.yaml"
+    return jsonify(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@bp.get("/dump")
+def dump() -> Response:
+    """Every published triple, as N-Triples (default) or Turtle, sent in chunks."""
+    offered = [NTRIPLES.media_type, TURTLE.media_type, "text/plain"]
+    best = request.accept_mimetypes.best_match(offered) if request.headers.get("Accept") else None
+    if request.headers.get("Accept") and best is None:
+        raise NotAcceptableError(
+            "none of the requested media types is offered", details={"offered": offered[:2]}
+        )
+    fmt = TURTLE if best == TURTLE.media_type else NTRIPLES
+    body = get_store().dump(fmt)
+
+    def chunks() -> Iterator[bytes]:
+        step = 1 << 16
+        for start in range(0, len(body), step):
+            yield body[start : start + step]
+
+    response = Response(chunks(), content_type=f"{fmt.media_type}; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="interlink-kg.{fmt.name}"'
+    response.headers["Vary"] = "Accept"
+    return response
