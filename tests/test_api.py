@@ -247,3 +247,65 @@ def test_dump_is_the_whole_public_catalogue(
     stored = Graph().parse(data=catalogue_store.dump(NTRIPLES), format="nt")  # type: ignore[attr-defined]
     assert served.isomorphic(stored)
     assert client.get("/dump", headers={"Accept": "image/png"}).status_code == 406
+
+
+RESOURCE_PATHS = [
+    "problem-profiles/ORG_PROBLEM_6.1",
+    "schemas/default/phases/phase-design",
+    "schemas/hackathon/objectives/objective-ideation",
+    "schemas/default/tasks/task-define_personas",
+    "vocabularies/problem-profiles",
+    "vocabularies/problem-profiles/ORG",
+    "vocabularies/targets/smes",
+    "licences/permissive",
+    "agents/interlink-kg",
+    "interlinkers/trello",
+]
+
+
+@pytest.mark.parametrize("path", RESOURCE_PATHS)
+@pytest.mark.parametrize(
+    ("suffix", "accept", "fmt"),
+    [
+        ("", "text/turtle", "turtle"),
+        ("", "application/ld+json", "json-ld"),
+        (".ttl", None, "turtle"),
+        (".jsonld", None, "json-ld"),
+        (".rdf", None, "xml"),
+        (".nt", None, "nt"),
+    ],
+)
+def test_every_resource_iri_dereferences(
+    client: FlaskClient, path: str, suffix: str, accept: str | None, fmt: str
+) -> None:
+    response = client.get(f"/{path}{suffix}", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200, response.get_json()
+    graph = Graph().parse(data=response.data, format=fmt)
+    assert (URIRef(BASE + path), None, None) in graph
+    assert f'<{BASE}{path}.ttl>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
+
+
+def test_suffix_and_content_negotiation_give_the_same_graph(client: FlaskClient) -> None:
+    path = "/schemas/default/tasks/task-define_personas"
+    by_suffix = Graph().parse(data=client.get(path + ".nt").data, format="nt")
+    by_accept = Graph().parse(
+        data=client.get(path, headers={"Accept": "application/n-triples"}).data, format="nt"
+    )
+    assert by_suffix.isomorphic(by_accept)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/problem-profiles/NOPE",
+        "/problem-profiles/NOPE.ttl",
+        "/vocabularies/nope",
+        "/schemas/default/tasks/task-nope",
+        "/schemas/default/gadgets/x",
+        "/interlinkers/trello.png",
+    ],
+)
+def test_unknown_resources_are_404(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert set(response.get_json()) == ERROR_KEYS

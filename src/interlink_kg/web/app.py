@@ -73,6 +73,7 @@ def create_app(
         published,
         quality,
         recommendations,
+        resources,
         schemas,
         submissions,
         validation,
@@ -88,6 +89,7 @@ def create_app(
         quality.bp,
         recommendations.bp,
         published.bp,
+        resources.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -9,11 +9,13 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from interlink_kg.errors import GoneError, NotFoundError
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import Page
+from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.services.catalogue import describe, interlinker_iri, summaries
 from interlink_kg.services.search import FACETS, SearchRequest
 from interlink_kg.web.app import get_search_index, get_settings, get_store, get_workspace
 from interlink_kg.web.negotiation import choose_language, page_args
 from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.routes.resources import split_suffix
 
 bp = Blueprint("interlinkers", __name__)
 
@@ -71,14 +73,21 @@ def index() -> Response:
 @bp.get("/interlinkers/<identifier>")
 def show(identifier: str) -> Response:
     store = get_store()
-    try:
-        iri = interlinker_iri(store, identifier)
-    except NotFoundError:
-        if get_workspace().is_deprecated(identifier):
-            raise GoneError(
-                f"the INTERLINKER {identifier!r} has been deprecated; its record stays at "
-                f"/interlinkers/{identifier}/record",
-                details={"id": identifier},
-            ) from None
-        raise
-    return rdf_response(describe(store, iri))
+    stripped, suffix_format = split_suffix(identifier)
+    attempts: list[tuple[str, RdfFormat | None]] = [(identifier, None)]
+    if suffix_format is not None:
+        attempts.append((stripped, suffix_format))
+    for name, forced in attempts:
+        try:
+            iri = interlinker_iri(store, name)
+        except NotFoundError:
+            continue
+        return rdf_response(describe(store, iri), forced)
+    name = attempts[-1][0]
+    if get_workspace().is_deprecated(name):
+        raise GoneError(
+            f"the INTERLINKER {name!r} has been deprecated; its record stays at "
+            f"/interlinkers/{name}/record",
+            details={"id": name},
+        )
+    raise NotFoundError(f"no INTERLINKER with id {name!r}", details={"id": name})

@@ -1,0 +1,85 @@
+"""Linked Data: the catalogue's resource IRIs dereference, with content negotiation and
+suffix URLs (``.ttl``, ``.jsonld``, ``.rdf``, ``.nt``).
+
+Covers problem profiles, the parts of co-production schemas, vocabularies and their concepts,
+licence documents and agents; INTERLINKERs and schemas have their own routes.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from rdflib import URIRef
+
+from interlink_kg.errors import NotFoundError
+from interlink_kg.model.iris import is_identifier
+from interlink_kg.rdf.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, RdfFormat
+from interlink_kg.services.catalogue import describe
+from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.rdf_response import rdf_response
+
+bp = Blueprint("resources", __name__)
+
+SUFFIXES: dict[str, RdfFormat] = {
+    ".ttl": TURTLE,
+    ".jsonld": JSONLD,
+    ".rdf": RDFXML,
+    ".nt": NTRIPLES,
+}
+
+
+def split_suffix(identifier: str) -> tuple[str, RdfFormat | None]:
+    """``trello.ttl`` -> (``trello``, Turtle); an id without a known suffix is kept whole."""
+    for suffix, fmt in SUFFIXES.items():
+        if identifier.endswith(suffix) and len(identifier) > len(suffix):
+            return identifier[: -len(suffix)], fmt
+    return identifier, None
+
+
+def serve_path(*segments: str) -> Response:
+    """Describe ``{base}/segment/...``; the last segment may carry a format suffix."""
+    *head, last = segments
+    candidates: list[tuple[str, RdfFormat | None]] = [(last, None)]
+    stripped, fmt = split_suffix(last)
+    if fmt is not None:
+        candidates.insert(0, (stripped, fmt))
+    for name, forced in candidates:
+        parts = [*head, name]
+        if not all(is_identifier(p) for p in parts):
+            continue
+        iri = URIRef(get_settings().base_iri + "/".join(parts))
+        try:
+            graph = describe(get_store(), iri)
+        except NotFoundError:
+            continue
+        return rdf_response(graph, forced)
+    raise NotFoundError(f"nothing is published at /{'/'.join(segments)}")
+
+
+@bp.get("/problem-profiles/<identifier>")
+def problem_profile(identifier: str) -> Response:
+    return serve_path("problem-profiles", identifier)
+
+
+@bp.get("/schemas/<schema>/<any(phases, objectives, tasks):kind>/<identifier>")
+def schema_part(schema: str, kind: str, identifier: str) -> Response:
+    return serve_path("schemas", schema, kind, identifier)
+
+
+@bp.get("/vocabularies/<scheme>")
+def vocabulary(scheme: str) -> Response:
+    return serve_path("vocabularies", scheme)
+
+
+@bp.get("/vocabularies/<scheme>/<concept>")
+def concept(scheme: str, concept: str) -> Response:
+    return serve_path("vocabularies", scheme, concept)
+
+
+@bp.get("/licences/<identifier>")
+def licence(identifier: str) -> Response:
+    return serve_path("licences", identifier)
+
+
+@bp.get("/agents/<identifier>")
+def agent(identifier: str) -> Response:
+    return serve_path("agents", identifier)
