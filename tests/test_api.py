@@ -309,3 +309,18 @@ def test_unknown_resources_are_404(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
     assert set(response.get_json()) == ERROR_KEYS
+
+
+def test_void_description(client: FlaskClient, catalogue_store: object) -> None:
+    from rdflib import Namespace
+
+    void = Namespace("http://rdfs.org/ns/void#")
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.data, format="turtle")
+    dataset = URIRef(BASE + ".well-known/void#catalogue")
+    assert graph.value(dataset, void.dataDump) == URIRef(BASE + "dump")
+    triples = int(graph.value(dataset, void.triples))
+    dumped = Graph().parse(data=client.get("/dump").data, format="nt")
+    assert triples == len(dumped)
+    partition = graph.value(dataset, void.classPartition)
+    assert int(graph.value(partition, void.entities)) == 78

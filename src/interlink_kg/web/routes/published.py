@@ -10,7 +10,9 @@ from flask import Blueprint, Response, jsonify, request
 from interlink_kg import resources
 from interlink_kg.errors import NotAcceptableError
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
-from interlink_kg.web.app import get_store
+from interlink_kg.services.void import void_graph
+from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("published", __name__)
 
@@ -20,6 +22,12 @@ def openapi() -> Response:
     """The OpenAPI document kept in ``api/openapi.yaml``, as JSON."""
     path = resources.bundled_root() / "api" / "openapi.yaml"
     return jsonify(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    """The VoID description of the published catalogue."""
+    return rdf_response(void_graph(get_store(), get_settings().base_iri))
 
 
 @bp.get("/dump")
