@@ -67,6 +67,9 @@ def create_app(
     register_error_handlers(app)
 
     from interlink_kg.web.routes import (
+        catalogue as catalogue_routes,
+    )
+    from interlink_kg.web.routes import (
         health,
         interlinkers,
         problem_profiles,
@@ -90,6 +93,7 @@ def create_app(
         recommendations.bp,
         published.bp,
         resources.bp,
+        catalogue_routes.bp,
     ):
         app.register_blueprint(blueprint)
     return app
