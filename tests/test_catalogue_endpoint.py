@@ -76,3 +76,15 @@ def test_output_is_deterministic_and_suffixes_work(client: FlaskClient) -> None:
 def test_bad_requests(client: FlaskClient) -> None:
     assert client.get("/catalogue?per_page=1001").status_code == 400
     assert client.get("/catalogue?profile=nope").status_code == 400
+
+
+def test_void_root_resource_is_the_served_catalogue(client: FlaskClient) -> None:
+    void = Graph().parse(
+        data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data,
+        format="turtle",
+    )
+    dataset = URIRef(BASE + ".well-known/void#catalogue")
+    root = void.value(dataset, URIRef("http://rdfs.org/ns/void#rootResource"))
+    assert root == URIRef(BASE + "catalogue")
+    graph = fetch(client, str(root))
+    assert (root, RDF.type, DCAT.Catalog) in graph
