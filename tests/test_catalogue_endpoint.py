@@ -88,3 +88,23 @@ def test_void_root_resource_is_the_served_catalogue(client: FlaskClient) -> None
     assert root == URIRef(BASE + "catalogue")
     graph = fetch(client, str(root))
     assert (root, RDF.type, DCAT.Catalog) in graph
+
+
+def test_every_catalogue_iri_on_a_page_dereferences(client: FlaskClient) -> None:
+    graph = fetch(client, "/catalogue?per_page=10")
+    local = sorted(
+        {
+            str(term)
+            for triple in graph
+            for term in triple
+            if isinstance(term, URIRef) and str(term).startswith(BASE) and "?" not in str(term)
+        }
+    )
+    assert any("/distributions/" in iri for iri in local)
+    services = [i for i in local if i.endswith("/service") and "/distributions/" not in i]
+    assert services
+    for iri in local:
+        described = fetch(client, iri)
+        assert any(described.triples((URIRef(iri), None, None))), iri
+    service = fetch(client, services[0] + ".ttl")
+    assert (URIRef(services[0]), RDF.type, DCAT.DataService) in service

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -105,6 +106,14 @@ def describe(store: Store, iri: URIRef) -> Graph:
     if len(graph) == 0:
         raise NotFoundError(f"nothing is known about {iri}", details={"iri": str(iri)})
     return graph
+
+
+def display_labels(store: Store, iris: Iterable[URIRef]) -> Graph:
+    """The labels (SKOS, DC, RDFS, FOAF names) the store holds for ``iris``, in every language."""
+    wanted = sorted(set(iris))
+    if not wanted:
+        return Graph()
+    return store.construct(query("display-labels", {"item": wanted}))
 
 
 def list_problem_profiles(store: Store, *, lang: str) -> list[ProblemProfile]:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from interlink_kg.errors import NotFoundError
 from interlink_kg.queries import query
 from interlink_kg.services.catalogue import count_interlinkers
 from interlink_kg.services.profiles import dcat_ap3
@@ -110,3 +111,22 @@ def catalogue_page(
         view.add((view_node, HYDRA.previous, link(page - 1)))
         view.add((view_node, HYDRA.previousPage, link(page - 1)))
     return view
+
+
+def profile_node(store: Store, base_iri: str, item: URIRef, node: URIRef) -> Graph:
+    """The DCAT-AP description of ``node``, a resource only the DCAT-AP view of ``item`` mints
+    (its ``/service`` and its per-kind distributions), so that those IRIs dereference too."""
+    source = _vocabulary_graph(store, base_iri) + store.construct(
+        query("resource-description", {"item": [item]})
+    )
+    view = dcat_ap3.build(source, URIRef(base_iri + "catalogue"))
+    out = Graph(namespace_manager=view.namespace_manager)
+    for triple in view.triples((node, None, None)):
+        out.add(triple)
+    if len(out) == 0:
+        raise NotFoundError(f"nothing is known about {node}", details={"iri": str(node)})
+    for value in set(out.objects()):
+        for prop in (DCT.title, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")):
+            for triple in view.triples((value, prop, None)):
+                out.add(triple)
+    return out

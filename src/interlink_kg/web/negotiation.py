@@ -10,6 +10,16 @@ from interlink_kg.rdf.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, RdfFormat
 
 RDF_FORMATS: tuple[RdfFormat, ...] = (JSONLD, TURTLE, NTRIPLES, RDFXML)
 JSON = "application/json"
+HTML = "text/html"
+
+
+def prefers_html(request: Request) -> bool:
+    """True when ``Accept`` ranks HTML above every RDF syntax (a browser following a link)."""
+    if not request.headers.get("Accept"):
+        return False
+    # HTML is offered last so that a bare ``*/*`` (curl, harvesters) still gets RDF.
+    offered = [f.media_type for f in RDF_FORMATS] + [HTML]
+    return request.accept_mimetypes.best_match(offered) == HTML
 
 
 def choose_rdf_format(request: Request, *, json_means_jsonld: bool = True) -> RdfFormat:

@@ -3,35 +3,52 @@
 from __future__ import annotations
 
 from flask import Response, request
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.serialize import serialize
-from interlink_kg.web.app import get_settings
-from interlink_kg.web.negotiation import RDF_FORMATS, choose_rdf_format
+from interlink_kg.services.catalogue import display_labels
+from interlink_kg.web import html_view
+from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.negotiation import (
+    RDF_FORMATS,
+    choose_language,
+    choose_rdf_format,
+    prefers_html,
+)
+
+_SUFFIXES = {
+    "text/turtle": ".ttl",
+    "application/ld+json": ".jsonld",
+    "application/rdf+xml": ".rdf",
+    "application/n-triples": ".nt",
+}
 
 
 def rdf_response(graph: Graph, fmt: RdfFormat | None = None) -> Response:
-    """``graph`` in ``fmt`` (from a suffix URL) or in the format ``Accept`` prefers."""
-    fmt = fmt or choose_rdf_format(request)
-    body = serialize(graph, fmt)
-    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("+json")
-    content_type = f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
-    response = Response(body, content_type=content_type)
-    response.headers["Vary"] = "Accept"
+    """``graph`` in ``fmt`` (from a suffix URL), or in the format ``Accept`` prefers: an RDF
+    syntax, or a readable HTML page for browsers."""
     path = request.path.lstrip("/")
-    for suffix in (".ttl", ".jsonld", ".rdf", ".nt"):
+    for suffix in _SUFFIXES.values():
         if path.endswith(suffix):
             path = path[: -len(suffix)]
-    iri = get_settings().base_iri + path
-    suffixes = {
-        "text/turtle": ".ttl",
-        "application/ld+json": ".jsonld",
-        "application/rdf+xml": ".rdf",
-        "application/n-triples": ".nt",
-    }
+    base_iri = get_settings().base_iri
+    iri = base_iri + path
+    alternates = {f.media_type: f"{iri}{_SUFFIXES[f.media_type]}" for f in RDF_FORMATS}
+    if fmt is None and prefers_html(request):
+        referenced = {t for triple in graph for t in triple[1:] if isinstance(t, URIRef)}
+        names = display_labels(get_store(), referenced)
+        page = html_view.render(graph, names, iri, choose_language(request), base_iri, alternates)
+        response = Response(page, content_type="text/html; charset=utf-8")
+        response.headers["Vary"] = "Accept, Accept-Language"
+    else:
+        fmt = fmt or choose_rdf_format(request)
+        body = serialize(graph, fmt)
+        textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("+json")
+        content_type = f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
+        response = Response(body, content_type=content_type)
+        response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
-        f'<{iri}{suffixes[f.media_type]}>; rel="alternate"; type="{f.media_type}"'
-        for f in RDF_FORMATS
+        f'<{href}>; rel="alternate"; type="{media_type}"' for media_type, href in alternates.items()
     )
     return response

@@ -14,6 +14,7 @@ from interlink_kg.errors import NotFoundError
 from interlink_kg.model.iris import is_identifier
 from interlink_kg.rdf.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, RdfFormat
 from interlink_kg.services.catalogue import describe
+from interlink_kg.services.catalogue_pages import profile_node
 from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.rdf_response import rdf_response
 
@@ -83,3 +84,35 @@ def licence(identifier: str) -> Response:
 @bp.get("/agents/<identifier>")
 def agent(identifier: str) -> Response:
     return serve_path("agents", identifier)
+
+
+@bp.get("/agents/<identifier>/contact")
+@bp.get("/agents/<identifier>/contact<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
+def agent_contact(identifier: str, suffix: str = "") -> Response:
+    return serve_path("agents", identifier, "contact" + suffix)
+
+
+@bp.get("/interlinkers/<identifier>/distributions/<distribution>")
+def distribution(identifier: str, distribution: str) -> Response:
+    try:
+        return serve_path("interlinkers", identifier, "distributions", distribution)
+    except NotFoundError:
+        return _profile_node(identifier, "distributions", distribution)
+
+
+@bp.get("/interlinkers/<identifier>/service")
+@bp.get("/interlinkers/<identifier>/service<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
+def service(identifier: str, suffix: str = "") -> Response:
+    return _profile_node(identifier, "service" + suffix)
+
+
+def _profile_node(identifier: str, *tail: str) -> Response:
+    """A resource the DCAT-AP view mints under an INTERLINKER (its service, its distributions)."""
+    *head, last = tail
+    name, fmt = split_suffix(last)
+    if not all(is_identifier(p) for p in (identifier, *head, name)):
+        raise NotFoundError(f"nothing is published at /interlinkers/{identifier}/{'/'.join(tail)}")
+    base_iri = get_settings().base_iri
+    item = URIRef(f"{base_iri}interlinkers/{identifier}")
+    node = URIRef("/".join([str(item), *head, name]))
+    return rdf_response(profile_node(get_store(), base_iri, item, node), fmt)
