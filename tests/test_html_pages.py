@@ -131,3 +131,9 @@ def test_an_html_view_does_not_change_the_rdf_bytes(client: FlaskClient) -> None
     before = client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data
     client.get("/.well-known/void", headers={"Accept": BROWSER})
     assert client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data == before
+
+
+def test_not_acceptable_names_html_among_the_offered_types(client: FlaskClient) -> None:
+    response = client.get("/problem-profiles/ORG_PROBLEM_6.1", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "text/html" in response.get_json()["details"]["offered"]

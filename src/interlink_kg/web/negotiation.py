@@ -22,8 +22,13 @@ def prefers_html(request: Request) -> bool:
     return request.accept_mimetypes.best_match(offered) == HTML
 
 
-def choose_rdf_format(request: Request, *, json_means_jsonld: bool = True) -> RdfFormat:
-    """The RDF format the client prefers; JSON-LD when it states no preference."""
+def choose_rdf_format(
+    request: Request, *, json_means_jsonld: bool = True, html_offered: bool = False
+) -> RdfFormat:
+    """The RDF format the client prefers; JSON-LD when it states no preference.
+
+    ``html_offered`` only adds HTML to the list a ``406`` names (the caller serves HTML itself).
+    """
     offered = [f.media_type for f in RDF_FORMATS]
     if json_means_jsonld:
         offered.append(JSON)
@@ -34,7 +39,7 @@ def choose_rdf_format(request: Request, *, json_means_jsonld: bool = True) -> Rd
     if best is None:
         raise NotAcceptableError(
             "none of the requested media types is offered",
-            details={"offered": offered},
+            details={"offered": [*offered, HTML] if html_offered else offered},
         )
     if best == JSON:
         return JSONLD

@@ -42,7 +42,7 @@ def rdf_response(graph: Graph, fmt: RdfFormat | None = None) -> Response:
         response = Response(page, content_type="text/html; charset=utf-8")
         response.headers["Vary"] = "Accept, Accept-Language"
     else:
-        fmt = fmt or choose_rdf_format(request)
+        fmt = fmt or choose_rdf_format(request, html_offered=True)
         body = serialize(graph, fmt)
         textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("+json")
         content_type = f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
