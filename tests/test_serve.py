@@ -77,6 +77,8 @@ def test_serve_answers_reads_and_writes(tmp_path: Path) -> None:
         )
         assert status == 201
         assert request(f"{base}/interlinkers/trello") == 200
+        # the HTML template ships with the package and is found by the real server
+        assert request(f"{base}/interlinkers/trello", headers={"Accept": "text/html"}) == 200
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
