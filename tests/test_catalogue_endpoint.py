@@ -108,3 +108,58 @@ def test_every_catalogue_iri_on_a_page_dereferences(client: FlaskClient) -> None
         assert any(described.triples((URIRef(iri), None, None))), iri
     service = fetch(client, services[0] + ".ttl")
     assert (URIRef(services[0]), RDF.type, DCAT.DataService) in service
+
+
+# Every kind of warning the official shapes may give on our pages, each justified in README
+# ("DCAT-AP warnings"): (class of the focus node, property, what the shape checks).
+EXPECTED_WARNINGS = {
+    ("Catalog", "dct:issued", "MinCount"),
+    ("Catalog", "dct:license", "MinCount"),
+    ("Catalog", "dct:modified", "MinCount"),
+    ("Catalog", "dct:publisher", "Node"),
+    ("Concept", "dcat:bbox", "MinCount"),
+    ("Concept", "dcat:centroid", "MinCount"),
+    ("DataService", "dcat:endpointDescription", "MinCount"),
+    ("DataService", "dcat:theme", "Node"),
+    ("DataService", "dct:conformsTo", "MinCount"),
+    ("DataService", "dct:publisher", "Node"),
+    ("Dataset", "dcat:theme", "Node"),
+    ("Dataset", "dct:publisher", "Node"),
+    ("Dataset", "dct:temporal", "MinCount"),
+    ("Distribution", "dcatap:availability", "MinCount"),
+    ("Distribution", "dct:description", "MinCount"),
+    ("Distribution", "dct:format", "MinCount"),
+}
+
+
+def test_warnings_are_only_the_documented_ones(client: FlaskClient) -> None:
+    graph = fetch(client, "/catalogue?per_page=1000")
+    graph.bind("dcatap", "http://data.europa.eu/r5r/")
+    _conforms, report, _text = pyshacl.validate(
+        graph, shacl_graph=dcat_ap3_shapes().graph, inference="none", allow_warnings=True
+    )
+    found = set()
+    for result in report.objects(None, SH.result):
+        assert report.value(result, SH.resultSeverity) == SH.Warning
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        component = str(report.value(result, SH.sourceConstraintComponent))
+        classes = {
+            str(t).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in graph.objects(focus, RDF.type)
+        }
+        kind = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+        name = graph.namespace_manager.normalizeUri(path)
+        found |= {(c, name, kind) for c in classes if c not in {"Document", "Location"}}
+    assert found == EXPECTED_WARNINGS
+
+
+def test_the_catalogue_names_both_theme_taxonomies_with_titles(client: FlaskClient) -> None:
+    graph = fetch(client, "/catalogue?per_page=1")
+    catalogue = URIRef(BASE + "catalogue")
+    taxonomies = set(graph.objects(catalogue, DCAT.themeTaxonomy))
+    assert taxonomies == {
+        URIRef("http://publications.europa.eu/resource/authority/data-theme"),
+        URIRef(BASE + "vocabularies/problem-profiles"),
+    }
+    for taxonomy in taxonomies:
+        assert graph.value(taxonomy, URIRef("http://purl.org/dc/terms/title")) is not None

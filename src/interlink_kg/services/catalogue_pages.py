@@ -85,9 +85,14 @@ def catalogue_page(
     for node in [*view.objects(catalogue, DCT.language), *view.objects(catalogue, DCT.spatial)]:
         for triple in source.triples((node, None, None)):
             view.add(triple)
-    for taxonomy in view.objects(catalogue, DCAT.themeTaxonomy):
+    # The datasets' EU theme (GOVE) comes from the EU data-theme scheme: name it as a taxonomy too.
+    view.add((catalogue, DCAT.themeTaxonomy, dcat_ap3.DATA_THEME_SCHEME))
+    for taxonomy in list(view.objects(catalogue, DCAT.themeTaxonomy)):
         view.add((taxonomy, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#ConceptScheme")))
-        for title in source.objects(taxonomy, DCT.title):
+        titles = list(source.objects(taxonomy, DCT.title)) or list(
+            source.objects(taxonomy, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))
+        )
+        for title in titles:
             view.add((taxonomy, DCT.title, title))
     last = max(1, -(-total // per_page))
     view_node = URIRef(requested_url)

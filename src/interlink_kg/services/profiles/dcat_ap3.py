@@ -166,6 +166,11 @@ def _dataset(
         view.add((service, DCAT.servesDataset, item))
         if licence is not None:
             view.add((service, DCT.license, licence))
+        # What DCAT-AP recommends for a data service is what the INTERLINKER already states:
+        # its publisher, contact point, keywords and themes.
+        for prop in (DCT.publisher, DCAT.contactPoint, DCAT.keyword, DCAT.theme):
+            for value in list(view.objects(item, prop)):
+                view.add((service, prop, value))
         running = _distribution(view, item, "service", endpoint, licence, "running instance")
         view.add((running, DCAT.accessService, service))
     if licence is not None:
