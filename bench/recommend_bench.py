@@ -40,11 +40,6 @@ from interlink_kg.services import recommendations
 from interlink_kg.services.search import SearchIndex, SearchRequest
 from interlink_kg.store import Store, open_store
 
-TASKS = """
-PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?s ?t ?task WHERE { ?task a ilk:Task ; dct:identifier ?t ; ilk:inSchema/dct:identifier ?s }
-"""
 ENGLISH = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
 
 
@@ -154,7 +149,10 @@ def bench(n: int, cases: int) -> None:
     start = time.perf_counter()
     synthetic.load(store, n)
     print(f"\n{n} INTERLINKERs (loaded in {time.perf_counter() - start:.1f} s)")
-    tasks = [(str(r["s"]), str(r["t"]), URIRef(str(r["task"]))) for r in store.select(TASKS)]
+    tasks = [
+        (str(r["schemaId"]), str(r["taskId"]), URIRef(str(r["task"])))
+        for r in store.select(query("all-tasks"))
+    ]
     rng = random.Random(n)
     sample = [rng.choice(tasks) for _ in range(cases)]
 

@@ -27,13 +27,6 @@ BASE = "http://127.0.0.1:8080/"
 CATCH_ALL_PROFILES = 20
 TOP = 5
 
-TASKS = """
-PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?schemaId ?taskId WHERE {
-  ?task a ilk:Task ; dct:identifier ?taskId ; ilk:inSchema/dct:identifier ?schemaId .
-} ORDER BY ?schemaId ?taskId"""
-
 SHARING = """
 PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -70,7 +63,7 @@ def upstream_filter(store: Store, schema: str, task: str) -> list[str]:
 
 
 def evaluate(store: Store) -> dict[str, Figures]:
-    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(TASKS)]
+    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
     catch_alls = {
         str(r["id"]) for r in store.select(BREADTH) if int(str(r["n"])) >= CATCH_ALL_PROFILES
     }

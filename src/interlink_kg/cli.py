@@ -20,6 +20,7 @@ from interlink_kg.errors import BadRequestError, InterlinkKGError
 from interlink_kg.rdf import formats
 from interlink_kg.rdf.parse import parse_file
 from interlink_kg.rdf.serialize import serialize
+from interlink_kg.services.search import FACETS
 from interlink_kg.settings import Settings
 from interlink_kg.store.base import Store
 
@@ -116,16 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--lang", default="en", choices=("en", "es", "it", "lv"))
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true", help="items and facet counts as JSON")
-    for name in (
-        "kind",
-        "purpose",
-        "licence",
-        "language",
-        "target",
-        "difficulty",
-        "problem_profile",
-        "group",
-    ):
+    for name in FACETS:
         search.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"only this {name}")
 
     quality = sub.add_parser(
@@ -325,7 +317,7 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings, out: TextIO) -> 
 def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.model import iris
     from interlink_kg.services.catalogue import summaries
-    from interlink_kg.services.search import FACETS, SearchIndex, SearchRequest
+    from interlink_kg.services.search import SearchIndex, SearchRequest
 
     if not 1 <= args.limit <= 1000:
         raise BadRequestError("--limit must be from 1 to 1000")

@@ -6,6 +6,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+def _plain(record: Any) -> dict[str, Any]:
+    """A dataclass as a JSON-ready dict: its tuples become lists."""
+    out: dict[str, Any] = asdict(record)
+    for key, value in out.items():
+        if isinstance(value, tuple):
+            out[key] = list(value)
+    return out
+
+
 @dataclass(frozen=True)
 class InterlinkerSummary:
     id: str
@@ -16,11 +25,12 @@ class InterlinkerSummary:
     problem_profiles: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key, value in out.items():
-            if isinstance(value, tuple):
-                out[key] = list(value)
-        return out
+        return _plain(self)
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages of ``per_page`` items hold ``total`` items (at least one, maybe empty)."""
+    return max(1, -(-total // per_page))
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,7 @@ class Page:
 
     @property
     def last_page(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 @dataclass(frozen=True)
@@ -46,11 +56,7 @@ class ProblemProfile:
     definition: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key, value in out.items():
-            if isinstance(value, tuple):
-                out[key] = list(value)
-        return out
+        return _plain(self)
 
 
 @dataclass(frozen=True)
@@ -62,11 +68,7 @@ class SchemaSummary:
     tasks: int
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key, value in out.items():
-            if isinstance(value, tuple):
-                out[key] = list(value)
-        return out
+        return _plain(self)
 
 
 @dataclass

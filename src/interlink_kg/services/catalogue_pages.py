@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from interlink_kg.errors import NotFoundError
+from interlink_kg.model.catalogue import page_count
 from interlink_kg.queries import query
 from interlink_kg.services.catalogue import count_interlinkers
 from interlink_kg.services.profiles import dcat_ap3
@@ -94,7 +95,7 @@ def catalogue_page(
         )
         for title in titles:
             view.add((taxonomy, DCT.title, title))
-    last = max(1, -(-total // per_page))
+    last = page_count(total, per_page)
     view_node = URIRef(requested_url)
     view.bind("hydra", HYDRA)
     view.add((view_node, RDF.type, HYDRA.PartialCollectionView))

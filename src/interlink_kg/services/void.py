@@ -6,6 +6,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from interlink_kg.queries import query
+from interlink_kg.services.catalogue import count_interlinkers
 from interlink_kg.store.base import Store
 from interlink_kg.vocab import DCT, ILK, RDF, SKOS
 
@@ -45,10 +46,7 @@ def void_graph(store: Store, base_iri: str) -> Graph:
     partition = BNode("interlinkers")
     graph.add((dataset, VOID.classPartition, partition))
     graph.add((partition, VOID["class"], ILK.Interlinker))
-    counts = store.select(
-        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
-        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i ilk:kind ?k }"
-    )
-    graph.add((partition, VOID.entities, Literal(int(str(counts[0]["n"])), datatype=XSD.integer)))
+    total = count_interlinkers(store)
+    graph.add((partition, VOID.entities, Literal(total, datatype=XSD.integer)))
     graph.add((dataset, SKOS.note, Literal("Only published data is described.", lang="en")))
     return graph

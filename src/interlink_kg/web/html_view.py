@@ -15,9 +15,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 
 from interlink_kg.model.labels import collect, pick
-from interlink_kg.vocab import ADMS, CPSV, HYDRA, ILK, VCARD
+from interlink_kg.vocab import PREFIXES
 
-_PREFIXES = {"ilk": ILK, "adms": ADMS, "vcard": VCARD, "cpsv": CPSV, "hydra": HYDRA}
 _LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, RDFS.label, FOAF.name)
 
 
@@ -124,7 +123,7 @@ def sections(graph: Graph, names: Graph, focus: str, lang: str, base_iri: str) -
     section of their own.
     """
     combined = graph + names  # a new graph: the caller's (perhaps cached) one is not touched
-    for prefix, namespace in [*graph.namespaces(), *_PREFIXES.items()]:
+    for prefix, namespace in [*graph.namespaces(), *PREFIXES.items()]:
         combined.bind(prefix, namespace, override=False)
     builder = _Builder(graph, combined, lang, base_iri)
     subjects: set[URIRef | BNode] = {s for s in graph.subjects() if isinstance(s, URIRef)}

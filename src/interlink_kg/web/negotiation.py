@@ -9,6 +9,8 @@ from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.rdf.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, RdfFormat
 
 RDF_FORMATS: tuple[RdfFormat, ...] = (JSONLD, TURTLE, NTRIPLES, RDFXML)
+# The URL suffix that asks for each format (``/interlinkers/trello.ttl``): its first extension.
+SUFFIXES: dict[str, RdfFormat] = {f.extensions[0]: f for f in RDF_FORMATS}
 JSON = "application/json"
 HTML = "text/html"
 

@@ -12,29 +12,23 @@ from interlink_kg.web import html_view
 from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.negotiation import (
     RDF_FORMATS,
+    SUFFIXES,
     choose_language,
     choose_rdf_format,
     prefers_html,
 )
-
-_SUFFIXES = {
-    "text/turtle": ".ttl",
-    "application/ld+json": ".jsonld",
-    "application/rdf+xml": ".rdf",
-    "application/n-triples": ".nt",
-}
 
 
 def rdf_response(graph: Graph, fmt: RdfFormat | None = None) -> Response:
     """``graph`` in ``fmt`` (from a suffix URL), or in the format ``Accept`` prefers: an RDF
     syntax, or a readable HTML page for browsers."""
     path = request.path.lstrip("/")
-    for suffix in _SUFFIXES.values():
+    for suffix in SUFFIXES:
         if path.endswith(suffix):
             path = path[: -len(suffix)]
     base_iri = get_settings().base_iri
     iri = base_iri + path
-    alternates = {f.media_type: f"{iri}{_SUFFIXES[f.media_type]}" for f in RDF_FORMATS}
+    alternates = {f.media_type: f"{iri}{f.extensions[0]}" for f in RDF_FORMATS}
     if fmt is None and prefers_html(request):
         referenced = {t for triple in graph for t in triple[1:] if isinstance(t, URIRef)}
         names = display_labels(get_store(), referenced)

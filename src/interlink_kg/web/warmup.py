@@ -10,18 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 
+from interlink_kg.queries import query
 from interlink_kg.services import recommendations
 from interlink_kg.services.cache import AnswerCache
 from interlink_kg.store.base import Store
 
 log = logging.getLogger(__name__)
-
-TASKS = """
-PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?schemaId ?taskId WHERE {
-  ?task a ilk:Task ; dct:identifier ?taskId ; ilk:inSchema/dct:identifier ?schemaId .
-} ORDER BY ?schemaId ?taskId"""
 
 DEFAULT_LANGUAGE = "en"
 DEFAULT_LIMIT = 10
@@ -54,7 +48,7 @@ class Warmer:
         while self._again.is_set():
             self._again.clear()
             try:
-                rows = self._store.select(TASKS)
+                rows = self._store.select(query("all-tasks"))
                 for row in rows:
                     if self._again.is_set():
                         break

@@ -7,9 +7,8 @@ from flask import Blueprint, Response, request
 from interlink_kg.errors import BadRequestError
 from interlink_kg.services.catalogue_pages import catalogue_page
 from interlink_kg.web.app import get_settings, get_store
-from interlink_kg.web.negotiation import page_args
+from interlink_kg.web.negotiation import SUFFIXES, page_args
 from interlink_kg.web.rdf_response import rdf_response
-from interlink_kg.web.routes.resources import SUFFIXES
 
 bp = Blueprint("catalogue", __name__)
 PROFILES = ("dcat-ap-3",)

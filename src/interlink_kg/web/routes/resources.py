@@ -12,20 +12,14 @@ from rdflib import URIRef
 
 from interlink_kg.errors import NotFoundError
 from interlink_kg.model.iris import is_identifier
-from interlink_kg.rdf.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, RdfFormat
+from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.services.catalogue import describe
 from interlink_kg.services.catalogue_pages import profile_node
 from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.negotiation import SUFFIXES
 from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("resources", __name__)
-
-SUFFIXES: dict[str, RdfFormat] = {
-    ".ttl": TURTLE,
-    ".jsonld": JSONLD,
-    ".rdf": RDFXML,
-    ".nt": NTRIPLES,
-}
 
 
 def split_suffix(identifier: str) -> tuple[str, RdfFormat | None]:
