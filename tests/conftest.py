@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +77,60 @@ def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.
         return CliResult(code, out.getvalue() + captured.out, captured.err)
 
     return run
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """An app served over real HTTP on loopback, in a thread (for HTTP client libraries)."""
+
+    url: str  # ends with "/", also the app's base IRI
+    app: Flask
+    store: Store
+
+
+def _live_servers() -> Iterator[Callable[..., LiveServer]]:
+    """Start apps over HTTP: ``live_server(fill, **settings)``; all stopped at the end.
+
+    ``fill(store, base_iri)`` puts data in the app's fresh in-memory store first."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    def start(fill: Callable[[Store, str], None] | None = None, **overrides: object) -> LiveServer:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}/"
+        store = open_store("memory:")
+        if fill is not None:
+            fill(store, base)
+        settings = Settings(base_iri=base, store_url="memory:", **overrides)  # type: ignore[arg-type]
+        app = create_app(settings, store=store)
+        server = make_server("127.0.0.1", port, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append((server, app))
+        return LiveServer(base, app, store)
+
+    yield start
+    for server, app in servers:
+        server.shutdown()
+        server.server_close()
+        app.extensions["interlink_kg.sparql"].close()
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[..., LiveServer]]:
+    yield from _live_servers()
+
+
+@pytest.fixture(scope="module")
+def live_server_module() -> Iterator[Callable[..., LiveServer]]:
+    yield from _live_servers()

@@ -79,6 +79,8 @@ def test_serve_answers_reads_and_writes(tmp_path: Path) -> None:
         assert request(f"{base}/interlinkers/trello") == 200
         # the HTML template ships with the package and is found by the real server
         assert request(f"{base}/interlinkers/trello", headers={"Accept": "text/html"}) == 200
+        # public SPARQL queries run in worker processes the real server starts
+        assert request(f"{base}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D") == 200
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)

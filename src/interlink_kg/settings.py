@@ -60,6 +60,13 @@ class Settings:
     tokens_file: Path | None = None
     tokens_env: str | None = None
     max_body_bytes: int = 1_048_576
+    # The public SPARQL endpoint.
+    sparql_time_limit: float = 10.0
+    sparql_max_concurrent: int = 2
+    sparql_queue_wait: float = 5.0
+    sparql_max_result_bytes: int = 32 * 1024 * 1024
+    sparql_memory_mb: int = 2048
+    sparql_allowed_services: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -76,14 +83,51 @@ class Settings:
         base = normalise_base_iri(str(values["base_iri"]))
         store = str(values["store_url"])
         tokens_file = env.get("INTERLINK_KG_TOKENS_FILE")
-        max_body = env.get("INTERLINK_KG_MAX_BODY_BYTES", "1048576")
-        if not max_body.isdigit():
-            raise ConfigurationError(f"INTERLINK_KG_MAX_BODY_BYTES must be a number: {max_body!r}")
+        max_body = _whole_number(env, "INTERLINK_KG_MAX_BODY_BYTES", "1048576")
         return cls(
             base_iri=base,
             store_url=store,
             workspace_url=env.get("INTERLINK_KG_WORKSPACE") or workspace_url_for(store),
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),
-            max_body_bytes=int(max_body),
+            max_body_bytes=max_body,
+            sparql_time_limit=_seconds(env, "INTERLINK_KG_SPARQL_TIME_LIMIT", "10"),
+            sparql_max_concurrent=_whole_number(env, "INTERLINK_KG_SPARQL_MAX_CONCURRENT", "2"),
+            sparql_queue_wait=_seconds(env, "INTERLINK_KG_SPARQL_QUEUE_WAIT", "5"),
+            sparql_max_result_bytes=_whole_number(
+                env, "INTERLINK_KG_SPARQL_MAX_RESULT_BYTES", str(32 * 1024 * 1024)
+            ),
+            sparql_memory_mb=_whole_number(env, "INTERLINK_KG_SPARQL_MEMORY_MB", "2048"),
+            sparql_allowed_services=_services(env.get("INTERLINK_KG_SPARQL_ALLOWED_SERVICES", "")),
         )
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: str) -> int:
+    raw = env.get(name, default).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1: {raw!r}")
+    return int(raw)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: str) -> float:
+    raw = env.get(name, default).strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise ConfigurationError(f"{name} must be a number of seconds from 0 to 3600: {raw!r}")
+    return value
+
+
+def _services(raw: str) -> tuple[str, ...]:
+    """Space-separated absolute http(s) IRIs of SPARQL services a public query may call."""
+    services = tuple(raw.split())
+    for service in services:
+        parts = urlsplit(service)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigurationError(
+                "INTERLINK_KG_SPARQL_ALLOWED_SERVICES must list absolute http(s) IRIs, "
+                f"got {service!r}"
+            )
+    return services

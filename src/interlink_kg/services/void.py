@@ -30,6 +30,8 @@ def void_graph(store: Store, base_iri: str) -> Graph:
     graph.add((dataset, DCT.title, Literal("interlink-kg: catalogue of INTERLINKERs", lang="en")))
     graph.add((dataset, VOID.uriSpace, Literal(base_iri)))
     graph.add((dataset, VOID.dataDump, URIRef(base_iri + "dump")))
+    graph.add((dataset, VOID.dataDump, URIRef(base_iri + "catalogue")))  # DCAT-AP, paged
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(base_iri + "sparql")))
     graph.add((dataset, VOID.rootResource, URIRef(base_iri + "catalogue")))
     graph.add((dataset, VOID.exampleResource, URIRef(base_iri + "interlinkers/trello")))
     graph.add((dataset, DCT.subject, URIRef(base_iri + "vocabularies/problem-profiles")))

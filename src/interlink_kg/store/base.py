@@ -65,6 +65,10 @@ class Store(Protocol):
         """Serialise the union of ``graphs`` (default: every data graph) as triples."""
         ...
 
+    def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
+        """Serialise ``graphs`` (default: every data graph) as N-Quads, graph names kept."""
+        ...
+
     def get_meta(self, key: str) -> str | None:
         """A store-level setting recorded at load time (such as the base IRI)."""
         ...

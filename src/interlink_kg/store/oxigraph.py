@@ -151,6 +151,16 @@ class OxigraphStore:
         out = ox.serialize(sorted(seen, key=str), format=fmt.oxigraph)
         return out if isinstance(out, bytes) else b""
 
+    def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
+        names = self.data_graphs() if graphs is None else list(graphs)
+        quads = [
+            quad
+            for name in names
+            for quad in self._store.quads_for_pattern(None, None, None, _iri(name))
+        ]
+        out = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        return out if isinstance(out, bytes) else b""
+
     # -- settings ---------------------------------------------------------------------------
 
     def _read_meta(self) -> dict[str, str]:

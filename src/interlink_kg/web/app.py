@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 from typing import Any
 
 from flask import Flask, current_app
+from flask_cors import CORS
 
 from interlink_kg.rdf.untrusted import InputLimits
 from interlink_kg.services.cache import AnswerCache
 from interlink_kg.services.search import SearchIndex
+from interlink_kg.services.sparql.endpoint import EndpointLimits, PublicEndpoint
 from interlink_kg.services.submissions import Workspace
 from interlink_kg.services.validation import validator
 from interlink_kg.settings import Settings
@@ -24,6 +27,7 @@ _AUTH_KEY = "interlink_kg.auth"
 _SEARCH_KEY = "interlink_kg.search"
 _CACHE_KEY = "interlink_kg.answers"
 _WARMER_KEY = "interlink_kg.warmer"
+_SPARQL_KEY = "interlink_kg.sparql"
 
 
 def create_app(
@@ -59,12 +63,29 @@ def create_app(
     answers: AnswerCache[Any] = AnswerCache()
     app.extensions[_CACHE_KEY] = answers
     app.extensions[_WORKSPACE_KEY].on_change.append(answers.clear)
+    public_endpoint = PublicEndpoint(catalogue, settings.base_iri, endpoint_limits(settings))
+    app.extensions[_SPARQL_KEY] = public_endpoint
+    app.extensions[_WORKSPACE_KEY].on_change.append(public_endpoint.catalogue_changed)
+    atexit.register(public_endpoint.close)
     warmer = Warmer(catalogue, settings.base_iri, answers)
     app.extensions[_WARMER_KEY] = warmer
     if precompute:
         app.extensions[_WORKSPACE_KEY].on_change.append(warmer.start)
         warmer.start()
+        public_endpoint.pool.start()
     register_error_handlers(app)
+    # Anyone may read from any origin; only the SPARQL endpoint takes cross-origin POSTs.
+    CORS(
+        app,
+        resources={
+            r"/sparql": {"methods": ["GET", "POST", "OPTIONS"]},
+            r"/*": {"methods": ["GET", "HEAD", "OPTIONS"]},
+        },
+        allow_headers=["Accept", "Accept-Language", "Content-Type"],
+        expose_headers=["Link", "Vary"],
+        max_age=86400,
+        send_wildcard=True,
+    )
 
     from interlink_kg.web.routes import (
         catalogue as catalogue_routes,
@@ -78,6 +99,7 @@ def create_app(
         recommendations,
         resources,
         schemas,
+        sparql,
         submissions,
         validation,
     )
@@ -94,6 +116,7 @@ def create_app(
         published.bp,
         resources.bp,
         catalogue_routes.bp,
+        sparql.bp,
     ):
         app.register_blueprint(blueprint)
     return app
@@ -133,3 +156,19 @@ def get_recommendation_cache() -> AnswerCache[Any]:
 def get_warmer() -> Warmer:
     warmer: Warmer = current_app.extensions[_WARMER_KEY]
     return warmer
+
+
+def get_sparql_endpoint() -> PublicEndpoint:
+    endpoint: PublicEndpoint = current_app.extensions[_SPARQL_KEY]
+    return endpoint
+
+
+def endpoint_limits(settings: Settings) -> EndpointLimits:
+    return EndpointLimits(
+        time_limit=settings.sparql_time_limit,
+        max_concurrent=settings.sparql_max_concurrent,
+        queue_wait=settings.sparql_queue_wait,
+        max_result_bytes=settings.sparql_max_result_bytes,
+        memory_bytes=settings.sparql_memory_mb * 1024 * 1024,
+        allowed_services=settings.sparql_allowed_services,
+    )

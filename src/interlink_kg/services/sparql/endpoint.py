@@ -1,0 +1,65 @@
+"""The public endpoint as one object: limits from the settings, the pool, the description."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph
+
+from interlink_kg.services.sparql.description import endpoint_iri, service_description
+from interlink_kg.services.sparql.pool import PoolLimits, QueryPool
+from interlink_kg.services.sparql.snapshot import Snapshots
+from interlink_kg.services.sparql.worker import QueryJob, WorkerConfig
+from interlink_kg.store.base import Store
+
+
+@dataclass(frozen=True)
+class EndpointLimits:
+    time_limit: float = 10.0
+    max_concurrent: int = 2
+    queue_wait: float = 5.0
+    max_result_bytes: int = 32 * 1024 * 1024
+    memory_bytes: int | None = 2 * 1024 * 1024 * 1024
+    allowed_services: tuple[str, ...] = ()
+
+
+class PublicEndpoint:
+    """Runs anonymous queries over the published graphs, isolated from the serving process."""
+
+    def __init__(self, store: Store, base_iri: str, limits: EndpointLimits) -> None:
+        self.store = store
+        self.base_iri = base_iri
+        self.limits = limits
+        self.iri = endpoint_iri(base_iri)
+        self.pool = QueryPool(
+            Snapshots(store),
+            WorkerConfig(
+                endpoint_iri=self.iri,
+                allowed_services=limits.allowed_services,
+                max_result_bytes=limits.max_result_bytes,
+                memory_bytes=limits.memory_bytes,
+            ),
+            PoolLimits(
+                size=limits.max_concurrent,
+                time_limit=limits.time_limit,
+                queue_wait=limits.queue_wait,
+            ),
+        )
+
+    def query(self, job: QueryJob) -> tuple[str, bytes]:
+        return self.pool.run(job)
+
+    def description(self) -> Graph:
+        return service_description(
+            self.store,
+            self.base_iri,
+            time_limit=self.limits.time_limit,
+            max_result_bytes=self.limits.max_result_bytes,
+            allowed_services=self.limits.allowed_services,
+        )
+
+    def catalogue_changed(self) -> None:
+        self.pool.snapshots.invalidate()
+
+    def close(self) -> None:
+        self.pool.close()

@@ -1,0 +1,56 @@
+"""Errors of the public SPARQL endpoint (members of the one error family)."""
+
+from __future__ import annotations
+
+from interlink_kg.errors import (
+    BadRequestError,
+    InterlinkKGError,
+    NotAcceptableError,
+    ParseError,
+    StoreError,
+    UnprocessableError,
+)
+from interlink_kg.services.sparql.analysis import ServiceRefusedError, UpdateRefusedError
+
+
+class ResultTooLargeError(UnprocessableError):
+    code = "result_too_large"
+
+
+class QueryTimeoutError(InterlinkKGError):
+    code = "query_timeout"
+    status = 503
+
+
+class EndpointBusyError(InterlinkKGError):
+    code = "endpoint_busy"
+    status = 503
+
+
+class QueryCrashedError(InterlinkKGError):
+    """The worker process died under the query (typically the memory cap)."""
+
+    code = "query_too_expensive"
+    status = 503
+
+
+class QueryFailedError(InterlinkKGError):
+    code = "query_failed"
+    status = 500
+
+
+# The errors a worker may report, by code, to be raised again in the serving process.
+BY_CODE: dict[str, type[InterlinkKGError]] = {
+    cls.code: cls
+    for cls in (
+        BadRequestError,
+        ParseError,
+        NotAcceptableError,
+        StoreError,
+        UpdateRefusedError,
+        ServiceRefusedError,
+        ResultTooLargeError,
+        QueryCrashedError,
+        QueryFailedError,
+    )
+}

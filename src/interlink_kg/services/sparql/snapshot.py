@@ -1,0 +1,53 @@
+"""N-Quads snapshots of the published graphs, one per catalogue generation, for the workers."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from interlink_kg.store.base import Store
+
+
+class Snapshots:
+    """Writes the store's data graphs to a file when first needed after each change.
+
+    The two newest files are kept, so a worker told to load one a moment before a change still
+    finds it.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._directory: Path | None = None
+        self._generation = 0
+        self._written: list[tuple[int, Path]] = []
+
+    def invalidate(self) -> None:
+        """The catalogue changed: the next :meth:`current` writes a new snapshot."""
+        with self._lock:
+            self._generation += 1
+
+    def current(self) -> tuple[int, Path]:
+        with self._lock:
+            if self._written and self._written[-1][0] == self._generation:
+                return self._written[-1]
+            if self._directory is None:
+                self._directory = Path(tempfile.mkdtemp(prefix="interlink-kg-sparql-"))
+            path = self._directory / f"generation-{self._generation}.nq"
+            temporary = path.with_suffix(".tmp")
+            temporary.write_bytes(self._store.dump_quads())
+            temporary.replace(path)
+            self._written.append((self._generation, path))
+            while len(self._written) > 2:
+                _, old = self._written.pop(0)
+                old.unlink(missing_ok=True)
+            return self._written[-1]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._directory is not None:
+                shutil.rmtree(self._directory, ignore_errors=True)
+                self._directory = None
+                self._written.clear()

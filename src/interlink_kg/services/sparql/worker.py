@@ -1,0 +1,163 @@
+"""The process that runs public queries: analyse, evaluate on its own copy of the data, write.
+
+It holds the published graphs in an in-memory Oxigraph store loaded from a snapshot file the
+parent names, and answers one message at a time over a pipe:
+
+* ``("load", generation, path)`` -> ``("loaded", generation)``
+* ``("query", QueryJob)`` -> ``("ok", media_type, body)``
+* any failure -> ``("error", code, message, details)``
+
+Its address space is capped, so a query that needs too much memory ends this process (the
+parent reports it), not the server.
+"""
+
+from __future__ import annotations
+
+import io
+import resource
+import signal
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import IO, Any, cast
+
+import pyoxigraph as ox
+
+from interlink_kg.errors import InterlinkKGError, NotAcceptableError, ParseError, StoreError
+from interlink_kg.services.sparql.analysis import AnalysedQuery, analyse
+from interlink_kg.services.sparql.errors import ResultTooLargeError
+from interlink_kg.services.sparql.formats import BY_KIND, by_media_type, kind_of
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    endpoint_iri: str  # also the base IRI of relative IRIs in queries
+    allowed_services: tuple[str, ...] = ()
+    max_result_bytes: int = 32 * 1024 * 1024
+    memory_bytes: int | None = 2 * 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    # The chosen media type per result kind (select, ask, graph); None when none is acceptable.
+    media: dict[str, str | None]
+    # The protocol's default-graph-uri / named-graph-uri (None when absent).
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class _ResultOverflowError(Exception):
+    pass
+
+
+class _CappedBuffer(io.RawIOBase):
+    """Collects written bytes and stops the writer once more than ``limit`` arrive."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _ResultOverflowError
+        self.parts.append(chunk)
+        return len(chunk)
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _dataset(job: QueryJob, analysed: AnalysedQuery) -> dict[str, Any]:
+    """The protocol's dataset wins over the query's FROM clauses; neither means every graph.
+
+    Graph names are only ever looked up in the local copy: nothing is fetched.
+    """
+    if job.default_graphs is not None or job.named_graphs is not None:
+        default, named = job.default_graphs or (), job.named_graphs or ()
+    elif analysed.default_graphs or analysed.named_graphs:
+        default, named = analysed.default_graphs, analysed.named_graphs
+    else:
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default],
+        "named_graphs": [ox.NamedNode(g) for g in named],
+    }
+
+
+def run_query(store: ox.Store, job: QueryJob, config: WorkerConfig) -> tuple[str, bytes]:
+    """Check, evaluate and serialise one query; the answer's media type and bytes."""
+    analysed = analyse(job.query, config.allowed_services, config.endpoint_iri)
+    kind = kind_of(analysed.form)
+    media = job.media.get(kind)
+    if media is None:
+        raise NotAcceptableError(
+            f"none of the requested media types is offered for a {analysed.form.upper()} query",
+            details={"offered": [f.media_type for f in BY_KIND[kind]]},
+        )
+    fmt = by_media_type(media)
+    try:
+        answer = store.query(job.query, base_iri=config.endpoint_iri, **_dataset(job, analysed))
+    except SyntaxError as exc:
+        raise ParseError(f"malformed SPARQL query: {exc}") from exc
+    buffer = _CappedBuffer(config.max_result_bytes)
+    output = cast("IO[bytes]", buffer)
+    try:
+        if isinstance(answer, ox.QueryTriples):
+            answer.serialize(output, format=fmt.graph)
+        else:
+            answer.serialize(output, format=fmt.results)
+    except _ResultOverflowError:
+        raise ResultTooLargeError(
+            f"the result is larger than {config.max_result_bytes} bytes; "
+            "narrow the query or page through it with LIMIT and OFFSET",
+            details={"max_result_bytes": config.max_result_bytes},
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"the query could not be evaluated: {exc}") from exc
+    return fmt.media_type, buffer.value()
+
+
+def _load(path: str) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def main(conn: Connection) -> None:
+    """The worker loop; ends when the parent closes the connection."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    config: WorkerConfig = conn.recv()
+    if config.memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (config.memory_bytes, config.memory_bytes))
+    store = ox.Store()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if message[0] == "load":
+                store = _load(message[2])
+                conn.send(("loaded", message[1]))
+            else:
+                media_type, body = run_query(store, message[1], config)
+                conn.send(("ok", media_type, body))
+        except InterlinkKGError as exc:
+            conn.send(("error", exc.code, exc.message, exc.details))
+        except MemoryError:
+            conn.send(("error", "query_too_expensive", "the query needs too much memory", {}))
+        except Exception as exc:
+            conn.send(("error", "query_failed", f"the query failed: {exc}", {}))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(Connection(int(sys.argv[1])))
