@@ -53,18 +53,21 @@ def test_following_next_reaches_every_interlinker_once(client: FlaskClient) -> N
     assert len(seen) == len(set(seen)) == 78
 
 
-@pytest.mark.parametrize("page", [1, 2, 3])
-def test_every_page_has_no_violation_of_the_official_shapes(client: FlaskClient, page: int) -> None:
-    graph = fetch(client, f"/catalogue?page={page}&per_page=30")
+def violations(graph: Graph, shapes: Graph) -> list[str]:
     _conforms, report, _text = pyshacl.validate(
-        graph, shacl_graph=dcat_ap3_shapes().graph, inference="none", allow_warnings=True
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True
     )
-    violations = [
-        r
+    return [
+        str(report.value(r, SH.resultMessage))
         for r in report.objects(None, SH.result)
         if report.value(r, SH.resultSeverity) == SH.Violation
     ]
-    assert violations == []
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_every_page_has_no_violation_of_the_official_shapes(client: FlaskClient, page: int) -> None:
+    graph = fetch(client, f"/catalogue?page={page}&per_page=30")
+    assert violations(graph, dcat_ap3_shapes().graph) == []
 
 
 def test_output_is_deterministic_and_suffixes_work(client: FlaskClient) -> None:
@@ -113,9 +116,7 @@ def test_every_catalogue_iri_on_a_page_dereferences(client: FlaskClient) -> None
 # Every kind of warning the official shapes may give on our pages, each justified in README
 # ("DCAT-AP warnings"): (class of the focus node, property, what the shape checks).
 EXPECTED_WARNINGS = {
-    ("Catalog", "dct:issued", "MinCount"),
     ("Catalog", "dct:license", "MinCount"),
-    ("Catalog", "dct:modified", "MinCount"),
     ("Catalog", "dct:publisher", "Node"),
     ("Concept", "dcat:bbox", "MinCount"),
     ("Concept", "dcat:centroid", "MinCount"),
@@ -127,8 +128,6 @@ EXPECTED_WARNINGS = {
     ("Dataset", "dct:publisher", "Node"),
     ("Dataset", "dct:temporal", "MinCount"),
     ("Distribution", "dcatap:availability", "MinCount"),
-    ("Distribution", "dct:description", "MinCount"),
-    ("Distribution", "dct:format", "MinCount"),
 }
 
 

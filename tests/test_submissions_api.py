@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 
 from interlink_kg.model.roles import Role
 from interlink_kg.services.accounts import create_token
@@ -149,6 +150,14 @@ def test_record_keeps_who_did_what_when(env: Env) -> None:
     assert graph.value(node, URIRef("http://purl.org/dc/terms/modified")) is not None
     assert str(graph.value(node, URIRef("http://www.w3.org/ns/adms#status"))).endswith("/published")
     assert len(list(graph.objects(node, URIRef("http://www.w3.org/ns/prov#wasGeneratedBy")))) == 4
+    # The record's own IRI, its events and the people in it all dereference.
+    local = {str(t) for triple in graph for t in triple if str(t).startswith(BASE)}
+    assert str(node) == BASE + "records/example_planner"
+    for iri in sorted(local):
+        answer = env.client.get(iri[len(BASE) - 1 :], headers={"Accept": "text/turtle"})
+        assert answer.status_code == 200, iri
+    same = env.client.get("/records/example_planner.ttl")
+    assert isomorphic(Graph().parse(data=same.data, format="turtle"), graph)
 
 
 def test_reject_needs_a_reason_and_keeps_it_private(env: Env) -> None:

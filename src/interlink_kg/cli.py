@@ -198,7 +198,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         store.close()
     out.write(
         f"loaded {len(summary.graphs)} graph(s), {summary.triples} triples "
-        f"into {settings.store_url}\n"
+        f"into {settings.store_url}; {len(summary.records)} catalogue record(s) new or changed\n"
     )
     if summary.report is not None and summary.report.warnings:
         out.write(f"{len(summary.report.warnings)} warning(s); run `validate` to read them\n")

@@ -60,6 +60,8 @@ class Settings:
     tokens_file: Path | None = None
     tokens_env: str | None = None
     max_body_bytes: int = 1_048_576
+    # The catalogue's contact e-mail (ADMS-AP makes it mandatory on the contact point).
+    contact_email: str | None = None
     # The public SPARQL endpoint.
     sparql_time_limit: float = 10.0
     sparql_max_concurrent: int = 2
@@ -91,6 +93,7 @@ class Settings:
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),
             max_body_bytes=max_body,
+            contact_email=_email(env.get("INTERLINK_KG_CONTACT_EMAIL")),
             sparql_time_limit=_seconds(env, "INTERLINK_KG_SPARQL_TIME_LIMIT", "10"),
             sparql_max_concurrent=_whole_number(env, "INTERLINK_KG_SPARQL_MAX_CONCURRENT", "2"),
             sparql_queue_wait=_seconds(env, "INTERLINK_KG_SPARQL_QUEUE_WAIT", "5"),
@@ -100,6 +103,16 @@ class Settings:
             sparql_memory_mb=_whole_number(env, "INTERLINK_KG_SPARQL_MEMORY_MB", "2048"),
             sparql_allowed_services=_services(env.get("INTERLINK_KG_SPARQL_ALLOWED_SERVICES", "")),
         )
+
+
+def _email(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    value = raw.strip().removeprefix("mailto:")
+    local, at, domain = value.partition("@")
+    if not at or not local or "." not in domain or any(c.isspace() or c in '<>"' for c in value):
+        raise ConfigurationError(f"INTERLINK_KG_CONTACT_EMAIL is not an e-mail address: {raw!r}")
+    return value
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: str) -> int:

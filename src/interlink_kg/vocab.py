@@ -79,6 +79,7 @@ ILK_PROPERTIES: tuple[str, ...] = (
     "ratingValue",
     "interlinkerCount",
     "problemCount",
+    "contentDigest",
 )
 
 ILK_TERMS: tuple[str, ...] = ILK_CLASSES + ILK_PROPERTIES

@@ -9,7 +9,7 @@ from rdflib.namespace import XSD
 
 from interlink_kg.model import iris
 from interlink_kg.model.workflow import Action, Event, Status, SubmissionRecord
-from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, PREFIXES, PROV, RDF, RDFS
+from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, ILK, PREFIXES, PROV, RDF, RDFS
 
 
 def record_iri(base_iri: str, identifier: str) -> URIRef:
@@ -105,3 +105,22 @@ def record_from_graph(graph: Graph, base_iri: str, identifier: str) -> Submissio
         status=Status(_last_segment(status)),
         events=tuple(events),
     )
+
+
+def loaded_record_graph(
+    base_iri: str, identifier: str, issued: datetime, modified: datetime, digest: str
+) -> Graph:
+    """The catalogue record of an INTERLINKER loaded from a file (not through the workflow):
+    when it was first listed, when its content last changed, and a digest of that content."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    node = record_iri(base_iri, identifier)
+    graph.add((node, RDF.type, DCAT.CatalogRecord))
+    graph.add((node, DCT.identifier, Literal(identifier)))
+    graph.add((node, FOAF.primaryTopic, iris.absolute(base_iri, iris.interlinker(identifier))))
+    graph.add((node, DCT.issued, _when(issued)))
+    graph.add((node, DCT.modified, _when(modified)))
+    graph.add((node, ADMS.status, status_iri(base_iri, Status.PUBLISHED)))
+    graph.add((node, ILK.contentDigest, Literal(digest)))
+    return graph

@@ -1,7 +1,8 @@
-"""The harvestable DCAT-AP catalogue, one page at a time (``GET /catalogue``).
+"""The harvestable catalogue, one page at a time (``GET /catalogue``), in a chosen profile.
 
-Each page holds the catalogue node, the DCAT-AP view of a slice of the published INTERLINKERs in
-identifier order, everything they reference, and a Hydra paging node typed both
+Each page holds the catalogue node, the profile's view of a slice of the published INTERLINKERs
+in identifier order (optionally only those whose record changed since a moment), their
+catalogue records, everything they reference, and a Hydra paging node typed both
 ``hydra:PartialCollectionView`` and ``hydra:PagedCollection`` (the two harvesters follow
 different ones), with ``next``/``nextPage`` and the other links, ``totalItems`` and
 ``itemsPerPage``.
@@ -9,6 +10,8 @@ different ones), with ``next``/``nextPage`` and the other links, ``totalItems`` 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, URIRef
@@ -18,9 +21,11 @@ from interlink_kg.errors import NotFoundError
 from interlink_kg.model.catalogue import page_count
 from interlink_kg.queries import query
 from interlink_kg.services.catalogue import count_interlinkers
-from interlink_kg.services.profiles import dcat_ap3
+from interlink_kg.services.profiles import DEFAULT, Profile, dcat_ap3
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import DCAT, DCT, FOAF, HYDRA, RDF
+from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, VCARD
+
+CHANGE_TYPE = "http://purl.org/adms/changetype/"
 
 _CATALOGUE_PROPERTIES = (
     DCT.title,
@@ -48,31 +53,96 @@ def _vocabulary_graph(store: Store, base_iri: str) -> Graph:
     return store.construct("CONSTRUCT WHERE { ?s ?p ?o }", graphs=names)
 
 
-def page_url(base_iri: str, page: int, per_page: int, default_per_page: int) -> str:
-    params: dict[str, int] = {"page": page}
-    if per_page != default_per_page:
-        params["per_page"] = per_page
-    return f"{base_iri}catalogue?{urlencode(params)}"
+@dataclass(frozen=True)
+class PageRequest:
+    """What a harvester asked for: which page, how big, in which profile, changed since when."""
+
+    page: int = 1
+    per_page: int = 100
+    default_per_page: int = 100
+    profile: Profile = DEFAULT
+    modified_since: datetime | None = None  # timezone-aware
+    modified_since_text: str | None = None  # as the client wrote it (kept in the links)
+
+    def url(self, base_iri: str, page: int) -> str:
+        params: dict[str, str | int] = {"page": page}
+        if self.per_page != self.default_per_page:
+            params["per_page"] = self.per_page
+        if self.profile is not DEFAULT:
+            params["profile"] = self.profile.name
+        if self.modified_since_text is not None:
+            params["modified_since"] = self.modified_since_text
+        return f"{base_iri}catalogue?{urlencode(params)}"
+
+
+def _since(request: PageRequest) -> dict[str, list[Literal]]:
+    assert request.modified_since is not None
+    return {"since": [Literal(request.modified_since.isoformat(), datatype=XSD.dateTime)]}
+
+
+def _select_items(store: Store, request: PageRequest) -> tuple[int, list[URIRef]]:
+    offset = (request.page - 1) * request.per_page
+    if request.modified_since is None:
+        total = count_interlinkers(store)
+        rows = store.select(query("interlinker-page", limit=request.per_page, offset=offset))
+    else:
+        counted = store.select(query("interlinker-count-since", _since(request)))
+        total = int(str(counted[0]["total"])) if counted else 0
+        rows = store.select(
+            query("interlinker-page-since", _since(request), limit=request.per_page, offset=offset)
+        )
+    return total, [item for r in rows if isinstance(item := r.get("item"), URIRef)]
+
+
+def _add_records(
+    store: Store,
+    view: Graph,
+    source: Graph,
+    catalogue: URIRef,
+    items: list[URIRef],
+    profile: Profile,
+) -> None:
+    """Each INTERLINKER's catalogue record: when it was listed and changed, and the profile."""
+    if not items:
+        return
+    view.add((profile.standard, RDF.type, DCT.Standard))
+    view.add((profile.standard, DCT.title, Literal(profile.title, lang="en")))
+    for row in store.select(query("record-dates", {"item": items})):
+        record, item, modified = row["record"], row["item"], row["modified"]
+        issued = row.get("issued")
+        view.add((catalogue, DCAT.record, record))
+        view.add((record, RDF.type, DCAT.CatalogRecord))
+        view.add((record, FOAF.primaryTopic, item))
+        view.add((record, DCT.modified, modified))
+        view.add((record, DCT.conformsTo, profile.standard))
+        change = URIRef(CHANGE_TYPE + ("Created" if issued == modified else "Updated"))
+        if issued is not None:
+            view.add((record, DCT.issued, issued))
+        view.add((record, ADMS.status, change))
+        dcat_ap3.describe(source, view, change)
 
 
 def catalogue_page(
     store: Store,
     base_iri: str,
+    request: PageRequest,
     *,
-    page: int,
-    per_page: int,
-    default_per_page: int,
     requested_url: str,
+    contact_email: str | None = None,
 ) -> Graph:
-    """One page of the DCAT-AP 3 catalogue; ``requested_url`` names the page node."""
-    total = count_interlinkers(store)
-    rows = store.select(query("interlinker-page", limit=per_page, offset=(page - 1) * per_page))
-    items = [r["item"] for r in rows if isinstance(r.get("item"), URIRef)]
+    """One page of the catalogue in ``request.profile``; ``requested_url`` names the page node.
+
+    ``contact_email`` (from the settings) is added to the catalogue's contact point.
+    """
+    total, items = _select_items(store, request)
     source = _vocabulary_graph(store, base_iri)
     if items:
         source += store.construct(query("resource-description", {"item": items}))
     catalogue = URIRef(base_iri + "catalogue")
-    view = dcat_ap3.build(source, catalogue)
+    contact = source.value(catalogue, DCAT.contactPoint)
+    if contact_email and contact is not None:
+        source.add((contact, VCARD.hasEmail, URIRef(f"mailto:{contact_email}")))
+    view = request.profile.build(source, catalogue)
     view.add((catalogue, RDF.type, DCAT.Catalog))
     for prop in _CATALOGUE_PROPERTIES:
         for value in source.objects(catalogue, prop):
@@ -83,9 +153,18 @@ def catalogue_page(
         view.add((catalogue, DCAT.dataset, item))
     for service in view.subjects(RDF.type, DCAT.DataService):
         view.add((catalogue, DCAT.service, service))
-    for node in [*view.objects(catalogue, DCT.language), *view.objects(catalogue, DCT.spatial)]:
+    for node in [
+        *view.objects(catalogue, DCT.language),
+        *view.objects(catalogue, DCT.spatial),
+        *view.objects(catalogue, DCAT.contactPoint),
+    ]:
         for triple in source.triples((node, None, None)):
             view.add(triple)
+    dates = store.select(query("catalogue-dates"))
+    if dates and "first" in dates[0]:
+        view.add((catalogue, DCT.issued, dates[0]["first"]))
+        view.add((catalogue, DCT.modified, dates[0]["last"]))
+    _add_records(store, view, source, catalogue, items, request.profile)
     # The datasets' EU theme (GOVE) comes from the EU data-theme scheme: name it as a taxonomy too.
     view.add((catalogue, DCAT.themeTaxonomy, dcat_ap3.DATA_THEME_SCHEME))
     for taxonomy in list(view.objects(catalogue, DCAT.themeTaxonomy)):
@@ -95,16 +174,17 @@ def catalogue_page(
         )
         for title in titles:
             view.add((taxonomy, DCT.title, title))
-    last = page_count(total, per_page)
+    page = request.page
+    last = page_count(total, request.per_page)
     view_node = URIRef(requested_url)
     view.bind("hydra", HYDRA)
     view.add((view_node, RDF.type, HYDRA.PartialCollectionView))
     view.add((view_node, RDF.type, HYDRA.PagedCollection))
     view.add((view_node, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
-    view.add((view_node, HYDRA.itemsPerPage, Literal(per_page, datatype=XSD.integer)))
+    view.add((view_node, HYDRA.itemsPerPage, Literal(request.per_page, datatype=XSD.integer)))
 
     def link(number: int) -> URIRef:
-        return URIRef(page_url(base_iri, number, per_page, default_per_page))
+        return URIRef(request.url(base_iri, number))
 
     view.add((view_node, HYDRA.first, link(1)))
     view.add((view_node, HYDRA.firstPage, link(1)))

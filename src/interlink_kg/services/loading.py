@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal
@@ -14,6 +15,7 @@ from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import by_path
 from interlink_kg.rdf.parse import parse_bytes
+from interlink_kg.services.records import record_payloads
 from interlink_kg.services.statistics import refresh_statistics
 from interlink_kg.services.validation import validator
 from interlink_kg.store.base import GraphPayload, Store
@@ -41,6 +43,7 @@ class LoadSummary:
     graphs: tuple[str, ...]
     triples: int
     report: ValidationReport | None
+    records: tuple[str, ...] = ()  # record graphs written (new or changed INTERLINKERs)
 
 
 def graph_name(path: Path, base_iri: str) -> str:
@@ -76,12 +79,14 @@ def load_files(
     *,
     validate: bool = True,
     reset: bool = False,
+    now: datetime | None = None,
 ) -> LoadSummary:
     """Parse, validate and load files; reloading a file replaces its graph.
 
     Nothing is written unless every file parses and (with ``validate``) the files together
     have no SHACL violation. ``reset`` drops every other data graph. The ontology is loaded
-    too when the store does not hold it yet.
+    too when the store does not hold it yet. Each INTERLINKER loaded gets a catalogue record
+    dated ``now`` when it is new or its content changed (see :mod:`.records`).
     """
     if not reset:
         check_base(store, base_iri)
@@ -109,13 +114,15 @@ def load_files(
         report = validator(base_iri).validate(union)
         if not report.conforms:
             raise InvalidDataError(report)
+    records, record_graphs = record_payloads(store, base_iri, payloads, now)
     if reset:
-        store.drop_graphs(g for g in store.data_graphs() if g not in payloads)
-    store.replace_graphs(payloads)
+        kept = set(payloads) | record_graphs
+        store.drop_graphs(g for g in store.data_graphs() if g not in kept)
+    store.replace_graphs({**payloads, **records})
     store.set_meta(BASE_IRI_KEY, base_iri)
     refresh_statistics(store, base_iri)
     triples = len(union) if validate else _count_triples(store, list(payloads))
-    return LoadSummary(tuple(sorted(payloads)), triples, report)
+    return LoadSummary(tuple(sorted(payloads)), triples, report, tuple(sorted(records)))
 
 
 def _count_triples(store: Store, graphs: list[str]) -> int:
@@ -125,7 +132,12 @@ def _count_triples(store: Store, graphs: list[str]) -> int:
 
 
 def load_bundled(
-    store: Store, base_iri: str, *, validate: bool = True, reset: bool = False
+    store: Store,
+    base_iri: str,
+    *,
+    validate: bool = True,
+    reset: bool = False,
+    now: datetime | None = None,
 ) -> LoadSummary:
     """Load the ontology and the whole bundled catalogue."""
-    return load_files(store, bundled_paths(), base_iri, validate=validate, reset=reset)
+    return load_files(store, bundled_paths(), base_iri, validate=validate, reset=reset, now=now)

@@ -31,6 +31,7 @@ from interlink_kg import resources
 from interlink_kg.errors import BadRequestError, ConfigurationError
 from interlink_kg.model.report import Severity, ValidationReport, ValidationResult
 from interlink_kg.rdf import bundle
+from interlink_kg.services import profiles
 from interlink_kg.services.profiles import dcat_ap3
 from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
 
@@ -355,6 +356,18 @@ def dcat_ap3_shapes() -> ShapeSet:
         bundle.load_graph(
             sorted(folder.glob("*.ttl")), "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"
         ),
+    )
+
+
+@cache
+def profile_shapes(name: str) -> ShapeSet:
+    """The shapes every catalogue page in the profile called ``name`` must pass."""
+    profile = profiles.by_name(name)
+    folder = resources.shapes_dir() / profile.shapes
+    return ShapeSet(
+        profile.name,
+        profile.title,
+        bundle.load_graph(sorted(folder.glob("*.ttl")), folder.as_uri() + "/"),
     )
 
 

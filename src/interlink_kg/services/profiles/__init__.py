@@ -1,0 +1,62 @@
+"""The published views of the catalogue (application profiles), as small objects chosen by name.
+
+Each profile builds its view from the same descriptions (pure: graphs in, a graph out) and
+names the standard its output conforms to and the shapes that check it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+
+from interlink_kg.errors import BadRequestError
+from interlink_kg.services.profiles import adms_ap, dcat_ap3
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str  # the value of ``?profile=``
+    title: str
+    standard: URIRef  # what the records' dct:conformsTo names
+    shapes: str  # folder under ``shapes/`` holding the shapes every page must pass
+    build: Callable[[Graph, URIRef | None], Graph]
+    needs_contact_email: bool = False  # the profile makes the contact point's e-mail mandatory
+
+
+DCAT_AP_3 = Profile(
+    dcat_ap3.NAME,
+    f"DCAT-AP {dcat_ap3.VERSION}",
+    URIRef(f"https://semiceu.github.io/DCAT-AP/releases/{dcat_ap3.VERSION}/"),
+    "official/dcat-ap-3.0.1",
+    dcat_ap3.build,
+)
+# The DCAT-AP 3 view already holds to 2.1.1 (its official shapes find no violation): what
+# changes is the standard the records name.
+DCAT_AP_2 = Profile(
+    "dcat-ap-2.1.1",
+    "DCAT-AP 2.1.1",
+    URIRef("https://semiceu.github.io/DCAT-AP/releases/2.1.1/"),
+    "official/dcat-ap-2.1.1",
+    dcat_ap3.build,
+)
+ADMS_AP = Profile(
+    adms_ap.NAME,
+    f"ADMS-AP for Joinup {adms_ap.VERSION}",
+    adms_ap.STANDARD,
+    "adms-ap",
+    adms_ap.build,
+    needs_contact_email=True,
+)
+PROFILES: dict[str, Profile] = {p.name: p for p in (DCAT_AP_3, DCAT_AP_2, ADMS_AP)}
+DEFAULT = DCAT_AP_3
+
+
+def by_name(name: str) -> Profile:
+    if name not in PROFILES:
+        raise BadRequestError(
+            f"unknown profile {name!r}; use one of: {', '.join(PROFILES)}",
+            details={"allowed": list(PROFILES)},
+        )
+    return PROFILES[name]

@@ -32,6 +32,7 @@ NAME = "dcat-ap-3"
 VERSION = "3.0.1"
 DATA_THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 GOVERNMENT_THEME = URIRef(f"{DATA_THEME_SCHEME}/GOVE")
+HTML = URIRef("http://publications.europa.eu/resource/authority/file-type/HTML")
 _SOFTWARE_CLASSES = {ILK.SoftwareInterlinker, ILK.ExternalSoftwareInterlinker}
 _DATASET_PROPERTIES = (
     DCT.identifier,
@@ -75,8 +76,8 @@ def _copy(source: Graph, target: Graph, node: Node, properties: Iterable[URIRef]
             target.add((node, prop, value))
 
 
-def _describe(source: Graph, target: Graph, node: Node) -> None:
-    """Copy what the vocabularies say about ``node`` (and its scheme)."""
+def describe(source: Graph, target: Graph, node: Node) -> None:
+    """Copy what the vocabularies say about ``node`` (and its scheme, typed and titled)."""
     _copy(source, target, node, _DESCRIPTION_PROPERTIES)
     for scheme in source.objects(node, SKOS.inScheme):
         _copy(source, target, scheme, _DESCRIPTION_PROPERTIES)
@@ -106,7 +107,7 @@ def build(source: Graph, catalogue: URIRef | None = None) -> Graph:
     for item in interlinkers_in(source):
         _dataset(source, view, item, publisher, contact, referenced)
     for node in sorted(referenced, key=str):
-        _describe(source, view, node)
+        describe(source, view, node)
     for node in view.objects(None, DCAT.landingPage):
         view.add((node, RDF.type, FOAF.Document))
     for node in view.objects(None, DCAT.mediaType):
@@ -149,12 +150,23 @@ def _dataset(
         _copy(source, view, distribution, _DISTRIBUTION_PROPERTIES)
         if licence is not None and (distribution, DCT.license, None) not in view:
             view.add((distribution, DCT.license, licence))
+        if (distribution, DCT.description, None) not in view:
+            view.add((distribution, DCT.description, _file_description(source, distribution)))
         for prop in (DCT.format, DCT.language, DCT.license):
             referenced.update(view.objects(distribution, prop))
     landing = source.value(item, DCAT.landingPage)
     is_software = bool(set(source.objects(item, RDF.type)) & _SOFTWARE_CLASSES)
     if landing is not None and not distributions and not is_software:
-        _distribution(view, item, "web", landing, licence, "on the web")
+        _distribution(
+            view,
+            item,
+            "web",
+            landing,
+            licence,
+            "on the web",
+            "The INTERLINKER's page on its publisher's web site.",
+        )
+        referenced.add(HTML)
     if is_software:
         service = URIRef(f"{item}/service")
         endpoint = landing if landing is not None else item
@@ -171,8 +183,17 @@ def _dataset(
         for prop in (DCT.publisher, DCAT.contactPoint, DCAT.keyword, DCAT.theme):
             for value in list(view.objects(item, prop)):
                 view.add((service, prop, value))
-        running = _distribution(view, item, "service", endpoint, licence, "running instance")
+        running = _distribution(
+            view,
+            item,
+            "service",
+            endpoint,
+            licence,
+            "running instance",
+            "A running instance of the software, reached at its web address.",
+        )
         view.add((running, DCAT.accessService, service))
+        referenced.add(HTML)
     if licence is not None:
         referenced.add(licence)
         referenced.update(source.objects(licence, DCT.type))
@@ -181,14 +202,39 @@ def _dataset(
             referenced.add(language)
 
 
+def _label(source: Graph, node: Node) -> str:
+    for label in source.objects(node, SKOS.prefLabel):
+        if isinstance(label, Literal) and label.language == "en":
+            return str(label)
+    return str(node).rsplit("/", 1)[-1]
+
+
+def _file_description(source: Graph, distribution: Node) -> Literal:
+    """A plain account of a file distribution from its format and languages."""
+    formats = sorted(_label(source, f) for f in source.objects(distribution, DCT.format))
+    languages = sorted(_label(source, lang) for lang in source.objects(distribution, DCT.language))
+    text = f"{' / '.join(formats)} file" if formats else "File"
+    if languages:
+        text += f" in {', '.join(languages)}"
+    return Literal(text + ".", lang="en")
+
+
 def _distribution(
-    view: Graph, item: URIRef, name: str, url: Node, licence: Node | None, label: str
+    view: Graph,
+    item: URIRef,
+    name: str,
+    url: Node,
+    licence: Node | None,
+    label: str,
+    description: str,
 ) -> URIRef:
     distribution = URIRef(f"{item}/distributions/{name}")
     view.add((item, DCAT.distribution, distribution))
     view.add((distribution, RDF.type, DCAT.Distribution))
     view.add((distribution, DCAT.accessURL, url))
     view.add((distribution, DCT.title, Literal(label, lang="en")))
+    view.add((distribution, DCT.description, Literal(description, lang="en")))
+    view.add((distribution, DCT.format, HTML))
     if licence is not None:
         view.add((distribution, DCT.license, licence))
     return distribution

@@ -1,39 +1,72 @@
-"""GET /catalogue: the harvestable DCAT-AP 3 catalogue, paged (``?page=N&per_page=M``)."""
+"""GET /catalogue: the harvestable catalogue, paged (``?page=N&per_page=M``), in a profile
+(``?profile=dcat-ap-3|dcat-ap-2.1.1|adms-ap``), optionally only what changed since a moment
+(``?modified_since=`` ISO 8601)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, Response, request
 
-from interlink_kg.errors import BadRequestError
-from interlink_kg.services.catalogue_pages import catalogue_page
+from interlink_kg.errors import BadRequestError, ConfigurationError
+from interlink_kg.services import profiles
+from interlink_kg.services.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.negotiation import SUFFIXES, page_args
 from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("catalogue", __name__)
-PROFILES = ("dcat-ap-3",)
+
+
+class ProfileUnavailableError(ConfigurationError):
+    code = "profile_unavailable"
+    status = 503
+
+
+def parse_moment(raw: str) -> datetime:
+    """An ISO 8601 date or date-time; one without a time zone is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise BadRequestError(
+            f"modified_since must be an ISO 8601 date or date-time "
+            f"(e.g. 2026-11-01 or 2026-11-01T08:00:00Z), got {raw!r}",
+            details={"parameter": "modified_since"},
+        ) from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @bp.get("/catalogue")
 @bp.get("/catalogue<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
 def show(suffix: str | None = None) -> Response:
     settings = get_settings()
-    profile = request.args.get("profile", "dcat-ap-3")
-    if profile not in PROFILES:
-        raise BadRequestError(
-            f"unknown profile {profile!r}; use one of: {', '.join(PROFILES)}",
-            details={"allowed": list(PROFILES)},
+    profile = profiles.by_name(request.args.get("profile", profiles.DEFAULT.name))
+    if profile.needs_contact_email and not settings.contact_email:
+        raise ProfileUnavailableError(
+            f"the {profile.title} profile makes the contact point's e-mail mandatory and this "
+            "catalogue has none: its operator must set INTERLINK_KG_CONTACT_EMAIL",
+            details={"profile": profile.name},
         )
     page, per_page = page_args(request, settings.page_size, settings.max_page_size)
+    since_text = request.args.get("modified_since")
+    page_request = PageRequest(
+        page=page,
+        per_page=per_page,
+        default_per_page=settings.page_size,
+        profile=profile,
+        modified_since=parse_moment(since_text) if since_text is not None else None,
+        modified_since_text=since_text,
+    )
     query_string = request.query_string.decode("utf-8")
     path = request.path.lstrip("/")
     requested = settings.base_iri + path + (f"?{query_string}" if query_string else "")
     graph = catalogue_page(
         get_store(),
         settings.base_iri,
-        page=page,
-        per_page=per_page,
-        default_per_page=settings.page_size,
+        page_request,
         requested_url=requested,
+        contact_email=settings.contact_email,
     )
-    return rdf_response(graph, SUFFIXES[suffix] if suffix else None)
+    response = rdf_response(graph, SUFFIXES[suffix] if suffix else None)
+    response.headers["Link"] += f', <{profile.standard}>; rel="profile"'
+    return response

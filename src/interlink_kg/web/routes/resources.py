@@ -2,7 +2,8 @@
 suffix URLs (``.ttl``, ``.jsonld``, ``.rdf``, ``.nt``).
 
 Covers problem profiles, the parts of co-production schemas, vocabularies and their concepts,
-licence documents and agents; INTERLINKERs and schemas have their own routes.
+licence documents, agents, catalogue records and their events; INTERLINKERs and schemas have
+their own routes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from interlink_kg.model.iris import is_identifier
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.services.catalogue import describe
 from interlink_kg.services.catalogue_pages import profile_node
-from interlink_kg.web.app import get_settings, get_store
+from interlink_kg.web.app import get_settings, get_store, get_workspace
 from interlink_kg.web.negotiation import SUFFIXES
 from interlink_kg.web.rdf_response import rdf_response
 
@@ -78,6 +79,25 @@ def licence(identifier: str) -> Response:
 @bp.get("/agents/<identifier>")
 def agent(identifier: str) -> Response:
     return serve_path("agents", identifier)
+
+
+@bp.get("/agents/users/<user>")
+def user(user: str) -> Response:
+    return serve_path("agents", "users", user)
+
+
+@bp.get("/records/<identifier>")
+def record(identifier: str) -> Response:
+    """An INTERLINKER's catalogue record, with its history (as at /interlinkers/{id}/record)."""
+    name, fmt = split_suffix(identifier)
+    if not is_identifier(name):
+        raise NotFoundError(f"nothing is published at /records/{identifier}")
+    return rdf_response(get_workspace().public_record(name), fmt)
+
+
+@bp.get("/records/<identifier>/events/<number>")
+def record_event(identifier: str, number: str) -> Response:
+    return serve_path("records", identifier, "events", number)
 
 
 @bp.get("/agents/<identifier>/contact")
