@@ -7,6 +7,7 @@ import json
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 
 from interlink_kg.rdf import bundle
 
@@ -285,6 +286,37 @@ def test_every_resource_iri_dereferences(
     assert f'<{BASE}{path}.ttl>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
 
 
+ALL_FORMATS = [
+    ("application/ld+json", ".jsonld", "json-ld"),
+    ("text/turtle", ".ttl", "turtle"),
+    ("application/rdf+xml", ".rdf", "xml"),
+    ("application/n-triples", ".nt", "nt"),
+]
+
+
+@pytest.mark.parametrize(
+    "path", [*RESOURCE_PATHS, "schemas/default", "records/trello", "sparql", "catalogue"]
+)
+def test_every_format_of_every_resource_type_is_the_same_graph(
+    client: FlaskClient, path: str
+) -> None:
+    """Each RDF syntax, asked for by Accept or by suffix, parses back to one and the same graph."""
+    graphs = []
+    for media, suffix, name in ALL_FORMATS:
+        answer = client.get(f"/{path}", headers={"Accept": media})
+        assert answer.status_code == 200, (path, media)
+        assert answer.mimetype == media
+        assert answer.headers["Vary"].startswith("Accept")
+        graphs.append(Graph().parse(data=answer.data, format=name))
+        if path != "catalogue":  # a catalogue page names the exact URL it was fetched from
+            by_suffix = client.get(f"/{path}{suffix}")
+            assert by_suffix.status_code == 200, (path, suffix)
+            graphs.append(Graph().parse(data=by_suffix.data, format=name))
+    assert len(graphs[0]) > 0
+    for other in graphs[1:]:
+        assert isomorphic(graphs[0], other), path
+
+
 def test_suffix_and_content_negotiation_give_the_same_graph(client: FlaskClient) -> None:
     path = "/schemas/default/tasks/task-define_personas"
     by_suffix = Graph().parse(data=client.get(path + ".nt").data, format="nt")
@@ -332,3 +364,18 @@ def test_void_description(client: FlaskClient, catalogue_store: object) -> None:
     assert int(counted["results"]["bindings"][0]["n"]["value"]) == triples
     partition = graph.value(dataset, void.classPartition)
     assert int(graph.value(partition, void.entities)) == 78
+
+
+def test_named_graphs_dereference_and_only_published_ones(
+    client: FlaskClient, catalogue_store: object
+) -> None:
+    name = BASE + "graphs/catalogue_data/catalogue.ttl"
+    answer = client.get("/graphs/catalogue_data/catalogue.ttl", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/turtle"
+    stored = catalogue_store.construct(  # type: ignore[attr-defined]
+        "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[name]
+    )
+    assert isomorphic(Graph().parse(data=answer.data, format="turtle"), stored)
+    assert client.get("/graphs/submissions/example_planner").status_code == 404
+    assert client.get("/graphs/catalogue_data/nope.ttl").status_code == 404

@@ -25,6 +25,9 @@ PATHS = [
     "agents/interlink-kg/contact",
     "interlinkers/trello",
     "catalogue",
+    "schemas/default",
+    "records/trello",
+    "sparql",
 ]
 
 

@@ -15,6 +15,14 @@ JSON = "application/json"
 HTML = "text/html"
 
 
+def split_suffix(identifier: str) -> tuple[str, RdfFormat | None]:
+    """``trello.ttl`` -> (``trello``, Turtle); an id without a known suffix is kept whole."""
+    for suffix, fmt in SUFFIXES.items():
+        if identifier.endswith(suffix) and len(identifier) > len(suffix):
+            return identifier[: -len(suffix)], fmt
+    return identifier, None
+
+
 def prefers_html(request: Request) -> bool:
     """True when ``Accept`` ranks HTML above every RDF syntax (a browser following a link)."""
     if not request.headers.get("Accept"):

@@ -19,16 +19,24 @@ from interlink_kg.web.negotiation import (
 )
 
 
-def rdf_response(graph: Graph, fmt: RdfFormat | None = None) -> Response:
+def rdf_response(
+    graph: Graph, fmt: RdfFormat | None = None, *, suffix_urls: bool = True
+) -> Response:
     """``graph`` in ``fmt`` (from a suffix URL), or in the format ``Accept`` prefers: an RDF
-    syntax, or a readable HTML page for browsers."""
+    syntax, or a readable HTML page for browsers.
+
+    ``suffix_urls=False`` for resources whose own name ends like a suffix (named graphs such as
+    ``.../catalogue.ttl``): no suffix is stripped and no suffix alternates are linked."""
     path = request.path.lstrip("/")
-    for suffix in SUFFIXES:
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
+    if suffix_urls:
+        for suffix in SUFFIXES:
+            if path.endswith(suffix):
+                path = path[: -len(suffix)]
     base_iri = get_settings().base_iri
     iri = base_iri + path
-    alternates = {f.media_type: f"{iri}{f.extensions[0]}" for f in RDF_FORMATS}
+    alternates = (
+        {f.media_type: f"{iri}{f.extensions[0]}" for f in RDF_FORMATS} if suffix_urls else {}
+    )
     if fmt is None and prefers_html(request):
         referenced = {t for triple in graph for t in triple[1:] if isinstance(t, URIRef)}
         names = display_labels(get_store(), referenced)
@@ -42,7 +50,9 @@ def rdf_response(graph: Graph, fmt: RdfFormat | None = None) -> Response:
         content_type = f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
         response = Response(body, content_type=content_type)
         response.headers["Vary"] = "Accept"
-    response.headers["Link"] = ", ".join(
-        f'<{href}>; rel="alternate"; type="{media_type}"' for media_type, href in alternates.items()
-    )
+    if alternates:
+        response.headers["Link"] = ", ".join(
+            f'<{href}>; rel="alternate"; type="{media_type}"'
+            for media_type, href in alternates.items()
+        )
     return response

@@ -13,9 +13,8 @@ from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.services.catalogue import describe, interlinker_iri, summaries
 from interlink_kg.services.search import FACETS, SearchRequest
 from interlink_kg.web.app import get_search_index, get_settings, get_store, get_workspace
-from interlink_kg.web.negotiation import choose_language, page_args
+from interlink_kg.web.negotiation import choose_language, page_args, split_suffix
 from interlink_kg.web.rdf_response import rdf_response
-from interlink_kg.web.routes.resources import split_suffix
 
 bp = Blueprint("interlinkers", __name__)
 

@@ -17,18 +17,10 @@ from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.services.catalogue import describe
 from interlink_kg.services.catalogue_pages import profile_node
 from interlink_kg.web.app import get_settings, get_store, get_workspace
-from interlink_kg.web.negotiation import SUFFIXES
+from interlink_kg.web.negotiation import split_suffix
 from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("resources", __name__)
-
-
-def split_suffix(identifier: str) -> tuple[str, RdfFormat | None]:
-    """``trello.ttl`` -> (``trello``, Turtle); an id without a known suffix is kept whole."""
-    for suffix, fmt in SUFFIXES.items():
-        if identifier.endswith(suffix) and len(identifier) > len(suffix):
-            return identifier[: -len(suffix)], fmt
-    return identifier, None
 
 
 def serve_path(*segments: str) -> Response:
@@ -79,6 +71,18 @@ def licence(identifier: str) -> Response:
 @bp.get("/agents/<identifier>")
 def agent(identifier: str) -> Response:
     return serve_path("agents", identifier)
+
+
+@bp.get("/graphs/<path:name>")
+def named_graph(name: str) -> Response:
+    """A named graph of the published data (as the SPARQL service description lists them),
+    in the format ``Accept`` asks for; names end like files, so no suffix URLs here."""
+    store = get_store()
+    iri = f"{get_settings().base_iri}graphs/{name}"
+    if iri not in store.data_graphs():
+        raise NotFoundError(f"no published graph is named {iri}", details={"graph": iri})
+    graph = store.construct("CONSTRUCT WHERE { ?s ?p ?o }", graphs=[iri])
+    return rdf_response(graph, suffix_urls=False)
 
 
 @bp.get("/agents/users/<user>")

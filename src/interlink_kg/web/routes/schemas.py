@@ -8,7 +8,7 @@ from interlink_kg.queries import query
 from interlink_kg.services.catalogue import list_schemas, schema_iri, schema_tree
 from interlink_kg.web.app import get_store
 from interlink_kg.web.listing import listing_response
-from interlink_kg.web.negotiation import choose_language, wants_json
+from interlink_kg.web.negotiation import choose_language, prefers_html, split_suffix, wants_json
 from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("schemas", __name__)
@@ -22,11 +22,13 @@ def index() -> Response:
 
 @bp.get("/schemas/<identifier>")
 def show(identifier: str) -> Response:
+    """The schema tree as JSON (the default), or its RDF (by Accept or suffix), or HTML."""
     store = get_store()
-    if wants_json(request, rdf_offered=True):
+    identifier, fmt = split_suffix(identifier)
+    if fmt is None and not prefers_html(request) and wants_json(request, rdf_offered=True):
         lang = choose_language(request)
         response = jsonify(schema_tree(store, identifier, lang=lang).to_dict())
         response.headers["Vary"] = "Accept, Accept-Language"
         return response
     iri = schema_iri(store, identifier)
-    return rdf_response(store.construct(query("schema-description", {"schema": [iri]})))
+    return rdf_response(store.construct(query("schema-description", {"schema": [iri]})), fmt)
