@@ -379,3 +379,44 @@ def test_named_graphs_dereference_and_only_published_ones(
     assert isomorphic(Graph().parse(data=answer.data, format="turtle"), stored)
     assert client.get("/graphs/submissions/example_planner").status_code == 404
     assert client.get("/graphs/catalogue_data/nope.ttl").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "schema",
+    ["default", "hackathon", "servicedescriptionenhancement", "solutioncorefinementprocess"],
+)
+def test_schemas_as_skos(client: FlaskClient, schema: str) -> None:
+    from rdflib.namespace import RDF, SKOS
+
+    answer = client.get(f"/schemas/{schema}.ttl?profile=skos")
+    assert answer.status_code == 200
+    graph = Graph().parse(data=answer.data, format="turtle")
+    scheme = URIRef(f"{BASE}schemas/{schema}")
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in graph
+    native = client.get(f"/schemas/{schema}").get_json()
+    steps = [
+        node
+        for phase in native["phases"]
+        for node in [
+            phase,
+            *phase["objectives"],
+            *[t for o in phase["objectives"] for t in o["tasks"]],
+        ]
+    ]
+    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
+    assert {URIRef(step["iri"]) for step in steps} == concepts
+    tops = set(graph.objects(scheme, SKOS.hasTopConcept))
+    assert tops == {URIRef(phase["iri"]) for phase in native["phases"]}
+    for concept in concepts:
+        assert graph.value(concept, SKOS.inScheme) == scheme
+        languages = [label.language for label in graph.objects(concept, SKOS.prefLabel)]
+        assert "en" in languages
+        assert len(languages) == len(set(languages))  # one preferred label per language
+        # every concept reaches a top concept by skos:broader, without cycles
+        seen, node = set(), concept
+        while node not in tops:
+            assert node not in seen
+            seen.add(node)
+            node = graph.value(node, SKOS.broader)
+            assert node is not None, concept
+    assert client.get(f"/schemas/{schema}?profile=nope").status_code == 400

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from interlink_kg.errors import BadRequestError
 from interlink_kg.queries import query
+from interlink_kg.services.profiles import schema_skos
 from interlink_kg.services.catalogue import list_schemas, schema_iri, schema_tree
 from interlink_kg.web.app import get_store
 from interlink_kg.web.listing import listing_response
@@ -22,13 +24,24 @@ def index() -> Response:
 
 @bp.get("/schemas/<identifier>")
 def show(identifier: str) -> Response:
-    """The schema tree as JSON (the default), or its RDF (by Accept or suffix), or HTML."""
+    """The schema tree as JSON (the default), or its RDF (by Accept or suffix), or HTML;
+    ``?profile=skos`` gives the SKOS view (RDF or HTML)."""
     store = get_store()
     identifier, fmt = split_suffix(identifier)
-    if fmt is None and not prefers_html(request) and wants_json(request, rdf_offered=True):
+    profile = request.args.get("profile")
+    if profile not in (None, schema_skos.NAME):
+        raise BadRequestError(
+            f"unknown profile {profile!r}; /schemas/{{id}} offers: {schema_skos.NAME}",
+            details={"allowed": [schema_skos.NAME]},
+        )
+    json_view = profile is None and fmt is None and not prefers_html(request)
+    if json_view and wants_json(request, rdf_offered=True):
         lang = choose_language(request)
         response = jsonify(schema_tree(store, identifier, lang=lang).to_dict())
         response.headers["Vary"] = "Accept, Accept-Language"
         return response
     iri = schema_iri(store, identifier)
-    return rdf_response(store.construct(query("schema-description", {"schema": [iri]})), fmt)
+    graph = store.construct(query("schema-description", {"schema": [iri]}))
+    if profile == schema_skos.NAME:
+        graph = schema_skos.build(graph, iri)
+    return rdf_response(graph, fmt)
