@@ -7,6 +7,7 @@ import csv
 import http.server
 import io
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -389,9 +390,14 @@ def test_time_limit_stops_an_explosive_query_while_others_are_served(
     assert 2.0 <= outcome["seconds"] < 6  # type: ignore[operator]
     # The work really stopped: the process that ran it is gone, a fresh one replaced it.
     assert endpoint.pool.killed == 1
+    deadline = time.monotonic() + 20
+    while endpoint.pool._idle.qsize() < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the replacement joins once it has loaded the data
     now = {w.process.pid for w in list(endpoint.pool._idle.queue)}
     assert len(now) == 2
-    assert len(pids - now) == 1
+    (killed,) = pids - now
+    with pytest.raises(ProcessLookupError):
+        os.kill(killed, 0)
     assert _http(server.url + "sparql?query=ASK%7B%7D")[0] == 200
 
 
@@ -478,3 +484,18 @@ def test_recommendation_and_search_never_use_the_public_endpoint() -> None:
             for alias in node.names
         }
         assert not any("sparql" in name for name in imported), module
+
+
+def test_a_query_over_its_memory_cap_ends_only_its_worker(
+    live_server: Callable[..., LiveServer],
+) -> None:
+    server = live_server(_bundled, sparql_time_limit=60.0, sparql_memory_mb=400)
+    assert _http(server.url + "sparql?query=ASK%7B%7D")[0] == 200
+    hungry = "SELECT ?a ?o ?e WHERE { ?a ?b ?o . ?c ?d ?e } ORDER BY ?o ?e LIMIT 1"
+    started = time.monotonic()
+    status, body = _http(server.url + "sparql?" + urllib.parse.urlencode({"query": hungry}))
+    assert status == 503
+    assert json.loads(body)["code"] == "query_too_expensive"
+    assert time.monotonic() - started < 30  # the memory cap, not the time limit, ended it
+    assert _http(server.url + "sparql?query=ASK%7B%7D")[0] == 200
+    assert _http(server.url + "interlinkers/trello")[0] == 200

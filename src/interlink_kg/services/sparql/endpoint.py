@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from rdflib import Graph
@@ -59,7 +60,11 @@ class PublicEndpoint:
         )
 
     def catalogue_changed(self) -> None:
+        """Publications change what the public sees: once the endpoint is in use, write the new
+        snapshot and load it into the workers in the background, so that queries do not wait."""
         self.pool.snapshots.invalidate()
+        if self.pool.started:
+            threading.Thread(target=self.pool.preload, daemon=True).start()
 
     def close(self) -> None:
         self.pool.close()

@@ -70,7 +70,7 @@ class QueryPool:
         self.config = config
         self.limits = limits
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._started = False
+        self.started = False
         self._closed = False
         self._lock = threading.Lock()
         self.killed = 0  # workers ended for the time limit (visible to tests and health checks)
@@ -78,16 +78,50 @@ class QueryPool:
     def start(self) -> None:
         """Start the workers (done by the first query if not earlier)."""
         with self._lock:
-            if self._started or self._closed:
+            if self.started or self._closed:
                 return
-            self._started = True
+            self.started = True
             for _ in range(self.limits.size):
                 self._idle.put(_Worker(self.config))
 
     def _replace(self, broken: _Worker) -> None:
+        """End ``broken``; a fresh worker loads the current snapshot in the background and
+        joins the pool when ready, so no query waits for that load."""
         broken.stop()
         if not self._closed:
-            self._idle.put(_Worker(self.config))
+            threading.Thread(target=self._spawn_ready, daemon=True).start()
+
+    def _spawn_ready(self) -> None:
+        fresh = _Worker(self.config)
+        try:
+            generation, path = self.snapshots.current()
+            if self._exchange(fresh, ("load", generation, str(path)), self.limits.load_timeout):
+                fresh.generation = generation
+        except Exception:
+            fresh.generation = None
+        if self._closed:
+            fresh.stop()
+        else:
+            self._idle.put(fresh)
+
+    def preload(self) -> None:
+        """Load the current snapshot into each idle worker (after a catalogue change), one at a
+        time, so that queries find workers already holding the new data."""
+        for _ in range(self.limits.size):
+            try:
+                handle = self._idle.get(timeout=self.limits.queue_wait)
+            except queue.Empty:
+                return
+            try:
+                generation, path = self.snapshots.current()
+                if handle.generation != generation and self._exchange(
+                    handle, ("load", generation, str(path)), self.limits.load_timeout
+                ):
+                    handle.generation = generation
+            except Exception:
+                self._replace(handle)
+                continue
+            self._idle.put(handle)
 
     def run(self, job: QueryJob) -> tuple[str, bytes]:
         """The answer's media type and bytes, or the error the worker reported."""

@@ -17,6 +17,7 @@ import io
 import resource
 import signal
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import IO, Any, cast
 
@@ -91,9 +92,16 @@ def _dataset(job: QueryJob, analysed: AnalysedQuery) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=512)
+def _analysed(text: str, allowed_services: tuple[str, ...], base_iri: str) -> AnalysedQuery:
+    """Parsing with rdflib costs 1-10 ms a query: repeated queries (dashboards, harvesters
+    polling) are checked once. Only queries that pass are cached (errors are raised again)."""
+    return analyse(text, allowed_services, base_iri)
+
+
 def run_query(store: ox.Store, job: QueryJob, config: WorkerConfig) -> tuple[str, bytes]:
     """Check, evaluate and serialise one query; the answer's media type and bytes."""
-    analysed = analyse(job.query, config.allowed_services, config.endpoint_iri)
+    analysed = _analysed(job.query, config.allowed_services, config.endpoint_iri)
     kind = kind_of(analysed.form)
     media = job.media.get(kind)
     if media is None:

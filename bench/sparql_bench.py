@@ -1,0 +1,156 @@
+"""The public SPARQL endpoint's cost, against the same queries run directly on the store.
+
+On synthetic catalogues of 1k and 10k INTERLINKERs (``--large``: also 100k), measured in the
+same run:
+- three typical public queries, run in-process on the store (the baseline: what the engine
+  costs) and through ``/sparql`` over loopback HTTP (worker process, protocol, serialisation);
+- the first query after a catalogue change (the snapshot is written and loaded again);
+- recovery after the time limit killed a worker (the other worker answers at once; the
+  replacement's first query loads the snapshot).
+
+Run: ``python bench/sparql_bench.py [--large]``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+sys.path.insert(0, str(Path(__file__).parent))
+import synthetic
+
+from interlink_kg.settings import Settings
+from interlink_kg.store import open_store
+from interlink_kg.web.app import create_app
+
+QUERIES = {
+    "count by kind": (
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "SELECT ?kind (COUNT(?i) AS ?n) WHERE { ?i ilk:kind ?kind } GROUP BY ?kind"
+    ),
+    "100 titles for a problem": (
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "PREFIX dct: <http://purl.org/dc/terms/> "
+        "SELECT ?i ?title WHERE { ?i ilk:addressesProblem "
+        f"<{synthetic.BASE}problem-profiles/ORG_PROBLEM_2> ; dct:title ?title }} "
+        "ORDER BY ?title LIMIT 100"
+    ),
+    "ask": "ASK { ?s ?p ?o }",
+}
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> float:
+    values = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        values.append((time.perf_counter() - start) * 1000)
+    return statistics.median(values)
+
+
+def fetch(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as reply:  # loopback only
+            reply.read()
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        error.read()
+        return int(error.code)
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench(n: int, repeat: int) -> None:
+    store = open_store("memory:")
+    synthetic.load(store, n)
+    app = create_app(
+        Settings(base_iri=synthetic.BASE, store_url="memory:", sparql_time_limit=2.0),
+        store=store,
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_port}/sparql?"
+    public = app.extensions["interlink_kg.sparql"]
+    try:
+        started = time.perf_counter()
+        assert fetch(endpoint + "query=ASK%7B%7D") == 200
+        first = (time.perf_counter() - started) * 1000
+        rss = [_rss_mb(worker.process.pid) for worker in list(public.pool._idle.queue)]
+        print(
+            f"\n{n} INTERLINKERs: first query (workers start, snapshot written and loaded) "
+            f"{first:.0f} ms; worker memory (RSS) {', '.join(f'{m:.0f} MB' for m in rss)}"
+        )
+        print(
+            f"  {'query':26} {'store':>9} {'/sparql':>9} {'ratio':>6} {'new text':>9} {'ratio':>6}"
+        )
+        for name, text in QUERIES.items():
+            url = endpoint + urllib.parse.urlencode({"query": text})
+            direct = median_ms(
+                (lambda t=text: store.ask(t))
+                if name == "ask"
+                else (lambda t=text: store.select(t)),
+                repeat,
+            )
+            over_http = median_ms(lambda u=url: fetch(u), repeat)
+            # A text never seen before (a leading comment makes it new): no cached check.
+            counter = iter(range(10**6))
+            fresh = median_ms(
+                lambda t=text, c=counter: fetch(
+                    endpoint + urllib.parse.urlencode({"query": f"# {next(c)}\n{t}"})
+                ),
+                repeat,
+            )
+            print(
+                f"  {name:26} {direct:7.2f}ms {over_http:7.2f}ms {over_http / direct:5.1f}x "
+                f"{fresh:7.2f}ms {fresh / direct:5.1f}x"
+            )
+        ask = endpoint + "query=ASK%7B%7D"
+        public.catalogue_changed()
+        at_once = median_ms(lambda: fetch(ask), 1)
+        public.catalogue_changed()
+        time.sleep(max(3.0, n / 2_000))  # the workers reload in the background meanwhile
+        later = median_ms(lambda: fetch(ask), 1)
+        steady = median_ms(lambda: fetch(ask), repeat)
+        print(
+            f"  after a catalogue change: a query at once {at_once:.0f} ms, a few seconds "
+            f"later {later:.1f} ms (steady state {steady:.1f} ms)"
+        )
+        started = time.perf_counter()
+        status = fetch(endpoint + urllib.parse.urlencode({"query": EXPLOSIVE}))
+        stopped = (time.perf_counter() - started) * 1000
+        other = median_ms(lambda: fetch(ask), 1)  # served by the worker that was not killed
+        replacement = median_ms(lambda: fetch(ask), 1)  # the new worker loads the snapshot
+        print(
+            f"  explosive query answered {status} after {stopped:.0f} ms (limit 2000 ms); "
+            f"next query {other:.0f} ms (the other worker), then {replacement:.0f} ms "
+            "(the replacement, loaded before it joined)"
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        public.close()
+
+
+def main() -> None:
+    sizes = [1_000, 10_000] + ([100_000] if "--large" in sys.argv else [])
+    for n in sizes:
+        bench(n, repeat=30 if n <= 10_000 else 5)
+
+
+if __name__ == "__main__":
+    main()
