@@ -116,7 +116,6 @@ def test_every_catalogue_iri_on_a_page_dereferences(client: FlaskClient) -> None
 # Every kind of warning the official shapes may give on our pages, each justified in README
 # ("DCAT-AP warnings"): (class of the focus node, property, what the shape checks).
 EXPECTED_WARNINGS = {
-    ("Catalog", "dct:license", "MinCount"),
     ("Catalog", "dct:publisher", "Node"),
     ("Concept", "dcat:bbox", "MinCount"),
     ("Concept", "dcat:centroid", "MinCount"),

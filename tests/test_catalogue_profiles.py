@@ -73,7 +73,6 @@ def pages(client: FlaskClient, first: str) -> Iterator[Graph]:
 # README "Catalogue profiles and their warnings" says why each one stays.
 _DCAT_AP = {
     ("r5r:availability", "MinCount"),  # no facts about planned availability
-    ("dct:license", "MinCount"),  # the catalogue metadata's licence is the owners' decision
     ("dct:publisher", "Node"),  # publisher outside the EU corporate-body table (MAY)
     ("dct:spatial", "MinCount"),  # INTERLINKERs without a pilot place
     ("dct:temporal", "MinCount"),  # tools and guides have no temporal coverage

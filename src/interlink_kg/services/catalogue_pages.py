@@ -36,6 +36,7 @@ _CATALOGUE_PROPERTIES = (
     DCAT.themeTaxonomy,
     DCAT.contactPoint,
     DCT.identifier,
+    DCT.license,
 )
 
 
@@ -160,6 +161,8 @@ def catalogue_page(
     ]:
         for triple in source.triples((node, None, None)):
             view.add(triple)
+    for licence in view.objects(catalogue, DCT.license):
+        dcat_ap3.describe(source, view, licence)
     dates = store.select(query("catalogue-dates"))
     if dates and "first" in dates[0]:
         view.add((catalogue, DCT.issued, dates[0]["first"]))
