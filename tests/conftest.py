@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 UPSTREAM_SEED = SHARED / "reference" / "interlink-upstream" / "seed"
 BASE = "http://127.0.0.1:8080/"
+# When the session's catalogue was "listed": fixed, so record dates are the same in every run.
+LOADED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +35,7 @@ def base_iri() -> str:
 def catalogue_store() -> Iterator[Store]:
     """An in-memory store with the ontology and the whole bundled catalogue (read-only use)."""
     store = open_store("memory:")
-    load_bundled(store, BASE, validate=False)
+    load_bundled(store, BASE, validate=False, now=LOADED_AT)
     yield store
     store.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -10,6 +11,10 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from interlink_kg.rdf import bundle
+from interlink_kg.services.loading import load_bundled
+from interlink_kg.settings import Settings
+from interlink_kg.store import open_store
+from interlink_kg.web.app import create_app
 
 BASE = "http://127.0.0.1:8080/"
 ERROR_KEYS = {"code", "message", "status", "details"}
@@ -420,3 +425,29 @@ def test_schemas_as_skos(client: FlaskClient, schema: str) -> None:
             node = graph.value(node, SKOS.broader)
             assert node is not None, concept
     assert client.get(f"/schemas/{schema}?profile=nope").status_code == 400
+
+
+@pytest.fixture(scope="module")
+def second_client() -> Iterator[FlaskClient]:
+    """Another app over another store loaded from the same files (other blank-node ids)."""
+    from conftest import LOADED_AT
+
+    store = open_store("memory:")
+    load_bundled(store, BASE, validate=False, now=LOADED_AT)
+    app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=store)
+    yield app.test_client()
+    app.extensions["interlink_kg.sparql"].close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*RESOURCE_PATHS, "schemas/default", "catalogue?per_page=20", "sparql", ".well-known/void"],
+)
+@pytest.mark.parametrize("media", [m for m, _, _ in ALL_FORMATS])
+def test_same_data_gives_the_same_bytes(
+    client: FlaskClient, second_client: FlaskClient, path: str, media: str
+) -> None:
+    first = client.get(f"/{path}", headers={"Accept": media})
+    assert first.status_code == 200
+    assert first.data == client.get(f"/{path}", headers={"Accept": media}).data
+    assert first.data == second_client.get(f"/{path}", headers={"Accept": media}).data
