@@ -411,9 +411,13 @@ def test_concurrency_limit_answers_busy(live_server: Callable[..., LiveServer]) 
     )
     thread.start()
     time.sleep(0.5)
-    status, body = _http(server.url + "sparql?query=ASK%7B%7D")
-    assert status == 503
-    assert json.loads(body)["code"] == "endpoint_busy"
+    req = urllib.request.Request(server.url + "sparql?query=ASK%7B%7D")
+    with pytest.raises(urllib.error.HTTPError) as busy:
+        urllib.request.urlopen(req, timeout=30)  # loopback only
+    assert busy.value.code == 503
+    assert busy.value.headers["Retry-After"] == "2"
+    assert json.loads(busy.value.read())["code"] == "endpoint_busy"
+    busy.value.close()
     thread.join(timeout=30)
 
 

@@ -15,6 +15,8 @@ class InterlinkKGError(Exception):
 
     code: ClassVar[str] = "error"
     status: ClassVar[int] = 500
+    # Seconds after which trying again may succeed (sent as ``Retry-After``); None: no advice.
+    retry_after: ClassVar[int | None] = None
 
     def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)

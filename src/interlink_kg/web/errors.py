@@ -26,6 +26,8 @@ def _project_error(exc: InterlinkKGError) -> Response:
     response = error_response(exc.code, exc.message, exc.status, exc.details)
     if exc.status == 406 or exc.status == 415:
         response.headers["Vary"] = "Accept"
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -25,6 +25,7 @@ class QueryTimeoutError(InterlinkKGError):
 class EndpointBusyError(InterlinkKGError):
     code = "endpoint_busy"
     status = 503
+    retry_after = 2
 
 
 class QueryCrashedError(InterlinkKGError):
