@@ -93,16 +93,30 @@ class QueryPool:
 
     def _spawn_ready(self) -> None:
         fresh = _Worker(self.config)
-        try:
-            generation, path = self.snapshots.current()
-            if self._exchange(fresh, ("load", generation, str(path)), self.limits.load_timeout):
-                fresh.generation = generation
-        except Exception:
-            fresh.generation = None
+        if not self._load(fresh):
+            fresh.stop()
+            fresh = _Worker(self.config)  # holds no data yet: its first query loads it
         if self._closed:
             fresh.stop()
         else:
             self._idle.put(fresh)
+
+    def _load(self, handle: _Worker) -> bool:
+        """Bring ``handle`` to the current snapshot. False when it failed or took too long:
+        the worker may still be busy with it, so it must not be used again."""
+        try:
+            generation, path = self.snapshots.current()
+            if handle.generation == generation:
+                return True
+            loaded = self._exchange(
+                handle, ("load", generation, str(path)), self.limits.load_timeout
+            )
+        except Exception:
+            return False
+        if loaded is None:
+            return False
+        handle.generation = generation
+        return True
 
     def preload(self) -> None:
         """Load the current snapshot into each idle worker (after a catalogue change), one at a
@@ -112,16 +126,10 @@ class QueryPool:
                 handle = self._idle.get(timeout=self.limits.queue_wait)
             except queue.Empty:
                 return
-            try:
-                generation, path = self.snapshots.current()
-                if handle.generation != generation and self._exchange(
-                    handle, ("load", generation, str(path)), self.limits.load_timeout
-                ):
-                    handle.generation = generation
-            except Exception:
+            if self._load(handle):
+                self._idle.put(handle)
+            else:
                 self._replace(handle)
-                continue
-            self._idle.put(handle)
 
     def run(self, job: QueryJob) -> tuple[str, bytes]:
         """The answer's media type and bytes, or the error the worker reported."""
@@ -142,16 +150,8 @@ class QueryPool:
         return self._answer(reply)
 
     def _ask(self, handle: _Worker, job: QueryJob) -> tuple[Any, ...]:
-        generation, path = self.snapshots.current()
-        if handle.generation != generation:
-            loaded = self._exchange(
-                handle, ("load", generation, str(path)), self.limits.load_timeout
-            )
-            if loaded is None:
-                raise QueryFailedError(
-                    f"loading the published data took longer than {self.limits.load_timeout:g} s"
-                )
-            handle.generation = generation
+        if not self._load(handle):
+            raise QueryFailedError("the published data could not be loaded for this query")
         reply = self._exchange(handle, ("query", job), self.limits.time_limit)
         if reply is None:
             self.killed += 1
