@@ -503,3 +503,21 @@ def test_a_query_over_its_memory_cap_ends_only_its_worker(
     assert time.monotonic() - started < 30  # the memory cap, not the time limit, ended it
     assert _http(server.url + "sparql?query=ASK%7B%7D")[0] == 200
     assert _http(server.url + "interlinkers/trello")[0] == 200
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "docs" / "sparql").glob("*.rq"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_documented_example_queries_answer(client: FlaskClient, path: Path) -> None:
+    answer = client.post(
+        "/sparql",
+        data=path.read_text(encoding="utf-8"),
+        content_type="application/sparql-query",
+    )
+    assert answer.status_code == 200, answer.data
+    assert len(answer.get_json()["results"]["bindings"]) > 0
+
+
+def test_there_are_example_queries() -> None:
+    assert len(EXAMPLES) >= 5
