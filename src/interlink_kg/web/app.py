@@ -72,7 +72,7 @@ def create_app(
     if precompute:
         app.extensions[_WORKSPACE_KEY].on_change.append(warmer.start)
         warmer.start()
-        public_endpoint.pool.start()
+        public_endpoint.warm()
     register_error_handlers(app)
     # Anyone may read from any origin; only the SPARQL endpoint takes cross-origin POSTs.
     CORS(

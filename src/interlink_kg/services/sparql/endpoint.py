@@ -59,6 +59,11 @@ class PublicEndpoint:
             allowed_services=self.limits.allowed_services,
         )
 
+    def warm(self) -> None:
+        """Start the workers and load the data into them in the background (server start-up)."""
+        self.pool.start()
+        threading.Thread(target=self.pool.preload, daemon=True).start()
+
     def catalogue_changed(self) -> None:
         """Publications change what the public sees: once the endpoint is in use, write the new
         snapshot and load it into the workers in the background, so that queries do not wait."""
