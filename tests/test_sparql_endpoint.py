@@ -521,3 +521,25 @@ def test_documented_example_queries_answer(client: FlaskClient, path: Path) -> N
 
 def test_there_are_example_queries() -> None:
     assert len(EXAMPLES) >= 5
+
+
+def test_the_class_hierarchy_is_materialised_for_queries(client: FlaskClient) -> None:
+    def count(query: str) -> int:
+        rows = _sparql(client, query).get_json()["results"]["bindings"]
+        return int(rows[0]["n"]["value"])
+
+    ilk = "https://w3id.org/interlink-kg/ontology#"
+    assert count(f"SELECT (COUNT(DISTINCT ?i) AS ?n) {{ ?i a <{ilk}Interlinker> }}") == 78
+    dcat = "SELECT (COUNT(DISTINCT ?i) AS ?n) { ?i a <http://www.w3.org/ns/dcat#Resource> }"
+    assert count(dcat) >= 78
+    assert count(f"SELECT (COUNT(DISTINCT ?t) AS ?n) {{ ?t a <{ilk}SchemaElement> }}") == 14 + 40 + 109
+    # The derived types sit in their own graph, which dereferences like the others.
+    graph = f"{BASE}graphs/derived/types"
+    in_graph = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    served = _sparql(client, in_graph, "application/n-triples")
+    derefed = client.get("/graphs/derived/types", headers={"Accept": "application/n-triples"})
+    assert derefed.status_code == 200
+    assert isomorphic(
+        Graph().parse(data=served.data, format="nt"), Graph().parse(data=derefed.data, format="nt")
+    )
+    assert len(Graph().parse(data=derefed.data, format="nt")) > 300

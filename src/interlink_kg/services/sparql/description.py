@@ -19,6 +19,12 @@ def endpoint_iri(base_iri: str) -> str:
     return base_iri + "sparql"
 
 
+def entailed_types_graph(base_iri: str) -> str:
+    """The graph, present only in the endpoint's dataset, of the types the class hierarchy
+    implies (``queries/entailed-types.rq``)."""
+    return base_iri + "graphs/derived/types"
+
+
 def service_description(
     store: Store,
     base_iri: str,
@@ -74,9 +80,23 @@ def service_description(
             Literal("The union of all the named graphs below.", lang="en"),
         )
     )
-    for number, name in enumerate(store.data_graphs(), start=1):
+    names = sorted([*store.data_graphs(), entailed_types_graph(base_iri)])
+    for number, name in enumerate(names, start=1):
         named = BNode(f"graph-{number}")
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
+        if name == entailed_types_graph(base_iri):
+            graph.add(
+                (
+                    named,
+                    RDFS.comment,
+                    Literal(
+                        "Computed for this endpoint: the types that follow from the class "
+                        "hierarchy (rdfs:subClassOf), so that ?x a ilk:Interlinker finds every "
+                        "kind of INTERLINKER.",
+                        lang="en",
+                    ),
+                )
+            )
     return graph

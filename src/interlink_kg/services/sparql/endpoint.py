@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
-from interlink_kg.services.sparql.description import endpoint_iri, service_description
+from interlink_kg.queries import query
+from interlink_kg.services.sparql.description import (
+    endpoint_iri,
+    entailed_types_graph,
+    service_description,
+)
 from interlink_kg.services.sparql.pool import PoolLimits, QueryPool
 from interlink_kg.services.sparql.snapshot import Snapshots
 from interlink_kg.services.sparql.worker import QueryJob, WorkerConfig
@@ -32,9 +37,11 @@ class PublicEndpoint:
         self.base_iri = base_iri
         self.limits = limits
         self.iri = endpoint_iri(base_iri)
+        self.implied_types_graph = entailed_types_graph(base_iri)
         self.pool = QueryPool(
             Snapshots(store),
             WorkerConfig(
+                base_iri=base_iri,
                 endpoint_iri=self.iri,
                 allowed_services=limits.allowed_services,
                 max_result_bytes=limits.max_result_bytes,
@@ -58,6 +65,10 @@ class PublicEndpoint:
             max_result_bytes=self.limits.max_result_bytes,
             allowed_services=self.limits.allowed_services,
         )
+
+    def implied_types(self) -> Graph:
+        """The endpoint's graph of types implied by the class hierarchy, computed from the store."""
+        return self.store.construct(query("entailed-types"))
 
     def warm(self) -> None:
         """Start the workers and load the data into them in the background (server start-up)."""

@@ -24,13 +24,16 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from interlink_kg.errors import InterlinkKGError, NotAcceptableError, ParseError, StoreError
+from interlink_kg.queries import load_query
 from interlink_kg.services.sparql.analysis import AnalysedQuery, analyse
+from interlink_kg.services.sparql.description import entailed_types_graph
 from interlink_kg.services.sparql.errors import ResultTooLargeError
 from interlink_kg.services.sparql.formats import BY_KIND, by_media_type, kind_of
 
 
 @dataclass(frozen=True)
 class WorkerConfig:
+    base_iri: str  # the catalogue's
     endpoint_iri: str  # also the base IRI of relative IRIs in queries
     allowed_services: tuple[str, ...] = ()
     max_result_bytes: int = 32 * 1024 * 1024
@@ -132,9 +135,15 @@ def run_query(store: ox.Store, job: QueryJob, config: WorkerConfig) -> tuple[str
     return fmt.media_type, buffer.value()
 
 
-def _load(path: str) -> ox.Store:
+def _load(path: str, base_iri: str) -> ox.Store:
+    """The published graphs from the snapshot, plus the types their class hierarchy implies
+    in a graph of their own (queries use no reasoner: the hierarchy is materialised here)."""
     store = ox.Store()
     store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+    implied = store.query(load_query("entailed-types"), use_default_graph_as_union=True)
+    if isinstance(implied, ox.QueryTriples):
+        graph = ox.NamedNode(entailed_types_graph(base_iri))
+        store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in implied])
     return store
 
 
@@ -152,7 +161,7 @@ def main(conn: Connection) -> None:
             return
         try:
             if message[0] == "load":
-                store = _load(message[2])
+                store = _load(message[2], config.base_iri)
                 conn.send(("loaded", message[1]))
             else:
                 media_type, body = run_query(store, message[1], config)

@@ -16,7 +16,7 @@ from interlink_kg.model.iris import is_identifier
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.services.catalogue import describe
 from interlink_kg.services.catalogue_pages import profile_node
-from interlink_kg.web.app import get_settings, get_store, get_workspace
+from interlink_kg.web.app import get_settings, get_sparql_endpoint, get_store, get_workspace
 from interlink_kg.web.negotiation import split_suffix
 from interlink_kg.web.rdf_response import rdf_response
 
@@ -79,6 +79,9 @@ def named_graph(name: str) -> Response:
     in the format ``Accept`` asks for; names end like files, so no suffix URLs here."""
     store = get_store()
     iri = f"{get_settings().base_iri}graphs/{name}"
+    endpoint = get_sparql_endpoint()
+    if iri == endpoint.implied_types_graph:
+        return rdf_response(endpoint.implied_types(), suffix_urls=False)
     if iri not in store.data_graphs():
         raise NotFoundError(f"no published graph is named {iri}", details={"graph": iri})
     graph = store.construct("CONSTRUCT WHERE { ?s ?p ?o }", graphs=[iri])
