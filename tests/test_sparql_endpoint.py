@@ -532,7 +532,9 @@ def test_the_class_hierarchy_is_materialised_for_queries(client: FlaskClient) ->
     assert count(f"SELECT (COUNT(DISTINCT ?i) AS ?n) {{ ?i a <{ilk}Interlinker> }}") == 78
     dcat = "SELECT (COUNT(DISTINCT ?i) AS ?n) { ?i a <http://www.w3.org/ns/dcat#Resource> }"
     assert count(dcat) >= 78
-    assert count(f"SELECT (COUNT(DISTINCT ?t) AS ?n) {{ ?t a <{ilk}SchemaElement> }}") == 14 + 40 + 109
+    assert (
+        count(f"SELECT (COUNT(DISTINCT ?t) AS ?n) {{ ?t a <{ilk}SchemaElement> }}") == 14 + 40 + 109
+    )
     # The derived types sit in their own graph, which dereferences like the others.
     graph = f"{BASE}graphs/derived/types"
     in_graph = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
