@@ -34,8 +34,10 @@ def rdf_response(
                 path = path[: -len(suffix)]
     base_iri = get_settings().base_iri
     iri = base_iri + path
+    query_string = request.query_string.decode("utf-8")
+    keep = f"?{query_string}" if query_string else ""  # a catalogue page's alternates: same page
     alternates = (
-        {f.media_type: f"{iri}{f.extensions[0]}" for f in RDF_FORMATS} if suffix_urls else {}
+        {f.media_type: f"{iri}{f.extensions[0]}{keep}" for f in RDF_FORMATS} if suffix_urls else {}
     )
     if fmt is None and prefers_html(request):
         referenced = {t for triple in graph for t in triple[1:] if isinstance(t, URIRef)}
