@@ -86,7 +86,12 @@ def test_bad_requests(client: FlaskClient) -> None:
     )
     unknown = client.post("/validate?shapes=nope", data=b"<a> <b> <c> .", headers=TTL)
     assert unknown.status_code == 400
-    assert json.loads(unknown.data)["details"]["allowed"] == ["interlink", "dcat-ap-3"]
+    assert json.loads(unknown.data)["details"]["allowed"] == [
+        "interlink",
+        "dcat-ap-3",
+        "dcat-ap-2.1.1",
+        "adms-ap",
+    ]
 
 
 def test_validate_stores_nothing(client: FlaskClient) -> None:
@@ -121,3 +126,52 @@ def test_dcat_ap_view_needs_an_interlinker(client: FlaskClient) -> None:
         headers=TTL,
     )
     assert response.status_code == 400
+
+
+@pytest.fixture(scope="module")
+def with_contact(catalogue_store: object) -> FlaskClient:
+    from interlink_kg.settings import Settings
+    from interlink_kg.web.app import create_app
+
+    settings = Settings(
+        base_iri="http://127.0.0.1:8080/", store_url="memory:", contact_email="curators@example.org"
+    )
+    return create_app(settings, store=catalogue_store).test_client()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("profile", "version"), [("dcat-ap-2.1.1", "2.1.1"), ("adms-ap", "2.0.2")])
+@pytest.mark.parametrize("path", INTERLINKER_FILES, ids=lambda p: p.stem)
+def test_every_interlinker_in_the_other_profiles_has_no_violation(
+    with_contact: FlaskClient, path: Path, profile: str, version: str
+) -> None:
+    response = with_contact.post(f"/validate?shapes={profile}", data=path.read_bytes(), headers=TTL)
+    body = response.get_json()
+    assert body["shapes"] == {"name": profile, "version": version}
+    assert [r for r in body["results"] if r["severity"] == "Violation"] == []
+
+
+def test_adms_ap_view_catches_a_licence_without_an_adms_type(with_contact: FlaskClient) -> None:
+    """A licence of the description's own with no ADMS licence type: fine for DCAT-AP 3, a
+    violation of ADMS-AP (which makes the licence type mandatory)."""
+    good = (DATA / "valid" / "external-software-interlinker.ttl").read_text(encoding="utf-8")
+    custom = good.replace("<licences/proprietary>", "<licences/example-terms>") + (
+        "\n<licences/example-terms> a <http://purl.org/dc/terms/LicenseDocument> ;"
+        ' <http://www.w3.org/2000/01/rdf-schema#label> "Example terms"@en .\n'
+    )
+    assert custom != good
+
+    def violations(profile: str) -> list[str]:
+        body = with_contact.post(
+            f"/validate?shapes={profile}", data=custom.encode(), headers=TTL
+        ).get_json()
+        return [r["path"] for r in body["results"] if r["severity"] == "Violation"]
+
+    assert violations("dcat-ap-3") == []
+    assert violations("adms-ap") == ["http://purl.org/dc/terms/type"]
+
+
+def test_adms_ap_validation_needs_the_contact_email(client: FlaskClient) -> None:
+    good = (DATA / "valid" / "external-software-interlinker.ttl").read_bytes()
+    response = client.post("/validate?shapes=adms-ap", data=good, headers=TTL)
+    assert response.status_code == 503
+    assert response.get_json()["code"] == "profile_unavailable"

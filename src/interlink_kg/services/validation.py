@@ -33,7 +33,7 @@ from interlink_kg.model.report import Severity, ValidationReport, ValidationResu
 from interlink_kg.rdf import bundle
 from interlink_kg.services import profiles
 from interlink_kg.services.profiles import dcat_ap3
-from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
+from interlink_kg.vocab import DCAT, DCT, ILK, RDFS, SKOS, VCARD
 
 _SEVERITIES = {
     SH.Violation: Severity.VIOLATION,
@@ -346,17 +346,9 @@ def validator(base_iri: str) -> Validator:
     return Validator(interlink_shapes(), base_iri)
 
 
-@cache
 def dcat_ap3_shapes() -> ShapeSet:
     """SEMIC's official DCAT-AP 3.0.1 shapes (base, ranges, recommended, vocabularies)."""
-    folder = resources.shapes_dir() / "official" / "dcat-ap-3.0.1"
-    return ShapeSet(
-        dcat_ap3.NAME,
-        dcat_ap3.VERSION,
-        bundle.load_graph(
-            sorted(folder.glob("*.ttl")), "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"
-        ),
-    )
+    return profile_shapes(dcat_ap3.NAME)
 
 
 @cache
@@ -366,22 +358,25 @@ def profile_shapes(name: str) -> ShapeSet:
     folder = resources.shapes_dir() / profile.shapes
     return ShapeSet(
         profile.name,
-        profile.title,
-        bundle.load_graph(sorted(folder.glob("*.ttl")), folder.as_uri() + "/"),
+        profile.version,
+        bundle.load_graph(sorted(folder.glob("*.ttl")), str(profile.standard)),
     )
 
 
-class DcatAp3Validator:
-    """Validate the DCAT-AP 3 view of INTERLINKER descriptions against the official shapes."""
+class ProfileValidator:
+    """Validate a profile's view (DCAT-AP 3, DCAT-AP 2.1.1, ADMS-AP) of INTERLINKER
+    descriptions against that profile's shapes, as the catalogue would publish it."""
 
-    def __init__(self, base_iri: str) -> None:
+    def __init__(self, profile: profiles.Profile, base_iri: str, contact_email: str | None = None):
+        self.profile = profile
         self.base_iri = base_iri
-        self.shapes = dcat_ap3_shapes()
+        self.contact_email = contact_email
+        self.shapes = profile_shapes(profile.name)
 
     def validate(self, data: Graph) -> ValidationReport:
         if not dcat_ap3.interlinkers_in(data):
             raise BadRequestError(
-                "the DCAT-AP view is made of INTERLINKERs: the data describes none "
+                f"the {self.profile.title} view is made of INTERLINKERs: the data describes none "
                 "(no resource with an ilk:kind)"
             )
         source = Graph()
@@ -389,7 +384,11 @@ class DcatAp3Validator:
             if bundled.vocabulary:
                 source += bundled.graph
         source += data
-        view = dcat_ap3.build(source, URIRef(self.base_iri + "catalogue"))
+        catalogue = URIRef(self.base_iri + "catalogue")
+        contact = source.value(catalogue, DCAT.contactPoint)
+        if self.contact_email and contact is not None:
+            source.add((contact, VCARD.hasEmail, URIRef(f"mailto:{self.contact_email}")))
+        view = self.profile.build(source, catalogue)
         _conforms, results_graph, text = pyshacl.validate(
             view,
             shacl_graph=self.shapes.graph,
@@ -398,20 +397,26 @@ class DcatAp3Validator:
             allow_infos=True,
         )
         if not isinstance(results_graph, Graph):
-            raise ConfigurationError(f"the DCAT-AP 3 shapes could not be applied: {text.strip()}")
+            raise ConfigurationError(
+                f"the {self.profile.title} shapes could not be applied: {text.strip()}"
+            )
         results = _results(results_graph, self.shapes.graph, set(view.subjects()))
         return ValidationReport.of(self.shapes.name, self.shapes.version, results)
 
 
-SHAPE_SETS = ("interlink", dcat_ap3.NAME)
+SHAPE_SETS = ("interlink", *profiles.PROFILES)
 
 
-def validate_with(name: str, base_iri: str, data: Graph) -> ValidationReport:
+def validate_with(
+    name: str, base_iri: str, data: Graph, *, contact_email: str | None = None
+) -> ValidationReport:
     """Validate ``data`` with the shape set called ``name`` (see :data:`SHAPE_SETS`)."""
     if name == "interlink":
         return validator(base_iri).validate(data)
-    if name == dcat_ap3.NAME:
-        return DcatAp3Validator(base_iri).validate(data)
+    if name in profiles.PROFILES:
+        profile = profiles.PROFILES[name]
+        profiles.require_contact_email(profile, contact_email)
+        return ProfileValidator(profile, base_iri, contact_email).validate(data)
     raise BadRequestError(
         f"unknown shape set {name!r}; use one of: {', '.join(SHAPE_SETS)}",
         details={"allowed": list(SHAPE_SETS)},

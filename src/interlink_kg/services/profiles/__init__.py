@@ -11,14 +11,20 @@ from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
-from interlink_kg.errors import BadRequestError
+from interlink_kg.errors import BadRequestError, ConfigurationError
 from interlink_kg.services.profiles import adms_ap, dcat_ap3
+
+
+class ProfileUnavailableError(ConfigurationError):
+    code = "profile_unavailable"
+    status = 503
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str  # the value of ``?profile=``
     title: str
+    version: str
     standard: URIRef  # what the records' dct:conformsTo names
     shapes: str  # folder under ``shapes/`` holding the shapes every page must pass
     build: Callable[[Graph, URIRef | None], Graph]
@@ -28,6 +34,7 @@ class Profile:
 DCAT_AP_3 = Profile(
     dcat_ap3.NAME,
     f"DCAT-AP {dcat_ap3.VERSION}",
+    dcat_ap3.VERSION,
     URIRef(f"https://semiceu.github.io/DCAT-AP/releases/{dcat_ap3.VERSION}/"),
     "official/dcat-ap-3.0.1",
     dcat_ap3.build,
@@ -37,6 +44,7 @@ DCAT_AP_3 = Profile(
 DCAT_AP_2 = Profile(
     "dcat-ap-2.1.1",
     "DCAT-AP 2.1.1",
+    "2.1.1",
     URIRef("https://semiceu.github.io/DCAT-AP/releases/2.1.1/"),
     "official/dcat-ap-2.1.1",
     dcat_ap3.build,
@@ -44,6 +52,7 @@ DCAT_AP_2 = Profile(
 ADMS_AP = Profile(
     adms_ap.NAME,
     f"ADMS-AP for Joinup {adms_ap.VERSION}",
+    adms_ap.VERSION,
     adms_ap.STANDARD,
     "adms-ap",
     adms_ap.build,
@@ -51,6 +60,16 @@ ADMS_AP = Profile(
 )
 PROFILES: dict[str, Profile] = {p.name: p for p in (DCAT_AP_3, DCAT_AP_2, ADMS_AP)}
 DEFAULT = DCAT_AP_3
+
+
+def require_contact_email(profile: Profile, contact_email: str | None) -> None:
+    """Refuse a profile that makes the contact e-mail mandatory when none is configured."""
+    if profile.needs_contact_email and not contact_email:
+        raise ProfileUnavailableError(
+            f"the {profile.title} profile makes the contact point's e-mail mandatory and this "
+            "catalogue has none: its operator must set INTERLINK_KG_CONTACT_EMAIL",
+            details={"profile": profile.name},
+        )
 
 
 def by_name(name: str) -> Profile:

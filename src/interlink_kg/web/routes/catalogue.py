@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
 
-from interlink_kg.errors import BadRequestError, ConfigurationError
+from interlink_kg.errors import BadRequestError
 from interlink_kg.services import profiles
 from interlink_kg.services.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.web.app import get_settings, get_store
@@ -16,11 +16,6 @@ from interlink_kg.web.negotiation import SUFFIXES, page_args
 from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("catalogue", __name__)
-
-
-class ProfileUnavailableError(ConfigurationError):
-    code = "profile_unavailable"
-    status = 503
 
 
 def parse_moment(raw: str) -> datetime:
@@ -41,12 +36,7 @@ def parse_moment(raw: str) -> datetime:
 def show(suffix: str | None = None) -> Response:
     settings = get_settings()
     profile = profiles.by_name(request.args.get("profile", profiles.DEFAULT.name))
-    if profile.needs_contact_email and not settings.contact_email:
-        raise ProfileUnavailableError(
-            f"the {profile.title} profile makes the contact point's e-mail mandatory and this "
-            "catalogue has none: its operator must set INTERLINK_KG_CONTACT_EMAIL",
-            details={"profile": profile.name},
-        )
+    profiles.require_contact_email(profile, settings.contact_email)
     page, per_page = page_args(request, settings.page_size, settings.max_page_size)
     since_text = request.args.get("modified_since")
     page_request = PageRequest(

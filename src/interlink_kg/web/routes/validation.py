@@ -23,6 +23,7 @@ def validate() -> Response:
             details={"allowed": list(SHAPE_SETS)},
         )
     data, fmt = rdf_body(request)
-    base = get_settings().base_iri
-    graph = parse_untrusted(data, fmt, base, get_workspace().limits)
-    return report_response(request, validate_with(shapes, base, graph))
+    settings = get_settings()
+    graph = parse_untrusted(data, fmt, settings.base_iri, get_workspace().limits)
+    report = validate_with(shapes, settings.base_iri, graph, contact_email=settings.contact_email)
+    return report_response(request, report)
