@@ -230,3 +230,42 @@ def test_bad_modified_since_is_a_400(client: FlaskClient) -> None:
     answer = client.get("/catalogue?modified_since=yesterday")
     assert answer.status_code == 400
     assert answer.get_json()["details"] == {"parameter": "modified_since"}
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("<https://semiceu.github.io/DCAT-AP/releases/2.1.1/>", "dcat-ap-2.1.1"),
+        ("<http://data.europa.eu/w21/>;q=0.9, <https://example.org/other>", "adms-ap"),
+        (
+            "<https://semiceu.github.io/DCAT-AP/releases/2.1.1/>;q=0.5, "
+            "<https://semiceu.github.io/DCAT-AP/releases/3.0.1/>;q=0.8",
+            "dcat-ap-3",
+        ),
+        ("<https://example.org/unknown>", "dcat-ap-3"),
+        ("not an iri", "dcat-ap-3"),
+    ],
+)
+def test_accept_profile_chooses_the_profile(
+    harvest: FlaskClient, header: str, expected: str
+) -> None:
+    """W3C Content Negotiation by Profile: Accept-Profile in, Content-Profile out."""
+    answer = harvest.get(
+        "/catalogue?per_page=1", headers={"Accept": "text/turtle", "Accept-Profile": header}
+    )
+    assert answer.status_code == 200
+    standard = str(PROFILES[expected].standard)
+    assert answer.headers["Content-Profile"] == f"<{standard}>"
+    assert "Accept-Profile" in answer.headers["Vary"]
+    graph = Graph().parse(data=answer.data, format="turtle")
+    assert set(graph.objects(None, DCT.conformsTo)) == {URIRef(standard)}
+
+
+def test_the_profile_parameter_wins_over_accept_profile(harvest: FlaskClient) -> None:
+    answer = harvest.get(
+        "/catalogue?per_page=1&profile=dcat-ap-3",
+        headers={"Accept-Profile": "<https://semiceu.github.io/DCAT-AP/releases/2.1.1/>"},
+    )
+    assert answer.headers["Content-Profile"] == (
+        "<https://semiceu.github.io/DCAT-AP/releases/3.0.1/>"
+    )

@@ -97,3 +97,29 @@ def page_args(request: Request, default: int, maximum: int) -> tuple[int, int]:
     page = number("page", 1, 1, 10**9)
     per_page = number("per_page", default, 1, maximum)
     return page, per_page
+
+
+def accepted_profiles(request: Request) -> list[str]:
+    """The profile IRIs of ``Accept-Profile`` (W3C Content Negotiation by Profile), best first.
+
+    The header lists ``<iri>`` entries with optional ``;q=`` weights; entries with ``q=0`` and
+    malformed ones are dropped.
+    """
+    header = request.headers.get("Accept-Profile", "")
+    ranked: list[tuple[float, int, str]] = []
+    for position, entry in enumerate(header.split(",")):
+        iri, _, params = entry.strip().partition(";")
+        iri = iri.strip()
+        if not (iri.startswith("<") and iri.endswith(">")):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranked.append((-quality, position, iri[1:-1]))
+    return [iri for _, _, iri in sorted(ranked)]

@@ -72,6 +72,15 @@ def require_contact_email(profile: Profile, contact_email: str | None) -> None:
         )
 
 
+def by_standard(iri: str) -> Profile | None:
+    """The profile whose standard is ``iri`` (as W3C's ``Accept-Profile`` names it)."""
+    wanted = iri.strip().rstrip("/")
+    for profile in PROFILES.values():
+        if str(profile.standard).rstrip("/") == wanted:
+            return profile
+    return None
+
+
 def by_name(name: str) -> Profile:
     if name not in PROFILES:
         raise BadRequestError(

@@ -12,7 +12,7 @@ from interlink_kg.errors import BadRequestError
 from interlink_kg.services import profiles
 from interlink_kg.services.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.web.app import get_settings, get_store
-from interlink_kg.web.negotiation import SUFFIXES, page_args
+from interlink_kg.web.negotiation import SUFFIXES, accepted_profiles, page_args
 from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("catalogue", __name__)
@@ -35,7 +35,7 @@ def parse_moment(raw: str) -> datetime:
 @bp.get("/catalogue<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
 def show(suffix: str | None = None) -> Response:
     settings = get_settings()
-    profile = profiles.by_name(request.args.get("profile", profiles.DEFAULT.name))
+    profile = _chosen_profile()
     profiles.require_contact_email(profile, settings.contact_email)
     page, per_page = page_args(request, settings.page_size, settings.max_page_size)
     since_text = request.args.get("modified_since")
@@ -59,4 +59,17 @@ def show(suffix: str | None = None) -> Response:
     )
     response = rdf_response(graph, SUFFIXES[suffix] if suffix else None)
     response.headers["Link"] += f', <{profile.standard}>; rel="profile"'
+    response.headers["Content-Profile"] = f"<{profile.standard}>"
+    response.headers["Vary"] += ", Accept-Profile"
     return response
+
+
+def _chosen_profile() -> profiles.Profile:
+    """``?profile=`` wins; else the first ``Accept-Profile`` entry we serve; else DCAT-AP 3."""
+    if "profile" in request.args:
+        return profiles.by_name(request.args["profile"])
+    for iri in accepted_profiles(request):
+        found = profiles.by_standard(iri)
+        if found is not None:
+            return found
+    return profiles.DEFAULT
