@@ -152,7 +152,13 @@ def main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     config: WorkerConfig = conn.recv()
     if config.memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (config.memory_bytes, config.memory_bytes))
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = (
+            config.memory_bytes
+            if hard == resource.RLIM_INFINITY
+            else min(hard, config.memory_bytes)
+        )
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     store = ox.Store()
     while True:
         try:
