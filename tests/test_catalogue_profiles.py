@@ -14,8 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
 from interlink_kg.services.loading import load_bundled, load_files
+from interlink_kg.services.profile_validation import dcat_ap3_shapes, profile_shapes
 from interlink_kg.services.profiles import PROFILES
-from interlink_kg.services.validation import dcat_ap3_shapes, profile_shapes
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.vocab import DCAT, DCT, FOAF, HYDRA, VCARD

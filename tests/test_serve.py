@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from conftest import free_port
+
 from interlink_kg.services.accounts import hash_token
 
 DATA = Path(__file__).parent / "data" / "shapes"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> int:

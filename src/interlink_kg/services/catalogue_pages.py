@@ -20,10 +20,11 @@ from rdflib.namespace import XSD
 from interlink_kg.errors import NotFoundError
 from interlink_kg.model.catalogue import page_count
 from interlink_kg.queries import query
+from interlink_kg.services import profiles
 from interlink_kg.services.catalogue import count_interlinkers
 from interlink_kg.services.profiles import DEFAULT, Profile, dcat_ap3
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, VCARD
+from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF
 
 CHANGE_TYPE = "http://purl.org/adms/changetype/"
 
@@ -140,9 +141,7 @@ def catalogue_page(
     if items:
         source += store.construct(query("resource-description", {"item": items}))
     catalogue = URIRef(base_iri + "catalogue")
-    contact = source.value(catalogue, DCAT.contactPoint)
-    if contact_email and contact is not None:
-        source.add((contact, VCARD.hasEmail, URIRef(f"mailto:{contact_email}")))
+    profiles.add_contact_email(source, catalogue, contact_email)
     view = request.profile.build(source, catalogue)
     view.add((catalogue, RDF.type, DCAT.Catalog))
     for prop in _CATALOGUE_PROPERTIES:

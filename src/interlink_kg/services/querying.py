@@ -12,6 +12,7 @@ from rdflib.term import Node
 from interlink_kg.errors import BadRequestError, ParseError
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.rdf.serialize import serialize
+from interlink_kg.services.sparql.analysis import FORMS
 from interlink_kg.store.base import Store
 
 
@@ -25,15 +26,9 @@ def query_form(text: str) -> str:
             f"at line {exc.lineno}, column {exc.col}"
         ) from exc
     name = str(parsed[1].name)
-    forms = {
-        "SelectQuery": "select",
-        "AskQuery": "ask",
-        "ConstructQuery": "construct",
-        "DescribeQuery": "describe",
-    }
-    if name not in forms:
+    if name not in FORMS:
         raise BadRequestError(f"unsupported query form {name}")
-    return forms[name]
+    return FORMS[name]
 
 
 def _cell(term: Node | None) -> str:

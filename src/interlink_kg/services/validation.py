@@ -28,12 +28,10 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from interlink_kg import resources
-from interlink_kg.errors import BadRequestError, ConfigurationError
+from interlink_kg.errors import ConfigurationError
 from interlink_kg.model.report import Severity, ValidationReport, ValidationResult
 from interlink_kg.rdf import bundle
-from interlink_kg.services import profiles
-from interlink_kg.services.profiles import dcat_ap3
-from interlink_kg.vocab import DCAT, DCT, ILK, RDFS, SKOS, VCARD
+from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
 
 _SEVERITIES = {
     SH.Violation: Severity.VIOLATION,
@@ -90,6 +88,16 @@ def _bundled(base_iri: str) -> tuple[_BundledFile, ...]:
     )
 
 
+@cache
+def bundled_vocabularies(base_iri: str) -> Graph:
+    """Every bundled vocabulary file in one graph (shared: callers must not change it)."""
+    graph = Graph()
+    for bundled in _bundled(base_iri):
+        if bundled.vocabulary:
+            graph += bundled.graph
+    return graph
+
+
 def background(base_iri: str, data: Graph) -> Graph:
     """Ontology + vocabularies + registry entries of the resources ``data`` refers to.
 
@@ -130,10 +138,7 @@ _SCHEME_OF_PROPERTY = {
 @cache
 def allowed_values(base_iri: str) -> dict[str, tuple[str, ...]]:
     """For each property whose values come from a vocabulary: the IRIs it accepts, sorted."""
-    vocabulary = Graph()
-    for bundled in _bundled(base_iri):
-        if bundled.vocabulary:
-            vocabulary += bundled.graph
+    vocabulary = bundled_vocabularies(base_iri)
     out: dict[str, tuple[str, ...]] = {}
     for prop, scheme_id in _SCHEME_OF_PROPERTY.items():
         schemes = set(vocabulary.subjects(DCT.identifier, Literal(scheme_id)))
@@ -275,23 +280,12 @@ class Validator:
         return subset
 
     def _run(self, data: Graph, shapes: Graph, subjects: set[Node]) -> ValidationReport:
-        _conforms, results_graph, text = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            allow_warnings=True,
-            allow_infos=True,
-        )
-        if not isinstance(results_graph, Graph):
-            raise ConfigurationError(
-                f"the {self.shapes.name} shapes could not be applied: {text.strip()}"
-            )
         allowed = allowed_values(self.base_iri)
         results = [
             replace(r, allowed=allowed.get(r.path or "", ()))
             if r.constraint in _CONSTRAINTS_WITH_ALLOWED_VALUES
             else r
-            for r in _results(results_graph, self.shapes.graph, subjects)
+            for r in apply_shapes(self.shapes, data, subjects, shapes)
         ]
         return ValidationReport.of(self.shapes.name, self.shapes.version, results)
 
@@ -346,81 +340,23 @@ def validator(base_iri: str) -> Validator:
     return Validator(interlink_shapes(), base_iri)
 
 
-def dcat_ap3_shapes() -> ShapeSet:
-    """SEMIC's official DCAT-AP 3.0.1 shapes (base, ranges, recommended, vocabularies)."""
-    return profile_shapes(dcat_ap3.NAME)
-
-
-@cache
-def profile_shapes(name: str) -> ShapeSet:
-    """The shapes every catalogue page in the profile called ``name`` must pass."""
-    profile = profiles.by_name(name)
-    folder = resources.shapes_dir() / profile.shapes
-    return ShapeSet(
-        profile.name,
-        profile.version,
-        bundle.load_graph(sorted(folder.glob("*.ttl")), str(profile.standard)),
+def apply_shapes(
+    shape_set: ShapeSet, data: Graph, subjects: set[Node], shapes: Graph | None = None
+) -> list[ValidationResult]:
+    """Run pySHACL (no inference) with ``shapes`` (default: the whole set) and read the
+    top-level results about ``subjects``."""
+    _conforms, results_graph, text = pyshacl.validate(
+        data,
+        shacl_graph=shape_set.graph if shapes is None else shapes,
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
     )
-
-
-class ProfileValidator:
-    """Validate a profile's view (DCAT-AP 3, DCAT-AP 2.1.1, ADMS-AP) of INTERLINKER
-    descriptions against that profile's shapes, as the catalogue would publish it."""
-
-    def __init__(self, profile: profiles.Profile, base_iri: str, contact_email: str | None = None):
-        self.profile = profile
-        self.base_iri = base_iri
-        self.contact_email = contact_email
-        self.shapes = profile_shapes(profile.name)
-
-    def validate(self, data: Graph) -> ValidationReport:
-        if not dcat_ap3.interlinkers_in(data):
-            raise BadRequestError(
-                f"the {self.profile.title} view is made of INTERLINKERs: the data describes none "
-                "(no resource with an ilk:kind)"
-            )
-        source = Graph()
-        for bundled in _bundled(self.base_iri):
-            if bundled.vocabulary:
-                source += bundled.graph
-        source += data
-        catalogue = URIRef(self.base_iri + "catalogue")
-        contact = source.value(catalogue, DCAT.contactPoint)
-        if self.contact_email and contact is not None:
-            source.add((contact, VCARD.hasEmail, URIRef(f"mailto:{self.contact_email}")))
-        view = self.profile.build(source, catalogue)
-        _conforms, results_graph, text = pyshacl.validate(
-            view,
-            shacl_graph=self.shapes.graph,
-            inference="none",
-            allow_warnings=True,
-            allow_infos=True,
+    if not isinstance(results_graph, Graph):
+        raise ConfigurationError(
+            f"the {shape_set.name} shapes could not be applied: {text.strip()}"
         )
-        if not isinstance(results_graph, Graph):
-            raise ConfigurationError(
-                f"the {self.profile.title} shapes could not be applied: {text.strip()}"
-            )
-        results = _results(results_graph, self.shapes.graph, set(view.subjects()))
-        return ValidationReport.of(self.shapes.name, self.shapes.version, results)
-
-
-SHAPE_SETS = ("interlink", *profiles.PROFILES)
-
-
-def validate_with(
-    name: str, base_iri: str, data: Graph, *, contact_email: str | None = None
-) -> ValidationReport:
-    """Validate ``data`` with the shape set called ``name`` (see :data:`SHAPE_SETS`)."""
-    if name == "interlink":
-        return validator(base_iri).validate(data)
-    if name in profiles.PROFILES:
-        profile = profiles.PROFILES[name]
-        profiles.require_contact_email(profile, contact_email)
-        return ProfileValidator(profile, base_iri, contact_email).validate(data)
-    raise BadRequestError(
-        f"unknown shape set {name!r}; use one of: {', '.join(SHAPE_SETS)}",
-        details={"allowed": list(SHAPE_SETS)},
-    )
+    return _results(results_graph, shape_set.graph, subjects)
 
 
 def _results(results: Graph, shapes: Graph, subjects: set[Node]) -> list[ValidationResult]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from interlink_kg.queries import query
 from interlink_kg.services.catalogue import count_interlinkers
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import DCT, ILK, RDF, SKOS
+from interlink_kg.vocab import DCT, ILK, RDF, SKOS, VOID
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 VOCABULARIES = (
     "http://www.w3.org/ns/dcat#",
     "http://purl.org/dc/terms/",

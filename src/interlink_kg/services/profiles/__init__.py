@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 
 from interlink_kg.errors import BadRequestError, ConfigurationError
 from interlink_kg.services.profiles import adms_ap, dcat_ap3
+from interlink_kg.vocab import DCAT, VCARD
 
 
 class ProfileUnavailableError(ConfigurationError):
@@ -60,6 +61,13 @@ ADMS_AP = Profile(
 )
 PROFILES: dict[str, Profile] = {p.name: p for p in (DCAT_AP_3, DCAT_AP_2, ADMS_AP)}
 DEFAULT = DCAT_AP_3
+
+
+def add_contact_email(source: Graph, catalogue: URIRef, contact_email: str | None) -> None:
+    """Give the catalogue's contact point the operator's e-mail (from the settings), if any."""
+    contact = source.value(catalogue, DCAT.contactPoint)
+    if contact_email and contact is not None:
+        source.add((contact, VCARD.hasEmail, URIRef(f"mailto:{contact_email}")))
 
 
 def require_contact_email(profile: Profile, contact_email: str | None) -> None:

@@ -7,12 +7,10 @@ from rdflib.namespace import RDFS
 
 from interlink_kg.services.sparql.formats import ALL_FORMATS
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import DCT, RDF
+from interlink_kg.vocab import DCT, RDF, SD, VOID
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
-VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 def endpoint_iri(base_iri: str) -> str:

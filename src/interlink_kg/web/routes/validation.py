@@ -6,7 +6,7 @@ from flask import Blueprint, Response, request
 
 from interlink_kg.errors import BadRequestError
 from interlink_kg.rdf.untrusted import parse_untrusted
-from interlink_kg.services.validation import SHAPE_SETS, validate_with
+from interlink_kg.services.profile_validation import SHAPE_SETS, validate_with
 from interlink_kg.web.app import get_settings, get_workspace
 from interlink_kg.web.report_response import report_response
 from interlink_kg.web.request_body import rdf_body
