@@ -3,8 +3,12 @@
 The query is parsed with rdflib (parsing only; rdflib never evaluates a public query, so its
 habit of dereferencing ``FROM`` IRIs cannot be triggered). Updates (including ``LOAD``) are
 refused, and ``SERVICE`` is refused unless its target is a constant IRI in the allow-list.
-As a second line of defence, the ``SERVICE`` keywords in the text are counted by a small
-lexer and must match the calls found in the parsed query.
+The ``SERVICE`` keywords in the text are also counted by a small lexer and must match the
+calls found in the parsed query.
+
+These checks give clear answers; they are not the fence. rdflib and Oxigraph (which executes
+the query) can read one text differently, so the workers that execute queries are also sealed
+off the network (:mod:`.sandbox`): a ``SERVICE`` that only Oxigraph sees still reaches nothing.
 """
 
 from __future__ import annotations
@@ -95,12 +99,18 @@ def _is_update(text: str) -> bool:
     return True
 
 
+def _too_deep() -> ParseError:
+    return ParseError("the query is nested too deeply to be checked; flatten its groups")
+
+
 def analyse(
     text: str, allowed_services: Iterable[str] = (), base_iri: str | None = None
 ) -> AnalysedQuery:
     """Parse ``text`` and check it may run on the public endpoint; raise a clear error if not."""
     try:
         parsed = parseQuery(text)
+    except RecursionError:
+        raise _too_deep() from None
     except ParseException as exc:
         if _is_update(text):
             raise UpdateRefusedError(
@@ -113,6 +123,8 @@ def analyse(
         ) from exc
     try:
         translated = translateQuery(parsed, base=base_iri)
+    except RecursionError:
+        raise _too_deep() from None
     except Exception as exc:
         raise ParseError(f"invalid SPARQL query: {exc}") from exc
     algebra = translated.algebra

@@ -40,6 +40,19 @@ class QueryFailedError(InterlinkKGError):
     status = 500
 
 
+class QueryNotEvaluableError(BadRequestError):
+    """The engine parsed the query but cannot evaluate it (an unknown function, say)."""
+
+    code = "query_not_evaluable"
+
+
+class SandboxUnavailableError(InterlinkKGError):
+    """The query workers could not be sealed off the network, so they run nothing."""
+
+    code = "sparql_unavailable"
+    status = 503
+
+
 # The errors a worker may report, by code, to be raised again in the serving process.
 BY_CODE: dict[str, type[InterlinkKGError]] = {
     cls.code: cls
@@ -53,5 +66,7 @@ BY_CODE: dict[str, type[InterlinkKGError]] = {
         ResultTooLargeError,
         QueryCrashedError,
         QueryFailedError,
+        QueryNotEvaluableError,
+        SandboxUnavailableError,
     )
 }

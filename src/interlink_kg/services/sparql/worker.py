@@ -8,7 +8,12 @@ parent names, and answers one message at a time over a pipe:
 * any failure -> ``("error", code, message, details)``
 
 Its address space is capped, so a query that needs too much memory ends this process (the
-parent reports it), not the server.
+parent reports it), not the server. Unless federated queries are configured, it is sealed off
+the network before it reads any query (:mod:`.sandbox`): the pre-check of a query is then a
+courtesy (clear messages), not the fence.
+
+Errors that the engine raises while evaluating are never passed on verbatim when the worker
+can reach the network: they may quote what a remote service answered.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import io
 import resource
 import signal
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
@@ -23,12 +29,22 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from interlink_kg.errors import InterlinkKGError, NotAcceptableError, ParseError, StoreError
+from interlink_kg.errors import (
+    BadRequestError,
+    InterlinkKGError,
+    NotAcceptableError,
+    ParseError,
+)
 from interlink_kg.queries import load_query
-from interlink_kg.services.sparql.analysis import AnalysedQuery, analyse
+from interlink_kg.services.sparql.analysis import AnalysedQuery, ServiceRefusedError, analyse
 from interlink_kg.services.sparql.description import entailed_types_graph
-from interlink_kg.services.sparql.errors import ResultTooLargeError
+from interlink_kg.services.sparql.errors import (
+    QueryNotEvaluableError,
+    ResultTooLargeError,
+    SandboxUnavailableError,
+)
 from interlink_kg.services.sparql.formats import BY_KIND, by_media_type, kind_of
+from interlink_kg.services.sparql.sandbox import SandboxError, seal_network
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,11 @@ class WorkerConfig:
     allowed_services: tuple[str, ...] = ()
     max_result_bytes: int = 32 * 1024 * 1024
     memory_bytes: int | None = 2 * 1024 * 1024 * 1024
+
+    @property
+    def sealed(self) -> bool:
+        """No SERVICE may be called, so the worker gets no network at all."""
+        return not self.allowed_services
 
 
 @dataclass(frozen=True)
@@ -90,9 +111,19 @@ def _dataset(job: QueryJob, analysed: AnalysedQuery) -> dict[str, Any]:
     else:
         return {"use_default_graph_as_union": True}
     return {
-        "default_graph": [ox.NamedNode(g) for g in default],
-        "named_graphs": [ox.NamedNode(g) for g in named],
+        "default_graph": [_graph_name(g) for g in default],
+        "named_graphs": [_graph_name(g) for g in named],
     }
+
+
+def _graph_name(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        raise BadRequestError(
+            f"a dataset graph must be named by an absolute IRI, got {iri[:200]!r}",
+            details={"graph": iri[:200]},
+        ) from None
 
 
 @lru_cache(maxsize=512)
@@ -113,26 +144,54 @@ def run_query(store: ox.Store, job: QueryJob, config: WorkerConfig) -> tuple[str
             details={"offered": [f.media_type for f in BY_KIND[kind]]},
         )
     fmt = by_media_type(media)
-    try:
-        answer = store.query(job.query, base_iri=config.endpoint_iri, **_dataset(job, analysed))
-    except SyntaxError as exc:
-        raise ParseError(f"malformed SPARQL query: {exc}") from exc
     buffer = _CappedBuffer(config.max_result_bytes)
     output = cast("IO[bytes]", buffer)
     try:
+        answer = store.query(job.query, base_iri=config.endpoint_iri, **_dataset(job, analysed))
+        # Evaluation is lazy: SERVICE calls and most engine errors happen while serialising.
         if isinstance(answer, ox.QueryTriples):
             answer.serialize(output, format=fmt.graph)
         else:
             answer.serialize(output, format=fmt.results)
+    except SyntaxError as exc:
+        raise ParseError(f"malformed SPARQL query: {exc}") from exc
     except _ResultOverflowError:
         raise ResultTooLargeError(
             f"the result is larger than {config.max_result_bytes} bytes; "
             "narrow the query or page through it with LIMIT and OFFSET",
             details={"max_result_bytes": config.max_result_bytes},
         ) from None
-    except OSError as exc:
-        raise StoreError(f"the query could not be evaluated: {exc}") from exc
+    except PermissionError:
+        # Only the sandbox refuses anything in here: the engine tried to reach the network.
+        raise ServiceRefusedError(SERVICE_REFUSED, details=_allowed(config)) from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise _evaluation_error(exc, config) from None
     return fmt.media_type, buffer.value()
+
+
+SERVICE_REFUSED = (
+    "this endpoint does not call remote SPARQL services (SERVICE); the query is refused"
+)
+
+
+def _allowed(config: WorkerConfig) -> dict[str, Any]:
+    return {"allowed_services": sorted(config.allowed_services)}
+
+
+def _evaluation_error(exc: Exception, config: WorkerConfig) -> InterlinkKGError:
+    """What the client is told about a query the engine could not evaluate.
+
+    A sealed worker's engine saw only the query and the local copy of the data, so its words
+    are safe to pass on. A worker that may call services could be quoting a remote answer (or
+    a connection error that tells which ports are open): it only says that the query failed.
+    """
+    if config.sealed:
+        return QueryNotEvaluableError(f"the query cannot be evaluated: {exc}")
+    return QueryNotEvaluableError(
+        "the query could not be evaluated (a SERVICE call may have failed); "
+        "the engine's message is not shown because it may quote a remote service",
+        details=_allowed(config),
+    )
 
 
 def _load(path: str, base_iri: str) -> ox.Store:
@@ -159,6 +218,13 @@ def main(conn: Connection) -> None:
             else min(hard, config.memory_bytes)
         )
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    unsealed: SandboxError | None = None
+    if config.sealed:
+        try:
+            seal_network()
+        except SandboxError as exc:
+            unsealed = exc
+            sys.stderr.write(f"interlink-kg SPARQL worker: {exc}; refusing every query\n")
     store = ox.Store()
     while True:
         try:
@@ -166,6 +232,11 @@ def main(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
+            if unsealed is not None:
+                raise SandboxUnavailableError(
+                    "the public SPARQL endpoint is unavailable: its query sandbox could not be "
+                    "set up on this server (the operator's log says why)"
+                )
             if message[0] == "load":
                 store = _load(message[2], config.base_iri)
                 conn.send(("loaded", message[1]))
@@ -177,10 +248,9 @@ def main(conn: Connection) -> None:
         except MemoryError:
             conn.send(("error", "query_too_expensive", "the query needs too much memory", {}))
         except Exception as exc:
-            conn.send(("error", "query_failed", f"the query failed: {exc}", {}))
+            sys.stderr.write(f"interlink-kg SPARQL worker: unexpected {exc!r}\n")
+            conn.send(("error", "query_failed", "the query failed inside the engine", {}))
 
 
 if __name__ == "__main__":
-    import sys
-
     main(Connection(int(sys.argv[1])))
