@@ -1,4 +1,9 @@
-"""WSGI entry point: ``gunicorn -c api/gunicorn.conf.py api.wsgi:app``.
+"""WSGI entry point for an operator's own WSGI server: ``waitress-serve api.wsgi:app``.
+
+``interlink-kg serve`` is the supported way to serve (waitress with the limits of the README).
+Another server must read whole requests before handing them to the app (gunicorn's sync and
+gthread workers do not: put them behind a buffering reverse proxy), or four slow clients can
+occupy every thread.
 
 Settings come from the environment (``INTERLINK_KG_STORE``, ``INTERLINK_KG_BASE_IRI`` ...). An
 on-disk catalogue store is served from an in-memory copy, as ``interlink-kg serve`` does; load

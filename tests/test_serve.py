@@ -1,25 +1,29 @@
-"""`interlink-kg serve` for real: gunicorn, an on-disk store, a write over loopback.
-
-Regression: a store opened in the gunicorn master before the fork made the worker's store
-operations hang; stores are now opened in the worker only.
-"""
+"""`interlink-kg serve` for real: waitress, an on-disk store, a write over loopback; slow
+clients, oversized chunked bodies and a port in use."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from conftest import free_port
 
 from interlink_kg.services.accounts import hash_token
 
 DATA = Path(__file__).parent / "data" / "shapes"
+CLI = [sys.executable, "-m", "interlink_kg"]
+THREADS = 2
+READ_TIMEOUT = 2
 
 
 def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> int:
@@ -33,7 +37,19 @@ def request(url: str, data: bytes | None = None, headers: dict[str, str] | None 
         return int(error.code)
 
 
-def test_serve_answers_reads_and_writes(tmp_path: Path) -> None:
+@dataclass
+class Served:
+    base: str
+    port: int
+    env: dict[str, str]
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One real server for the module: 2 threads and a 2 s read timeout, to make starving
+    it easy if slow clients could."""
+    tmp_path = tmp_path_factory.mktemp("serve")
     port = free_port()
     env = {
         **os.environ,
@@ -41,13 +57,14 @@ def test_serve_answers_reads_and_writes(tmp_path: Path) -> None:
         "INTERLINK_KG_TOKENS": f"ana:contributor:{hash_token('secret-token-for-ana')}",
         "INTERLINK_KG_TOKENS_FILE": str(tmp_path / "tokens.json"),
         "INTERLINK_KG_BASE_IRI": "http://127.0.0.1:8080/",
+        "INTERLINK_KG_THREADS": str(THREADS),
+        "INTERLINK_KG_READ_TIMEOUT": str(READ_TIMEOUT),
     }
-    cli = [sys.executable, "-m", "interlink_kg"]
-    subprocess.run([*cli, "load", "--no-validate"], env=env, check=True, capture_output=True)
+    subprocess.run([*CLI, "load", "--no-validate"], env=env, check=True, capture_output=True)
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [*cli, "serve", "--port", str(port)],
+            [*CLI, "serve", "--port", str(port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -64,18 +81,102 @@ def test_serve_answers_reads_and_writes(tmp_path: Path) -> None:
                 time.sleep(0.3)
         else:
             raise AssertionError("no server within 60 s:\n" + log_path.read_text())
-        body = (DATA / "valid" / "external-software-interlinker.ttl").read_bytes()
-        status = request(
-            f"{base}/interlinkers",
-            body,
-            {"Content-Type": "text/turtle", "Authorization": "Bearer secret-token-for-ana"},
-        )
-        assert status == 201
-        assert request(f"{base}/interlinkers/trello") == 200
-        # the HTML template ships with the package and is found by the real server
-        assert request(f"{base}/interlinkers/trello", headers={"Accept": "text/html"}) == 200
-        # public SPARQL queries run in worker processes the real server starts
-        assert request(f"{base}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D") == 200
+        yield Served(base, port, env, log_path)
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+
+
+def test_serve_answers_reads_and_writes(served: Served) -> None:
+    base = served.base
+    body = (DATA / "valid" / "external-software-interlinker.ttl").read_bytes()
+    status = request(
+        f"{base}/interlinkers",
+        body,
+        {"Content-Type": "text/turtle", "Authorization": "Bearer secret-token-for-ana"},
+    )
+    assert status == 201
+    assert request(f"{base}/interlinkers/trello") == 200
+    # the HTML template ships with the package and is found by the real server
+    assert request(f"{base}/interlinkers/trello", headers={"Accept": "text/html"}) == 200
+    # public SPARQL queries run in worker processes the real server starts
+    assert request(f"{base}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D") == 200
+
+
+def _timed_health(base: str) -> float:
+    started = time.monotonic()
+    assert request(f"{base}/health") == 200
+    return time.monotonic() - started
+
+
+SLOW_STARTS = [
+    b"G",  # one byte of a request line
+    b"GET /health HTTP/1.1\r\n",  # a request line, headers never finished
+    b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n"
+    b"Content-Length: 5000\r\n\r\n<a> <b> ",  # a body that stops early
+    b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n10\r\n<a> <b> <c> .   \r\n",  # chunks that stop
+    b"",  # connected, silent
+]
+
+
+def test_slow_clients_hold_no_thread(served: Served) -> None:
+    """Five times more stalled clients than threads: /health still answers at once."""
+    stalled = []
+    try:
+        for start in SLOW_STARTS * THREADS:
+            conn = socket.create_connection(("127.0.0.1", served.port), timeout=5)
+            if start:
+                conn.sendall(start)
+            stalled.append(conn)
+        time.sleep(0.3)
+        assert _timed_health(served.base) < 2.0
+        assert _timed_health(served.base) < 2.0
+    finally:
+        for conn in stalled:
+            conn.close()
+
+
+def test_a_silent_connection_is_closed_after_the_read_timeout(served: Served) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=READ_TIMEOUT * 10) as conn:
+        conn.sendall(b"GET /health HTTP/1.1\r\n")
+        started = time.monotonic()
+        assert conn.recv(1024) == b""  # closed by the server, nothing answered
+        assert time.monotonic() - started < READ_TIMEOUT * 5
+
+
+def test_an_oversized_chunked_body_is_refused(served: Served) -> None:
+    """1.1 MB in chunks, well-formed at first and broken after the first MiB: refused with
+    413, not cut at the limit and judged on its first part."""
+    line = b'<http://a.example/s> <http://a.example/p> "' + b"x" * 100 + b'" .\n'
+    body = line * 10_000 + b"garbage after the first MiB"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=20) as conn:
+        conn.sendall(
+            b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/n-triples\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        )
+        try:
+            for offset in range(0, len(body), 65_536):
+                chunk = body[offset : offset + 65_536]
+                conn.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            conn.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close before reading everything
+        answer = conn.recv(200)
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+
+
+def test_a_port_in_use_is_named_with_the_way_out(served: Served) -> None:
+    taken = subprocess.run(
+        [*CLI, "serve", "--port", str(served.port)],
+        env=served.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert taken.returncode != 0
+    message = taken.stderr + taken.stdout
+    assert f"port {served.port}" in message
+    assert "--port" in message
+    assert "Traceback" not in message

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -96,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument(
+        "--threads", type=int, help="application threads (default 8, or INTERLINK_KG_THREADS)"
+    )
 
     recommend = sub.add_parser(
         "recommend", parents=[common], help="ranked, explained INTERLINKERs for a schema task"
@@ -276,7 +279,11 @@ def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.web.server import serve
 
-    serve(settings, host=args.host, port=args.port, threads=args.threads, log=out)
+    if args.threads is not None:
+        if args.threads < 1:
+            raise BadRequestError("--threads must be at least 1")
+        settings = replace(settings, threads=args.threads)
+    serve(settings, host=args.host, port=args.port, log=out)
     return EXIT_OK
 
 

@@ -60,6 +60,12 @@ class Settings:
     tokens_file: Path | None = None
     tokens_env: str | None = None
     max_body_bytes: int = 1_048_576
+    # Serving (one process): application threads, seconds a connection may stay silent,
+    # open connections, header bytes.
+    threads: int = 8
+    read_timeout: int = 30
+    max_connections: int = 200
+    max_header_bytes: int = 65_536
     # The catalogue's contact e-mail (ADMS-AP makes it mandatory on the contact point).
     contact_email: str | None = None
     # The public SPARQL endpoint.
@@ -93,6 +99,10 @@ class Settings:
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),
             max_body_bytes=max_body,
+            threads=_whole_number(env, "INTERLINK_KG_THREADS", "8"),
+            read_timeout=_whole_number(env, "INTERLINK_KG_READ_TIMEOUT", "30"),
+            max_connections=_whole_number(env, "INTERLINK_KG_MAX_CONNECTIONS", "200"),
+            max_header_bytes=_whole_number(env, "INTERLINK_KG_MAX_HEADER_BYTES", "65536"),
             contact_email=_email(env.get("INTERLINK_KG_CONTACT_EMAIL")),
             sparql_time_limit=_seconds(env, "INTERLINK_KG_SPARQL_TIME_LIMIT", "10"),
             sparql_max_concurrent=_whole_number(env, "INTERLINK_KG_SPARQL_MAX_CONCURRENT", "2"),

@@ -17,6 +17,7 @@ from interlink_kg.services.validation import validator
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.auth import Authenticator
+from interlink_kg.web.body_limit import install_body_limit
 from interlink_kg.web.errors import register_error_handlers
 from interlink_kg.web.warmup import Warmer
 
@@ -74,6 +75,7 @@ def create_app(
         warmer.start()
         public_endpoint.warm()
     register_error_handlers(app)
+    install_body_limit(app)
     # Anyone may read from any origin; only the SPARQL endpoint takes cross-origin POSTs.
     CORS(
         app,

@@ -1,22 +1,30 @@
-"""Run the app under gunicorn from the command line (``interlink-kg serve``).
+"""Serve the app over HTTP (``interlink-kg serve``), with waitress.
 
-Stores are opened in the worker process, never in the gunicorn master: RocksDB (under the
-on-disk Oxigraph store) does not survive a fork, and a store touched before the fork made the
-worker's later store operations hang.
+Why waitress (decision 0006): its I/O thread reads each request (line, headers and body) in
+full before a worker thread sees it, and writes answers out from buffers. A slow or idle
+client therefore holds a connection, never an application thread, and a connection silent for
+``read_timeout`` seconds is closed. Bodies over the limit, chunked or not, are refused with
+413 before the app runs. One process: the embedded on-disk store is opened by one process.
 """
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+import errno
+from collections.abc import Callable
+from typing import TextIO
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
+from waitress.server import create_server
 
+from interlink_kg.errors import ConfigurationError
 from interlink_kg.services.catalogue import counts
 from interlink_kg.services.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.web.app import create_app
+
+# Room for multipart framing around an upload of the largest accepted size.
+MULTIPART_ALLOWANCE = 64 * 1024
 
 
 def serving_url(store_url: str) -> str:
@@ -40,31 +48,42 @@ def build_serving_app(settings: Settings, log: TextIO) -> Flask:
     return create_app(settings, store=store, precompute=True)
 
 
-class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any], log: TextIO) -> None:
-        self._settings = settings
-        self._options = options
-        self._log = log
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        return build_serving_app(self._settings, self._log)
+def _not_ready(environ: object, start_response: Callable[..., object]) -> list[bytes]:
+    start_response("503 Service Unavailable", [("Retry-After", "5")])
+    return [b"starting"]
 
 
-def serve(settings: Settings, *, host: str, port: int, threads: int, log: TextIO) -> None:
-    """Serve on one worker process with threads: an on-disk store allows one process."""
-    log.write(f"starting on http://{host}:{port}/ with the store {settings.store_url}\n")
-    log.flush()
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": threads,
-        "timeout": 60,
-        "accesslog": "-",
-    }
-    _Server(settings, options, log).run()
+def serve(settings: Settings, *, host: str, port: int, log: TextIO) -> None:
+    """Serve until interrupted. The port is taken first, so that a port in use is reported
+    at once (a clear configuration error) before the catalogue is opened and loaded."""
+    try:
+        server = create_server(
+            _not_ready,  # replaced by the app before the first request is read
+            host=host,
+            port=port,
+            threads=settings.threads,
+            channel_timeout=settings.read_timeout,
+            cleanup_interval=max(1, min(30, settings.read_timeout // 2)),
+            connection_limit=settings.max_connections,
+            max_request_header_size=settings.max_header_bytes,
+            max_request_body_size=settings.max_body_bytes + MULTIPART_ALLOWANCE,
+            asyncore_use_poll=True,
+            ident="interlink-kg",
+        )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigurationError(
+                f"port {port} on {host} is already in use by another program; choose another "
+                "with --port (make serve PORT=8081)",
+                details={"host": host, "port": port},
+            ) from exc
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    try:
+        log.write(f"starting on http://{host}:{port}/ with the store {settings.store_url}\n")
+        log.flush()
+        server.application = build_serving_app(settings, log)
+        log.write(f"listening on http://{host}:{port}/ ({settings.threads} threads)\n")
+        log.flush()
+        server.run()
+    finally:
+        server.close()
