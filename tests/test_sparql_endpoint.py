@@ -360,7 +360,7 @@ def test_time_limit_stops_an_explosive_query_while_others_are_served(
     server = live_server(_bundled, sparql_time_limit=2.0, sparql_max_concurrent=2)
     endpoint = server.app.extensions["interlink_kg.sparql"]
     assert _http(server.url + "sparql?query=ASK%7B%7D")[0] == 200  # workers up
-    pids = {w.process.pid for w in list(endpoint.pool._idle.queue)}
+    pids = {w.process.pid for w in list(endpoint.pool.processes._idle.queue)}
     outcome: dict[str, object] = {}
 
     def explode() -> None:
@@ -391,9 +391,9 @@ def test_time_limit_stops_an_explosive_query_while_others_are_served(
     # The work really stopped: the process that ran it is gone, a fresh one replaced it.
     assert endpoint.pool.killed == 1
     deadline = time.monotonic() + 20
-    while endpoint.pool._idle.qsize() < 2 and time.monotonic() < deadline:
+    while endpoint.pool.processes._idle.qsize() < 2 and time.monotonic() < deadline:
         time.sleep(0.05)  # the replacement joins once it has loaded the data
-    now = {w.process.pid for w in list(endpoint.pool._idle.queue)}
+    now = {w.process.pid for w in list(endpoint.pool.processes._idle.queue)}
     assert len(now) == 2
     (killed,) = pids - now
     with pytest.raises(ProcessLookupError):

@@ -173,7 +173,7 @@ def test_a_closed_port_and_an_open_port_answer_alike(
 SEALED_PROBE = textwrap.dedent(
     """
     import sys, pyoxigraph
-    from interlink_kg.services.sparql.sandbox import seal_network
+    from interlink_kg.services.processes.sandbox import seal_network
     seal_network()
     try:
         list(pyoxigraph.Store().query(

@@ -8,7 +8,8 @@ calls found in the parsed query.
 
 These checks give clear answers; they are not the fence. rdflib and Oxigraph (which executes
 the query) can read one text differently, so the workers that execute queries are also sealed
-off the network (:mod:`.sandbox`): a ``SERVICE`` that only Oxigraph sees still reaches nothing.
+off the network (``services/processes/sandbox.py``): a ``SERVICE`` that only Oxigraph sees
+still reaches nothing.
 """
 
 from __future__ import annotations

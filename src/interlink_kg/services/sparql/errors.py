@@ -10,6 +10,7 @@ from interlink_kg.errors import (
     StoreError,
     UnprocessableError,
 )
+from interlink_kg.services.processes.child import SandboxUnavailableError
 from interlink_kg.services.sparql.analysis import ServiceRefusedError, UpdateRefusedError
 
 
@@ -40,17 +41,16 @@ class QueryFailedError(InterlinkKGError):
     status = 500
 
 
+class WorkerFailedError(QueryFailedError):
+    """Something unexpected went wrong inside a worker (its log says what)."""
+
+    code = "worker_failed"
+
+
 class QueryNotEvaluableError(BadRequestError):
     """The engine parsed the query but cannot evaluate it (an unknown function, say)."""
 
     code = "query_not_evaluable"
-
-
-class SandboxUnavailableError(InterlinkKGError):
-    """The query workers could not be sealed off the network, so they run nothing."""
-
-    code = "sparql_unavailable"
-    status = 503
 
 
 # The errors a worker may report, by code, to be raised again in the serving process.
@@ -68,5 +68,6 @@ BY_CODE: dict[str, type[InterlinkKGError]] = {
         QueryFailedError,
         QueryNotEvaluableError,
         SandboxUnavailableError,
+        WorkerFailedError,
     )
 }

@@ -9,8 +9,8 @@ parent names, and answers one message at a time over a pipe:
 
 Its address space is capped, so a query that needs too much memory ends this process (the
 parent reports it), not the server. Unless federated queries are configured, it is sealed off
-the network before it reads any query (:mod:`.sandbox`): the pre-check of a query is then a
-courtesy (clear messages), not the fence.
+the network before it reads any query (``services/processes/sandbox.py``): the pre-check of a
+query is then a courtesy (clear messages), not the fence.
 
 Errors that the engine raises while evaluating are never passed on verbatim when the worker
 can reach the network: they may quote what a remote service answered.
@@ -19,8 +19,6 @@ can reach the network: they may quote what a remote service answered.
 from __future__ import annotations
 
 import io
-import resource
-import signal
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,15 +34,15 @@ from interlink_kg.errors import (
     ParseError,
 )
 from interlink_kg.queries import load_query
+from interlink_kg.services.processes.child import ChildLimits, serve_messages
 from interlink_kg.services.sparql.analysis import AnalysedQuery, ServiceRefusedError, analyse
 from interlink_kg.services.sparql.description import entailed_types_graph
 from interlink_kg.services.sparql.errors import (
+    QueryCrashedError,
     QueryNotEvaluableError,
     ResultTooLargeError,
-    SandboxUnavailableError,
 )
 from interlink_kg.services.sparql.formats import BY_KIND, by_media_type, kind_of
-from interlink_kg.services.sparql.sandbox import SandboxError, seal_network
 
 
 @dataclass(frozen=True)
@@ -208,48 +206,20 @@ def _load(path: str, base_iri: str) -> ox.Store:
 
 def main(conn: Connection) -> None:
     """The worker loop; ends when the parent closes the connection."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     config: WorkerConfig = conn.recv()
-    if config.memory_bytes:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = (
-            config.memory_bytes
-            if hard == resource.RLIM_INFINITY
-            else min(hard, config.memory_bytes)
-        )
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    unsealed: SandboxError | None = None
-    if config.sealed:
-        try:
-            seal_network()
-        except SandboxError as exc:
-            unsealed = exc
-            sys.stderr.write(f"interlink-kg SPARQL worker: {exc}; refusing every query\n")
     store = ox.Store()
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            if unsealed is not None:
-                raise SandboxUnavailableError(
-                    "the public SPARQL endpoint is unavailable: its query sandbox could not be "
-                    "set up on this server (the operator's log says why)"
-                )
-            if message[0] == "load":
-                store = _load(message[2], config.base_iri)
-                conn.send(("loaded", message[1]))
-            else:
-                media_type, body = run_query(store, message[1], config)
-                conn.send(("ok", media_type, body))
-        except InterlinkKGError as exc:
-            conn.send(("error", exc.code, exc.message, exc.details))
-        except MemoryError:
-            conn.send(("error", "query_too_expensive", "the query needs too much memory", {}))
-        except Exception as exc:
-            sys.stderr.write(f"interlink-kg SPARQL worker: unexpected {exc!r}\n")
-            conn.send(("error", "query_failed", "the query failed inside the engine", {}))
+
+    def handle(message: tuple[Any, ...]) -> tuple[Any, ...]:
+        nonlocal store
+        if message[0] == "load":
+            store = _load(message[2], config.base_iri)
+            return ("loaded", message[1])
+        media_type, body = run_query(store, message[1], config)
+        return ("ok", media_type, body)
+
+    limits = ChildLimits(config.memory_bytes, sealed=config.sealed, name="SPARQL query")
+    too_big = QueryCrashedError("the query needs too much memory; simplify it or add LIMIT")
+    serve_messages(conn, limits, handle, too_big)
 
 
 if __name__ == "__main__":

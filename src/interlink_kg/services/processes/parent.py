@@ -1,0 +1,168 @@
+"""The serving side: worker processes and a bounded pool of them.
+
+A worker is a fresh interpreter (not a fork of the serving process, which holds open stores
+and threads) running ``python -m MODULE FD`` and talking over a socket pair. The pool runs at
+most ``size`` jobs at once; a job that waits longer than ``queue_wait`` for a free worker is
+refused as busy (503 with Retry-After), and a worker still busy at the time limit is killed
+(the work really stops) and replaced in the background.
+"""
+
+from __future__ import annotations
+
+import queue
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from interlink_kg.errors import InterlinkKGError
+
+Reply = tuple[Any, ...]
+
+
+class WorkerDiedError(Exception):
+    """The worker process ended while it had a job (memory cap, crash, kill)."""
+
+
+class WorkerProcess:
+    def __init__(self, module: str, config: object) -> None:
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", module, str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
+        self.conn = Connection(ours.detach())
+        self.conn.send(config)
+        self.generation: int | None = None  # which data it holds, for pools that load data
+
+    def exchange(self, message: tuple[Any, ...], timeout: float) -> Reply | None:
+        """Send ``message`` and wait for the reply; None when ``timeout`` passed first (the
+        worker is then still busy and must be stopped, not reused)."""
+        try:
+            self.conn.send(message)
+            if not self.conn.poll(timeout):
+                return None
+            reply: Reply = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise WorkerDiedError from exc
+        return reply
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+        self.conn.close()
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    size: int = 2
+    time_limit: float = 10.0
+    queue_wait: float = 5.0
+    load_timeout: float = 300.0
+
+
+class ProcessPool:
+    """``size`` workers of one module; ``prepare`` readies a fresh worker (load its data)
+    before it joins the pool, returning False when that failed."""
+
+    def __init__(
+        self,
+        module: str,
+        config: object,
+        limits: PoolLimits,
+        busy: Callable[[], InterlinkKGError],
+        prepare: Callable[[WorkerProcess], bool] | None = None,
+    ) -> None:
+        self.module = module
+        self.config = config
+        self.limits = limits
+        self._busy = busy
+        self._prepare = prepare
+        self._idle: queue.Queue[WorkerProcess] = queue.Queue()
+        self.started = False
+        self._closed = False
+        self._lock = threading.Lock()
+        self.killed = 0  # workers ended for the time limit (visible to tests and health checks)
+
+    def spawn(self) -> WorkerProcess:
+        return WorkerProcess(self.module, self.config)
+
+    def start(self) -> None:
+        """Start the workers (done by the first job if not earlier)."""
+        with self._lock:
+            if self.started or self._closed:
+                return
+            self.started = True
+            for _ in range(self.limits.size):
+                self._idle.put(self.spawn())
+
+    def acquire(self) -> WorkerProcess:
+        """A free worker, or the pool's busy error after ``queue_wait`` seconds."""
+        self.start()
+        try:
+            return self._idle.get(timeout=self.limits.queue_wait)
+        except queue.Empty:
+            raise self._busy() from None
+
+    def release(self, worker: WorkerProcess) -> None:
+        self._idle.put(worker)
+
+    def replace(self, broken: WorkerProcess) -> None:
+        """End ``broken``; a fresh worker is readied in the background and joins the pool
+        when ready, so no job waits for its start."""
+        broken.stop()
+        if not self._closed:
+            threading.Thread(target=self._spawn_ready, daemon=True).start()
+
+    def _spawn_ready(self) -> None:
+        fresh = self.spawn()
+        if self._prepare is not None and not self._prepare(fresh):
+            fresh.stop()
+            fresh = self.spawn()  # holds no data yet: its first job prepares it
+        if self._closed:
+            fresh.stop()
+        else:
+            self._idle.put(fresh)
+
+    def run(self, message: tuple[Any, ...], timed_out: Callable[[], InterlinkKGError]) -> Reply:
+        """One job on a free worker under the time limit; the worker's reply."""
+        worker = self.acquire()
+        try:
+            reply = worker.exchange(message, self.limits.time_limit)
+        except BaseException:
+            self.replace(worker)
+            raise
+        if reply is None:
+            self.killed += 1
+            self.replace(worker)
+            raise timed_out()
+        self.release(worker)
+        return reply
+
+    def each_idle(self, visit: Callable[[WorkerProcess], bool]) -> None:
+        """Visit each idle worker once (one at a time); a visit that fails replaces it."""
+        for _ in range(self.limits.size):
+            try:
+                worker = self._idle.get(timeout=self.limits.queue_wait)
+            except queue.Empty:
+                return
+            if visit(worker):
+                self._idle.put(worker)
+            else:
+                self.replace(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                break
