@@ -16,7 +16,7 @@ from interlink_kg.cli import main
 from interlink_kg.services.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
-from interlink_kg.web.app import create_app
+from interlink_kg.web.app import close_app, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -126,7 +126,7 @@ def _live_servers() -> Iterator[Callable[..., LiveServer]]:
     for server, app in servers:
         server.shutdown()
         server.server_close()
-        app.extensions["interlink_kg.sparql"].close()
+        close_app(app)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from interlink_kg.rdf import bundle
 from interlink_kg.services.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
-from interlink_kg.web.app import create_app
+from interlink_kg.web.app import close_app, create_app
 
 BASE = "http://127.0.0.1:8080/"
 ERROR_KEYS = {"code", "message", "status", "details"}
@@ -439,7 +439,7 @@ def second_client() -> Iterator[FlaskClient]:
     load_bundled(store, BASE, validate=False, now=LOADED_AT)
     app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=store)
     yield app.test_client()
-    app.extensions["interlink_kg.sparql"].close()
+    close_app(app)
 
 
 @pytest.mark.parametrize(

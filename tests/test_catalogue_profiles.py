@@ -19,7 +19,7 @@ from interlink_kg.services.profiles import PROFILES
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.vocab import DCAT, DCT, FOAF, HYDRA, VCARD
-from interlink_kg.web.app import create_app
+from interlink_kg.web.app import close_app, create_app
 
 BASE = "http://127.0.0.1:8080/"
 PLANNER = Path(__file__).parent / "data" / "shapes" / "valid" / "external-software-interlinker.ttl"
@@ -36,7 +36,7 @@ def harvest() -> Iterator[FlaskClient]:
     load_files(store, [PLANNER], BASE, now=ADDED)
     app = create_app(Settings(base_iri=BASE, store_url="memory:", contact_email=EMAIL), store=store)
     yield app.test_client()
-    app.extensions["interlink_kg.sparql"].close()
+    close_app(app)
 
 
 def fetch(client: FlaskClient, url: str) -> Graph:

@@ -8,12 +8,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from conftest import free_port
@@ -45,11 +47,7 @@ class Served:
     log: Path
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """One real server for the module: 2 threads and a 2 s read timeout, to make starving
-    it easy if slow clients could."""
-    tmp_path = tmp_path_factory.mktemp("serve")
+def _start(tmp_path: Path, **settings: str) -> Iterator[Served]:
     port = free_port()
     env = {
         **os.environ,
@@ -57,8 +55,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         "INTERLINK_KG_TOKENS": f"ana:contributor:{hash_token('secret-token-for-ana')}",
         "INTERLINK_KG_TOKENS_FILE": str(tmp_path / "tokens.json"),
         "INTERLINK_KG_BASE_IRI": "http://127.0.0.1:8080/",
-        "INTERLINK_KG_THREADS": str(THREADS),
-        "INTERLINK_KG_READ_TIMEOUT": str(READ_TIMEOUT),
+        **settings,
     }
     subprocess.run([*CLI, "load", "--no-validate"], env=env, check=True, capture_output=True)
     log_path = tmp_path / "serve.log"
@@ -85,6 +82,28 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A real server with 2 threads and a 2 s read timeout, to make starving it easy if slow
+    clients could."""
+    yield from _start(
+        tmp_path_factory.mktemp("serve"),
+        INTERLINK_KG_THREADS=str(THREADS),
+        INTERLINK_KG_READ_TIMEOUT=str(READ_TIMEOUT),
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A real server with 6 threads and 3 s limits on queries and validations."""
+    yield from _start(
+        tmp_path_factory.mktemp("loaded"),
+        INTERLINK_KG_THREADS="6",
+        INTERLINK_KG_SPARQL_TIME_LIMIT="3",
+        INTERLINK_KG_VALIDATION_TIME_LIMIT="3",
+    )
 
 
 def test_serve_answers_reads_and_writes(served: Served) -> None:
@@ -180,3 +199,57 @@ def test_a_port_in_use_is_named_with_the_way_out(served: Served) -> None:
     assert f"port {served.port}" in message
     assert "--port" in message
     assert "Traceback" not in message
+
+
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def _large_description(copies: int) -> bytes:
+    text = (DATA / "valid" / "external-software-interlinker.ttl").read_text()
+    head, _, one = text.partition("<interlinkers/example_planner>")
+    one = "<interlinkers/example_planner>" + one
+    return (
+        head + "\n".join(one.replace("example_planner", f"p{i}") for i in range(copies))
+    ).encode()
+
+
+def _expensive(base: str, kind: str, outcomes: list[tuple[int, str | None]]) -> None:
+    if kind == "query":
+        req = urllib.request.Request(f"{base}/sparql?" + urlencode({"query": EXPLOSIVE}))
+    else:
+        req = urllib.request.Request(
+            f"{base}/validate?shapes=dcat-ap-3",
+            data=_large_description(400),
+            headers={"Content-Type": "text/turtle"},
+        )
+    try:
+        with urllib.request.urlopen(req, timeout=60) as reply:
+            outcomes.append((reply.status, None))
+    except urllib.error.HTTPError as error:
+        outcomes.append((error.code, error.headers.get("Retry-After")))
+
+
+def test_cheap_reads_stay_fast_under_expensive_anonymous_work(loaded: Served) -> None:
+    """Six cross-product queries and four large DCAT-AP validations at once (issue 9 saw
+    /health take 5-10 s, and 94 s): /health answers within a second throughout, and work
+    beyond the limits is refused at once with 503 and Retry-After."""
+    outcomes: list[tuple[int, str | None]] = []
+    workers = [
+        threading.Thread(target=_expensive, args=(loaded.base, kind, outcomes))
+        for kind in ["query"] * 6 + ["validation"] * 4
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(0.5)
+    timings = []
+    while any(worker.is_alive() for worker in workers) and len(timings) < 40:
+        timings.append(_timed_health(loaded.base))
+        time.sleep(0.1)
+    for worker in workers:
+        worker.join(90)
+    assert len(timings) >= 5
+    assert max(timings) < 1.0, timings
+    statuses = sorted(status for status, _ in outcomes)
+    assert len(statuses) == 10
+    assert all(status == 503 for status in statuses), statuses  # busy, or over a time limit
+    assert any(retry for _, retry in outcomes), outcomes  # busy answers say when to retry

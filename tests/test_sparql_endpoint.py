@@ -29,7 +29,7 @@ from interlink_kg.services.loading import load_bundled
 from interlink_kg.services.sparql.analysis import service_keywords
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store
-from interlink_kg.web.app import create_app
+from interlink_kg.web.app import close_app, create_app
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "interlink_kg"
 TRELLO = f"{BASE}interlinkers/trello"
@@ -242,7 +242,7 @@ def test_only_published_data_is_visible(tmp_path: Path) -> None:
     )
     assert approved.status_code == 200, approved.data
     assert _sparql(client, ask).get_json()["boolean"] is True  # published: now visible
-    app.extensions["interlink_kg.sparql"].close()
+    close_app(app)
 
 
 # -- SERVICE and FROM never make the server call out ----------------------------------------

@@ -111,3 +111,21 @@ class GoneError(InterlinkKGError):
 
     code = "gone"
     status = 410
+
+
+def _family(cls: type[InterlinkKGError]) -> list[type[InterlinkKGError]]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_family(sub))
+    return found
+
+
+def rebuild_error(code: str, message: str, details: dict[str, Any]) -> InterlinkKGError:
+    """The error a worker process reported (by its code), raised again in the serving process.
+
+    Codes are looked up among the classes of the family loaded here; an unknown code becomes
+    a generic 500 (the worker's own log says more)."""
+    for cls in _family(InterlinkKGError):
+        if cls.code == code:
+            return cls(message, details=details)
+    return InterlinkKGError(message, details={**details, "code": code})

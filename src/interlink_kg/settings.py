@@ -75,6 +75,10 @@ class Settings:
     sparql_max_result_bytes: int = 32 * 1024 * 1024
     sparql_memory_mb: int = 2048
     sparql_allowed_services: tuple[str, ...] = ()
+    # POST /validate, in worker processes.
+    validation_time_limit: float = 30.0
+    validation_max_concurrent: int = 1
+    validation_memory_mb: int = 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -112,6 +116,11 @@ class Settings:
             ),
             sparql_memory_mb=_whole_number(env, "INTERLINK_KG_SPARQL_MEMORY_MB", "2048"),
             sparql_allowed_services=_services(env.get("INTERLINK_KG_SPARQL_ALLOWED_SERVICES", "")),
+            validation_time_limit=_seconds(env, "INTERLINK_KG_VALIDATION_TIME_LIMIT", "30"),
+            validation_max_concurrent=_whole_number(
+                env, "INTERLINK_KG_VALIDATION_MAX_CONCURRENT", "1"
+            ),
+            validation_memory_mb=_whole_number(env, "INTERLINK_KG_VALIDATION_MEMORY_MB", "1024"),
         )
 
 

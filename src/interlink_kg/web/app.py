@@ -14,11 +14,13 @@ from interlink_kg.services.search import SearchIndex
 from interlink_kg.services.sparql.endpoint import EndpointLimits, PublicEndpoint
 from interlink_kg.services.submissions import Workspace
 from interlink_kg.services.validation import validator
+from interlink_kg.services.validation_pool import ValidationLimits, ValidationPool
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.auth import Authenticator
 from interlink_kg.web.body_limit import install_body_limit
 from interlink_kg.web.errors import register_error_handlers
+from interlink_kg.web.expensive import ExpensiveWork
 from interlink_kg.web.warmup import Warmer
 
 _STORE_KEY = "interlink_kg.store"
@@ -29,6 +31,8 @@ _SEARCH_KEY = "interlink_kg.search"
 _CACHE_KEY = "interlink_kg.answers"
 _WARMER_KEY = "interlink_kg.warmer"
 _SPARQL_KEY = "interlink_kg.sparql"
+_VALIDATION_KEY = "interlink_kg.validation"
+_EXPENSIVE_KEY = "interlink_kg.expensive"
 
 
 def create_app(
@@ -68,12 +72,26 @@ def create_app(
     app.extensions[_SPARQL_KEY] = public_endpoint
     app.extensions[_WORKSPACE_KEY].on_change.append(public_endpoint.catalogue_changed)
     atexit.register(public_endpoint.close)
+    validation_pool = ValidationPool(
+        settings.base_iri,
+        settings.contact_email,
+        InputLimits(max_bytes=settings.max_body_bytes),
+        ValidationLimits(
+            time_limit=settings.validation_time_limit,
+            max_concurrent=settings.validation_max_concurrent,
+            memory_bytes=settings.validation_memory_mb * 1024 * 1024,
+        ),
+    )
+    app.extensions[_VALIDATION_KEY] = validation_pool
+    atexit.register(validation_pool.close)
+    app.extensions[_EXPENSIVE_KEY] = ExpensiveWork(settings.threads)
     warmer = Warmer(catalogue, settings.base_iri, answers)
     app.extensions[_WARMER_KEY] = warmer
     if precompute:
         app.extensions[_WORKSPACE_KEY].on_change.append(warmer.start)
         warmer.start()
         public_endpoint.warm()
+        validation_pool.warm()
     register_error_handlers(app)
     install_body_limit(app)
     # Anyone may read from any origin; only the SPARQL endpoint takes cross-origin POSTs.
@@ -124,6 +142,12 @@ def create_app(
     return app
 
 
+def close_app(app: Flask) -> None:
+    """Stop the app's worker processes (query and validation pools)."""
+    app.extensions[_SPARQL_KEY].close()
+    app.extensions[_VALIDATION_KEY].close()
+
+
 def get_store() -> Store:
     store: Store = current_app.extensions[_STORE_KEY]
     return store
@@ -163,6 +187,17 @@ def get_warmer() -> Warmer:
 def get_sparql_endpoint() -> PublicEndpoint:
     endpoint: PublicEndpoint = current_app.extensions[_SPARQL_KEY]
     return endpoint
+
+
+def get_validation_pool() -> ValidationPool:
+    pool: ValidationPool = current_app.extensions[_VALIDATION_KEY]
+    return pool
+
+
+def get_expensive_work() -> ExpensiveWork:
+    """The bound on requests waiting for expensive work (see :mod:`.expensive`)."""
+    gate: ExpensiveWork = current_app.extensions[_EXPENSIVE_KEY]
+    return gate
 
 
 def endpoint_limits(settings: Settings) -> EndpointLimits:

@@ -12,7 +12,7 @@ from interlink_kg.errors import BadRequestError, UnsupportedFormatError
 from interlink_kg.services.sparql.analysis import UpdateRefusedError
 from interlink_kg.services.sparql.formats import BY_KIND, by_name
 from interlink_kg.services.sparql.worker import QueryJob
-from interlink_kg.web.app import get_sparql_endpoint
+from interlink_kg.web.app import get_expensive_work, get_sparql_endpoint
 from interlink_kg.web.negotiation import SUFFIXES
 from interlink_kg.web.rdf_response import rdf_response
 
@@ -120,7 +120,8 @@ def endpoint(suffix: str | None = None) -> Response:
         default_graphs=_dataset(request, "default-graph-uri"),
         named_graphs=_dataset(request, "named-graph-uri"),
     )
-    media_type, body = endpoint.query(job)
+    with get_expensive_work().slot():
+        media_type, body = endpoint.query(job)
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-store"

@@ -1,13 +1,13 @@
-"""POST /validate: check RDF against a named shape set; nothing is stored."""
+"""POST /validate: check RDF against a named shape set; nothing is stored. The parse and the
+validation run in a worker process (``services/validation_pool.py``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
 from interlink_kg.errors import BadRequestError
-from interlink_kg.rdf.untrusted import parse_untrusted
-from interlink_kg.services.profile_validation import SHAPE_SETS, validate_with
-from interlink_kg.web.app import get_settings, get_workspace
+from interlink_kg.services.profile_validation import SHAPE_SETS
+from interlink_kg.web.app import get_expensive_work, get_validation_pool
 from interlink_kg.web.report_response import report_response
 from interlink_kg.web.request_body import rdf_body
 
@@ -23,7 +23,6 @@ def validate() -> Response:
             details={"allowed": list(SHAPE_SETS)},
         )
     data, fmt = rdf_body(request)
-    settings = get_settings()
-    graph = parse_untrusted(data, fmt, settings.base_iri, get_workspace().limits)
-    report = validate_with(shapes, settings.base_iri, graph, contact_email=settings.contact_email)
+    with get_expensive_work().slot():
+        report = get_validation_pool().validate(shapes, data, fmt)
     return report_response(request, report)
