@@ -16,7 +16,7 @@ from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import by_path
 from interlink_kg.rdf.parse import parse_bytes
 from interlink_kg.services.records import record_payloads
-from interlink_kg.services.statistics import refresh_statistics
+from interlink_kg.services.statistics import refresh_statistics, stale_marker
 from interlink_kg.services.validation import validator
 from interlink_kg.store.base import GraphPayload, Store
 
@@ -115,10 +115,11 @@ def load_files(
         if not report.conforms:
             raise InvalidDataError(report)
     records, record_graphs = record_payloads(store, base_iri, payloads, now)
-    if reset:
-        kept = set(payloads) | record_graphs
-        store.drop_graphs(g for g in store.data_graphs() if g not in kept)
-    store.replace_graphs({**payloads, **records})
+    kept = set(payloads) | record_graphs
+    dropped = [g for g in store.data_graphs() if g not in kept] if reset else []
+    # One transaction: the data, the records, the graphs a reset drops and the stale marker
+    # (a crash before the refresh below is made good at the next start).
+    store.replace_graphs({**payloads, **records, **stale_marker(base_iri)}, drop=dropped)
     store.set_meta(BASE_IRI_KEY, base_iri)
     refresh_statistics(store, base_iri)
     triples = len(union) if validate else _count_triples(store, list(payloads))

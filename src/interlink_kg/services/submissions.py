@@ -6,12 +6,20 @@ published data (what the public API, the recommendations and the public SPARQL v
 graph in the workspace; approving it copies it into the catalogue store (replacing whatever
 graph described that INTERLINKER before) together with its public ``dcat:CatalogRecord``.
 Every step is recorded (PROV activity: who, when, why) and every write is all or nothing.
+
+A transition that changes both stores (approve, deprecate) cannot be one transaction, so it is
+made in an order that can always be completed: first an *intent* (the new record) in the
+workspace, then the catalogue (content, public record and the stale marker of the derived
+graphs, in one write), then the workspace record (dropping the intent), then the derived
+graphs. After a crash at any point, :meth:`Workspace.recover` (run at start-up, and for one
+INTERLINKER before its next transition) finishes what the catalogue already shows, or forgets
+an intent the catalogue never saw.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -33,7 +41,11 @@ from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, RdfFormat
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
-from interlink_kg.services.statistics import refresh_statistics
+from interlink_kg.services.statistics import (
+    refresh_if_stale,
+    refresh_statistics,
+    stale_marker,
+)
 from interlink_kg.services.validation import Validator
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.vocab import DCT, ILK, ILK_CLASSES, RDF
@@ -110,9 +122,49 @@ class Workspace:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _changed(self) -> None:
-        refresh_statistics(self.catalogue, self.base_iri)
         for callback in self.on_change:
             callback()
+
+    # -- recovery ---------------------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        """Complete or forget every transition a crash interrupted, then bring the derived
+        graphs up to date; the ids that had an interrupted transition."""
+        prefix = self._pending_graph("")
+        with self._lock:
+            pending = [
+                g.removeprefix(prefix) for g in self.workspace.data_graphs() if g.startswith(prefix)
+            ]
+            for identifier in pending:
+                self._finish(identifier)
+            refreshed = refresh_if_stale(self.catalogue, self.base_iri)
+        if pending or refreshed:
+            self._changed()
+        return pending
+
+    def _finish(self, identifier: str) -> None:
+        """Settle an interrupted transition of ``identifier`` (the caller holds the lock)."""
+        intended = record_from_graph(
+            self.workspace.construct(
+                "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._pending_graph(identifier)]
+            ),
+            self.base_iri,
+            identifier,
+        )
+        public = self.catalogue.construct(
+            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._record_graph(identifier)]
+        )
+        shown = record_from_graph(public, self.base_iri, identifier)
+        updates: dict[str, GraphPayload] = {}
+        if intended is not None and shown is not None and shown.events == intended.events:
+            # The catalogue took the transition: the workspace record follows it.
+            updates[self._record_graph(identifier)] = self._payload(public, "record")
+        self.workspace.replace_graphs(updates, drop=[self._pending_graph(identifier)])
+
+    def _settle(self, identifier: str) -> None:
+        if self._pending_graph(identifier) in self.workspace.data_graphs():
+            self._finish(identifier)
+            refresh_if_stale(self.catalogue, self.base_iri)
 
     # -- names ------------------------------------------------------------------------------
 
@@ -121,6 +173,9 @@ class Workspace:
 
     def _record_graph(self, identifier: str) -> str:
         return f"{self.base_iri}graphs/records/{identifier}"
+
+    def _pending_graph(self, identifier: str) -> str:
+        return f"{self.base_iri}graphs/pending/{identifier}"
 
     def _published_graph(self, identifier: str) -> str:
         return f"{self.base_iri}graphs/interlinkers/{identifier}"
@@ -261,6 +316,8 @@ class Workspace:
         return Outcome(record, report)
 
     def _current(self, identifier: str) -> SubmissionRecord:
+        """The record a transition starts from (the caller holds the lock)."""
+        self._settle(identifier)
         record = self.record(identifier)
         if record is not None:
             return record
@@ -280,17 +337,35 @@ class Workspace:
                 for g in self._graphs_describing(self._iri(identifier))
                 if g != self._published_graph(identifier)
             ]
-            record_payload = self._payload(record_graph(record, self.base_iri), "record")
-            self.catalogue.replace_graphs(
-                {
-                    self._published_graph(identifier): self._payload(content, "submission"),
-                    self._record_graph(identifier): record_payload,
-                },
+            self._both_stores(
+                record,
+                {self._published_graph(identifier): self._payload(content, "submission")},
                 drop=stale,
             )
-            self.workspace.replace_graphs({self._record_graph(identifier): record_payload})
         self._changed()
         return record
+
+    def _both_stores(
+        self, record: SubmissionRecord, published: dict[str, GraphPayload], drop: Iterable[str]
+    ) -> None:
+        """A transition that changes both stores, in the order recovery can complete (see the
+        module's docstring); the caller holds the lock."""
+        identifier = record.identifier
+        record_payload = self._payload(record_graph(record, self.base_iri), "record")
+        self.workspace.replace_graphs({self._pending_graph(identifier): record_payload})
+        self.catalogue.replace_graphs(
+            {
+                **published,
+                self._record_graph(identifier): record_payload,
+                **stale_marker(self.base_iri),
+            },
+            drop=drop,
+        )
+        self.workspace.replace_graphs(
+            {self._record_graph(identifier): record_payload},
+            drop=[self._pending_graph(identifier)],
+        )
+        refresh_statistics(self.catalogue, self.base_iri)
 
     def reject(self, account: Account, identifier: str, reason: str) -> SubmissionRecord:
         self._check_role(account, Action.REJECT)
@@ -322,11 +397,6 @@ class Workspace:
                     current.identifier, current.owner, Status.PUBLISHED, current.events
                 )
             record = current.after(Action.DEPRECATE, account.user, self.clock())
-            record_payload = self._payload(record_graph(record, self.base_iri), "record")
-            self.catalogue.replace_graphs(
-                {self._record_graph(identifier): record_payload},
-                drop=self._graphs_describing(self._iri(identifier)),
-            )
-            self.workspace.replace_graphs({self._record_graph(identifier): record_payload})
+            self._both_stores(record, {}, drop=self._graphs_describing(self._iri(identifier)))
         self._changed()
         return record

@@ -87,6 +87,8 @@ def create_app(
     app.extensions[_EXPENSIVE_KEY] = ExpensiveWork(settings.threads)
     warmer = Warmer(catalogue, settings.base_iri, answers)
     app.extensions[_WARMER_KEY] = warmer
+    # Finish what a crash interrupted (a half-made approval, a missed refresh) before serving.
+    app.extensions[_WORKSPACE_KEY].recover()
     if precompute:
         app.extensions[_WORKSPACE_KEY].on_change.append(warmer.start)
         warmer.start()
