@@ -10,7 +10,12 @@ import pytest
 
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.model.roles import Account, Role
-from interlink_kg.services.accounts import TokenRegistry, create_token, hash_token
+from interlink_kg.services.accounts import (
+    TokenRegistry,
+    create_token,
+    hash_token,
+    read_tokens_file,
+)
 
 
 def test_created_token_is_stored_only_as_a_digest(tmp_path: Path) -> None:
@@ -40,20 +45,39 @@ def test_a_second_token_keeps_the_first(tmp_path: Path) -> None:
     assert len(json.loads(tokens.read_text())["tokens"]) == 2
 
 
+GOOD = {"user": "ana", "role": "curator", "sha256": hash_token("secret-ana")}
+
+
 @pytest.mark.parametrize(
-    ("content", "needle"),
+    ("bad_entry", "needle"),
     [
-        ("not json", "cannot read"),
-        ('{"tokens": [{"user": "a b", "role": "curator", "sha256": "' + "0" * 64 + '"}]}', "user"),
-        ('{"tokens": [{"user": "a", "role": "boss", "sha256": "' + "0" * 64 + '"}]}', "role"),
-        ('{"tokens": [{"user": "a", "role": "curator", "sha256": "xyz"}]}', "SHA-256"),
+        ({"user": "a b", "role": "curator", "sha256": "0" * 64}, "user"),
+        ({"user": "a", "role": "boss", "sha256": "0" * 64}, "role"),
+        ({"user": "a", "role": "curator", "sha256": "xyz"}, "SHA-256"),
+        ("not an object", "not an object"),
     ],
 )
-def test_bad_tokens_file(tmp_path: Path, content: str, needle: str) -> None:
+def test_one_bad_entry_is_reported_and_the_others_still_work(
+    tmp_path: Path, bad_entry: object, needle: str
+) -> None:
+    tokens = tmp_path / "tokens.json"
+    tokens.write_text(json.dumps({"tokens": [bad_entry, GOOD]}))
+    registry = TokenRegistry.load(tokens, None)
+    assert registry.authenticate("secret-ana") == Account("ana", Role.CURATOR)
+    assert registry.complete
+    assert any(needle in problem and "entry 1" in problem for problem in registry.problems)
+    with pytest.raises(ConfigurationError, match=needle):
+        read_tokens_file(tokens)  # commands that rewrite the file refuse to drop it
+
+
+@pytest.mark.parametrize("content", ["not json", '{"tokens": 3}', "[]", "\x00\xff"])
+def test_an_unreadable_file_leaves_the_registry_incomplete(tmp_path: Path, content: str) -> None:
     tokens = tmp_path / "tokens.json"
     tokens.write_text(content)
-    with pytest.raises(ConfigurationError, match=needle):
-        TokenRegistry.load(tokens, None)
+    registry = TokenRegistry.load(tokens, f"bob:contributor:{hash_token('secret-bob')}")
+    assert not registry.complete
+    assert registry.authenticate("secret-bob") == Account("bob", Role.CONTRIBUTOR)
+    assert str(tokens) in registry.problems[0]
 
 
 def test_roles_are_ordered() -> None:
@@ -62,12 +86,27 @@ def test_roles_are_ordered() -> None:
     assert not Account("a", Role.CONTRIBUTOR).can(Role.CURATOR)
 
 
-def test_cli_creates_a_token(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_creates_lists_and_revokes_tokens(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     tokens = tmp_path / "t.json"
-    result = cli("token", "ana", "--role", "curator", "--tokens-file", str(tokens))
+    result = cli("token", "create", "ana", "--role", "curator", "--tokens-file", str(tokens))
     assert result.code == 0, result.err
     token = result.out.strip()
     assert TokenRegistry.load(tokens, None).authenticate(token) == Account("ana", Role.CURATOR)
-    bad = cli("token", "a b", "--role", "curator", "--tokens-file", str(tokens))
+    bad = cli("token", "create", "a b", "--role", "curator", "--tokens-file", str(tokens))
     assert bad.code == 2
     assert "user name" in bad.err
+    second = cli("token", "create", "bob", "--role", "contributor", "--tokens-file", str(tokens))
+    listed = cli("token", "list", "--tokens-file", str(tokens))
+    assert listed.code == 0
+    rows = [line.split("\t") for line in listed.out.splitlines()]
+    assert [(user, role) for user, role, _ in rows] == [("ana", "curator"), ("bob", "contributor")]
+    assert token not in listed.out
+    assert hash_token(token)[:12] == rows[0][2]
+    revoked = cli("token", "revoke", "ana", "--tokens-file", str(tokens))
+    assert revoked.code == 0, revoked.err
+    registry = TokenRegistry.load(tokens, None)
+    assert registry.authenticate(token) is None
+    assert registry.authenticate(second.out.strip()) == Account("bob", Role.CONTRIBUTOR)
+    missing = cli("token", "revoke", "ana", "--tokens-file", str(tokens))
+    assert missing.code != 0
+    assert "no token of 'ana'" in missing.err

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from interlink_kg import resources
@@ -175,3 +175,21 @@ def test_adms_ap_validation_needs_the_contact_email(client: FlaskClient) -> None
     response = client.post("/validate?shapes=adms-ap", data=good, headers=TTL)
     assert response.status_code == 503
     assert response.get_json()["code"] == "profile_unavailable"
+
+
+@pytest.mark.parametrize(
+    ("example", "kind"),
+    [
+        ("interlinker-purpose-unknown.ttl", URIRef),
+        ("interlinker-sustainability-not-boolean.ttl", Literal),
+    ],
+)
+def test_report_values_keep_their_rdf_kind(client: FlaskClient, example: str, kind: type) -> None:
+    """``sh:value`` is the offending term itself: an IRI stays an IRI (as pySHACL, Jena and
+    TopBraid report it), a literal keeps its datatype."""
+    bad = (DATA / "invalid" / example).read_bytes()
+    response = client.post("/validate", data=bad, headers={**TTL, "Accept": "text/turtle"})
+    graph = Graph().parse(data=response.data, format="turtle")
+    values = list(graph.objects(None, SH.value))
+    assert values
+    assert all(isinstance(v, kind) for v in values), values

@@ -129,15 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--format", choices=("text", "json"), default="text")
 
     token = sub.add_parser(
-        "token", parents=[common], help="create a bearer token for the HTTP API's writes"
+        "token", parents=[common], help="create, list or revoke bearer tokens for the HTTP API"
     )
-    token.add_argument("user", help="account name: letters, digits, _ . -")
-    token.add_argument("--role", choices=("contributor", "curator", "admin"), required=True)
-    token.add_argument(
+    token_sub = token.add_subparsers(dest="token_command", required=True, parser_class=_Parser)
+    tokens_file = _Parser(add_help=False)
+    tokens_file.add_argument(
         "--tokens-file",
         type=Path,
         help="where digests are kept (default: $INTERLINK_KG_TOKENS_FILE or the data folder)",
     )
+    create = token_sub.add_parser("create", parents=[tokens_file], help="make a new token")
+    create.add_argument("user", help="account name: letters, digits, _ . -")
+    create.add_argument("--role", choices=("contributor", "curator", "admin"), required=True)
+    token_sub.add_parser("list", parents=[tokens_file], help="users, roles, digest starts")
+    revoke = token_sub.add_parser("revoke", parents=[tokens_file], help="remove a user's tokens")
+    revoke.add_argument("user")
+    revoke.add_argument("--digest", help="only the token whose digest starts with this")
 
     upstream = sub.add_parser(
         "import-upstream",
@@ -370,12 +377,20 @@ def cmd_quality(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 def cmd_token(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.model.roles import Role
-    from interlink_kg.services.accounts import create_token
+    from interlink_kg.services import accounts
 
     tokens_file = args.tokens_file or settings.tokens_file
     if tokens_file is None:
         raise BadRequestError("no tokens file: pass --tokens-file or set INTERLINK_KG_TOKENS_FILE")
-    token = create_token(tokens_file, args.user, Role.parse(args.role))
+    if args.token_command == "list":
+        for entry in accounts.list_tokens(tokens_file):
+            out.write(f"{entry.user}\t{entry.role.label}\t{entry.digest[:12]}\n")
+        return EXIT_OK
+    if args.token_command == "revoke":
+        removed = accounts.revoke_tokens(tokens_file, args.user, args.digest)
+        out.write(f"revoked {removed} token(s) of {args.user} in {tokens_file}\n")
+        return EXIT_OK
+    token = accounts.create_token(tokens_file, args.user, Role.parse(args.role))
     sys.stderr.write(
         f"created a {args.role} token for {args.user} in {tokens_file} "
         "(only its digest is stored; keep the token, it is shown once)\n"

@@ -7,16 +7,24 @@ loaded, so the same files serve any deployment. The HTTP API serves the same pat
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 from rdflib import URIRef
 
-IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+IDENTIFIER_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 
 def is_identifier(value: str) -> bool:
     """True when ``value`` can be used as one path segment of our IRIs."""
-    return bool(_IDENTIFIER.match(value)) and value not in {".", ".."}
+    return bool(_IDENTIFIER.fullmatch(value)) and value not in {".", ".."}
+
+
+def has_dot_segments(iri: str) -> bool:
+    """True when the path of ``iri`` has a ``.`` or ``..`` segment (also percent-encoded), so
+    that it names another resource once normalised (RFC 3986, 5.2.4)."""
+    path = urlsplit(iri).path
+    return any(unquote(segment) in {".", ".."} for segment in path.split("/"))
 
 
 def _segment(value: str) -> str:

@@ -26,6 +26,8 @@ class ValidationResult:
     source_shape: str
     constraint: str
     allowed: tuple[str, ...] = ()
+    # The value as an N-Triples term (an IRI stays an IRI in the RDF report); None when absent.
+    value_term: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -85,3 +85,14 @@ def by_path(path: PurePath) -> RdfFormat:
         f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r}; "
         f"use one of: {known}"
     )
+
+
+def served_suffix(identifier: str) -> str | None:
+    """The file extension ``identifier`` ends in, if it is one the service answers to (then
+    ``ID.ttl`` would be read as the Turtle form of ``ID``)."""
+    lowered = identifier.lower()
+    for fmt in FORMATS:
+        for extension in fmt.extensions:
+            if lowered.endswith(extension) and len(lowered) > len(extension):
+                return extension
+    return None

@@ -26,6 +26,7 @@ class InputLimits:
     max_bytes: int = 1_048_576
     max_triples: int = 10_000
     max_literal_chars: int = 50_000
+    max_iri_chars: int = 4096
     max_json_depth: int = 64
 
 
@@ -109,6 +110,7 @@ def parse_untrusted(
                     f"{limits.max_literal_chars}",
                     details={"limit": limits.max_literal_chars},
                 )
+            _check_iris(quad, limits.max_iri_chars)
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(value)))
     except SyntaxError as exc:
         message = str(exc)
@@ -118,4 +120,23 @@ def parse_untrusted(
                 "(or use the terms' full IRIs)"
             ) from exc
         raise ParseError(f"{source} is not valid {fmt.name}: {message}") from exc
+    if len(graph) == 0:
+        raise ParseError(
+            f"{source} is well-formed {fmt.name} but holds no triples",
+            details={"format": fmt.name},
+        )
     return graph
+
+
+def _check_iris(quad: ox.Quad, limit: int) -> None:
+    """Refuse IRIs longer than ``limit`` characters (subject, predicate, object, datatype)."""
+    value = quad.object
+    iris = [quad.subject, quad.predicate, value]
+    if isinstance(value, ox.Literal):
+        iris[2] = value.datatype
+    for term in iris:
+        if isinstance(term, ox.NamedNode) and len(term.value) > limit:
+            raise PayloadTooLargeError(
+                f"an IRI of {len(term.value)} characters is longer than the limit of {limit}",
+                details={"limit": limit, "iri_start": term.value[:100]},
+            )

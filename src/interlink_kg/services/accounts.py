@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from interlink_kg.errors import BadRequestError, ConfigurationError
+from interlink_kg.errors import BadRequestError, ConfigurationError, NotFoundError
 from interlink_kg.model.iris import is_identifier
 from interlink_kg.model.roles import Account, Role
 
@@ -46,7 +46,9 @@ def _entry(user: str, role: str, digest: str, where: str) -> TokenEntry:
     return TokenEntry(user, parsed_role, digest)
 
 
-def _read_file(path: Path) -> list[TokenEntry]:
+def _rows(path: Path) -> list[object]:
+    """The entries of a tokens file (none when it does not exist); ConfigurationError when it
+    cannot be read as a whole."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -56,11 +58,21 @@ def _read_file(path: Path) -> list[TokenEntry]:
     rows = document.get("tokens") if isinstance(document, dict) else None
     if not isinstance(rows, list):
         raise ConfigurationError(f'{path}: expected {{"tokens": [...]}}')
-    return [
-        _entry(str(r.get("user", "")), str(r.get("role", "")), str(r.get("sha256", "")), str(path))
-        for r in rows
-        if isinstance(r, dict)
-    ]
+    return rows
+
+
+def _row_entry(row: object, where: str) -> TokenEntry:
+    if not isinstance(row, dict):
+        raise ConfigurationError(f"{where}: an entry is not an object")
+    return _entry(
+        str(row.get("user", "")), str(row.get("role", "")), str(row.get("sha256", "")), where
+    )
+
+
+def read_tokens_file(path: Path) -> list[TokenEntry]:
+    """Every entry of the file, strictly (for commands that rewrite it: a bad entry stops them
+    rather than being dropped from the file)."""
+    return [_row_entry(row, str(path)) for row in _rows(path)]
 
 
 def _read_env(value: str) -> list[TokenEntry]:
@@ -75,13 +87,37 @@ def _read_env(value: str) -> list[TokenEntry]:
 
 @dataclass(frozen=True)
 class TokenRegistry:
+    """The tokens the server accepts, read leniently: an entry that cannot be read is left
+    out and reported in ``problems`` (one bad line must not lock every curator out); a file
+    that cannot be read at all makes the registry ``incomplete`` (its tokens are unknown, so a
+    token not found may be valid: the server says it cannot check, rather than "wrong")."""
+
     entries: tuple[TokenEntry, ...]
+    problems: tuple[str, ...] = ()
+    complete: bool = True
 
     @classmethod
     def load(cls, tokens_file: Path | None, env_value: str | None) -> TokenRegistry:
-        entries = _read_file(tokens_file) if tokens_file is not None else []
-        entries += _read_env(env_value) if env_value else []
-        return cls(tuple(entries))
+        entries: list[TokenEntry] = []
+        problems: list[str] = []
+        complete = True
+        if tokens_file is not None:
+            try:
+                rows = _rows(tokens_file)
+            except ConfigurationError as exc:
+                rows, complete = [], False
+                problems.append(exc.message)
+            for number, row in enumerate(rows, 1):
+                try:
+                    entries.append(_row_entry(row, f"{tokens_file}, entry {number}"))
+                except ConfigurationError as exc:
+                    problems.append(exc.message)
+        for item in filter(None, (part.strip() for part in (env_value or "").split(","))):
+            try:
+                entries.extend(_read_env(item))
+            except ConfigurationError as exc:
+                problems.append(exc.message)
+        return cls(tuple(entries), tuple(problems), complete)
 
     def authenticate(self, token: str) -> Account | None:
         digest = hash_token(token)
@@ -92,15 +128,7 @@ class TokenRegistry:
         return found
 
 
-def create_token(tokens_file: Path, user: str, role: Role) -> str:
-    """Make a new token for ``user``, store its digest in ``tokens_file``, return the token."""
-    try:
-        entry = _entry(user, role.label, "0" * 64, str(tokens_file))
-    except ConfigurationError as exc:
-        raise BadRequestError(exc.message) from exc
-    entries = list(_read_file(tokens_file))
-    token = secrets.token_urlsafe(32)
-    entries.append(TokenEntry(entry.user, entry.role, hash_token(token)))
+def _write_tokens_file(tokens_file: Path, entries: list[TokenEntry]) -> None:
     document = {
         "tokens": [{"user": e.user, "role": e.role.label, "sha256": e.digest} for e in entries]
     }
@@ -110,4 +138,41 @@ def create_token(tokens_file: Path, user: str, role: Role) -> str:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=2)
     temporary.replace(tokens_file)
+
+
+def create_token(tokens_file: Path, user: str, role: Role) -> str:
+    """Make a new token for ``user``, store its digest in ``tokens_file``, return the token."""
+    try:
+        entry = _entry(user, role.label, "0" * 64, str(tokens_file))
+    except ConfigurationError as exc:
+        raise BadRequestError(exc.message) from exc
+    entries = read_tokens_file(tokens_file)
+    token = secrets.token_urlsafe(32)
+    entries.append(TokenEntry(entry.user, entry.role, hash_token(token)))
+    _write_tokens_file(tokens_file, entries)
     return token
+
+
+def list_tokens(tokens_file: Path) -> list[TokenEntry]:
+    return read_tokens_file(tokens_file)
+
+
+def revoke_tokens(tokens_file: Path, user: str, digest_prefix: str | None = None) -> int:
+    """Remove ``user``'s tokens (only the one whose digest starts with ``digest_prefix`` when
+    given); how many were removed. NotFoundError when none matched."""
+    entries = read_tokens_file(tokens_file)
+    prefix = (digest_prefix or "").strip().lower()
+    kept = [e for e in entries if not (e.user == user and e.digest.startswith(prefix))]
+    removed = len(entries) - len(kept)
+    if removed == 0:
+        raise NotFoundError(
+            f"no token of {user!r}"
+            + (f" with a digest starting {prefix!r}" if prefix else "")
+            + f" in {tokens_file}"
+        )
+    if prefix and removed > 1:
+        raise BadRequestError(
+            f"{removed} tokens of {user!r} have digests starting {prefix!r}: give more of it"
+        )
+    _write_tokens_file(tokens_file, kept)
+    return removed

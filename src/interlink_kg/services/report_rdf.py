@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
+from rdflib.term import Node
+from rdflib.util import from_n3
 
 from interlink_kg.model.report import Severity, ValidationReport
 
@@ -31,7 +33,10 @@ def report_graph(report: ValidationReport) -> Graph:
         graph.add((node, SH.focusNode, _node(result.focus_node)))
         if result.path and not result.path.startswith(("(", "^")):
             graph.add((node, SH.resultPath, URIRef(result.path)))
-        if result.value is not None:
+        value = from_n3(result.value_term) if result.value_term is not None else None
+        if isinstance(value, Node):
+            graph.add((node, SH.value, value))
+        elif result.value is not None:
             graph.add((node, SH.value, Literal(result.value)))
         graph.add((node, SH.resultMessage, Literal(result.message, lang="en")))
         if not result.source_shape.endswith("]"):

@@ -38,7 +38,7 @@ from interlink_kg.model.report import ValidationReport
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.model.workflow import NEEDED_ROLE, Action, Status, SubmissionRecord
 from interlink_kg.queries import query
-from interlink_kg.rdf.formats import NTRIPLES, RdfFormat
+from interlink_kg.rdf.formats import NTRIPLES, RdfFormat, served_suffix
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
 from interlink_kg.services.statistics import (
@@ -92,7 +92,21 @@ def owned_identifier(graph: Graph, base_iri: str) -> str:
         raise BadRequestError(
             "the INTERLINKER needs a dct:identifier made of letters, digits, _ . -"
         )
+    reserved = served_suffix(str(identifier))
+    if reserved:
+        raise BadRequestError(
+            f"an identifier may not end in {reserved!r}: the URL of {identifier} would be taken "
+            f"for the {reserved} form of another INTERLINKER",
+            details={"id": str(identifier), "suffix": reserved},
+        )
     expected = iris.absolute(base_iri, iris.interlinker(str(identifier)))
+    dotted = sorted(str(s) for s in subjects if iris.has_dot_segments(str(s)))
+    if dotted:
+        raise BadRequestError(
+            "IRIs with '.' or '..' path segments are not accepted: write each IRI in its "
+            "normal form",
+            details={"subjects": dotted[:50]},
+        )
     if interlinker != expected:
         raise BadRequestError(
             f"the INTERLINKER with identifier {identifier} must have the IRI {expected}",
@@ -317,6 +331,12 @@ class Workspace:
 
     def _current(self, identifier: str) -> SubmissionRecord:
         """The record a transition starts from (the caller holds the lock)."""
+        if not iris.is_identifier(identifier):
+            raise NotFoundError(
+                f"no INTERLINKER or submission {identifier[:100]!r}: identifiers are letters, "
+                "digits, _ . -",
+                details={"id": identifier[:100]},
+            )
         self._settle(identifier)
         record = self.record(identifier)
         if record is not None:

@@ -392,6 +392,7 @@ def _results(results: Graph, shapes: Graph, subjects: set[Node]) -> list[Validat
                 focus_node=_render(results.value(node, SH.focusNode)),
                 path=_render_path(path, results) if path is not None else None,
                 value=_render(value) if value is not None else None,
+                value_term=value.n3() if value is not None else None,
                 message=message,
                 source_shape=_render_shape(shape, shapes),
                 constraint=_render(constraint).rsplit("#", 1)[-1] if constraint else "",

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 from flask import Request
 
-from interlink_kg.errors import ForbiddenError, UnauthorizedError
+from interlink_kg.errors import ForbiddenError, InterlinkKGError, UnauthorizedError
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.services.accounts import TokenRegistry
+
+log = logging.getLogger(__name__)
+
+
+class AuthenticationUnavailableError(InterlinkKGError):
+    code = "authentication_unavailable"
+    status = 503
+    retry_after = 30
 
 
 class Authenticator:
@@ -24,10 +33,17 @@ class Authenticator:
         self._refresh()
 
     def _refresh(self) -> None:
-        stamp = self._file.stat().st_mtime if self._file and self._file.exists() else None
+        try:
+            stamp = self._file.stat().st_mtime if self._file and self._file.exists() else None
+        except OSError:
+            stamp = None
         with self._lock:
             if stamp != self._stamp or not self._registry.entries:
-                self._registry = TokenRegistry.load(self._file, self._env)
+                registry = TokenRegistry.load(self._file, self._env)
+                if registry.problems and registry.problems != self._registry.problems:
+                    for problem in registry.problems:  # the operator's log, never a response
+                        log.warning("tokens: %s", problem)
+                self._registry = registry
                 self._stamp = stamp
 
     def account(self, request: Request) -> Account | None:
@@ -36,7 +52,13 @@ class Authenticator:
         if scheme.lower() != "bearer" or not token.strip():
             return None
         self._refresh()
-        return self._registry.authenticate(token.strip())
+        account = self._registry.authenticate(token.strip())
+        if account is None and not self._registry.complete:
+            raise AuthenticationUnavailableError(
+                "tokens cannot be checked right now: the server's tokens file is unreadable "
+                "(its operator's log says why)"
+            )
+        return account
 
     def require(self, request: Request, role: Role) -> Account:
         account = self.account(request)

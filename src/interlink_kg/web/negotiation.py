@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Request
 
 from interlink_kg.errors import BadRequestError, NotAcceptableError
@@ -13,6 +15,14 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (JSONLD, TURTLE, NTRIPLES, RDFXML)
 SUFFIXES: dict[str, RdfFormat] = {f.extensions[0]: f for f in RDF_FORMATS}
 JSON = "application/json"
 HTML = "text/html"
+
+
+def canonical_query(request: Request) -> str:
+    """The request's query string rebuilt from its parsed parameters, percent-encoded: safe to
+    put in an IRI or a ``Link`` header (the raw string may hold ``<``, ``>``, ``"`` or ``,``).
+    Empty, or ``?`` and the parameters."""
+    pairs = list(request.args.items(multi=True))
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def split_suffix(identifier: str) -> tuple[str, RdfFormat | None]:

@@ -13,6 +13,7 @@ from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.negotiation import (
     RDF_FORMATS,
     SUFFIXES,
+    canonical_query,
     choose_language,
     choose_rdf_format,
     prefers_html,
@@ -34,8 +35,7 @@ def rdf_response(
                 path = path[: -len(suffix)]
     base_iri = get_settings().base_iri
     iri = base_iri + path
-    query_string = request.query_string.decode("utf-8")
-    keep = f"?{query_string}" if query_string else ""  # a catalogue page's alternates: same page
+    keep = canonical_query(request)  # a catalogue page's alternates: the same page
     alternates = (
         {f.media_type: f"{iri}{f.extensions[0]}{keep}" for f in RDF_FORMATS} if suffix_urls else {}
     )

@@ -12,7 +12,7 @@ from interlink_kg.errors import BadRequestError
 from interlink_kg.services import profiles
 from interlink_kg.services.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.web.app import get_settings, get_store
-from interlink_kg.web.negotiation import SUFFIXES, accepted_profiles, page_args
+from interlink_kg.web.negotiation import SUFFIXES, accepted_profiles, canonical_query, page_args
 from interlink_kg.web.rdf_response import rdf_response
 
 bp = Blueprint("catalogue", __name__)
@@ -47,9 +47,7 @@ def show(suffix: str | None = None) -> Response:
         modified_since=parse_moment(since_text) if since_text is not None else None,
         modified_since_text=since_text,
     )
-    query_string = request.query_string.decode("utf-8")
-    path = request.path.lstrip("/")
-    requested = settings.base_iri + path + (f"?{query_string}" if query_string else "")
+    requested = settings.base_iri + request.path.lstrip("/") + canonical_query(request)
     graph = catalogue_page(
         get_store(),
         settings.base_iri,

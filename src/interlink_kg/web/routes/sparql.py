@@ -113,6 +113,11 @@ def endpoint(suffix: str | None = None) -> Response:
     endpoint = get_sparql_endpoint()
     text = None if suffix else read_query(request)
     if text is None:
+        if _dataset(request, "default-graph-uri") or _dataset(request, "named-graph-uri"):
+            raise BadRequestError(
+                "default-graph-uri and named-graph-uri choose the dataset of a query: "
+                "send them with a 'query'"
+            )
         return rdf_response(endpoint.description(), SUFFIXES[suffix] if suffix else None)
     job = QueryJob(
         query=text,
