@@ -6,8 +6,9 @@ For random real tasks: the median and p95 of
 - the ranking query alone run directly on pyoxigraph (the engine's limit),
 - the same query on rdflib's in-memory store (the naive baseline; one run, stopped after
   20 s),
-- HTTP through gunicorn on loopback: a first call with filters (computed on demand) and the
-  default request (precomputed for every task after start-up and after each change),
+- HTTP through `interlink-kg serve` (waitress) on loopback: a first call with filters
+  (computed on demand) and the default request (precomputed for every task after start-up
+  and after each change),
 - full-text search through the service.
 
 Run: ``python bench/recommend_bench.py [--large]``.

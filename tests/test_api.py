@@ -454,3 +454,27 @@ def test_same_data_gives_the_same_bytes(
     assert first.status_code == 200
     assert first.data == client.get(f"/{path}", headers={"Accept": media}).data
     assert first.data == second_client.get(f"/{path}", headers={"Accept": media}).data
+
+
+def test_the_root_lists_the_entry_points(client: FlaskClient) -> None:
+    body = client.get("/", headers={"Accept": "application/json"}).get_json()
+    assert body["name"] == "interlink-kg"
+    links = body["links"]
+    assert links["catalogue"]["href"] == f"{BASE}catalogue"
+    assert links["sparql"]["href"] == f"{BASE}sparql"
+    for link in links.values():
+        path = link["href"].removeprefix(BASE)
+        status = client.get("/" + path).status_code
+        assert status in {200, 405}, (path, status)  # 405: POST-only entry points
+
+
+def test_health_says_when_the_catalogue_is_empty() -> None:
+    app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=open_store("memory:"))
+    try:
+        response = app.test_client().get("/health")
+        assert response.status_code == 503
+        body = response.get_json()
+        assert body["status"] == "empty"
+        assert "interlink-kg load" in body["message"]
+    finally:
+        close_app(app)

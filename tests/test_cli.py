@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
@@ -128,3 +129,24 @@ def test_every_command_is_documented_in_the_readme() -> None:
     (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     for name in commands.choices:
         assert f"interlink-kg {name}" in readme, f"README does not document `{name}`"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("query", "ASK { ?s ?p ?o }"),
+        ("export", "--format", "ttl"),
+        ("quality",),
+        ("recommend", "default", "task-define_personas"),
+        ("search", "survey"),
+    ],
+)
+def test_reading_commands_refuse_a_store_that_does_not_exist(
+    cli, tmp_path: Path, argv: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    typo = tmp_path / "stroe"
+    result = cli(*argv, "--store", f"oxigraph:{typo}")
+    assert result.code != 0
+    assert "there is no store at" in result.err
+    assert "interlink-kg load" in result.err
+    assert not typo.exists()  # nothing was created

@@ -17,7 +17,7 @@ from typing import TextIO
 from rdflib import Graph
 
 from interlink_kg import __version__
-from interlink_kg.errors import BadRequestError, InterlinkKGError
+from interlink_kg.errors import BadRequestError, InterlinkKGError, NotFoundError
 from interlink_kg.rdf import formats
 from interlink_kg.rdf.parse import parse_file
 from interlink_kg.rdf.serialize import serialize
@@ -186,9 +186,22 @@ def _print_report_summary(report: dict[str, object]) -> None:
             )
 
 
-def _open(settings: Settings) -> Store:
-    from interlink_kg.store import open_store
+class StoreMissingError(NotFoundError):
+    code = "store_missing"
 
+
+def _open(settings: Settings, *, create: bool = False) -> Store:
+    """The store of ``--store``; commands that only read refuse one that does not exist yet
+    (opening it would create it empty, and a typo in the path would then answer "nothing")."""
+    from interlink_kg.store import open_store
+    from interlink_kg.store.registry import store_exists
+
+    if not create and not store_exists(settings.store_url):
+        raise StoreMissingError(
+            f"there is no store at {settings.store_url}: check --store / INTERLINK_KG_STORE, "
+            "or create it with 'interlink-kg load'",
+            details={"store": settings.store_url},
+        )
     return open_store(settings.store_url)
 
 
@@ -196,7 +209,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.services.loading import bundled_paths, load_files
 
     paths = list(args.paths) or bundled_paths()
-    store = _open(settings)
+    store = _open(settings, create=True)
     try:
         summary = load_files(
             store, paths, settings.base_iri, validate=not args.no_validate, reset=args.reset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.store.base import Store
@@ -25,6 +26,20 @@ def open_store(url: str) -> Store:
             f"unknown store URL {url!r}; use one of: {known}", details={"store": url}
         )
     return _BACKENDS[scheme](rest)
+
+
+# Backends whose URL names a folder on this machine (the part after the colon).
+_ON_DISK = {"oxigraph", "oxigraph-mirror"}
+
+
+def store_exists(url: str) -> bool:
+    """False when ``url`` names an on-disk store whose folder is missing or empty (opening it
+    would create a new, empty store: usually a typo)."""
+    scheme, _, rest = url.partition(":")
+    if scheme not in _ON_DISK:
+        return True
+    folder = Path(rest).expanduser()
+    return folder.is_dir() and any(folder.iterdir())
 
 
 def _register_builtin() -> None:

@@ -113,6 +113,7 @@ def create_app(
         catalogue as catalogue_routes,
     )
     from interlink_kg.web.routes import (
+        entry_points,
         health,
         interlinkers,
         problem_profiles,
@@ -127,6 +128,7 @@ def create_app(
     )
 
     for blueprint in (
+        entry_points.bp,
         health.bp,
         interlinkers.bp,
         problem_profiles.bp,

@@ -13,13 +13,25 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/health")
 def health() -> Response:
+    """200 when the service can answer; 503 when its catalogue is empty (a store that was
+    never loaded, or the wrong one): a health check must not pass a catalogue of nothing."""
     store = get_store()
-    return jsonify(
-        {
-            "status": "ok",
-            "version": __version__,
-            "store": store.url.split(":", 1)[0],
-            "counts": counts(store),
-            "recommendations_precomputed": get_warmer().ready.is_set(),
-        }
-    )
+    sizes = counts(store)
+    body: dict[str, object] = {
+        "status": "ok",
+        "version": __version__,
+        "store": store.url.split(":", 1)[0],
+        "counts": sizes,
+        "recommendations_precomputed": get_warmer().ready.is_set(),
+    }
+    if sizes["interlinkers"] == 0:
+        body["status"] = "empty"
+        body["message"] = (
+            "the catalogue holds no INTERLINKER: load it with 'interlink-kg load' "
+            "(or check that INTERLINK_KG_STORE names the right store)"
+        )
+    response = jsonify(body)
+    if sizes["interlinkers"] == 0:
+        response.status_code = 503
+        response.headers["Retry-After"] = "60"
+    return response
