@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from rdflib import Graph
 
 from interlink_kg import resources
-from interlink_kg.services.validation import validator
+from interlink_kg.validation.engine import validator
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 LOAD_SECONDS = 20

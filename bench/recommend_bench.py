@@ -34,11 +34,11 @@ from rdflib import Literal, URIRef
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
 
-from interlink_kg.model.recommendations import profile_tiers
+from interlink_kg.finding import recommendations
+from interlink_kg.finding.ranking import profile_tiers
+from interlink_kg.finding.search import SearchIndex, SearchRequest
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
-from interlink_kg.services import recommendations
-from interlink_kg.services.search import SearchIndex, SearchRequest
 from interlink_kg.store import Store, open_store
 
 ENGLISH = URIRef("http://publications.europa.eu/resource/authority/language/ENG")

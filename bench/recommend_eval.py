@@ -18,9 +18,9 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from interlink_kg.curation.loading import load_bundled
+from interlink_kg.finding import recommendations
 from interlink_kg.queries import bind, query
-from interlink_kg.services import recommendations
-from interlink_kg.services.loading import load_bundled
 from interlink_kg.store import Store, open_store
 
 BASE = "http://127.0.0.1:8080/"

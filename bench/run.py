@@ -18,13 +18,13 @@ import pyshacl
 from rdflib import Graph
 
 from interlink_kg import resources
+from interlink_kg.curation.loading import load_bundled
+from interlink_kg.finding.catalogue import list_interlinkers
 from interlink_kg.queries import query
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.parse import parse_file
-from interlink_kg.services.catalogue import list_interlinkers
-from interlink_kg.services.loading import load_bundled
-from interlink_kg.services.validation import background, interlink_shapes, validator
 from interlink_kg.store import open_store
+from interlink_kg.validation.engine import background, interlink_shapes, validator
 
 BASE = "http://127.0.0.1:8080/"
 

@@ -14,9 +14,9 @@ from collections import Counter
 from rdflib import Graph
 
 from interlink_kg import resources
+from interlink_kg.finding.statistics import refresh_statistics
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
-from interlink_kg.services.statistics import refresh_statistics
 from interlink_kg.store.base import GraphPayload, Store
 
 BASE = "http://127.0.0.1:8080/"

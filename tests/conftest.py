@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from interlink_kg.cli import main
-from interlink_kg.services.loading import load_bundled
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.app import close_app, create_app

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from interlink_kg.errors import ConfigurationError
-from interlink_kg.model.roles import Account, Role
-from interlink_kg.services.accounts import (
+from interlink_kg.curation.accounts import (
     TokenRegistry,
     create_token,
     hash_token,
     read_tokens_file,
 )
+from interlink_kg.errors import ConfigurationError
+from interlink_kg.model.roles import Account, Role
 
 
 def test_created_token_is_stored_only_as_a_digest(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.rdf import bundle
-from interlink_kg.services.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.web.app import close_app, create_app

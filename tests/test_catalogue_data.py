@@ -9,10 +9,10 @@ import pytest
 from rdflib import Literal
 
 from interlink_kg import resources
+from interlink_kg.finding import catalogue
 from interlink_kg.rdf import bundle
-from interlink_kg.services import catalogue
-from interlink_kg.services.validation import validator
 from interlink_kg.store import Store
+from interlink_kg.validation.engine import validator
 
 CATALOGUE_FILES = bundle.catalogue_files()
 

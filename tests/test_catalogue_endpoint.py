@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from interlink_kg.services.profile_validation import dcat_ap3_shapes
+from interlink_kg.validation.profiles import dcat_ap3_shapes
 from interlink_kg.vocab import DCAT, HYDRA
 
 BASE = "http://127.0.0.1:8080/"

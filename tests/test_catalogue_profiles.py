@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from interlink_kg.services.loading import load_bundled, load_files
-from interlink_kg.services.profile_validation import dcat_ap3_shapes, profile_shapes
-from interlink_kg.services.profiles import PROFILES
+from interlink_kg.curation.loading import load_bundled, load_files
+from interlink_kg.publishing.profiles import PROFILES
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
+from interlink_kg.validation.profiles import dcat_ap3_shapes, profile_shapes
 from interlink_kg.vocab import DCAT, DCT, FOAF, HYDRA, VCARD
 from interlink_kg.web.app import close_app, create_app
 

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from interlink_kg.services.loading import bundled_paths
+from interlink_kg.curation.loading import bundled_paths
 
 DATA = Path(__file__).parent / "data" / "shapes"
 VALID = DATA / "valid" / "external-software-interlinker.ttl"

@@ -14,8 +14,8 @@ from conftest import BASE
 from flask import Flask
 from flask.testing import FlaskClient
 
+from interlink_kg.curation.accounts import create_token, hash_token
 from interlink_kg.model.roles import Role
-from interlink_kg.services.accounts import create_token, hash_token
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.app import close_app, create_app

@@ -16,17 +16,17 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
+from interlink_kg.curation.loading import load_bundled
+from interlink_kg.curation.submissions import Workspace
 from interlink_kg.errors import ConflictError
+from interlink_kg.finding.statistics import derived_are_stale, statistics_graph
 from interlink_kg.model.records import record_from_graph
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.model.workflow import Status
 from interlink_kg.rdf.formats import TURTLE
-from interlink_kg.services.loading import load_bundled
-from interlink_kg.services.statistics import derived_are_stale, statistics_graph
-from interlink_kg.services.submissions import Workspace
-from interlink_kg.services.validation import validator
 from interlink_kg.store import Store, open_store
 from interlink_kg.store.base import GraphPayload
+from interlink_kg.validation.engine import validator
 
 BASE = "http://127.0.0.1:8080/"
 PLANNER = (

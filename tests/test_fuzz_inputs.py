@@ -19,9 +19,9 @@ from conftest import BASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from interlink_kg.curation.accounts import create_token
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.model.roles import Role
-from interlink_kg.services.accounts import create_token
-from interlink_kg.services.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.app import close_app, create_app

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from interlink_kg.curation.loading import InvalidDataError, graph_name, load_files
 from interlink_kg.errors import ConfigurationError
-from interlink_kg.services import catalogue
-from interlink_kg.services.loading import InvalidDataError, graph_name, load_files
+from interlink_kg.finding import catalogue
 from interlink_kg.store import open_store
 
 BASE = "http://127.0.0.1:8080/"

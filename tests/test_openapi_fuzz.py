@@ -21,9 +21,9 @@ from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from interlink_kg.curation.accounts import create_token
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.model.roles import Role
-from interlink_kg.services.accounts import create_token
-from interlink_kg.services.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.web.app import close_app, create_app

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from interlink_kg.services.quality import quality_report
+from interlink_kg.curation.quality import quality_report
 from interlink_kg.store import Store
 
 
@@ -24,8 +24,8 @@ def test_quality_report_on_the_real_catalogue(catalogue_store: Store, base_iri: 
 
 
 def test_broken_reference_is_reported(catalogue_store: Store, base_iri: str) -> None:
+    from interlink_kg.curation.loading import load_bundled
     from interlink_kg.rdf.formats import TURTLE
-    from interlink_kg.services.loading import load_bundled
     from interlink_kg.store import open_store
     from interlink_kg.store.base import GraphPayload
 

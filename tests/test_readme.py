@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, LiveServer
 
-from interlink_kg.services.loading import load_bundled
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.store import Store
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

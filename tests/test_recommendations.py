@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 
 from interlink_kg import resources
 from interlink_kg.errors import BadRequestError, NotFoundError
+from interlink_kg.finding import recommendations as rec
+from interlink_kg.finding.statistics import refresh_statistics
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import TURTLE
-from interlink_kg.services import recommendations as rec
-from interlink_kg.services.statistics import refresh_statistics
 from interlink_kg.store import Store, open_store
 from interlink_kg.store.base import GraphPayload
 
@@ -264,7 +264,7 @@ def test_cli_recommend(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_answers_are_cached_until_the_catalogue_changes() -> None:
-    from interlink_kg.services.cache import AnswerCache
+    from interlink_kg.finding.cache import AnswerCache
 
     cache: AnswerCache[int] = AnswerCache(size=2)
     calls: list[int] = []
@@ -284,7 +284,7 @@ def test_answers_are_cached_until_the_catalogue_changes() -> None:
 
 
 def test_reason_falls_back_to_english_for_other_languages() -> None:
-    from interlink_kg.model.recommendations import MatchedProfile, reason
+    from interlink_kg.finding.ranking import MatchedProfile, reason
 
     matched = (MatchedProfile("ORG_PROBLEM_2", "x", "Workplan", "task", 1.0, 3),)
     assert reason(matched, "fr", True) == "It addresses “Workplan”, which this task raises."
@@ -310,8 +310,8 @@ def test_recommendations_as_jsonld(client: FlaskClient) -> None:
 
 
 def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None:
-    from interlink_kg.services.cache import AnswerCache
-    from interlink_kg.web.warmup import DEFAULT_LIMIT, Warmer, task_key
+    from interlink_kg.finding.cache import AnswerCache
+    from interlink_kg.finding.warmer import DEFAULT_LIMIT, Warmer, task_key
 
     cache: AnswerCache[object] = AnswerCache()
     warmer = Warmer(catalogue_store, BASE, cache)
@@ -322,3 +322,16 @@ def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None
     cached = cache.get(key, lambda: None)
     assert cached == rec.for_task(catalogue_store, BASE, "default", "task-define_personas")
     assert cache.hits == 1
+
+
+def test_the_ranking_constants_have_one_source() -> None:
+    """The preferences' factors are bound into recommend.rq from finding/ranking.py, and the
+    candidate limit written in the query is the one the explanation names."""
+    from interlink_kg.finding import ranking
+    from interlink_kg.queries import load_query
+
+    text = load_query("recommend")
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert not any(constant in code for constant in ("0.6", "0.75", "0.25"))
+    assert f"LIMIT {ranking.CANDIDATES}" in code
+    assert str(ranking.CANDIDATES) in ranking.WEIGHTS_TEXT["score"]

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from rdflib import Literal
 
 from interlink_kg.errors import BadRequestError
-from interlink_kg.services.search import FACETS, SearchIndex, SearchRequest
+from interlink_kg.finding.search import FACETS, SearchIndex, SearchRequest
 from interlink_kg.store import Store
 
 TITLES = """

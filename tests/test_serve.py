@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 from conftest import free_port
 
-from interlink_kg.services.accounts import hash_token
+from interlink_kg.curation.accounts import hash_token
 
 DATA = Path(__file__).parent / "data" / "shapes"
 CLI = [sys.executable, "-m", "interlink_kg"]

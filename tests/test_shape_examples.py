@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from interlink_kg.rdf.parse import parse_file
-from interlink_kg.services.validation import validator
+from interlink_kg.validation.engine import validator
 
 DATA = Path(__file__).parent / "data" / "shapes"
 VALID = sorted((DATA / "valid").glob("*.ttl"))
@@ -63,7 +63,7 @@ def test_cli_rejects_invalid_example_for_its_reason(path: Path, cli) -> None:  #
 def test_every_class_of_the_ontology_has_a_node_shape() -> None:
     from rdflib.namespace import RDF, SH
 
-    from interlink_kg.services.validation import interlink_shapes
+    from interlink_kg.validation.engine import interlink_shapes
     from interlink_kg.vocab import ILK, ILK_CLASSES
 
     shapes = interlink_shapes().graph

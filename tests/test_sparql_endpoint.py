@@ -25,9 +25,9 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from interlink_kg.services.loading import load_bundled
-from interlink_kg.services.sparql.analysis import service_keywords
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.settings import Settings
+from interlink_kg.sparql.analysis import service_keywords
 from interlink_kg.store import Store
 from interlink_kg.web.app import close_app, create_app
 
@@ -208,8 +208,8 @@ def test_updates_are_refused_and_change_nothing(
 
 
 def test_only_published_data_is_visible(tmp_path: Path) -> None:
+    from interlink_kg.curation.accounts import create_token
     from interlink_kg.model.roles import Role
-    from interlink_kg.services.accounts import create_token
     from interlink_kg.store import open_store
 
     catalogue = open_store("memory:")
@@ -477,7 +477,7 @@ def test_rdflib_sparqlstore_as_client(live_server: Callable[..., LiveServer]) ->
 
 
 def test_recommendation_and_search_never_use_the_public_endpoint() -> None:
-    for module in ("services/recommendations.py", "services/search.py", "services/catalogue.py"):
+    for module in ("finding/recommendations.py", "finding/search.py", "finding/catalogue.py"):
         tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
         imported = {
             node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)

@@ -26,7 +26,7 @@ import pytest
 from conftest import LiveServer
 from flask.testing import FlaskClient
 
-from interlink_kg.services.sparql.worker import SERVICE_REFUSED
+from interlink_kg.sparql.worker import SERVICE_REFUSED
 
 
 @dataclass
@@ -173,7 +173,7 @@ def test_a_closed_port_and_an_open_port_answer_alike(
 SEALED_PROBE = textwrap.dedent(
     """
     import sys, pyoxigraph
-    from interlink_kg.services.processes.sandbox import seal_network
+    from interlink_kg.processes.sandbox import seal_network
     seal_network()
     try:
         list(pyoxigraph.Store().query(

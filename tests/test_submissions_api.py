@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from interlink_kg.curation.accounts import create_token
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.model.roles import Role
-from interlink_kg.services.accounts import create_token
-from interlink_kg.services.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.app import create_app

@@ -18,10 +18,11 @@ from rdflib import Graph
 
 from interlink_kg import __version__
 from interlink_kg.errors import BadRequestError, InterlinkKGError, NotFoundError
+from interlink_kg.finding.search import FACETS
+from interlink_kg.model.labels import SUPPORTED_LANGUAGES
 from interlink_kg.rdf import formats
 from interlink_kg.rdf.parse import parse_file
 from interlink_kg.rdf.serialize import serialize
-from interlink_kg.services.search import FACETS
 from interlink_kg.settings import Settings
 from interlink_kg.store.base import Store
 
@@ -106,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recommend.add_argument("schema", help="schema id, e.g. default")
     recommend.add_argument("task", help="task id, e.g. task-define_personas")
-    recommend.add_argument("--lang", default="en", choices=("en", "es", "it", "lv"))
+    recommend.add_argument("--lang", default="en", choices=SUPPORTED_LANGUAGES)
     recommend.add_argument("--limit", type=int, default=10)
     recommend.add_argument("--json", action="store_true", help="the full JSON answer")
     for name in ("kind", "licence", "difficulty", "purpose", "language", "target"):
@@ -117,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         "search", parents=[common], help="full-text search of INTERLINKERs, with facet filters"
     )
     search.add_argument("text", nargs="?", default="", help="words to look for (any language)")
-    search.add_argument("--lang", default="en", choices=("en", "es", "it", "lv"))
+    search.add_argument("--lang", default="en", choices=SUPPORTED_LANGUAGES)
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true", help="items and facet counts as JSON")
     for name in FACETS:
@@ -206,7 +207,7 @@ def _open(settings: Settings, *, create: bool = False) -> Store:
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from interlink_kg.services.loading import bundled_paths, load_files
+    from interlink_kg.curation.loading import bundled_paths, load_files
 
     paths = list(args.paths) or bundled_paths()
     store = _open(settings, create=True)
@@ -229,7 +230,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from interlink_kg.services.validation import validator
+    from interlink_kg.validation.engine import validator
 
     if args.catalogue == bool(args.paths):
         raise BadRequestError("give FILE arguments or --catalogue (one of the two)")
@@ -252,7 +253,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     if args.format == "json":
         out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "turtle":
-        from interlink_kg.services.report_rdf import report_graph
+        from interlink_kg.validation.report_rdf import report_graph
 
         shacl = {"sh": "http://www.w3.org/ns/shacl#"}
         out.write(serialize(report_graph(report), formats.TURTLE, shacl).decode("utf-8"))
@@ -279,7 +280,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from interlink_kg.services.querying import run_query
+    from interlink_kg.sparql.operator import run_query
 
     text = args.sparql
     if text.startswith("@"):
@@ -308,7 +309,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_recommend(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from interlink_kg.services import recommendations as service
+    from interlink_kg.finding import recommendations as service
 
     filters = service.Filters(
         kind=args.kind,
@@ -342,9 +343,9 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings, out: TextIO) -> 
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.finding.catalogue import summaries
+    from interlink_kg.finding.search import SearchIndex, SearchRequest
     from interlink_kg.model import iris
-    from interlink_kg.services.catalogue import summaries
-    from interlink_kg.services.search import SearchIndex, SearchRequest
 
     if not 1 <= args.limit <= 1000:
         raise BadRequestError("--limit must be from 1 to 1000")
@@ -374,7 +375,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
 
 
 def cmd_quality(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from interlink_kg.services.quality import quality_report
+    from interlink_kg.curation.quality import quality_report
 
     store = _open(settings)
     try:
@@ -389,8 +390,8 @@ def cmd_quality(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.curation import accounts
     from interlink_kg.model.roles import Role
-    from interlink_kg.services import accounts
 
     tokens_file = args.tokens_file or settings.tokens_file
     if tokens_file is None:

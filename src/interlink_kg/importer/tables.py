@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from interlink_kg.model import catalogue, labels
+
 # folder kind -> (our class name, concept id in the interlinker-kinds scheme)
 KIND_CLASSES = MappingProxyType(
     {
@@ -62,8 +64,8 @@ ADMINISTRATIVE_SCOPES = frozenset({"eu", "national", "local"})
 # pilot environment -> EU country authority code
 ENVIRONMENT_COUNTRIES = MappingProxyType({"varam": "LVA", "mef": "ITA", "zgz": "ESP"})
 
-# two-letter language -> EU language authority code
-LANGUAGE_CODES = MappingProxyType({"en": "ENG", "es": "SPA", "it": "ITA", "lv": "LAV"})
+# two-letter language -> EU language authority code (one list for the whole package)
+LANGUAGE_CODES = labels.LANGUAGE_CODES
 
 # software INTERLINKER names used in 'softwareinterlinker' -> their INTERLINKER id
 SOFTWARE_OPENERS = MappingProxyType(
@@ -142,7 +144,7 @@ def purposes_of_problem(problem_id: str) -> tuple[str, ...]:
     return (_GUIDE,)
 
 
-PROBLEM_GROUPS = ("ORG", "UND", "DEF", "BUILD", "VAL", "SUS", "HACKATHON")
+PROBLEM_GROUPS = catalogue.PROBLEM_GROUPS
 
 
 def problem_group(problem_id: str) -> str:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# The groups (top concepts) of problem profiles, in the order the co-production process meets
+# them; problem profile ids start with their group.
+PROBLEM_GROUPS = ("ORG", "UND", "DEF", "BUILD", "VAL", "SUS", "HACKATHON")
+
 
 def _plain(record: Any) -> dict[str, Any]:
     """A dataclass as a JSON-ready dict: its tuples become lists."""

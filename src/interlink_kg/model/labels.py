@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
+# The one list of languages the catalogue's texts and pages come in (two-letter tags)...
 SUPPORTED_LANGUAGES = ("en", "es", "it", "lv")
 FALLBACK_LANGUAGE = "en"
+# ... and their codes in the EU language authority table.
+LANGUAGE_CODES = MappingProxyType({"en": "ENG", "es": "SPA", "it": "ITA", "lv": "LAV"})
 
 
 def pick(texts: Mapping[str, str], lang: str) -> tuple[str | None, str | None]:

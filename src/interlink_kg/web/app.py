@@ -8,20 +8,20 @@ from typing import Any
 from flask import Flask, current_app
 from flask_cors import CORS
 
+from interlink_kg.curation.submissions import Workspace
+from interlink_kg.finding.cache import AnswerCache
+from interlink_kg.finding.search import SearchIndex
+from interlink_kg.finding.warmer import Warmer
 from interlink_kg.rdf.untrusted import InputLimits
-from interlink_kg.services.cache import AnswerCache
-from interlink_kg.services.search import SearchIndex
-from interlink_kg.services.sparql.endpoint import EndpointLimits, PublicEndpoint
-from interlink_kg.services.submissions import Workspace
-from interlink_kg.services.validation import validator
-from interlink_kg.services.validation_pool import ValidationLimits, ValidationPool
 from interlink_kg.settings import Settings
+from interlink_kg.sparql.endpoint import EndpointLimits, PublicEndpoint
 from interlink_kg.store import Store, open_store
+from interlink_kg.validation.engine import validator
+from interlink_kg.validation.pool import ValidationLimits, ValidationPool
 from interlink_kg.web.auth import Authenticator
 from interlink_kg.web.body_limit import install_body_limit
 from interlink_kg.web.errors import register_error_handlers
 from interlink_kg.web.expensive import ExpensiveWork
-from interlink_kg.web.warmup import Warmer
 
 _STORE_KEY = "interlink_kg.store"
 _SETTINGS_KEY = "interlink_kg.settings"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask import Request
 
+from interlink_kg.curation.accounts import TokenRegistry
 from interlink_kg.errors import ForbiddenError, InterlinkKGError, UnauthorizedError
 from interlink_kg.model.roles import Account, Role
-from interlink_kg.services.accounts import TokenRegistry
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response, request
 from rdflib import Graph, URIRef
 
+from interlink_kg.finding.catalogue import display_labels
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.serialize import serialize
-from interlink_kg.services.catalogue import display_labels
 from interlink_kg.web import html_view
 from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.negotiation import (

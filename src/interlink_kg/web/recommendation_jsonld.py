@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interlink_kg.model.recommendations import RecommendationList
+from interlink_kg.finding.ranking import RecommendationList
 
 CONTEXT = {
     "schema": "https://schema.org/",

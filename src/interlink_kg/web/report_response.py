@@ -8,7 +8,7 @@ from interlink_kg.errors import NotAcceptableError
 from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf.formats import JSONLD, TURTLE
 from interlink_kg.rdf.serialize import serialize
-from interlink_kg.services.report_rdf import report_graph
+from interlink_kg.validation.report_rdf import report_graph
 
 JSON = "application/json"
 TEXT = "text/plain"

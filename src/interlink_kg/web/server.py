@@ -16,9 +16,9 @@ from typing import TextIO
 from flask import Flask
 from waitress.server import create_server
 
+from interlink_kg.curation.loading import load_bundled
 from interlink_kg.errors import ConfigurationError
-from interlink_kg.services.catalogue import counts
-from interlink_kg.services.loading import load_bundled
+from interlink_kg.finding.catalogue import counts
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.web.app import create_app

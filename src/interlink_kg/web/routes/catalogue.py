@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, request
 
 from interlink_kg.errors import BadRequestError
-from interlink_kg.services import profiles
-from interlink_kg.services.catalogue_pages import PageRequest, catalogue_page
+from interlink_kg.publishing import profiles
+from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.negotiation import SUFFIXES, accepted_profiles, canonical_query, page_args
 from interlink_kg.web.rdf_response import rdf_response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from interlink_kg import __version__
-from interlink_kg.services.catalogue import counts
+from interlink_kg.finding.catalogue import counts
 from interlink_kg.web.app import get_store, get_warmer
 
 bp = Blueprint("health", __name__)

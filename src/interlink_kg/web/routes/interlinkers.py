@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from interlink_kg.errors import GoneError, NotFoundError
+from interlink_kg.finding.catalogue import describe, interlinker_iri, summaries
+from interlink_kg.finding.search import FACETS, SearchRequest
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import Page
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.services.catalogue import describe, interlinker_iri, summaries
-from interlink_kg.services.search import FACETS, SearchRequest
 from interlink_kg.web.app import get_search_index, get_settings, get_store, get_workspace
 from interlink_kg.web.negotiation import choose_language, page_args, split_suffix
 from interlink_kg.web.rdf_response import rdf_response

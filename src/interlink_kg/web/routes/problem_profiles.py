@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from interlink_kg.services.catalogue import list_problem_profiles
+from interlink_kg.finding.catalogue import list_problem_profiles
 from interlink_kg.web.app import get_store
 from interlink_kg.web.listing import listing_response
 from interlink_kg.web.negotiation import choose_language

@@ -9,8 +9,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg import resources
 from interlink_kg.errors import NotAcceptableError
+from interlink_kg.publishing.void import void_graph
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
-from interlink_kg.services.void import void_graph
 from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.rdf_response import rdf_response
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from interlink_kg.curation.quality import quality_report
 from interlink_kg.model.roles import Role
-from interlink_kg.services.quality import quality_report
 from interlink_kg.web.app import get_authenticator, get_settings, get_store
 
 bp = Blueprint("quality", __name__)

@@ -7,12 +7,12 @@ import json
 from flask import Blueprint, Request, Response, jsonify, request
 
 from interlink_kg.errors import BadRequestError, NotAcceptableError
-from interlink_kg.model.recommendations import RecommendationList
-from interlink_kg.services import recommendations as service
+from interlink_kg.finding import recommendations as service
+from interlink_kg.finding.ranking import RecommendationList
+from interlink_kg.finding.warmer import task_key
 from interlink_kg.web.app import get_recommendation_cache, get_settings, get_store
 from interlink_kg.web.negotiation import choose_language
 from interlink_kg.web.recommendation_jsonld import recommendation_jsonld
-from interlink_kg.web.warmup import task_key
 
 bp = Blueprint("recommendations", __name__)
 _FILTERS = ("kind", "licence", "difficulty", "purpose", "language", "target", "audience")

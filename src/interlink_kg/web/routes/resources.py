@@ -12,10 +12,10 @@ from flask import Blueprint, Response
 from rdflib import URIRef
 
 from interlink_kg.errors import NotFoundError
+from interlink_kg.finding.catalogue import describe
 from interlink_kg.model.iris import is_identifier
+from interlink_kg.publishing.catalogue_pages import profile_node
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.services.catalogue import describe
-from interlink_kg.services.catalogue_pages import profile_node
 from interlink_kg.web.app import get_settings, get_sparql_endpoint, get_store, get_workspace
 from interlink_kg.web.negotiation import split_suffix
 from interlink_kg.web.rdf_response import rdf_response

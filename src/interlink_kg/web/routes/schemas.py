@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg.errors import BadRequestError
+from interlink_kg.finding.catalogue import list_schemas, schema_iri, schema_tree
+from interlink_kg.publishing.profiles import schema_skos
 from interlink_kg.queries import query
-from interlink_kg.services.catalogue import list_schemas, schema_iri, schema_tree
-from interlink_kg.services.profiles import schema_skos
 from interlink_kg.web.app import get_store
 from interlink_kg.web.listing import listing_response
 from interlink_kg.web.negotiation import choose_language, prefers_html, split_suffix, wants_json

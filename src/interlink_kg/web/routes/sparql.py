@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, Request, Response, request
 
 from interlink_kg.errors import BadRequestError, UnsupportedFormatError
-from interlink_kg.services.sparql.analysis import UpdateRefusedError
-from interlink_kg.services.sparql.formats import BY_KIND, by_name
-from interlink_kg.services.sparql.worker import QueryJob
+from interlink_kg.sparql.analysis import UpdateRefusedError
+from interlink_kg.sparql.formats import BY_KIND, by_name
+from interlink_kg.sparql.worker import QueryJob
 from interlink_kg.web.app import get_expensive_work, get_sparql_endpoint
 from interlink_kg.web.negotiation import SUFFIXES
 from interlink_kg.web.rdf_response import rdf_response

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from interlink_kg.curation.submissions import Outcome
 from interlink_kg.errors import BadRequestError
 from interlink_kg.model.roles import Role
 from interlink_kg.model.workflow import Status, SubmissionRecord
-from interlink_kg.services.submissions import Outcome
 from interlink_kg.web.app import get_authenticator, get_workspace
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import rdf_body

@@ -1,12 +1,12 @@
 """POST /validate: check RDF against a named shape set; nothing is stored. The parse and the
-validation run in a worker process (``services/validation_pool.py``)."""
+validation run in a worker process (``validation/pool.py``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
 from interlink_kg.errors import BadRequestError
-from interlink_kg.services.profile_validation import SHAPE_SETS
+from interlink_kg.validation.profiles import SHAPE_SETS
 from interlink_kg.web.app import get_expensive_work, get_validation_pool
 from interlink_kg.web.report_response import report_response
 from interlink_kg.web.request_body import rdf_body

@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from interlink_kg.errors import InterlinkKGError
-from interlink_kg.services.processes.sandbox import SandboxError, seal_network
+from interlink_kg.processes.sandbox import SandboxError, seal_network
 
 Reply = tuple[Any, ...]
 Handler = Callable[[tuple[Any, ...]], Reply]

@@ -12,7 +12,7 @@ from rdflib.term import Node
 from interlink_kg.errors import BadRequestError, ParseError
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.rdf.serialize import serialize
-from interlink_kg.services.sparql.analysis import FORMS
+from interlink_kg.sparql.analysis import FORMS
 from interlink_kg.store.base import Store
 
 

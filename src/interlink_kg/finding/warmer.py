@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 
+from interlink_kg.finding import recommendations
+from interlink_kg.finding.cache import AnswerCache
 from interlink_kg.queries import query
-from interlink_kg.services import recommendations
-from interlink_kg.services.cache import AnswerCache
 from interlink_kg.store.base import Store
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from interlink_kg.errors import PayloadTooLargeError
+from interlink_kg.processes.child import ChildLimits, serve_messages
+from interlink_kg.publishing import profiles
 from interlink_kg.rdf.formats import by_media_type
 from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
-from interlink_kg.services import profiles
-from interlink_kg.services.processes.child import ChildLimits, serve_messages
-from interlink_kg.services.profile_validation import profile_shapes, validate_with
-from interlink_kg.services.validation import validator
+from interlink_kg.validation.engine import validator
+from interlink_kg.validation.profiles import profile_shapes, validate_with
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ from interlink_kg.errors import (
     NotFoundError,
     UnprocessableError,
 )
+from interlink_kg.finding.statistics import (
+    refresh_if_stale,
+    refresh_statistics,
+    stale_marker,
+)
 from interlink_kg.model import iris
 from interlink_kg.model.records import record_from_graph, record_graph
 from interlink_kg.model.report import ValidationReport
@@ -41,13 +46,8 @@ from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, RdfFormat, served_suffix
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
-from interlink_kg.services.statistics import (
-    refresh_if_stale,
-    refresh_statistics,
-    stale_marker,
-)
-from interlink_kg.services.validation import Validator
 from interlink_kg.store.base import GraphPayload, Store
+from interlink_kg.validation.engine import Validator
 from interlink_kg.vocab import DCT, ILK, ILK_CLASSES, RDF
 
 _INTERLINKER_CLASSES = {ILK[name] for name in ILK_CLASSES if "Interlinker" in name}

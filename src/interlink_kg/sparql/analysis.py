@@ -8,7 +8,7 @@ calls found in the parsed query.
 
 These checks give clear answers; they are not the fence. rdflib and Oxigraph (which executes
 the query) can read one text differently, so the workers that execute queries are also sealed
-off the network (``services/processes/sandbox.py``): a ``SERVICE`` that only Oxigraph sees
+off the network (``processes/sandbox.py``): a ``SERVICE`` that only Oxigraph sees
 still reaches nothing.
 """
 

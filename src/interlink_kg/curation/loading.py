@@ -10,15 +10,15 @@ from pathlib import Path
 from rdflib import Graph, Literal
 
 from interlink_kg import resources
+from interlink_kg.curation.records import record_payloads
 from interlink_kg.errors import BadRequestError, ConfigurationError
+from interlink_kg.finding.statistics import refresh_statistics, stale_marker
 from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import by_path
 from interlink_kg.rdf.parse import parse_bytes
-from interlink_kg.services.records import record_payloads
-from interlink_kg.services.statistics import refresh_statistics, stale_marker
-from interlink_kg.services.validation import validator
 from interlink_kg.store.base import GraphPayload, Store
+from interlink_kg.validation.engine import validator
 
 BASE_IRI_KEY = "base_iri"
 

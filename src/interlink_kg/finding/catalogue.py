@@ -10,6 +10,7 @@ from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
 from interlink_kg.model.catalogue import (
+    PROBLEM_GROUPS,
     InterlinkerSummary,
     Page,
     ProblemProfile,
@@ -152,7 +153,7 @@ def list_problem_profiles(store: Store, *, lang: str) -> list[ProblemProfile]:
 
 
 def _problem_sort_key(profile: ProblemProfile) -> tuple[int, tuple[int, ...], str]:
-    groups = ("ORG", "UND", "DEF", "BUILD", "VAL", "SUS", "HACKATHON")
+    groups = PROBLEM_GROUPS
     group = groups.index(profile.group) if profile.group in groups else len(groups)
     number = profile.id.rsplit("_", 1)[-1]
     parts = tuple(int(p) for p in number.split(".") if p.isdigit())

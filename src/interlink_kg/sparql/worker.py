@@ -9,7 +9,7 @@ parent names, and answers one message at a time over a pipe:
 
 Its address space is capped, so a query that needs too much memory ends this process (the
 parent reports it), not the server. Unless federated queries are configured, it is sealed off
-the network before it reads any query (``services/processes/sandbox.py``): the pre-check of a
+the network before it reads any query (``processes/sandbox.py``): the pre-check of a
 query is then a courtesy (clear messages), not the fence.
 
 Errors that the engine raises while evaluating are never passed on verbatim when the worker
@@ -33,16 +33,16 @@ from interlink_kg.errors import (
     NotAcceptableError,
     ParseError,
 )
+from interlink_kg.processes.child import ChildLimits, serve_messages
 from interlink_kg.queries import load_query
-from interlink_kg.services.processes.child import ChildLimits, serve_messages
-from interlink_kg.services.sparql.analysis import AnalysedQuery, ServiceRefusedError, analyse
-from interlink_kg.services.sparql.description import entailed_types_graph
-from interlink_kg.services.sparql.errors import (
+from interlink_kg.sparql.analysis import AnalysedQuery, ServiceRefusedError, analyse
+from interlink_kg.sparql.description import entailed_types_graph
+from interlink_kg.sparql.errors import (
     QueryCrashedError,
     QueryNotEvaluableError,
     ResultTooLargeError,
 )
-from interlink_kg.services.sparql.formats import BY_KIND, by_media_type, kind_of
+from interlink_kg.sparql.formats import BY_KIND, by_media_type, kind_of
 
 
 @dataclass(frozen=True)

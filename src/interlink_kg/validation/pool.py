@@ -8,17 +8,17 @@ from dataclasses import dataclass
 
 from interlink_kg.errors import InterlinkKGError, rebuild_error
 from interlink_kg.model.report import ValidationReport
-from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.rdf.untrusted import InputLimits
-from interlink_kg.services.processes.parent import (
+from interlink_kg.processes.parent import (
     PoolLimits,
     ProcessPool,
     WorkerDiedError,
     WorkerProcess,
 )
-from interlink_kg.services.validation_worker import ValidationConfig
+from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.rdf.untrusted import InputLimits
+from interlink_kg.validation.worker import ValidationConfig
 
-WORKER_MODULE = "interlink_kg.services.validation_worker"
+WORKER_MODULE = "interlink_kg.validation.worker"
 
 
 class ValidationBusyError(InterlinkKGError):

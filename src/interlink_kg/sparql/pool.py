@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from interlink_kg.services.processes.parent import (
+from interlink_kg.processes.parent import (
     PoolLimits,
     ProcessPool,
     WorkerDiedError,
     WorkerProcess,
 )
-from interlink_kg.services.sparql.errors import (
+from interlink_kg.sparql.errors import (
     BY_CODE,
     EndpointBusyError,
     QueryCrashedError,
     QueryFailedError,
     QueryTimeoutError,
 )
-from interlink_kg.services.sparql.snapshot import Snapshots
-from interlink_kg.services.sparql.worker import QueryJob, WorkerConfig
+from interlink_kg.sparql.snapshot import Snapshots
+from interlink_kg.sparql.worker import QueryJob, WorkerConfig
 
-WORKER_MODULE = "interlink_kg.services.sparql.worker"
+WORKER_MODULE = "interlink_kg.sparql.worker"
 
 __all__ = ["PoolLimits", "QueryPool"]
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
-from interlink_kg.importer.tables import LANGUAGE_CODES
-from interlink_kg.model import iris
-from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
-from interlink_kg.model.recommendations import (
+from interlink_kg.finding import ranking
+from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles, summaries
+from interlink_kg.finding.ranking import (
     MIN_CANDIDATES,
     MatchedProfile,
     Recommendation,
@@ -29,8 +28,9 @@ from interlink_kg.model.recommendations import (
     reason,
     with_neighbours,
 )
+from interlink_kg.model import iris
+from interlink_kg.model.labels import LANGUAGE_CODES, SUPPORTED_LANGUAGES, pick
 from interlink_kg.queries import query
-from interlink_kg.services.catalogue import interlinker_iri, list_problem_profiles, summaries
 from interlink_kg.store.base import Row, Store
 from interlink_kg.vocab import EU_LANGUAGE
 
@@ -120,6 +120,14 @@ def task_iri(store: Store, schema_id: str, task_id: str) -> URIRef:
     return URIRef(str(rows[0]["task"]))
 
 
+PREFERENCE_CONSTANTS = (
+    Literal(ranking.LANGUAGE_MISS, datatype=XSD.double),
+    Literal(ranking.AUDIENCE_MISS, datatype=XSD.double),
+    Literal(ranking.USAGE_WEIGHT, datatype=XSD.double),
+    Literal(ranking.USAGE_HALF, datatype=XSD.integer),
+)
+
+
 def _rank(
     store: Store,
     profiles: list[WeightedProfile],
@@ -132,6 +140,7 @@ def _rank(
     values: dict[str, object] = {
         "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles],
         "lang": [language_iri(lang)],
+        "languageMiss audienceMiss usageWeight usageHalf": [PREFERENCE_CONSTANTS],
         **filter_values,
     }
     if task_id:

@@ -11,10 +11,10 @@ from rdflib import Graph, URIRef
 from interlink_kg import resources
 from interlink_kg.errors import BadRequestError
 from interlink_kg.model.report import ValidationReport
+from interlink_kg.publishing import profiles
+from interlink_kg.publishing.profiles import dcat_ap3
 from interlink_kg.rdf import bundle
-from interlink_kg.services import profiles
-from interlink_kg.services.profiles import dcat_ap3
-from interlink_kg.services.validation import (
+from interlink_kg.validation.engine import (
     ShapeSet,
     apply_shapes,
     bundled_vocabularies,

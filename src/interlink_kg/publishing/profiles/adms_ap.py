@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from interlink_kg.services.profiles import dcat_ap3
+from interlink_kg.publishing.profiles import dcat_ap3
 from interlink_kg.vocab import DCAT, DCT, ILK, RDF
 
 NAME = "adms-ap"

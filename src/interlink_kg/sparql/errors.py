@@ -10,8 +10,8 @@ from interlink_kg.errors import (
     StoreError,
     UnprocessableError,
 )
-from interlink_kg.services.processes.child import SandboxUnavailableError
-from interlink_kg.services.sparql.analysis import ServiceRefusedError, UpdateRefusedError
+from interlink_kg.processes.child import SandboxUnavailableError
+from interlink_kg.sparql.analysis import ServiceRefusedError, UpdateRefusedError
 
 
 class ResultTooLargeError(UnprocessableError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDFS
 
-from interlink_kg.services.sparql.formats import ALL_FORMATS
+from interlink_kg.sparql.formats import ALL_FORMATS
 from interlink_kg.store.base import Store
 from interlink_kg.vocab import DCT, RDF, SD, VOID
 

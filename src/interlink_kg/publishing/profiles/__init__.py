@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 
 from interlink_kg.errors import BadRequestError, ConfigurationError
-from interlink_kg.services.profiles import adms_ap, dcat_ap3
+from interlink_kg.publishing.profiles import adms_ap, dcat_ap3
 from interlink_kg.vocab import DCAT, VCARD
 
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from rdflib import Graph
 
 from interlink_kg.queries import query
-from interlink_kg.services.sparql.description import (
+from interlink_kg.sparql.description import (
     endpoint_iri,
     entailed_types_graph,
     service_description,
 )
-from interlink_kg.services.sparql.pool import PoolLimits, QueryPool
-from interlink_kg.services.sparql.snapshot import Snapshots
-from interlink_kg.services.sparql.worker import QueryJob, WorkerConfig
+from interlink_kg.sparql.pool import PoolLimits, QueryPool
+from interlink_kg.sparql.snapshot import Snapshots
+from interlink_kg.sparql.worker import QueryJob, WorkerConfig
 from interlink_kg.store.base import Store
 
 

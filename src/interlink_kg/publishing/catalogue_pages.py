@@ -18,11 +18,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from interlink_kg.errors import NotFoundError
+from interlink_kg.finding.catalogue import count_interlinkers
 from interlink_kg.model.catalogue import page_count
+from interlink_kg.publishing import profiles
+from interlink_kg.publishing.profiles import DEFAULT, Profile, dcat_ap3
 from interlink_kg.queries import query
-from interlink_kg.services import profiles
-from interlink_kg.services.catalogue import count_interlinkers
-from interlink_kg.services.profiles import DEFAULT, Profile, dcat_ap3
 from interlink_kg.store.base import Store
 from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF
 

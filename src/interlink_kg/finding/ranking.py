@@ -22,13 +22,21 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("phase-objective",),
 )
 MIN_CANDIDATES = 3
+# The preferences' constants, bound into queries/recommend.rq (their one source).
+LANGUAGE_MISS = 0.6  # factor of an INTERLINKER not available in the requested language
+AUDIENCE_MISS = 0.75  # factor of one that does not fit the requested audience
+USAGE_WEIGHT = 0.25  # the most the registry of use can add (as 1 + usage)
+USAGE_HALF = 5  # uses at which half of that is reached
+CANDIDATES = 200  # how many of the best by match * focus get the preferences applied
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
     "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",
-    "language": "1 if available in the requested language, else 0.6",
-    "target": "1 if no audience is asked or it fits the audience, else 0.75",
-    "usage": "0.25 * uses / (uses + 5), from the registry of use for the same task",
-    "score": "match * focus * language * target * (1 + usage), among the 200 best by match * focus",
+    "language": f"1 if available in the requested language, else {LANGUAGE_MISS}",
+    "target": f"1 if no audience is asked or it fits the audience, else {AUDIENCE_MISS}",
+    "usage": f"{USAGE_WEIGHT} * uses / (uses + {USAGE_HALF}), from the registry of use for the "
+    "same task",
+    "score": "match * focus * language * target * (1 + usage), among the "
+    f"{CANDIDATES} best by match * focus",
 }
 
 

@@ -1,1 +1,0 @@
-"""Services over the store and the bundled RDF: validation, catalogue reads, export."""
