@@ -31,6 +31,7 @@ import synthetic
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.web.app import create_app
+from interlink_kg.web.state import state_of
 
 QUERIES = {
     "count by kind": (
@@ -85,7 +86,7 @@ def bench(n: int, repeat: int) -> None:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     endpoint = f"http://127.0.0.1:{server.server_port}/sparql?"
-    public = app.extensions["interlink_kg.sparql"]
+    public = state_of(app).sparql
     try:
         started = time.perf_counter()
         assert fetch(endpoint + "query=ASK%7B%7D") == 200

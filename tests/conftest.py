@@ -41,8 +41,10 @@ def catalogue_store() -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
-def app(catalogue_store: Store) -> Flask:
-    return create_app(Settings(base_iri=BASE, store_url="memory:"), store=catalogue_store)
+def app(catalogue_store: Store) -> Iterator[Flask]:
+    app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=catalogue_store)
+    yield app
+    close_app(app)
 
 
 @pytest.fixture

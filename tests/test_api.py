@@ -233,7 +233,7 @@ def test_openapi_json_is_the_yaml_document(client: FlaskClient) -> None:
     from interlink_kg import resources
 
     served = client.get("/openapi.json").get_json()
-    kept = yaml.safe_load((resources.bundled_root() / "api" / "openapi.yaml").read_text())
+    kept = yaml.safe_load(resources.openapi_file().read_text())
     assert served == kept
     assert "/dump" in served["paths"]
 

@@ -11,7 +11,7 @@ from interlink_kg import resources
 
 
 def test_every_route_is_documented_and_nothing_else(app: Flask) -> None:
-    spec = yaml.safe_load((resources.bundled_root() / "api" / "openapi.yaml").read_text())
+    spec = yaml.safe_load(resources.openapi_file().read_text())
     documented = {
         (path, method.upper())
         for path, operations in spec["paths"].items()

@@ -27,6 +27,7 @@ from interlink_kg.model.roles import Role
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.web.app import close_app, create_app
+from interlink_kg.web.state import state_of
 
 TOKEN: dict[str, str] = {}
 
@@ -64,7 +65,7 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 def _stop_workers() -> Iterator[None]:
     yield
     close_app(APP)
-    shutil.rmtree(Path(str(APP.extensions["interlink_kg.settings"].tokens_file)).parent)
+    shutil.rmtree(Path(str(state_of(APP).settings.tokens_file)).parent)
 
 
 @schema.parametrize()

@@ -30,6 +30,7 @@ from interlink_kg.settings import Settings
 from interlink_kg.sparql.analysis import service_keywords
 from interlink_kg.store import Store
 from interlink_kg.web.app import close_app, create_app
+from interlink_kg.web.state import state_of
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "interlink_kg"
 TRELLO = f"{BASE}interlinkers/trello"
@@ -358,7 +359,7 @@ def test_time_limit_stops_an_explosive_query_while_others_are_served(
     live_server: Callable[..., LiveServer],
 ) -> None:
     server = live_server(_bundled, sparql_time_limit=2.0, sparql_max_concurrent=2)
-    endpoint = server.app.extensions["interlink_kg.sparql"]
+    endpoint = state_of(server.app).sparql
     assert _http(server.url + "sparql?query=ASK%7B%7D")[0] == 200  # workers up
     pids = {w.process.pid for w in list(endpoint.pool.processes._idle.queue)}
     outcome: dict[str, object] = {}

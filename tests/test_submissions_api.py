@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from interlink_kg.curation.loading import load_bundled
 from interlink_kg.model.roles import Role
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
-from interlink_kg.web.app import create_app
+from interlink_kg.web.app import close_app, create_app
 
 BASE = "http://127.0.0.1:8080/"
 DATA = Path(__file__).parent / "data" / "shapes"
@@ -44,7 +45,7 @@ class Env:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Env:
+def env(tmp_path: Path) -> Iterator[Env]:
     catalogue = open_store("memory:")
     load_bundled(catalogue, BASE, validate=False)
     workspace = open_store("memory:")
@@ -60,7 +61,8 @@ def env(tmp_path: Path) -> Env:
         base_iri=BASE, store_url="memory:", tokens_file=tokens_file, max_body_bytes=100_000
     )
     app = create_app(settings, store=catalogue, workspace_store=workspace)
-    return Env(app.test_client(), catalogue, workspace, tokens)
+    yield Env(app.test_client(), catalogue, workspace, tokens)
+    close_app(app)
 
 
 def public_ids(env: Env) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from interlink_kg import resources
+from interlink_kg.settings import Settings
+from interlink_kg.store import Store
+from interlink_kg.web.app import close_app, create_app
 
 DATA = Path(__file__).parent / "data" / "shapes"
 INTERLINKER_FILES = sorted((resources.catalogue_dir() / "interlinkers").glob("*.ttl"))
@@ -129,14 +133,13 @@ def test_dcat_ap_view_needs_an_interlinker(client: FlaskClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def with_contact(catalogue_store: object) -> FlaskClient:
-    from interlink_kg.settings import Settings
-    from interlink_kg.web.app import create_app
-
+def with_contact(catalogue_store: Store) -> Iterator[FlaskClient]:
     settings = Settings(
         base_iri="http://127.0.0.1:8080/", store_url="memory:", contact_email="curators@example.org"
     )
-    return create_app(settings, store=catalogue_store).test_client()  # type: ignore[arg-type]
+    app = create_app(settings, store=catalogue_store)
+    yield app.test_client()
+    close_app(app)
 
 
 @pytest.mark.parametrize(("profile", "version"), [("dcat-ap-2.1.1", "2.1.1"), ("adms-ap", "2.0.2")])

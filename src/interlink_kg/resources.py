@@ -1,4 +1,4 @@
-"""Where the bundled RDF files (ontology, shapes, catalogue data) live.
+"""Where the bundled files (ontology, shapes, catalogue data, the OpenAPI document) live.
 
 In a wheel they are packaged under ``interlink_kg/_bundled``; in a source checkout
 (editable install, tests) they are the top-level folders of the repository.
@@ -35,6 +35,11 @@ def catalogue_dir() -> Path:
 
 def ontology_file() -> Path:
     return ontology_dir() / "interlink.ttl"
+
+
+def openapi_file() -> Path:
+    """The HTTP contract, ``api/openapi.yaml`` (shipped inside the wheel too)."""
+    return bundled_root() / "api" / "openapi.yaml"
 
 
 def queries_dir() -> Path:

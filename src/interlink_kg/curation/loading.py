@@ -12,7 +12,7 @@ from rdflib import Graph, Literal
 from interlink_kg import resources
 from interlink_kg.curation.records import record_payloads
 from interlink_kg.errors import BadRequestError, ConfigurationError
-from interlink_kg.finding.statistics import refresh_statistics, stale_marker
+from interlink_kg.finding.statistics import change_markers, refresh_statistics
 from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import by_path
@@ -117,9 +117,9 @@ def load_files(
     records, record_graphs = record_payloads(store, base_iri, payloads, now)
     kept = set(payloads) | record_graphs
     dropped = [g for g in store.data_graphs() if g not in kept] if reset else []
-    # One transaction: the data, the records, the graphs a reset drops and the stale marker
+    # One transaction: the data, the records, the graphs a reset drops and the change markers
     # (a crash before the refresh below is made good at the next start).
-    store.replace_graphs({**payloads, **records, **stale_marker(base_iri)}, drop=dropped)
+    store.replace_graphs({**payloads, **records, **change_markers(base_iri)}, drop=dropped)
     store.set_meta(BASE_IRI_KEY, base_iri)
     refresh_statistics(store, base_iri)
     triples = len(union) if validate else _count_triples(store, list(payloads))

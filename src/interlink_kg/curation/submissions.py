@@ -33,9 +33,9 @@ from interlink_kg.errors import (
     UnprocessableError,
 )
 from interlink_kg.finding.statistics import (
+    change_markers,
     refresh_if_stale,
     refresh_statistics,
-    stale_marker,
 )
 from interlink_kg.model import iris
 from interlink_kg.model.records import record_from_graph, record_graph
@@ -377,7 +377,7 @@ class Workspace:
             {
                 **published,
                 self._record_graph(identifier): record_payload,
-                **stale_marker(self.base_iri),
+                **change_markers(self.base_iri),
             },
             drop=drop,
         )

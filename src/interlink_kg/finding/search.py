@@ -20,6 +20,7 @@ from typing import Any
 from interlink_kg.errors import BadRequestError
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
+from interlink_kg.store.generation import generation
 
 FACETS = (
     "kind",
@@ -51,22 +52,23 @@ class SearchResult:
 
 
 class SearchIndex:
-    """The FTS5 index of one catalogue store; call :meth:`invalidate` after it changes."""
+    """The FTS5 index of one catalogue store, rebuilt when the catalogue's generation changes
+    (:mod:`interlink_kg.store.generation`)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
-
-    def invalidate(self) -> None:
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-            self._db = None
+        self._generation: str | None = None
 
     def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
+        """The index of the current generation (the caller holds the lock)."""
+        stamp = generation(self._store)
+        if self._db is None or stamp != self._generation:
+            if self._db is not None:
+                self._db.close()
             self._db = self._build()
+            self._generation = stamp
         return self._db
 
     def _build(self) -> sqlite3.Connection:

@@ -17,6 +17,7 @@ from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
+from interlink_kg.store.generation import new_generation
 
 STALE_MARKER = f"{INTERNAL_PREFIX}state/derived-stale"
 _MARKER_TRIPLE = f'<{STALE_MARKER}> <{INTERNAL_PREFIX}derivedStale> "true" .\n'.encode()
@@ -31,6 +32,12 @@ def stale_marker(base_iri: str) -> dict[str, GraphPayload]:
     return {STALE_MARKER: GraphPayload(_MARKER_TRIPLE, NTRIPLES, base_iri, "stale marker")}
 
 
+def change_markers(base_iri: str) -> dict[str, GraphPayload]:
+    """What every write that changes the published data also writes, in its transaction: the
+    stale marker of the derived graphs and a new generation stamp."""
+    return {**stale_marker(base_iri), **new_generation(base_iri)}
+
+
 def derived_are_stale(store: Store) -> bool:
     return store.ask("ASK { ?s ?p ?o }", graphs=[STALE_MARKER])
 
@@ -41,11 +48,14 @@ def refresh_statistics(store: Store, base_iri: str) -> int:
     name = statistics_graph(base_iri)
     others = [g for g in store.data_graphs() if g != name]
     graph = store.construct(query("statistics"), graphs=others) if others else None
+    # The statistics are published data too (the SPARQL endpoint serves them): a new generation.
+    stamp = new_generation(base_iri)
     if graph is None or len(graph) == 0:
-        store.drop_graphs([name, STALE_MARKER])
+        store.replace_graphs(stamp, drop=[name, STALE_MARKER])
         return 0
     store.replace_graphs(
-        {name: GraphPayload(serialize(graph, NTRIPLES), NTRIPLES, base_iri)}, drop=[STALE_MARKER]
+        {name: GraphPayload(serialize(graph, NTRIPLES), NTRIPLES, base_iri), **stamp},
+        drop=[STALE_MARKER],
     )
     return len(graph)
 

@@ -39,7 +39,7 @@ class WorkerProcess:
             )
         self.conn = Connection(ours.detach())
         self.conn.send(config)
-        self.generation: int | None = None  # which data it holds, for pools that load data
+        self.generation: str | None = None  # which data it holds, for pools that load data
 
     def exchange(self, message: tuple[Any, ...], timeout: float) -> Reply | None:
         """Send ``message`` and wait for the reply; None when ``timeout`` passed first (the

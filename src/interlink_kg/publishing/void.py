@@ -20,7 +20,8 @@ VOCABULARIES = (
 
 
 def void_graph(store: Store, base_iri: str) -> Graph:
-    row = store.select(query("void-counts"))[0]
+    # Over the data graphs only: the store also keeps internal state (generation, markers).
+    row = store.select(query("void-counts"), graphs=store.data_graphs())[0]
     graph = Graph()
     graph.bind("void", VOID)
     graph.bind("dct", DCT)

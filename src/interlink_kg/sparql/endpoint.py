@@ -77,8 +77,8 @@ class PublicEndpoint:
 
     def catalogue_changed(self) -> None:
         """Publications change what the public sees: once the endpoint is in use, write the new
-        snapshot and load it into the workers in the background, so that queries do not wait."""
-        self.pool.snapshots.invalidate()
+        snapshot and load it into the workers in the background, so that queries do not wait.
+        (Only a head start: each query checks the catalogue's generation anyway.)"""
         if self.pool.started:
             threading.Thread(target=self.pool.preload, daemon=True).start()
 

@@ -8,10 +8,12 @@ import threading
 from pathlib import Path
 
 from interlink_kg.store.base import Store
+from interlink_kg.store.generation import generation
 
 
 class Snapshots:
-    """Writes the store's data graphs to a file when first needed after each change.
+    """Writes the store's data graphs to a file when first needed for each generation of the
+    catalogue (:mod:`interlink_kg.store.generation`), whoever changed it.
 
     The two newest files are kept, so a worker told to load one a moment before a change still
     finds it.
@@ -21,25 +23,23 @@ class Snapshots:
         self._store = store
         self._lock = threading.Lock()
         self._directory: Path | None = None
-        self._generation = 0
-        self._written: list[tuple[int, Path]] = []
+        self._written: list[tuple[str, Path]] = []
+        self._count = 0
 
-    def invalidate(self) -> None:
-        """The catalogue changed: the next :meth:`current` writes a new snapshot."""
+    def current(self) -> tuple[str, Path]:
+        """The generation of the catalogue now, and its snapshot file."""
         with self._lock:
-            self._generation += 1
-
-    def current(self) -> tuple[int, Path]:
-        with self._lock:
-            if self._written and self._written[-1][0] == self._generation:
+            stamp = generation(self._store)
+            if self._written and self._written[-1][0] == stamp:
                 return self._written[-1]
             if self._directory is None:
                 self._directory = Path(tempfile.mkdtemp(prefix="interlink-kg-sparql-"))
-            path = self._directory / f"generation-{self._generation}.nq"
+            self._count += 1
+            path = self._directory / f"snapshot-{self._count}.nq"
             temporary = path.with_suffix(".tmp")
             temporary.write_bytes(self._store.dump_quads())
             temporary.replace(path)
-            self._written.append((self._generation, path))
+            self._written.append((stamp, path))
             while len(self._written) > 2:
                 _, old = self._written.pop(0)
                 old.unlink(missing_ok=True)

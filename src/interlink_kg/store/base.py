@@ -54,7 +54,9 @@ class Store(Protocol):
         ...
 
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
-        """Run a SELECT over the union of ``graphs`` (default: every data graph)."""
+        """Run a SELECT over the union of ``graphs``; by default over every graph, the internal
+        ones too (their few triples have ``urn:interlink-kg:`` subjects, which no catalogue
+        query asks about; a query over everything, such as a count, names the data graphs)."""
         ...
 
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool: ...

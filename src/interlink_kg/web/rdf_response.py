@@ -9,7 +9,6 @@ from interlink_kg.finding.catalogue import display_labels
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.web import html_view
-from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.negotiation import (
     RDF_FORMATS,
     SUFFIXES,
@@ -18,6 +17,7 @@ from interlink_kg.web.negotiation import (
     choose_rdf_format,
     prefers_html,
 )
+from interlink_kg.web.state import state
 
 
 def rdf_response(
@@ -33,7 +33,7 @@ def rdf_response(
         for suffix in SUFFIXES:
             if path.endswith(suffix):
                 path = path[: -len(suffix)]
-    base_iri = get_settings().base_iri
+    base_iri = state().settings.base_iri
     iri = base_iri + path
     keep = canonical_query(request)  # a catalogue page's alternates: the same page
     alternates = (
@@ -41,7 +41,7 @@ def rdf_response(
     )
     if fmt is None and prefers_html(request):
         referenced = {t for triple in graph for t in triple[1:] if isinstance(t, URIRef)}
-        names = display_labels(get_store(), referenced)
+        names = display_labels(state().store, referenced)
         page = html_view.render(graph, names, iri, choose_language(request), base_iri, alternates)
         response = Response(page, content_type="text/html; charset=utf-8")
         response.headers["Vary"] = "Accept, Accept-Language"

@@ -21,7 +21,7 @@ from interlink_kg.errors import ConfigurationError
 from interlink_kg.finding.catalogue import counts
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
-from interlink_kg.web.app import create_app
+from interlink_kg.web.app import close_app, create_app
 
 # Room for multipart framing around an upload of the largest accepted size.
 MULTIPART_ALLOWANCE = 64 * 1024
@@ -81,9 +81,13 @@ def serve(settings: Settings, *, host: str, port: int, log: TextIO) -> None:
     try:
         log.write(f"starting on http://{host}:{port}/ with the store {settings.store_url}\n")
         log.flush()
-        server.application = build_serving_app(settings, log)
+        app = build_serving_app(settings, log)
+        server.application = app
         log.write(f"listening on http://{host}:{port}/ ({settings.threads} threads)\n")
         log.flush()
-        server.run()
+        try:
+            server.run()
+        finally:
+            close_app(app)
     finally:
         server.close()

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, request
 from interlink_kg.errors import BadRequestError
 from interlink_kg.publishing import profiles
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
-from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.negotiation import SUFFIXES, accepted_profiles, canonical_query, page_args
 from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.state import state
 
 bp = Blueprint("catalogue", __name__)
 
@@ -34,7 +34,7 @@ def parse_moment(raw: str) -> datetime:
 @bp.get("/catalogue")
 @bp.get("/catalogue<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
 def show(suffix: str | None = None) -> Response:
-    settings = get_settings()
+    settings = state().settings
     profile = _chosen_profile()
     profiles.require_contact_email(profile, settings.contact_email)
     page, per_page = page_args(request, settings.page_size, settings.max_page_size)
@@ -49,7 +49,7 @@ def show(suffix: str | None = None) -> Response:
     )
     requested = settings.base_iri + request.path.lstrip("/") + canonical_query(request)
     graph = catalogue_page(
-        get_store(),
+        state().store,
         settings.base_iri,
         page_request,
         requested_url=requested,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from interlink_kg import __version__
-from interlink_kg.web.app import get_settings
+from interlink_kg.web.state import state
 
 bp = Blueprint("entry_points", __name__)
 
@@ -29,7 +29,7 @@ ENTRY_POINTS = {
 
 @bp.get("/")
 def index() -> Response:
-    base = get_settings().base_iri
+    base = state().settings.base_iri
     return jsonify(
         {
             "name": "interlink-kg",

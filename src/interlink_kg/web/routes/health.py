@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify
 
 from interlink_kg import __version__
 from interlink_kg.finding.catalogue import counts
-from interlink_kg.web.app import get_store, get_warmer
+from interlink_kg.web.state import state
 
 bp = Blueprint("health", __name__)
 
@@ -15,14 +15,14 @@ bp = Blueprint("health", __name__)
 def health() -> Response:
     """200 when the service can answer; 503 when its catalogue is empty (a store that was
     never loaded, or the wrong one): a health check must not pass a catalogue of nothing."""
-    store = get_store()
+    store = state().store
     sizes = counts(store)
     body: dict[str, object] = {
         "status": "ok",
         "version": __version__,
         "store": store.url.split(":", 1)[0],
         "counts": sizes,
-        "recommendations_precomputed": get_warmer().ready.is_set(),
+        "recommendations_precomputed": state().warmer.ready.is_set(),
     }
     if sizes["interlinkers"] == 0:
         body["status"] = "empty"

@@ -12,9 +12,9 @@ from interlink_kg.finding.search import FACETS, SearchRequest
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import Page
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.web.app import get_search_index, get_settings, get_store, get_workspace
 from interlink_kg.web.negotiation import choose_language, page_args, split_suffix
 from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.state import state
 
 bp = Blueprint("interlinkers", __name__)
 
@@ -36,13 +36,13 @@ def page_links(endpoint: str, page: Page, **params: Any) -> dict[str, str | None
 def index() -> Response:
     """The catalogue's INTERLINKERs: all in identifier order, or searched (``q``) by relevance,
     filtered by facets, with facet counts over the result."""
-    settings = get_settings()
+    settings = state().settings
     lang = choose_language(request)
     number, per_page = page_args(request, settings.page_size, settings.max_page_size)
     text = request.args.get("q", "")
     filters = {f: request.args[f] for f in FACETS if f in request.args}
-    found = get_search_index().search(SearchRequest(text, filters, number, per_page))
-    store = get_store()
+    found = state().search.search(SearchRequest(text, filters, number, per_page))
+    store = state().store
     iris_found = [
         iris.absolute(settings.base_iri, iris.interlinker(identifier)) for identifier in found.ids
     ]
@@ -71,7 +71,7 @@ def index() -> Response:
 
 @bp.get("/interlinkers/<identifier>")
 def show(identifier: str) -> Response:
-    store = get_store()
+    store = state().store
     stripped, suffix_format = split_suffix(identifier)
     attempts: list[tuple[str, RdfFormat | None]] = [(identifier, None)]
     if suffix_format is not None:
@@ -83,7 +83,7 @@ def show(identifier: str) -> Response:
             continue
         return rdf_response(describe(store, iri), forced)
     name = attempts[-1][0]
-    if get_workspace().is_deprecated(name):
+    if state().workspace.is_deprecated(name):
         raise GoneError(
             f"the INTERLINKER {name!r} has been deprecated; its record stays at "
             f"/interlinkers/{name}/record",

@@ -11,8 +11,8 @@ from interlink_kg import resources
 from interlink_kg.errors import NotAcceptableError
 from interlink_kg.publishing.void import void_graph
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
-from interlink_kg.web.app import get_settings, get_store
 from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.state import state
 
 bp = Blueprint("published", __name__)
 
@@ -20,14 +20,13 @@ bp = Blueprint("published", __name__)
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI document kept in ``api/openapi.yaml``, as JSON."""
-    path = resources.bundled_root() / "api" / "openapi.yaml"
-    return jsonify(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return jsonify(yaml.safe_load(resources.openapi_file().read_text(encoding="utf-8")))
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID description of the published catalogue."""
-    return rdf_response(void_graph(get_store(), get_settings().base_iri))
+    return rdf_response(void_graph(state().store, state().settings.base_iri))
 
 
 @bp.get("/dump")
@@ -40,7 +39,7 @@ def dump() -> Response:
             "none of the requested media types is offered", details={"offered": offered[:2]}
         )
     fmt = TURTLE if best == TURTLE.media_type else NTRIPLES
-    body = get_store().dump(fmt)
+    body = state().store.dump(fmt)
 
     def chunks() -> Iterator[bytes]:
         step = 1 << 16

@@ -6,15 +6,15 @@ from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg.curation.quality import quality_report
 from interlink_kg.model.roles import Role
-from interlink_kg.web.app import get_authenticator, get_settings, get_store
+from interlink_kg.web.state import state
 
 bp = Blueprint("quality", __name__)
 
 
 @bp.get("/quality")
 def show() -> Response:
-    get_authenticator().require(request, Role.CURATOR)
-    report = quality_report(get_store(), get_settings().base_iri)
+    state().auth.require(request, Role.CURATOR)
+    report = quality_report(state().store, state().settings.base_iri)
     if request.accept_mimetypes.best_match(["application/json", "text/plain"]) == "text/plain":
         return Response(report.to_text(), content_type="text/plain; charset=utf-8")
     return jsonify(report.to_dict())

@@ -10,9 +10,9 @@ from interlink_kg.errors import BadRequestError, NotAcceptableError
 from interlink_kg.finding import recommendations as service
 from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.finding.warmer import task_key
-from interlink_kg.web.app import get_recommendation_cache, get_settings, get_store
 from interlink_kg.web.negotiation import choose_language
 from interlink_kg.web.recommendation_jsonld import recommendation_jsonld
+from interlink_kg.web.state import state
 
 bp = Blueprint("recommendations", __name__)
 _FILTERS = ("kind", "licence", "difficulty", "purpose", "language", "target", "audience")
@@ -69,11 +69,11 @@ def for_task(schema: str, task: str) -> Response:
     lang = choose_language(request)
     limit = _limit(args.get("limit"))
     filters = _filters(args)
-    result = get_recommendation_cache().get(
+    result = state().answers.get(
         task_key(schema, task, lang, limit, filters),
         lambda: service.for_task(
-            get_store(),
-            get_settings().base_iri,
+            state().store,
+            state().settings.base_iri,
             schema,
             task,
             lang=lang,
@@ -96,8 +96,8 @@ def for_profiles() -> Response:
         raise BadRequestError("problem_profiles must be a list of problem profile ids")
     lang = body.get("lang") if isinstance(body.get("lang"), str) else choose_language(request)
     result = service.for_profiles(
-        get_store(),
-        get_settings().base_iri,
+        state().store,
+        state().settings.base_iri,
         profiles,
         lang=str(lang),
         limit=_limit(body.get("limit")),
@@ -109,8 +109,8 @@ def for_profiles() -> Response:
 @bp.get("/interlinkers/<identifier>/related")
 def related(identifier: str) -> Response:
     result = service.related(
-        get_store(),
-        get_settings().base_iri,
+        state().store,
+        state().settings.base_iri,
         identifier,
         lang=choose_language(request),
         limit=_limit(request.args.get("limit")),

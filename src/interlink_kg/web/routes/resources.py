@@ -16,9 +16,9 @@ from interlink_kg.finding.catalogue import describe
 from interlink_kg.model.iris import is_identifier
 from interlink_kg.publishing.catalogue_pages import profile_node
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.web.app import get_settings, get_sparql_endpoint, get_store, get_workspace
 from interlink_kg.web.negotiation import split_suffix
 from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.state import state
 
 bp = Blueprint("resources", __name__)
 
@@ -34,9 +34,9 @@ def serve_path(*segments: str) -> Response:
         parts = [*head, name]
         if not all(is_identifier(p) for p in parts):
             continue
-        iri = URIRef(get_settings().base_iri + "/".join(parts))
+        iri = URIRef(state().settings.base_iri + "/".join(parts))
         try:
-            graph = describe(get_store(), iri)
+            graph = describe(state().store, iri)
         except NotFoundError:
             continue
         return rdf_response(graph, forced)
@@ -77,9 +77,9 @@ def agent(identifier: str) -> Response:
 def named_graph(name: str) -> Response:
     """A named graph of the published data (as the SPARQL service description lists them),
     in the format ``Accept`` asks for; names end like files, so no suffix URLs here."""
-    store = get_store()
-    iri = f"{get_settings().base_iri}graphs/{name}"
-    endpoint = get_sparql_endpoint()
+    store = state().store
+    iri = f"{state().settings.base_iri}graphs/{name}"
+    endpoint = state().sparql
     if iri == endpoint.implied_types_graph:
         return rdf_response(endpoint.implied_types(), suffix_urls=False)
     if iri not in store.data_graphs():
@@ -99,7 +99,7 @@ def record(identifier: str) -> Response:
     name, fmt = split_suffix(identifier)
     if not is_identifier(name):
         raise NotFoundError(f"nothing is published at /records/{identifier}")
-    return rdf_response(get_workspace().public_record(name), fmt)
+    return rdf_response(state().workspace.public_record(name), fmt)
 
 
 @bp.get("/records/<identifier>/events/<number>")
@@ -133,7 +133,7 @@ def _profile_node(identifier: str, *tail: str) -> Response:
     name, fmt = split_suffix(last)
     if not all(is_identifier(p) for p in (identifier, *head, name)):
         raise NotFoundError(f"nothing is published at /interlinkers/{identifier}/{'/'.join(tail)}")
-    base_iri = get_settings().base_iri
+    base_iri = state().settings.base_iri
     item = URIRef(f"{base_iri}interlinkers/{identifier}")
     node = URIRef("/".join([str(item), *head, name]))
-    return rdf_response(profile_node(get_store(), base_iri, item, node), fmt)
+    return rdf_response(profile_node(state().store, base_iri, item, node), fmt)

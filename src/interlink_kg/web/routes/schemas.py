@@ -8,10 +8,10 @@ from interlink_kg.errors import BadRequestError
 from interlink_kg.finding.catalogue import list_schemas, schema_iri, schema_tree
 from interlink_kg.publishing.profiles import schema_skos
 from interlink_kg.queries import query
-from interlink_kg.web.app import get_store
 from interlink_kg.web.listing import listing_response
 from interlink_kg.web.negotiation import choose_language, prefers_html, split_suffix, wants_json
 from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.state import state
 
 bp = Blueprint("schemas", __name__)
 
@@ -19,14 +19,14 @@ bp = Blueprint("schemas", __name__)
 @bp.get("/schemas")
 def index() -> Response:
     lang = choose_language(request)
-    return listing_response(list_schemas(get_store(), lang=lang), lang)
+    return listing_response(list_schemas(state().store, lang=lang), lang)
 
 
 @bp.get("/schemas/<identifier>")
 def show(identifier: str) -> Response:
     """The schema tree as JSON (the default), or its RDF (by Accept or suffix), or HTML;
     ``?profile=skos`` gives the SKOS view (RDF or HTML)."""
-    store = get_store()
+    store = state().store
     identifier, fmt = split_suffix(identifier)
     profile = request.args.get("profile")
     if profile not in (None, schema_skos.NAME):

@@ -12,9 +12,9 @@ from interlink_kg.errors import BadRequestError, UnsupportedFormatError
 from interlink_kg.sparql.analysis import UpdateRefusedError
 from interlink_kg.sparql.formats import BY_KIND, by_name
 from interlink_kg.sparql.worker import QueryJob
-from interlink_kg.web.app import get_expensive_work, get_sparql_endpoint
 from interlink_kg.web.negotiation import SUFFIXES
 from interlink_kg.web.rdf_response import rdf_response
+from interlink_kg.web.state import state
 
 bp = Blueprint("sparql", __name__)
 
@@ -110,7 +110,7 @@ def choose_media(req: Request, kind: str) -> str | None:
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.get("/sparql<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
 def endpoint(suffix: str | None = None) -> Response:
-    endpoint = get_sparql_endpoint()
+    endpoint = state().sparql
     text = None if suffix else read_query(request)
     if text is None:
         if _dataset(request, "default-graph-uri") or _dataset(request, "named-graph-uri"):
@@ -125,7 +125,7 @@ def endpoint(suffix: str | None = None) -> Response:
         default_graphs=_dataset(request, "default-graph-uri"),
         named_graphs=_dataset(request, "named-graph-uri"),
     )
-    with get_expensive_work().slot():
+    with state().expensive.slot():
         media_type, body = endpoint.query(job)
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"

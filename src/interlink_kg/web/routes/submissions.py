@@ -13,9 +13,9 @@ from interlink_kg.curation.submissions import Outcome
 from interlink_kg.errors import BadRequestError
 from interlink_kg.model.roles import Role
 from interlink_kg.model.workflow import Status, SubmissionRecord
-from interlink_kg.web.app import get_authenticator, get_workspace
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import rdf_body
+from interlink_kg.web.state import state
 
 bp = Blueprint("submissions", __name__)
 
@@ -40,21 +40,21 @@ def _outcome_response(outcome: Outcome, status: int) -> Response:
 
 @bp.post("/interlinkers")
 def create() -> Response:
-    account = get_authenticator().require(request, Role.CONTRIBUTOR)
+    account = state().auth.require(request, Role.CONTRIBUTOR)
     data, fmt = rdf_body(request)
-    return _outcome_response(get_workspace().submit(account, data, fmt), 201)
+    return _outcome_response(state().workspace.submit(account, data, fmt), 201)
 
 
 @bp.put("/interlinkers/<identifier>")
 def replace(identifier: str) -> Response:
-    account = get_authenticator().require(request, Role.CONTRIBUTOR)
+    account = state().auth.require(request, Role.CONTRIBUTOR)
     data, fmt = rdf_body(request)
-    return _outcome_response(get_workspace().update(account, identifier, data, fmt), 200)
+    return _outcome_response(state().workspace.update(account, identifier, data, fmt), 200)
 
 
 @bp.get("/submissions")
 def index() -> Response:
-    account = get_authenticator().require(request, Role.CONTRIBUTOR)
+    account = state().auth.require(request, Role.CONTRIBUTOR)
     raw = request.args.get("status")
     status = None
     if raw is not None:
@@ -66,14 +66,14 @@ def index() -> Response:
                 f"unknown status {raw!r}; use one of: {', '.join(allowed)}",
                 details={"allowed": allowed},
             ) from None
-    records = get_workspace().list(account, status)
+    records = state().workspace.list(account, status)
     return jsonify({"items": [_record_json(r) for r in records], "total": len(records)})
 
 
 @bp.get("/submissions/<identifier>")
 def show(identifier: str) -> Response:
-    account = get_authenticator().require(request, Role.CONTRIBUTOR)
-    workspace = get_workspace()
+    account = state().auth.require(request, Role.CONTRIBUTOR)
+    workspace = state().workspace
     record = workspace.visible_record(account, identifier)
     accept = request.accept_mimetypes
     if request.headers.get("Accept") and accept.best_match(
@@ -91,26 +91,26 @@ def show(identifier: str) -> Response:
 
 @bp.post("/submissions/<identifier>/approve")
 def approve(identifier: str) -> Response:
-    account = get_authenticator().require(request, Role.CURATOR)
-    return jsonify(_record_json(get_workspace().approve(account, identifier)))
+    account = state().auth.require(request, Role.CURATOR)
+    return jsonify(_record_json(state().workspace.approve(account, identifier)))
 
 
 @bp.post("/submissions/<identifier>/reject")
 def reject(identifier: str) -> Response:
-    account = get_authenticator().require(request, Role.CURATOR)
+    account = state().auth.require(request, Role.CURATOR)
     body = request.get_json(silent=True)
     reason = body.get("reason") if isinstance(body, dict) else request.form.get("reason")
     if not isinstance(reason, str):
         raise BadRequestError('send the reason as JSON {"reason": "..."} or a form field')
-    return jsonify(_record_json(get_workspace().reject(account, identifier, reason)))
+    return jsonify(_record_json(state().workspace.reject(account, identifier, reason)))
 
 
 @bp.post("/submissions/<identifier>/deprecate")
 def deprecate(identifier: str) -> Response:
-    account = get_authenticator().require(request, Role.CURATOR)
-    return jsonify(_record_json(get_workspace().deprecate(account, identifier)))
+    account = state().auth.require(request, Role.CURATOR)
+    return jsonify(_record_json(state().workspace.deprecate(account, identifier)))
 
 
 @bp.get("/interlinkers/<identifier>/record")
 def public_record(identifier: str) -> Response:
-    return rdf_response(get_workspace().public_record(identifier))
+    return rdf_response(state().workspace.public_record(identifier))

@@ -7,9 +7,9 @@ from flask import Blueprint, Response, request
 
 from interlink_kg.errors import BadRequestError
 from interlink_kg.validation.profiles import SHAPE_SETS
-from interlink_kg.web.app import get_expensive_work, get_validation_pool
 from interlink_kg.web.report_response import report_response
 from interlink_kg.web.request_body import rdf_body
+from interlink_kg.web.state import state
 
 bp = Blueprint("validation", __name__)
 
@@ -23,6 +23,6 @@ def validate() -> Response:
             details={"allowed": list(SHAPE_SETS)},
         )
     data, fmt = rdf_body(request)
-    with get_expensive_work().slot():
-        report = get_validation_pool().validate(shapes, data, fmt)
+    with state().expensive.slot():
+        report = state().validation.validate(shapes, data, fmt)
     return report_response(request, report)

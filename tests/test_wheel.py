@@ -1,0 +1,109 @@
+"""The installed package works on its own: build the wheel, install it in a fresh virtual
+environment, and serve from it (outside the source tree) `/health`, `/openapi.json` and a page.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NEEDED_IN_WHEEL = [
+    "interlink_kg/py.typed",
+    "interlink_kg/_bundled/api/openapi.yaml",
+    "interlink_kg/_bundled/ontology/interlink.ttl",
+    "interlink_kg/_bundled/shapes/interlinker.ttl",
+    "interlink_kg/_bundled/catalogue_data/interlinkers/trello.ttl",
+    "interlink_kg/queries/recommend.rq",
+    "interlink_kg/templates/resource.html",
+]
+
+
+def _status(url: str, accept: str = "*/*") -> int:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as reply:  # loopback only
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (found,) = out.glob("interlink_kg-*.whl")
+    return found
+
+
+def test_the_wheel_holds_what_the_package_reads(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [name for name in NEEDED_IN_WHEEL if name not in names]
+    assert not missing
+
+
+def test_the_installed_wheel_serves(wheel: Path, tmp_path: Path) -> None:
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    with __import__("socket").socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "VIRTUAL_ENV"}
+    }
+    env.update(
+        INTERLINK_KG_STORE=f"oxigraph:{tmp_path / 'store'}",
+        INTERLINK_KG_BASE_IRI=f"http://127.0.0.1:{port}/",
+        INTERLINK_KG_TOKENS_FILE=str(tmp_path / "tokens.json"),
+    )
+    cli = [str(environment / "bin" / "interlink-kg")]
+    subprocess.run([*cli, "load"], env=env, cwd=tmp_path, check=True, capture_output=True)
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if _status(base + "health") == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError((tmp_path / "serve.log").read_text())
+        assert _status(base + "openapi.json") == 200
+        assert _status(base + "interlinkers/trello", accept="text/html") == 200
+        assert _status(base + "interlinkers/trello", accept="text/turtle") == 200
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        log.close()
