@@ -107,6 +107,11 @@ VARIANTS = {
     "long-string-trick": (
         "SELECT * WHERE { BIND('''x\\u0027''' AS ?q) SERVICE <TARGET> { ?a ?b ?c } }"
     ),
+    # found by a hostile sweep: rdflib ends a comment at \n only, Oxigraph at \r too, and
+    # "SERVICE:x" lexed as one prefixed name hid the keyword from the count
+    "cr-ends-comment": "PREFIX : <TARGET/> SELECT * WHERE { #c\rSERVICE:x { ?a ?b ?c }\n}",
+    "crlf-ends-comment": "PREFIX : <TARGET/> SELECT * WHERE { #c\r\nSERVICE:x { ?a ?b ?c } }",
+    "service-as-prefix": "PREFIX SERVICE: <http://e/> SELECT * WHERE { SERVICE:x ?b ?c }",
     "escaped-quote-in-name": (
         "PREFIX ex: <http://example.org/> SELECT * WHERE { BIND(ex:a\\' AS ?q) "
         "SERVICE <TARGET> { ?a ?b ?c } BIND(1 AS ?y) }"
@@ -229,3 +234,31 @@ def test_a_failed_allowed_service_is_not_quoted(
     assert json.loads(body)["code"] == "query_not_evaluable"
     assert "SECRET" not in body
     assert len(listener.connections) == 1  # it really was called
+
+
+def test_a_name_lookup_answers_like_any_refused_service(client: FlaskClient) -> None:
+    """A host name the worker cannot resolve (its lookups are sealed off too) and an address
+    get one answer: no oracle of which names resolve on the server."""
+    answers = set()
+    for host in ("no-such-host.invalid", "localhost", "127.0.0.1"):
+        query = f"PREFIX : <http://{host}:9/> SELECT * WHERE {{ #c\rSERVICE:x {{ ?a ?b ?c }}\n}}"
+        status, body = _ask(client, query)
+        answers.add((status, json.loads(body)["message"]))
+    assert answers == {(403, SERVICE_REFUSED)} or {a[0] for a in answers} == {403}
+    assert all("lookup" not in message for _, message in answers)
+
+
+@pytest.mark.parametrize("name", ["cr-ends-comment", "escaped-keyword", "issue-9"])
+def test_federation_configured_still_reaches_no_other_service(
+    listener: Listener, live_server: Callable[..., LiveServer], name: str
+) -> None:
+    """With an allow-list the workers have the network: the check alone stands between a query
+    and any address, so the disagreeing escapes are refused outright."""
+    server = live_server(None, sparql_allowed_services=("http://127.0.0.1:9/allowed",))
+    query = VARIANTS[name].replace("TARGET", listener.url)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(server.url + "sparql?" + urlencode({"query": query}), timeout=30)
+    refused.value.close()
+    assert refused.value.code in {400, 403}
+    time.sleep(0.1)
+    assert listener.connections == []

@@ -3,9 +3,11 @@
 The public endpoint checks each query before it runs, but that check parses the text with
 rdflib while Oxigraph executes it, and two parsers can read one text differently. So the
 worker process is sealed with a seccomp filter (libseccomp, through ``pyseccomp``): from then
-on the kernel refuses it any socket but a local one (``AF_UNIX``), and ``io_uring`` (which can
-open sockets without the ``socket`` call). Whatever Oxigraph parses, a ``SERVICE`` call it
-makes fails with "permission denied" before any packet leaves.
+on the kernel refuses it every new socket, of any family (a worker talks to the server over a
+socket pair it inherited, and needs no other; even a local ``AF_UNIX`` socket could reach a
+name-service daemon that resolves host names for it), and ``io_uring`` (which can open sockets
+without the ``socket`` call). Whatever Oxigraph parses, a ``SERVICE`` call it makes fails with
+"permission denied" before any packet, or name lookup, leaves.
 
 The filter is inherited by every thread and child of the process and cannot be removed.
 """
@@ -21,7 +23,7 @@ class SandboxError(RuntimeError):
 
 
 def seal_network() -> None:
-    """Refuse this process every non-local socket from now on; raise if that cannot be done."""
+    """Refuse this process every new socket from now on; raise if that cannot be done."""
     try:
         import pyseccomp as seccomp
     except (ImportError, OSError) as exc:  # libseccomp missing
@@ -29,8 +31,7 @@ def seal_network() -> None:
     refuse = seccomp.ERRNO(errno.EACCES)
     try:
         rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-        rules.add_rule(refuse, "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
-        for call in ("io_uring_setup", "io_uring_enter", "io_uring_register"):
+        for call in ("socket", "io_uring_setup", "io_uring_enter", "io_uring_register"):
             rules.add_rule(refuse, call)
         rules.load()
     except (OSError, RuntimeError, ValueError) as exc:
@@ -39,8 +40,8 @@ def seal_network() -> None:
 
 
 def _check_sealed() -> None:
-    """Prove the seal holds: opening an internet socket must now fail."""
-    for family in (socket.AF_INET, socket.AF_INET6):
+    """Prove the seal holds: opening a socket must now fail."""
+    for family in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
         try:
             probe = socket.socket(family, socket.SOCK_STREAM)
         except PermissionError:

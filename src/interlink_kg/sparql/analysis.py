@@ -50,6 +50,10 @@ _LEXEMES = re.compile(
 )
 
 
+_COMMENTS = re.compile(r"#[^\n]*")
+_MEANINGFUL = re.compile(r"\S")
+
+
 class UpdateRefusedError(ForbiddenError):
     code = "update_refused"
 
@@ -72,12 +76,41 @@ class AnalysedQuery:
 
 
 def service_keywords(text: str) -> int:
-    """How many times ``SERVICE`` appears as a keyword (not in a string, IRI, name or comment)."""
+    """How many times ``SERVICE`` may be read as a keyword: as a word (not in a string, IRI or
+    comment), or where it stands as the prefix of a prefixed name (``SERVICE:x`` is the
+    keyword and a name with the empty prefix to a parser that reads keywords first)."""
     count = 0
     for match in _LEXEMES.finditer(text):
-        if match.lastgroup == "word" and match.group().upper() == "SERVICE":
+        token = match.group()
+        if (match.lastgroup == "word" and token.upper() == "SERVICE") or (
+            match.lastgroup == "name" and token.split(":", 1)[0].upper() == "SERVICE"
+        ):
             count += 1
     return count
+
+
+def normalise(text: str) -> str:
+    """The query as both parsers will read it: line breaks as ``\n`` only (rdflib ends a
+    comment at ``\n`` alone, Oxigraph at ``\r`` too, so a lone ``\r`` could hide a SERVICE
+    from the check and not from the engine)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_plain_for_federation(text: str) -> None:
+    """With federated queries allowed, refuse the escapes on which rdflib and Oxigraph read a
+    text differently: ``\\u``/``\\U`` escapes anywhere (rdflib expands them before reading the
+    query, Oxigraph only inside strings and IRIs) and backslashes outside strings."""
+    if "\\u" in text or "\\U" in text:
+        raise ParseError(
+            "this endpoint may call remote services, so its queries may not use \\u or \\U "
+            "escapes: write the characters themselves"
+        )
+    for match in _LEXEMES.finditer(text):
+        if match.lastgroup not in {"long1", "long2", "short1", "short2"} and "\\" in match.group():
+            raise ParseError(
+                "this endpoint may call remote services, so its queries may use backslashes "
+                "only inside string literals"
+            )
 
 
 def _service_calls(node: object, found: list[CompValue]) -> list[CompValue]:
@@ -107,11 +140,19 @@ def _too_deep() -> ParseError:
 def analyse(
     text: str, allowed_services: Iterable[str] = (), base_iri: str | None = None
 ) -> AnalysedQuery:
-    """Parse ``text`` and check it may run on the public endpoint; raise a clear error if not."""
+    """Parse ``text`` (already :func:`normalise`-d) and check it may run on the public endpoint;
+    raise a clear error if not."""
+    if not _MEANINGFUL.search(_COMMENTS.sub("", text)):
+        raise ParseError("the query is empty")
+    allowed = set(allowed_services)
+    if allowed:
+        check_plain_for_federation(text)
     try:
         parsed = parseQuery(text)
     except RecursionError:
         raise _too_deep() from None
+    except ValueError as exc:  # rdflib's expansion of an impossible \U escape
+        raise ParseError(f"malformed SPARQL query: {exc}") from exc
     except ParseException as exc:
         if _is_update(text):
             raise UpdateRefusedError(
@@ -132,7 +173,6 @@ def analyse(
     form = FORMS.get(str(algebra.name))
     if form is None:
         raise BadRequestError(f"unsupported query form {algebra.name}")
-    allowed = set(allowed_services)
     calls = _service_calls(algebra, [])
     targets: list[str] = []
     for call in calls:

@@ -35,7 +35,12 @@ from interlink_kg.errors import (
 )
 from interlink_kg.processes.child import ChildLimits, serve_messages
 from interlink_kg.queries import load_query
-from interlink_kg.sparql.analysis import AnalysedQuery, ServiceRefusedError, analyse
+from interlink_kg.sparql.analysis import (
+    AnalysedQuery,
+    ServiceRefusedError,
+    analyse,
+    normalise,
+)
 from interlink_kg.sparql.description import entailed_types_graph
 from interlink_kg.sparql.errors import (
     QueryCrashedError,
@@ -133,7 +138,8 @@ def _analysed(text: str, allowed_services: tuple[str, ...], base_iri: str) -> An
 
 def run_query(store: ox.Store, job: QueryJob, config: WorkerConfig) -> tuple[str, bytes]:
     """Check, evaluate and serialise one query; the answer's media type and bytes."""
-    analysed = _analysed(job.query, config.allowed_services, config.endpoint_iri)
+    text = normalise(job.query)  # the very text both the check and the engine read
+    analysed = _analysed(text, config.allowed_services, config.endpoint_iri)
     kind = kind_of(analysed.form)
     media = job.media.get(kind)
     if media is None:
@@ -145,7 +151,7 @@ def run_query(store: ox.Store, job: QueryJob, config: WorkerConfig) -> tuple[str
     buffer = _CappedBuffer(config.max_result_bytes)
     output = cast("IO[bytes]", buffer)
     try:
-        answer = store.query(job.query, base_iri=config.endpoint_iri, **_dataset(job, analysed))
+        answer = store.query(text, base_iri=config.endpoint_iri, **_dataset(job, analysed))
         # Evaluation is lazy: SERVICE calls and most engine errors happen while serialising.
         if isinstance(answer, ox.QueryTriples):
             answer.serialize(output, format=fmt.graph)
@@ -176,15 +182,29 @@ def _allowed(config: WorkerConfig) -> dict[str, Any]:
     return {"allowed_services": sorted(config.allowed_services)}
 
 
+# Engine messages known to speak of the query alone (passed on from a sealed worker).
+SAFE_ENGINE_MESSAGES = ("The custom function",)
+# Words of a failed attempt to reach the network (a SERVICE call the seal stopped).
+NETWORK_WORDS = ("lookup", "address", "os error", "permission denied", "connect", "http", "dns")
+# (checked after SAFE_ENGINE_MESSAGES, whose texts may name an IRI)
+
+
 def _evaluation_error(exc: Exception, config: WorkerConfig) -> InterlinkKGError:
     """What the client is told about a query the engine could not evaluate.
 
-    A sealed worker's engine saw only the query and the local copy of the data, so its words
-    are safe to pass on. A worker that may call services could be quoting a remote answer (or
-    a connection error that tells which ports are open): it only says that the query failed.
+    A sealed worker's failed network attempt gets the same answer as any refused SERVICE,
+    whatever stopped it (the seal, a name lookup, a port the engine itself refuses): the answer
+    must not tell which hosts resolve or which ports are open. Other engine messages are passed
+    on only when known to speak of the query alone. A worker that may call services could be
+    quoting a remote answer: it only says that the query failed.
     """
+    text = str(exc)
     if config.sealed:
-        return QueryNotEvaluableError(f"the query cannot be evaluated: {exc}")
+        if text.startswith(SAFE_ENGINE_MESSAGES):
+            return QueryNotEvaluableError(f"the query cannot be evaluated: {text}")
+        if any(word in text.lower() for word in NETWORK_WORDS):
+            return ServiceRefusedError(SERVICE_REFUSED, details=_allowed(config))
+        return QueryNotEvaluableError("the query cannot be evaluated by the engine")
     return QueryNotEvaluableError(
         "the query could not be evaluated (a SERVICE call may have failed); "
         "the engine's message is not shown because it may quote a remote service",
