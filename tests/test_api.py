@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
@@ -478,3 +479,34 @@ def test_health_says_when_the_catalogue_is_empty() -> None:
         assert "interlink-kg load" in body["message"]
     finally:
         close_app(app)
+
+
+def test_expensive_routes_share_one_bound(app: Flask, client: FlaskClient) -> None:
+    """Public queries, validations, catalogue pages and the dump wait on one bound of threads:
+    when it is full they answer 503 at once, and cheap reads still answer."""
+    from contextlib import ExitStack
+
+    from interlink_kg.web.state import state_of
+
+    gate = state_of(app).expensive
+    expensive = [
+        ("GET", "/catalogue?per_page=1000"),
+        ("GET", "/dump"),
+        ("GET", "/sparql?query=ASK%7B%7D"),
+        ("POST", "/validate"),
+    ]
+    with ExitStack() as held:
+        for _ in range(gate.slots):
+            held.enter_context(gate.slot())
+        for method, path in expensive:
+            response = client.open(
+                path, method=method, data=b"<a:b> <a:c> <a:d> .", content_type="text/turtle"
+            )
+            assert response.status_code == 503, path
+            assert response.headers["Retry-After"]
+        assert client.get("/health").status_code == 200
+    for method, path in expensive:
+        response = client.open(
+            path, method=method, data=b"<a:b> <a:c> <a:d> .", content_type="text/turtle"
+        )
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:200])

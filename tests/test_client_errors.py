@@ -231,3 +231,61 @@ def test_one_bad_token_entry_does_not_lock_out_the_others(tmp_path: Path) -> Non
         _is_error(client.get("/submissions", headers={"Authorization": "Bearer nope"}), 401)
     finally:
         close_app(app)
+
+
+# -- found by a hostile sweep of the hardened service ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [("/recommendations", "problem_profiles"), ("/submissions/trello/reject", "reason")],
+)
+def test_deeply_nested_json_is_a_client_error(
+    curated: tuple[Flask, str], path: str, key: str
+) -> None:
+    app, token = curated
+    body = '{"' + key + '": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = app.test_client().post(
+        path,
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    error = _is_error(response, 400)
+    assert "nested deeper" in str(error["message"])
+
+
+@pytest.mark.parametrize("query", ["", "   \n# only a comment\n", 'ASK { ?s ?p "\\U00110000" }'])
+def test_empty_and_impossible_queries_are_parse_errors(client: FlaskClient, query: str) -> None:
+    error = _is_error(client.get("/sparql", query_string={"query": query}), 400)
+    assert error["code"] == "parse_error"
+
+
+@pytest.mark.parametrize("character", ["\\u0001", "\\u0000", "\\u001F", "\\uFFFF"])
+def test_a_literal_xml_cannot_carry_is_refused(curated: tuple[Flask, str], character: str) -> None:
+    """One such literal, once published, made every RDF/XML page that included it ill-formed."""
+    app, token = curated
+    body = PLANNER.replace('"Example planner"@en', f'"Example{character}planner"@en')
+    assert body != PLANNER
+    error = _is_error(_submit(app, token, body), 400)
+    assert "control character" in str(error["message"])
+
+
+def test_an_overlong_language_tag_is_refused(client: FlaskClient) -> None:
+    tag = "-".join(["abcdefgh"] * 10)
+    body = f'<http://e.example/s> <http://e.example/p> "x"@en-{tag} .'
+    error = _is_error(
+        client.post("/validate", data=body.encode(), headers={"Content-Type": "text/turtle"}),
+        400,
+    )
+    assert "language tag" in str(error["message"])
+
+
+def test_an_overlong_identifier_is_refused(curated: tuple[Flask, str]) -> None:
+    app, token = curated
+    _is_error(_submit(app, token, PLANNER.replace("example_planner", "x" * 4000)), 400)
+
+
+def test_an_id_that_differs_only_by_case_is_refused(curated: tuple[Flask, str]) -> None:
+    app, token = curated
+    error = _is_error(_submit(app, token, PLANNER.replace("example_planner", "TRELLO")), 409)
+    assert error["details"]["existing"] == "trello"

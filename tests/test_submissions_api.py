@@ -405,7 +405,10 @@ def test_wsgi_entry_point_builds_the_app(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
     sys.modules.pop("api.wsgi", None)
     module = importlib.import_module("api.wsgi")
-    client = module.app.test_client()
-    assert client.get("/").status_code == 200
-    health = client.get("/health")  # an empty memory store: built, and honest about it
-    assert (health.status_code, health.get_json()["status"]) == (503, "empty")
+    try:
+        client = module.app.test_client()
+        assert client.get("/").status_code == 200
+        health = client.get("/health")  # an empty memory store: built, and honest about it
+        assert (health.status_code, health.get_json()["status"]) == (503, "empty")
+    finally:
+        close_app(module.app)  # the entry point starts the worker pools (as a server does)

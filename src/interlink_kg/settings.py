@@ -64,7 +64,7 @@ class Settings:
     # open connections, header bytes.
     threads: int = 8
     read_timeout: int = 30
-    max_connections: int = 200
+    max_connections: int = 1000
     max_header_bytes: int = 65_536
     # The catalogue's contact e-mail (ADMS-AP makes it mandatory on the contact point).
     contact_email: str | None = None
@@ -105,7 +105,7 @@ class Settings:
             max_body_bytes=max_body,
             threads=_whole_number(env, "INTERLINK_KG_THREADS", "8"),
             read_timeout=_whole_number(env, "INTERLINK_KG_READ_TIMEOUT", "30"),
-            max_connections=_whole_number(env, "INTERLINK_KG_MAX_CONNECTIONS", "200"),
+            max_connections=_whole_number(env, "INTERLINK_KG_MAX_CONNECTIONS", "1000"),
             max_header_bytes=_whole_number(env, "INTERLINK_KG_MAX_HEADER_BYTES", "65536"),
             contact_email=_email(env.get("INTERLINK_KG_CONTACT_EMAIL")),
             sparql_time_limit=_seconds(env, "INTERLINK_KG_SPARQL_TIME_LIMIT", "10"),

@@ -90,7 +90,8 @@ def owned_identifier(graph: Graph, base_iri: str) -> str:
     identifier = graph.value(interlinker, DCT.identifier)
     if not isinstance(identifier, Literal) or not iris.is_identifier(str(identifier)):
         raise BadRequestError(
-            "the INTERLINKER needs a dct:identifier made of letters, digits, _ . -"
+            "the INTERLINKER needs a dct:identifier of at most "
+            f"{iris.MAX_IDENTIFIER_CHARS} letters, digits, _ . -"
         )
     reserved = served_suffix(str(identifier))
     if reserved:
@@ -293,6 +294,13 @@ class Workspace:
                     f"send a new revision with PUT /interlinkers/{identifier}",
                     details={"id": identifier},
                 )
+            similar = self._identifier_like(identifier)
+            if similar is not None:
+                raise ConflictError(
+                    f"the id {identifier!r} differs from the existing {similar!r} only by letter "
+                    "case; choose another id, or revise that INTERLINKER",
+                    details={"id": identifier, "existing": similar},
+                )
             record = SubmissionRecord.submitted(identifier, account.user, self.clock())
             self.workspace.replace_graphs(
                 {
@@ -328,6 +336,15 @@ class Workspace:
                 }
             )
         return Outcome(record, report)
+
+    def _identifier_like(self, identifier: str) -> str | None:
+        """An existing INTERLINKER id equal to ``identifier`` but for letter case."""
+        text = query("interlinker-id-like", {"wanted": [Literal(identifier)]})
+        for store in (self.catalogue, self.workspace):
+            rows = store.select(text)
+            if rows:
+                return str(rows[0]["id"])
+        return None
 
     def _current(self, identifier: str) -> SubmissionRecord:
         """The record a transition starts from (the caller holds the lock)."""

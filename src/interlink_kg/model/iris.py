@@ -15,9 +15,17 @@ IDENTIFIER_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 
+MAX_IDENTIFIER_CHARS = 200  # the longest real one (a hackathon task) has 110
+
+
 def is_identifier(value: str) -> bool:
-    """True when ``value`` can be used as one path segment of our IRIs."""
-    return bool(_IDENTIFIER.fullmatch(value)) and value not in {".", ".."}
+    """True when ``value`` can be used as one path segment of our IRIs (at most
+    :data:`MAX_IDENTIFIER_CHARS` characters)."""
+    return (
+        len(value) <= MAX_IDENTIFIER_CHARS
+        and bool(_IDENTIFIER.fullmatch(value))
+        and value not in {".", ".."}
+    )
 
 
 def has_dot_segments(iri: str) -> bool:

@@ -89,6 +89,8 @@ class ProcessPool:
         self.started = False
         self._closed = False
         self._lock = threading.Lock()
+        self._starting: set[WorkerProcess] = set()  # replacements being readied
+        self._spawners: list[threading.Thread] = []
         self.killed = 0  # workers ended for the time limit (visible to tests and health checks)
 
     def spawn(self) -> WorkerProcess:
@@ -118,18 +120,42 @@ class ProcessPool:
         """End ``broken``; a fresh worker is readied in the background and joins the pool
         when ready, so no job waits for its start."""
         broken.stop()
-        if not self._closed:
-            threading.Thread(target=self._spawn_ready, daemon=True).start()
+        with self._lock:
+            if self._closed:
+                return
+            self._spawners = [t for t in self._spawners if t.is_alive()]
+            spawner = threading.Thread(target=self._spawn_ready, daemon=True)
+            self._spawners.append(spawner)
+            spawner.start()
 
     def _spawn_ready(self) -> None:
-        fresh = self.spawn()
+        fresh = self._spawn_tracked()
+        if fresh is None:
+            return
         if self._prepare is not None and not self._prepare(fresh):
-            fresh.stop()
-            fresh = self.spawn()  # holds no data yet: its first job prepares it
-        if self._closed:
-            fresh.stop()
-        else:
-            self._idle.put(fresh)
+            self._untrack(fresh).stop()
+            fresh = self._spawn_tracked()  # holds no data yet: its first job prepares it
+            if fresh is None:
+                return
+        with self._lock:
+            self._starting.discard(fresh)
+            if not self._closed:
+                self._idle.put(fresh)
+                return
+        fresh.stop()
+
+    def _spawn_tracked(self) -> WorkerProcess | None:
+        with self._lock:
+            if self._closed:
+                return None
+            fresh = self.spawn()
+            self._starting.add(fresh)
+            return fresh
+
+    def _untrack(self, worker: WorkerProcess) -> WorkerProcess:
+        with self._lock:
+            self._starting.discard(worker)
+        return worker
 
     def run(self, message: tuple[Any, ...], timed_out: Callable[[], InterlinkKGError]) -> Reply:
         """One job on a free worker under the time limit; the worker's reply."""
@@ -159,8 +185,16 @@ class ProcessPool:
                 self.replace(worker)
 
     def close(self) -> None:
+        """Stop every worker: idle ones, and replacements still being readied."""
         with self._lock:
             self._closed = True
+            starting = list(self._starting)
+            spawners = list(self._spawners)
+        for worker in starting:
+            if worker.process.poll() is None:
+                worker.process.kill()  # its spawner sees the pool closed and reaps it
+        for spawner in spawners:
+            spawner.join(timeout=30)
         while True:
             try:
                 self._idle.get_nowait().stop()

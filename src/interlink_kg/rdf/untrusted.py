@@ -9,6 +9,7 @@ triples and literal length keep one request from taking the machine.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -27,6 +28,7 @@ class InputLimits:
     max_triples: int = 10_000
     max_literal_chars: int = 50_000
     max_iri_chars: int = 4096
+    max_language_tag_chars: int = 35  # the longest tags registries hand out stay well below
     max_json_depth: int = 64
 
 
@@ -50,7 +52,7 @@ def check_json_depth(data: bytes, limit: int) -> None:
             depth += 1
             if depth > limit:
                 raise ParseError(
-                    f"JSON-LD nested deeper than {limit} levels is not accepted",
+                    f"JSON nested deeper than {limit} levels is not accepted",
                     details={"limit": limit},
                 )
         elif byte in (0x7D, 0x5D):
@@ -111,6 +113,8 @@ def parse_untrusted(
                     details={"limit": limits.max_literal_chars},
                 )
             _check_iris(quad, limits.max_iri_chars)
+            if isinstance(value, ox.Literal):
+                _check_literal(value, limits.max_language_tag_chars)
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(value)))
     except SyntaxError as exc:
         message = str(exc)
@@ -126,6 +130,27 @@ def parse_untrusted(
             details={"format": fmt.name},
         )
     return graph
+
+
+# Characters XML 1.0 cannot carry: one of them in a published literal would make every RDF/XML
+# and SPARQL XML answer that includes it ill-formed (a harvester then rejects the whole page).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _check_literal(value: ox.Literal, tag_limit: int) -> None:
+    bad = _NOT_XML.search(value.value)
+    if bad:
+        raise ParseError(
+            f"a literal holds the control character U+{ord(bad.group()):04X}, which RDF/XML and "
+            "the XML results formats cannot carry; remove it",
+            details={"literal_start": value.value[:100]},
+        )
+    if value.language is not None and len(value.language) > tag_limit:
+        raise ParseError(
+            f"a language tag of {len(value.language)} characters is longer than the limit of "
+            f"{tag_limit}",
+            details={"limit": tag_limit},
+        )
 
 
 def _check_iris(quad: ox.Quad, limit: int) -> None:

@@ -8,6 +8,9 @@ from flask import Request
 
 from interlink_kg.errors import BadRequestError, UnsupportedFormatError
 from interlink_kg.rdf.formats import RdfFormat, by_media_type, by_path
+from interlink_kg.rdf.untrusted import check_json_depth
+
+MAX_JSON_DEPTH = 32
 
 
 def rdf_body(request: Request) -> tuple[bytes, RdfFormat]:
@@ -34,3 +37,13 @@ def rdf_body(request: Request) -> tuple[bytes, RdfFormat]:
     if not data.strip():
         raise BadRequestError("the request has no RDF in it")
     return data, fmt
+
+
+def json_body(request: Request) -> object | None:
+    """The request's JSON body (None when it has none or it is not JSON); nesting deeper than
+    :data:`MAX_JSON_DEPTH` is refused before parsing (Python's parser would recurse until the
+    interpreter's limit)."""
+    if not request.is_json:
+        return None
+    check_json_depth(request.get_data(cache=True), MAX_JSON_DEPTH)
+    return request.get_json(silent=True)

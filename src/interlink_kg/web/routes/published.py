@@ -39,7 +39,8 @@ def dump() -> Response:
             "none of the requested media types is offered", details={"offered": offered[:2]}
         )
     fmt = TURTLE if best == TURTLE.media_type else NTRIPLES
-    body = state().store.dump(fmt)
+    with state().expensive.slot():
+        body = state().store.dump(fmt)
 
     def chunks() -> Iterator[bytes]:
         step = 1 << 16

@@ -12,6 +12,7 @@ from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.finding.warmer import task_key
 from interlink_kg.web.negotiation import choose_language
 from interlink_kg.web.recommendation_jsonld import recommendation_jsonld
+from interlink_kg.web.request_body import json_body
 from interlink_kg.web.state import state
 
 bp = Blueprint("recommendations", __name__)
@@ -86,7 +87,7 @@ def for_task(schema: str, task: str) -> Response:
 
 @bp.post("/recommendations")
 def for_profiles() -> Response:
-    body = request.get_json(silent=True)
+    body = json_body(request)
     if not isinstance(body, dict):
         raise BadRequestError(
             'send JSON such as {"problem_profiles": ["ORG_PROBLEM_2"], "lang": "en", "limit": 10}'

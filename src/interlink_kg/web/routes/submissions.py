@@ -14,7 +14,7 @@ from interlink_kg.errors import BadRequestError
 from interlink_kg.model.roles import Role
 from interlink_kg.model.workflow import Status, SubmissionRecord
 from interlink_kg.web.rdf_response import rdf_response
-from interlink_kg.web.request_body import rdf_body
+from interlink_kg.web.request_body import json_body, rdf_body
 from interlink_kg.web.state import state
 
 bp = Blueprint("submissions", __name__)
@@ -98,7 +98,7 @@ def approve(identifier: str) -> Response:
 @bp.post("/submissions/<identifier>/reject")
 def reject(identifier: str) -> Response:
     account = state().auth.require(request, Role.CURATOR)
-    body = request.get_json(silent=True)
+    body = json_body(request)
     reason = body.get("reason") if isinstance(body, dict) else request.form.get("reason")
     if not isinstance(reason, str):
         raise BadRequestError('send the reason as JSON {"reason": "..."} or a form field')
