@@ -89,12 +89,16 @@ class ProcessPool:
         self.started = False
         self._closed = False
         self._lock = threading.Lock()
-        self._starting: set[WorkerProcess] = set()  # replacements being readied
         self._spawners: list[threading.Thread] = []
+        self._alive: set[WorkerProcess] = set()  # every worker started and not yet stopped
+        self._alive_lock = threading.Lock()
         self.killed = 0  # workers ended for the time limit (visible to tests and health checks)
 
     def spawn(self) -> WorkerProcess:
-        return WorkerProcess(self.module, self.config)
+        worker = WorkerProcess(self.module, self.config)
+        with self._alive_lock:
+            self._alive.add(worker)
+        return worker
 
     def start(self) -> None:
         """Start the workers (done by the first job if not earlier)."""
@@ -119,7 +123,7 @@ class ProcessPool:
     def replace(self, broken: WorkerProcess) -> None:
         """End ``broken``; a fresh worker is readied in the background and joins the pool
         when ready, so no job waits for its start."""
-        broken.stop()
+        self._stop(broken)
         with self._lock:
             if self._closed:
                 return
@@ -129,33 +133,32 @@ class ProcessPool:
             spawner.start()
 
     def _spawn_ready(self) -> None:
-        fresh = self._spawn_tracked()
+        fresh = self._spawn_unless_closed()
         if fresh is None:
             return
         if self._prepare is not None and not self._prepare(fresh):
-            self._untrack(fresh).stop()
-            fresh = self._spawn_tracked()  # holds no data yet: its first job prepares it
+            self._stop(fresh)
+            fresh = self._spawn_unless_closed()  # holds no data yet: its first job prepares it
             if fresh is None:
                 return
         with self._lock:
-            self._starting.discard(fresh)
             if not self._closed:
                 self._idle.put(fresh)
                 return
-        fresh.stop()
+        self._stop(fresh)
 
-    def _spawn_tracked(self) -> WorkerProcess | None:
+    def _spawn_unless_closed(self) -> WorkerProcess | None:
         with self._lock:
-            if self._closed:
-                return None
-            fresh = self.spawn()
-            self._starting.add(fresh)
-            return fresh
+            return None if self._closed else self.spawn()
 
-    def _untrack(self, worker: WorkerProcess) -> WorkerProcess:
-        with self._lock:
-            self._starting.discard(worker)
-        return worker
+    def _stop(self, worker: WorkerProcess) -> None:
+        worker.stop()
+        with self._alive_lock:
+            self._alive.discard(worker)
+
+    def _alive_now(self) -> list[WorkerProcess]:
+        with self._alive_lock:
+            return list(self._alive)
 
     def run(self, message: tuple[Any, ...], timed_out: Callable[[], InterlinkKGError]) -> Reply:
         """One job on a free worker under the time limit; the worker's reply."""
@@ -185,18 +188,19 @@ class ProcessPool:
                 self.replace(worker)
 
     def close(self) -> None:
-        """Stop every worker: idle ones, and replacements still being readied."""
+        """Stop every worker: idle, busy (its job fails), or a replacement being readied."""
         with self._lock:
             self._closed = True
-            starting = list(self._starting)
             spawners = list(self._spawners)
-        for worker in starting:
+        for worker in self._alive_now():
             if worker.process.poll() is None:
-                worker.process.kill()  # its spawner sees the pool closed and reaps it
+                worker.process.kill()
         for spawner in spawners:
             spawner.join(timeout=30)
+        for worker in self._alive_now():
+            self._stop(worker)
         while True:
             try:
-                self._idle.get_nowait().stop()
+                self._idle.get_nowait()
             except queue.Empty:
                 break

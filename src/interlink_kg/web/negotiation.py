@@ -42,6 +42,21 @@ def prefers_html(request: Request) -> bool:
     return request.accept_mimetypes.best_match(offered) == HTML
 
 
+def negotiate(request: Request, offered: list[str], *, listed: list[str] | None = None) -> str:
+    """The media type of ``offered`` that ``Accept`` prefers; the first one when the request
+    states no preference; ``406`` naming what is offered (``listed``, else ``offered``) when
+    none is acceptable. The one place where ``Accept`` is weighed against a list."""
+    if not request.headers.get("Accept"):
+        return offered[0]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise NotAcceptableError(
+            "none of the requested media types is offered",
+            details={"offered": listed if listed is not None else offered},
+        )
+    return str(best)
+
+
 def choose_rdf_format(
     request: Request, *, json_means_jsonld: bool = True, html_offered: bool = False
 ) -> RdfFormat:
@@ -49,18 +64,10 @@ def choose_rdf_format(
 
     ``html_offered`` only adds HTML to the list a ``406`` names (the caller serves HTML itself).
     """
-    offered = [f.media_type for f in RDF_FORMATS]
+    offered = [JSONLD.media_type] + [f.media_type for f in RDF_FORMATS if f is not JSONLD]
     if json_means_jsonld:
         offered.append(JSON)
-    accept = request.accept_mimetypes
-    if not accept or not request.headers.get("Accept"):
-        return JSONLD
-    best = accept.best_match(offered)
-    if best is None:
-        raise NotAcceptableError(
-            "none of the requested media types is offered",
-            details={"offered": [*offered, HTML] if html_offered else offered},
-        )
+    best = negotiate(request, offered, listed=[*offered, HTML] if html_offered else None)
     if best == JSON:
         return JSONLD
     return next(f for f in RDF_FORMATS if f.media_type == best)
@@ -68,16 +75,8 @@ def choose_rdf_format(
 
 def wants_json(request: Request, rdf_offered: bool) -> bool:
     """For a JSON view that can also be had as RDF: True unless an RDF type is preferred."""
-    header = request.headers.get("Accept")
-    if not header:
-        return True
     offered = [JSON] + ([f.media_type for f in RDF_FORMATS] if rdf_offered else [])
-    best = request.accept_mimetypes.best_match(offered)
-    if best is None:
-        raise NotAcceptableError(
-            "none of the requested media types is offered", details={"offered": offered}
-        )
-    return best == JSON
+    return negotiate(request, offered) == JSON
 
 
 def choose_language(request: Request) -> str:

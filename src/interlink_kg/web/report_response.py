@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Request, Response, jsonify
 
-from interlink_kg.errors import NotAcceptableError
 from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf.formats import JSONLD, TURTLE
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.validation.report_rdf import report_graph
+from interlink_kg.web.negotiation import negotiate
 
 JSON = "application/json"
 TEXT = "text/plain"
@@ -17,13 +17,7 @@ SHACL = {"sh": "http://www.w3.org/ns/shacl#"}
 
 
 def report_response(request: Request, report: ValidationReport, status: int = 200) -> Response:
-    best = JSON
-    if request.headers.get("Accept"):
-        best = request.accept_mimetypes.best_match(_OFFERED) or ""
-        if not best:
-            raise NotAcceptableError(
-                "none of the requested media types is offered", details={"offered": _OFFERED}
-            )
+    best = negotiate(request, _OFFERED)
     if best == JSON:
         response = jsonify(report.to_dict())
     elif best == TEXT:

@@ -8,9 +8,9 @@ import yaml
 from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg import resources
-from interlink_kg.errors import NotAcceptableError
 from interlink_kg.publishing.void import void_graph
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
+from interlink_kg.web.negotiation import negotiate
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
 
@@ -33,11 +33,7 @@ def void() -> Response:
 def dump() -> Response:
     """Every published triple, as N-Triples (default) or Turtle, sent in chunks."""
     offered = [NTRIPLES.media_type, TURTLE.media_type, "text/plain"]
-    best = request.accept_mimetypes.best_match(offered) if request.headers.get("Accept") else None
-    if request.headers.get("Accept") and best is None:
-        raise NotAcceptableError(
-            "none of the requested media types is offered", details={"offered": offered[:2]}
-        )
+    best = negotiate(request, offered, listed=offered[:2])
     fmt = TURTLE if best == TURTLE.media_type else NTRIPLES
     with state().expensive.slot():
         body = state().store.dump(fmt)

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg.curation.quality import quality_report
 from interlink_kg.model.roles import Role
+from interlink_kg.web.negotiation import negotiate
 from interlink_kg.web.state import state
 
 bp = Blueprint("quality", __name__)
@@ -15,6 +16,6 @@ bp = Blueprint("quality", __name__)
 def show() -> Response:
     state().auth.require(request, Role.CURATOR)
     report = quality_report(state().store, state().settings.base_iri)
-    if request.accept_mimetypes.best_match(["application/json", "text/plain"]) == "text/plain":
+    if negotiate(request, ["application/json", "text/plain"]) == "text/plain":
         return Response(report.to_text(), content_type="text/plain; charset=utf-8")
     return jsonify(report.to_dict())

@@ -6,11 +6,11 @@ import json
 
 from flask import Blueprint, Request, Response, jsonify, request
 
-from interlink_kg.errors import BadRequestError, NotAcceptableError
+from interlink_kg.errors import BadRequestError
 from interlink_kg.finding import recommendations as service
 from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.finding.warmer import task_key
-from interlink_kg.web.negotiation import choose_language
+from interlink_kg.web.negotiation import choose_language, negotiate
 from interlink_kg.web.recommendation_jsonld import recommendation_jsonld
 from interlink_kg.web.request_body import json_body
 from interlink_kg.web.state import state
@@ -43,12 +43,7 @@ def _filters(source: dict[str, object]) -> service.Filters:
 
 def _answer(result: RecommendationList) -> Response:
     """JSON by default; JSON-LD (a schema.org ItemList) when the client prefers it."""
-    offered = ["application/json", "application/ld+json"]
-    best = request.accept_mimetypes.best_match(offered) if request.headers.get("Accept") else None
-    if request.headers.get("Accept") and best is None:
-        raise NotAcceptableError(
-            "none of the requested media types is offered", details={"offered": offered}
-        )
+    best = negotiate(request, ["application/json", "application/ld+json"])
     if best == "application/ld+json":
         response = Response(
             json.dumps(recommendation_jsonld(result), ensure_ascii=False, indent=2),

@@ -13,6 +13,7 @@ from interlink_kg.curation.submissions import Outcome
 from interlink_kg.errors import BadRequestError
 from interlink_kg.model.roles import Role
 from interlink_kg.model.workflow import Status, SubmissionRecord
+from interlink_kg.web.negotiation import wants_json
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import json_body, rdf_body
 from interlink_kg.web.state import state
@@ -75,16 +76,7 @@ def show(identifier: str) -> Response:
     account = state().auth.require(request, Role.CONTRIBUTOR)
     workspace = state().workspace
     record = workspace.visible_record(account, identifier)
-    accept = request.accept_mimetypes
-    if request.headers.get("Accept") and accept.best_match(
-        [
-            "application/json",
-            "text/turtle",
-            "application/ld+json",
-            "application/n-triples",
-            "application/rdf+xml",
-        ]
-    ) not in (None, "application/json"):
+    if not wants_json(request, rdf_offered=True):  # its content, as RDF
         return rdf_response(workspace.content(identifier))
     return jsonify(_record_json(record))
 
