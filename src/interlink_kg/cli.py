@@ -18,6 +18,7 @@ from rdflib import Graph
 
 from interlink_kg import __version__
 from interlink_kg.errors import BadRequestError, InterlinkKGError, NotFoundError
+from interlink_kg.finding.recommendations import DEFAULT_LIMIT
 from interlink_kg.finding.search import FACETS
 from interlink_kg.model.labels import SUPPORTED_LANGUAGES
 from interlink_kg.rdf import formats
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("schema", help="schema id, e.g. default")
     recommend.add_argument("task", help="task id, e.g. task-define_personas")
     recommend.add_argument("--lang", default="en", choices=SUPPORTED_LANGUAGES)
-    recommend.add_argument("--limit", type=int, default=10)
+    recommend.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
     recommend.add_argument("--json", action="store_true", help="the full JSON answer")
     for name in ("kind", "licence", "difficulty", "purpose", "language", "target"):
         recommend.add_argument(f"--{name}", help=f"only INTERLINKERs with this {name}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -95,7 +95,7 @@ class Settings:
         base = normalise_base_iri(str(values["base_iri"]))
         store = str(values["store_url"])
         tokens_file = env.get("INTERLINK_KG_TOKENS_FILE")
-        max_body = _whole_number(env, "INTERLINK_KG_MAX_BODY_BYTES", "1048576")
+        max_body = _whole_number(env, "INTERLINK_KG_MAX_BODY_BYTES")
         return cls(
             base_iri=base,
             store_url=store,
@@ -103,25 +103,46 @@ class Settings:
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),
             max_body_bytes=max_body,
-            threads=_whole_number(env, "INTERLINK_KG_THREADS", "8"),
-            read_timeout=_whole_number(env, "INTERLINK_KG_READ_TIMEOUT", "30"),
-            max_connections=_whole_number(env, "INTERLINK_KG_MAX_CONNECTIONS", "1000"),
-            max_header_bytes=_whole_number(env, "INTERLINK_KG_MAX_HEADER_BYTES", "65536"),
+            threads=_whole_number(env, "INTERLINK_KG_THREADS"),
+            read_timeout=_whole_number(env, "INTERLINK_KG_READ_TIMEOUT"),
+            max_connections=_whole_number(env, "INTERLINK_KG_MAX_CONNECTIONS"),
+            max_header_bytes=_whole_number(env, "INTERLINK_KG_MAX_HEADER_BYTES"),
             contact_email=_email(env.get("INTERLINK_KG_CONTACT_EMAIL")),
-            sparql_time_limit=_seconds(env, "INTERLINK_KG_SPARQL_TIME_LIMIT", "10"),
-            sparql_max_concurrent=_whole_number(env, "INTERLINK_KG_SPARQL_MAX_CONCURRENT", "2"),
-            sparql_queue_wait=_seconds(env, "INTERLINK_KG_SPARQL_QUEUE_WAIT", "5"),
-            sparql_max_result_bytes=_whole_number(
-                env, "INTERLINK_KG_SPARQL_MAX_RESULT_BYTES", str(32 * 1024 * 1024)
-            ),
-            sparql_memory_mb=_whole_number(env, "INTERLINK_KG_SPARQL_MEMORY_MB", "2048"),
+            sparql_time_limit=_seconds(env, "INTERLINK_KG_SPARQL_TIME_LIMIT"),
+            sparql_max_concurrent=_whole_number(env, "INTERLINK_KG_SPARQL_MAX_CONCURRENT"),
+            sparql_queue_wait=_seconds(env, "INTERLINK_KG_SPARQL_QUEUE_WAIT"),
+            sparql_max_result_bytes=_whole_number(env, "INTERLINK_KG_SPARQL_MAX_RESULT_BYTES"),
+            sparql_memory_mb=_whole_number(env, "INTERLINK_KG_SPARQL_MEMORY_MB"),
             sparql_allowed_services=_services(env.get("INTERLINK_KG_SPARQL_ALLOWED_SERVICES", "")),
-            validation_time_limit=_seconds(env, "INTERLINK_KG_VALIDATION_TIME_LIMIT", "30"),
-            validation_max_concurrent=_whole_number(
-                env, "INTERLINK_KG_VALIDATION_MAX_CONCURRENT", "1"
-            ),
-            validation_memory_mb=_whole_number(env, "INTERLINK_KG_VALIDATION_MEMORY_MB", "1024"),
+            validation_time_limit=_seconds(env, "INTERLINK_KG_VALIDATION_TIME_LIMIT"),
+            validation_max_concurrent=_whole_number(env, "INTERLINK_KG_VALIDATION_MAX_CONCURRENT"),
+            validation_memory_mb=_whole_number(env, "INTERLINK_KG_VALIDATION_MEMORY_MB"),
         )
+
+
+# Each variable's field; its default is the field's default in Settings (one source).
+ENVIRONMENT_FIELDS = {
+    "INTERLINK_KG_MAX_BODY_BYTES": "max_body_bytes",
+    "INTERLINK_KG_THREADS": "threads",
+    "INTERLINK_KG_READ_TIMEOUT": "read_timeout",
+    "INTERLINK_KG_MAX_CONNECTIONS": "max_connections",
+    "INTERLINK_KG_MAX_HEADER_BYTES": "max_header_bytes",
+    "INTERLINK_KG_SPARQL_TIME_LIMIT": "sparql_time_limit",
+    "INTERLINK_KG_SPARQL_MAX_CONCURRENT": "sparql_max_concurrent",
+    "INTERLINK_KG_SPARQL_QUEUE_WAIT": "sparql_queue_wait",
+    "INTERLINK_KG_SPARQL_MAX_RESULT_BYTES": "sparql_max_result_bytes",
+    "INTERLINK_KG_SPARQL_MEMORY_MB": "sparql_memory_mb",
+    "INTERLINK_KG_VALIDATION_TIME_LIMIT": "validation_time_limit",
+    "INTERLINK_KG_VALIDATION_MAX_CONCURRENT": "validation_max_concurrent",
+    "INTERLINK_KG_VALIDATION_MEMORY_MB": "validation_memory_mb",
+}
+_FIELD_DEFAULTS = {f.name: f.default for f in fields(Settings)}
+DEFAULTS = {
+    variable: format(_FIELD_DEFAULTS[name], "g")
+    if isinstance(_FIELD_DEFAULTS[name], float)
+    else str(_FIELD_DEFAULTS[name])
+    for variable, name in ENVIRONMENT_FIELDS.items()
+}
 
 
 def _email(raw: str | None) -> str | None:
@@ -134,15 +155,15 @@ def _email(raw: str | None) -> str | None:
     return value
 
 
-def _whole_number(env: Mapping[str, str], name: str, default: str) -> int:
-    raw = env.get(name, default).strip()
+def _whole_number(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, DEFAULTS[name]).strip()
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigurationError(f"{name} must be a whole number of at least 1: {raw!r}")
     return int(raw)
 
 
-def _seconds(env: Mapping[str, str], name: str, default: str) -> float:
-    raw = env.get(name, default).strip()
+def _seconds(env: Mapping[str, str], name: str) -> float:
+    raw = env.get(name, DEFAULTS[name]).strip()
     try:
         value = float(raw)
     except ValueError:

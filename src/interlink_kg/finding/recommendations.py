@@ -34,6 +34,7 @@ from interlink_kg.queries import query
 from interlink_kg.store.base import Row, Store
 from interlink_kg.vocab import EU_LANGUAGE
 
+DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
 MAX_LIMIT = 100
 
 
@@ -295,7 +296,7 @@ def for_task(
     task_id: str,
     *,
     lang: str = "en",
-    limit: int = 10,
+    limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
 ) -> RecommendationList:
     """Recommendations for one task of a co-production schema."""
@@ -320,7 +321,7 @@ def for_profiles(
     profile_ids: list[str],
     *,
     lang: str = "en",
-    limit: int = 10,
+    limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
 ) -> RecommendationList:
     """Recommendations for a free set of problem profiles (for callers without a task)."""
@@ -339,7 +340,7 @@ def for_profiles(
 
 
 def related(
-    store: Store, base_iri: str, identifier: str, *, lang: str = "en", limit: int = 10
+    store: Store, base_iri: str, identifier: str, *, lang: str = "en", limit: int = DEFAULT_LIMIT
 ) -> RecommendationList:
     """INTERLINKERs that address problems like those of ``identifier`` (itself excluded)."""
     iri = interlinker_iri(store, identifier)

@@ -18,7 +18,7 @@ from interlink_kg.store.base import Store
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "en"
-DEFAULT_LIMIT = 10
+DEFAULT_LIMIT = recommendations.DEFAULT_LIMIT
 
 
 def task_key(schema: str, task: str, lang: str, limit: int, filters: object) -> tuple[object, ...]:

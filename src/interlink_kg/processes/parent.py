@@ -62,10 +62,10 @@ class WorkerProcess:
 
 @dataclass(frozen=True)
 class PoolLimits:
-    size: int = 2
-    time_limit: float = 10.0
-    queue_wait: float = 5.0
-    load_timeout: float = 300.0
+    size: int
+    time_limit: float
+    queue_wait: float
+    load_timeout: float = 300.0  # loading a worker's data (not counted in a job's time)
 
 
 class ProcessPool:

@@ -21,12 +21,14 @@ from interlink_kg.store.base import Store
 
 @dataclass(frozen=True)
 class EndpointLimits:
-    time_limit: float = 10.0
-    max_concurrent: int = 2
-    queue_wait: float = 5.0
-    max_result_bytes: int = 32 * 1024 * 1024
-    memory_bytes: int | None = 2 * 1024 * 1024 * 1024
-    allowed_services: tuple[str, ...] = ()
+    """The endpoint's limits; their defaults live in :class:`~interlink_kg.settings.Settings`."""
+
+    time_limit: float
+    max_concurrent: int
+    queue_wait: float
+    max_result_bytes: int
+    memory_bytes: int | None
+    allowed_services: tuple[str, ...]
 
 
 class PublicEndpoint:

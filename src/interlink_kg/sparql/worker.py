@@ -54,9 +54,9 @@ from interlink_kg.sparql.formats import BY_KIND, by_media_type, kind_of
 class WorkerConfig:
     base_iri: str  # the catalogue's
     endpoint_iri: str  # also the base IRI of relative IRIs in queries
-    allowed_services: tuple[str, ...] = ()
-    max_result_bytes: int = 32 * 1024 * 1024
-    memory_bytes: int | None = 2 * 1024 * 1024 * 1024
+    allowed_services: tuple[str, ...]
+    max_result_bytes: int
+    memory_bytes: int | None
 
     @property
     def sealed(self) -> bool:

@@ -39,10 +39,12 @@ class ValidationCrashedError(InterlinkKGError):
 
 @dataclass(frozen=True)
 class ValidationLimits:
-    time_limit: float = 30.0
-    max_concurrent: int = 1
-    queue_wait: float = 2.0
-    memory_bytes: int | None = 1024 * 1024 * 1024
+    """The validation workers' limits; their defaults live in the settings."""
+
+    time_limit: float
+    max_concurrent: int
+    memory_bytes: int | None
+    queue_wait: float = 2.0  # a validation is refused as busy after this wait for a worker
 
 
 class ValidationPool:

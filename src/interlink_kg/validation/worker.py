@@ -29,7 +29,7 @@ class ValidationConfig:
     base_iri: str
     contact_email: str | None
     input_limits: InputLimits
-    memory_bytes: int | None = 1024 * 1024 * 1024
+    memory_bytes: int | None
 
 
 def _warm(config: ValidationConfig) -> None:

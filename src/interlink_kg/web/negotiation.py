@@ -13,6 +13,8 @@ from interlink_kg.rdf.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, RdfFormat
 RDF_FORMATS: tuple[RdfFormat, ...] = (JSONLD, TURTLE, NTRIPLES, RDFXML)
 # The URL suffix that asks for each format (``/interlinkers/trello.ttl``): its first extension.
 SUFFIXES: dict[str, RdfFormat] = {f.extensions[0]: f for f in RDF_FORMATS}
+# The URL rule of a resource's suffix forms, e.g. ``/catalogue<SUFFIX_RULE>``.
+SUFFIX_RULE = "<any(" + ", ".join(f"'{suffix}'" for suffix in SUFFIXES) + "):suffix>"
 JSON = "application/json"
 HTML = "text/html"
 

@@ -11,7 +11,13 @@ from flask import Blueprint, Response, request
 from interlink_kg.errors import BadRequestError
 from interlink_kg.publishing import profiles
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
-from interlink_kg.web.negotiation import SUFFIXES, accepted_profiles, canonical_query, page_args
+from interlink_kg.web.negotiation import (
+    SUFFIX_RULE,
+    SUFFIXES,
+    accepted_profiles,
+    canonical_query,
+    page_args,
+)
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
 
@@ -32,7 +38,7 @@ def parse_moment(raw: str) -> datetime:
 
 
 @bp.get("/catalogue")
-@bp.get("/catalogue<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
+@bp.get("/catalogue" + SUFFIX_RULE)
 def show(suffix: str | None = None) -> Response:
     settings = state().settings
     profile = _chosen_profile()

@@ -21,7 +21,7 @@ _FILTERS = ("kind", "licence", "difficulty", "purpose", "language", "target", "a
 
 def _limit(raw: object) -> int:
     if raw is None:
-        return 10
+        return service.DEFAULT_LIMIT
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     if isinstance(raw, str) and raw.isdigit():

@@ -16,7 +16,7 @@ from interlink_kg.finding.catalogue import describe
 from interlink_kg.model.iris import is_identifier
 from interlink_kg.publishing.catalogue_pages import profile_node
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.web.negotiation import split_suffix
+from interlink_kg.web.negotiation import SUFFIX_RULE, split_suffix
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
 
@@ -108,7 +108,7 @@ def record_event(identifier: str, number: str) -> Response:
 
 
 @bp.get("/agents/<identifier>/contact")
-@bp.get("/agents/<identifier>/contact<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
+@bp.get("/agents/<identifier>/contact" + SUFFIX_RULE)
 def agent_contact(identifier: str, suffix: str = "") -> Response:
     return serve_path("agents", identifier, "contact" + suffix)
 
@@ -122,7 +122,7 @@ def distribution(identifier: str, distribution: str) -> Response:
 
 
 @bp.get("/interlinkers/<identifier>/service")
-@bp.get("/interlinkers/<identifier>/service<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
+@bp.get("/interlinkers/<identifier>/service" + SUFFIX_RULE)
 def service(identifier: str, suffix: str = "") -> Response:
     return _profile_node(identifier, "service" + suffix)
 

@@ -12,7 +12,7 @@ from interlink_kg.errors import BadRequestError, UnsupportedFormatError
 from interlink_kg.sparql.analysis import UpdateRefusedError
 from interlink_kg.sparql.formats import BY_KIND, by_name
 from interlink_kg.sparql.worker import QueryJob
-from interlink_kg.web.negotiation import SUFFIXES
+from interlink_kg.web.negotiation import SUFFIX_RULE, SUFFIXES
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
 
@@ -108,7 +108,7 @@ def choose_media(req: Request, kind: str) -> str | None:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-@bp.get("/sparql<any('.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
+@bp.get("/sparql" + SUFFIX_RULE)
 def endpoint(suffix: str | None = None) -> Response:
     endpoint = state().sparql
     text = None if suffix else read_query(request)
