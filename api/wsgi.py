@@ -13,8 +13,8 @@ it first with ``interlink-kg load``.
 from dataclasses import replace
 
 from interlink_kg.settings import Settings
+from interlink_kg.store.registry import serving_url
 from interlink_kg.web.app import create_app
-from interlink_kg.web.server import serving_url
 
 _settings = Settings.from_env()
 app = create_app(replace(_settings, store_url=serving_url(_settings.store_url)), precompute=True)

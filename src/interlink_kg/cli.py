@@ -239,7 +239,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     if args.catalogue:
         store = _open(settings)
         try:
-            data = store.construct("CONSTRUCT WHERE { ?s ?p ?o }")
+            data = store.graph(*store.data_graphs())
         finally:
             store.close()
         report = validator(settings.base_iri).validate(data, with_background=False)

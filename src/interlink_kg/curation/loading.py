@@ -13,6 +13,7 @@ from interlink_kg import resources
 from interlink_kg.curation.records import record_payloads
 from interlink_kg.errors import BadRequestError, ConfigurationError
 from interlink_kg.finding.statistics import change_markers, refresh_statistics
+from interlink_kg.model import iris
 from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import by_path
@@ -52,13 +53,20 @@ def graph_name(path: Path, base_iri: str) -> str:
     root = resources.bundled_root().resolve()
     for folder in (resources.ontology_dir(), resources.catalogue_dir()):
         if resolved.is_relative_to(folder.resolve()):
-            return f"{base_iri}graphs/{resolved.relative_to(root).as_posix()}"
+            return base_iri + iris.bundled_file_graph(resolved.relative_to(root).as_posix())
     return resolved.as_uri()
 
 
 def bundled_paths() -> list[Path]:
     """The ontology and every file of the bundled catalogue."""
     return [resources.ontology_file(), *bundle.catalogue_files()]
+
+
+def load_bundled_if_empty(store: Store, base_iri: str) -> LoadSummary | None:
+    """Load the bundled catalogue into a store that holds no data yet (a first start)."""
+    if store.data_graphs():
+        return None
+    return load_bundled(store, base_iri)
 
 
 def check_base(store: Store, base_iri: str) -> None:

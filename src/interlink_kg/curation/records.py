@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from interlink_kg.errors import ParseError
+from interlink_kg.model import iris
 from interlink_kg.model.records import loaded_record_graph
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
@@ -31,7 +32,7 @@ _IDENTIFIER = ox.NamedNode(str(DCT.identifier))
 
 def record_graph_name(base_iri: str, identifier: str) -> str:
     """The named graph holding an INTERLINKER's record (shared with the workflow)."""
-    return f"{base_iri}graphs/records/{identifier}"
+    return base_iri + iris.record_graph(identifier)
 
 
 def described_interlinker(payload: GraphPayload) -> tuple[str, str] | None:

@@ -145,7 +145,7 @@ class Workspace:
     def recover(self) -> list[str]:
         """Complete or forget every transition a crash interrupted, then bring the derived
         graphs up to date; the ids that had an interrupted transition."""
-        prefix = self._pending_graph("")
+        prefix = self.base_iri + iris.PENDING_PREFIX
         with self._lock:
             pending = [
                 g.removeprefix(prefix) for g in self.workspace.data_graphs() if g.startswith(prefix)
@@ -160,15 +160,11 @@ class Workspace:
     def _finish(self, identifier: str) -> None:
         """Settle an interrupted transition of ``identifier`` (the caller holds the lock)."""
         intended = record_from_graph(
-            self.workspace.construct(
-                "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._pending_graph(identifier)]
-            ),
+            self.workspace.graph(self._pending_graph(identifier)),
             self.base_iri,
             identifier,
         )
-        public = self.catalogue.construct(
-            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._record_graph(identifier)]
-        )
+        public = self.catalogue.graph(self._record_graph(identifier))
         shown = record_from_graph(public, self.base_iri, identifier)
         updates: dict[str, GraphPayload] = {}
         if intended is not None and shown is not None and shown.events == intended.events:
@@ -184,16 +180,16 @@ class Workspace:
     # -- names ------------------------------------------------------------------------------
 
     def _submission_graph(self, identifier: str) -> str:
-        return f"{self.base_iri}graphs/submissions/{identifier}"
+        return self.base_iri + iris.submission_graph(identifier)
 
     def _record_graph(self, identifier: str) -> str:
-        return f"{self.base_iri}graphs/records/{identifier}"
+        return self.base_iri + iris.record_graph(identifier)
 
     def _pending_graph(self, identifier: str) -> str:
-        return f"{self.base_iri}graphs/pending/{identifier}"
+        return self.base_iri + iris.pending_graph(identifier)
 
     def _published_graph(self, identifier: str) -> str:
-        return f"{self.base_iri}graphs/interlinkers/{identifier}"
+        return self.base_iri + iris.published_graph(identifier)
 
     def _iri(self, identifier: str) -> URIRef:
         return iris.absolute(self.base_iri, iris.interlinker(identifier))
@@ -203,17 +199,13 @@ class Workspace:
     def record(self, identifier: str) -> SubmissionRecord | None:
         if not iris.is_identifier(identifier):
             return None
-        graph = self.workspace.construct(
-            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._record_graph(identifier)]
-        )
+        graph = self.workspace.graph(self._record_graph(identifier))
         return record_from_graph(graph, self.base_iri, identifier)
 
     def public_record(self, identifier: str) -> Graph:
         if not iris.is_identifier(identifier):
             raise NotFoundError(f"no public record for {identifier!r}")
-        graph = self.catalogue.construct(
-            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._record_graph(identifier)]
-        )
+        graph = self.catalogue.graph(self._record_graph(identifier))
         if len(graph) == 0:
             raise NotFoundError(f"no public record for {identifier!r}", details={"id": identifier})
         return graph
@@ -235,9 +227,7 @@ class Workspace:
         return sorted(str(r["g"]) for r in rows if "g" in r)
 
     def content(self, identifier: str) -> Graph:
-        return self.workspace.construct(
-            "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[self._submission_graph(identifier)]
-        )
+        return self.workspace.graph(self._submission_graph(identifier))
 
     def visible_record(self, account: Account, identifier: str) -> SubmissionRecord:
         record = self.record(identifier)

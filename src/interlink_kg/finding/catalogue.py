@@ -179,6 +179,12 @@ def list_schemas(store: Store, *, lang: str) -> list[SchemaSummary]:
     return sorted(out, key=lambda s: s.id)
 
 
+def schema_description(store: Store, identifier: str) -> tuple[URIRef, Graph]:
+    """A schema's IRI and its RDF: the schema, its phases, objectives and tasks."""
+    iri = schema_iri(store, identifier)
+    return iri, store.construct(query("schema-description", {"schema": [iri]}))
+
+
 def schema_iri(store: Store, identifier: str) -> URIRef:
     if not is_identifier(identifier):
         raise NotFoundError(f"no co-production schema with id {identifier!r}")

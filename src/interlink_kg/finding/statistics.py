@@ -13,6 +13,7 @@ refresh was missed: :func:`refresh_if_stale` makes it.
 
 from __future__ import annotations
 
+from interlink_kg.model import iris
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
@@ -24,7 +25,7 @@ _MARKER_TRIPLE = f'<{STALE_MARKER}> <{INTERNAL_PREFIX}derivedStale> "true" .\n'.
 
 
 def statistics_graph(base_iri: str) -> str:
-    return f"{base_iri}graphs/derived/statistics"
+    return base_iri + iris.STATISTICS_GRAPH
 
 
 def stale_marker(base_iri: str) -> dict[str, GraphPayload]:

@@ -89,3 +89,41 @@ PROBLEM_PROFILE_SCHEME = "vocabularies/problem-profiles"
 def absolute(base_iri: str, path: str) -> URIRef:
     """Resolve one of the relative paths above against a base IRI ending in ``/``."""
     return URIRef(base_iri + path)
+
+
+# -- named graphs: where each kind of data lives (relative to the base IRI) --------------------
+
+
+def graph(name: str) -> str:
+    """A named graph, by its name under ``graphs/`` (what ``/graphs/{name}`` serves)."""
+    return f"graphs/{name}"
+
+
+def published_graph(identifier: str) -> str:
+    """An INTERLINKER published through the curators' workflow."""
+    return graph(f"interlinkers/{_segment(identifier)}")
+
+
+def record_graph(identifier: str) -> str:
+    """An INTERLINKER's catalogue record (in the catalogue and, with its history, the workspace)."""
+    return graph(f"records/{_segment(identifier)}")
+
+
+def submission_graph(identifier: str) -> str:
+    """A proposed description, in the workspace."""
+    return graph(f"submissions/{_segment(identifier)}")
+
+
+def pending_graph(identifier: str) -> str:
+    """The intent of an interrupted two-store transition, in the workspace."""
+    return graph(f"pending/{_segment(identifier)}")
+
+
+def bundled_file_graph(relative_path: str) -> str:
+    """A bundled file (ontology or catalogue data), by its path in the bundle."""
+    return graph(relative_path)
+
+
+STATISTICS_GRAPH = graph("derived/statistics")
+ENTAILED_TYPES_GRAPH = graph("derived/types")
+PENDING_PREFIX = graph("pending/")

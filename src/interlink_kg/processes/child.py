@@ -1,9 +1,9 @@
 """The worker side: set the process's limits, then answer one message at a time.
 
-Messages are tuples; a handler returns the reply tuple. Any failure is sent back as
-``("error", code, message, details)``: a project error as it is, anything unexpected as a
-generic message (its text is logged to the worker's stderr, never sent, since it could quote
-data the client should not see).
+Messages and replies are named tuples of the worker's own module; any failure is sent back as
+a :class:`~interlink_kg.processes.messages.Failed`: a project error as it is, anything
+unexpected as a generic message (its text is logged to the worker's stderr, never sent, since it
+could quote data the client should not see).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from interlink_kg.errors import InterlinkKGError
+from interlink_kg.processes.messages import Failed
 from interlink_kg.processes.sandbox import SandboxError, seal_network
 
-Reply = tuple[Any, ...]
-Handler = Callable[[tuple[Any, ...]], Reply]
+Handler = Callable[[Any], Any]
 
 # Workers yield the CPU to the serving process: cheap reads stay fast while they compute.
 NICENESS = 10
@@ -81,10 +81,9 @@ def serve_messages(
                 )
             conn.send(handle(message))
         except InterlinkKGError as exc:
-            conn.send(("error", exc.code, exc.message, exc.details))
+            conn.send(Failed.of(exc))
         except MemoryError:
-            error = memory_error
-            conn.send(("error", error.code, error.message, error.details))
+            conn.send(Failed.of(memory_error))
         except Exception as exc:
             sys.stderr.write(f"interlink-kg {limits.name} worker: unexpected {exc!r}\n")
-            conn.send(("error", "worker_failed", f"the {limits.name} failed unexpectedly", {}))
+            conn.send(Failed("worker_failed", f"the {limits.name} failed unexpectedly", {}))

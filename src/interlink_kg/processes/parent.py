@@ -21,7 +21,7 @@ from typing import Any
 
 from interlink_kg.errors import InterlinkKGError
 
-Reply = tuple[Any, ...]
+Reply = Any  # a named tuple of the worker's module
 
 
 class WorkerDiedError(Exception):

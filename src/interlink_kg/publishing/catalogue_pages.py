@@ -52,7 +52,7 @@ def _vocabulary_graph(store: Store, base_iri: str) -> Graph:
             f"{base_iri}graphs/catalogue_data/catalogue.ttl",
         }
     ]
-    return store.construct("CONSTRUCT WHERE { ?s ?p ?o }", graphs=names)
+    return store.graph(*names)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDFS
 
+from interlink_kg.model import iris
 from interlink_kg.sparql.formats import ALL_FORMATS
 from interlink_kg.store.base import Store
 from interlink_kg.vocab import DCT, RDF, SD, VOID
@@ -20,7 +21,7 @@ def endpoint_iri(base_iri: str) -> str:
 def entailed_types_graph(base_iri: str) -> str:
     """The graph, present only in the endpoint's dataset, of the types the class hierarchy
     implies (``queries/entailed-types.rq``)."""
-    return base_iri + "graphs/derived/types"
+    return base_iri + iris.ENTAILED_TYPES_GRAPH
 
 
 def service_description(

@@ -8,8 +8,7 @@ in the background. Loading a snapshot is not counted in a query's time.
 
 from __future__ import annotations
 
-from typing import Any
-
+from interlink_kg.processes.messages import Failed
 from interlink_kg.processes.parent import (
     PoolLimits,
     ProcessPool,
@@ -24,7 +23,7 @@ from interlink_kg.sparql.errors import (
     QueryTimeoutError,
 )
 from interlink_kg.sparql.snapshot import Snapshots
-from interlink_kg.sparql.worker import QueryJob, WorkerConfig
+from interlink_kg.sparql.worker import Answer, Load, Loaded, Query, QueryJob, WorkerConfig
 
 WORKER_MODULE = "interlink_kg.sparql.worker"
 
@@ -65,10 +64,10 @@ class QueryPool:
             generation, path = self.snapshots.current()
             if worker.generation == generation:
                 return True
-            reply = worker.exchange(("load", generation, str(path)), self.limits.load_timeout)
+            reply = worker.exchange(Load(generation, str(path)), self.limits.load_timeout)
         except (WorkerDiedError, OSError):
             return False
-        if reply is None or reply[0] != "loaded":
+        if not isinstance(reply, Loaded):
             return False
         worker.generation = generation
         return True
@@ -84,7 +83,7 @@ class QueryPool:
         try:
             if not self._load(worker):
                 raise QueryFailedError("the published data could not be loaded for this query")
-            reply = worker.exchange(("query", job), self.limits.time_limit)
+            reply = worker.exchange(Query(job), self.limits.time_limit)
         except WorkerDiedError:
             self.processes.replace(worker)
             raise QueryCrashedError(
@@ -106,12 +105,13 @@ class QueryPool:
         return self._answer(reply)
 
     @staticmethod
-    def _answer(reply: tuple[Any, ...]) -> tuple[str, bytes]:
-        if reply[0] == "ok":
-            return str(reply[1]), bytes(reply[2])
-        _, code, message, details = reply
-        error_class = BY_CODE.get(code, QueryFailedError)
-        raise error_class(message, details=details)
+    def _answer(reply: object) -> tuple[str, bytes]:
+        if isinstance(reply, Answer):
+            return reply.media_type, reply.body
+        if isinstance(reply, Failed):
+            error_class = BY_CODE.get(reply.code, QueryFailedError)
+            raise error_class(reply.message, details=reply.details)
+        raise QueryFailedError("the query worker answered something unexpected")
 
     def close(self) -> None:
         self.processes.close()

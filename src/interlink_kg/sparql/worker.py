@@ -3,9 +3,9 @@
 It holds the published graphs in an in-memory Oxigraph store loaded from a snapshot file the
 parent names, and answers one message at a time over a pipe:
 
-* ``("load", generation, path)`` -> ``("loaded", generation)``
-* ``("query", QueryJob)`` -> ``("ok", media_type, body)``
-* any failure -> ``("error", code, message, details)``
+* :class:`Load` -> :class:`Loaded`
+* :class:`Query` -> :class:`Answer`
+* any failure -> :class:`~interlink_kg.processes.messages.Failed`
 
 Its address space is capped, so a query that needs too much memory ends this process (the
 parent reports it), not the server. Unless federated queries are configured, it is sealed off
@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
-from typing import IO, Any, cast
+from typing import IO, Any, NamedTuple, cast
 
 import pyoxigraph as ox
 
@@ -73,6 +73,26 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     options: dict[str, Any] = field(default_factory=dict)
+
+
+class Load(NamedTuple):
+    """Load this snapshot of the published graphs (the catalogue's generation ``generation``)."""
+
+    generation: str
+    path: str
+
+
+class Loaded(NamedTuple):
+    generation: str
+
+
+class Query(NamedTuple):
+    job: QueryJob
+
+
+class Answer(NamedTuple):
+    media_type: str
+    body: bytes
 
 
 class _ResultOverflowError(Exception):
@@ -229,13 +249,13 @@ def main(conn: Connection) -> None:
     config: WorkerConfig = conn.recv()
     store = ox.Store()
 
-    def handle(message: tuple[Any, ...]) -> tuple[Any, ...]:
+    def handle(message: Load | Query) -> Loaded | Answer:
         nonlocal store
-        if message[0] == "load":
-            store = _load(message[2], config.base_iri)
-            return ("loaded", message[1])
-        media_type, body = run_query(store, message[1], config)
-        return ("ok", media_type, body)
+        if isinstance(message, Load):
+            store = _load(message.path, config.base_iri)
+            return Loaded(message.generation)
+        media_type, body = run_query(store, message.job, config)
+        return Answer(media_type, body)
 
     limits = ChildLimits(config.memory_bytes, sealed=config.sealed, name="SPARQL query")
     too_big = QueryCrashedError("the query needs too much memory; simplify it or add LIMIT")
@@ -243,4 +263,8 @@ def main(conn: Connection) -> None:
 
 
 if __name__ == "__main__":
-    main(Connection(int(sys.argv[1])))
+    # Run the imported module's main, not this __main__ copy: the messages the server sends
+    # are instances of the imported module's classes.
+    import importlib
+
+    importlib.import_module("interlink_kg.sparql.worker").main(Connection(int(sys.argv[1])))

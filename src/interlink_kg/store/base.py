@@ -63,6 +63,10 @@ class Store(Protocol):
 
     def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph: ...
 
+    def graph(self, *names: str) -> Graph:
+        """Every triple of the named graphs, as one rdflib graph (empty for unknown names)."""
+        ...
+
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
         """Serialise the union of ``graphs`` (default: every data graph) as triples."""
         ...

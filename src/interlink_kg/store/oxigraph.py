@@ -131,6 +131,15 @@ class OxigraphStore:
             raise StoreError("expected an ASK query")
         return bool(answer)
 
+    def graph(self, *names: str) -> Graph:
+        graph = Graph()
+        for name in names:
+            for quad in self._store.quads_for_pattern(None, None, None, _iri(name)):
+                graph.add(
+                    (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+                )
+        return graph
+
     def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
         triples = self._query(query, graphs)
         if not isinstance(triples, ox.QueryTriples):

@@ -42,6 +42,13 @@ def store_exists(url: str) -> bool:
     return folder.is_dir() and any(folder.iterdir())
 
 
+def serving_url(store_url: str) -> str:
+    """The URL to serve a store from: an on-disk Oxigraph store through an in-memory copy
+    (reads ~3x faster; writes still go to disk first)."""
+    scheme, _, rest = store_url.partition(":")
+    return f"oxigraph-mirror:{rest}" if scheme == "oxigraph" else store_url
+
+
 def _register_builtin() -> None:
     from interlink_kg.store.oxigraph import open_memory, open_mirrored, open_oxigraph
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from interlink_kg.errors import InterlinkKGError, rebuild_error
+from interlink_kg.errors import InterlinkKGError
 from interlink_kg.model.report import ValidationReport
+from interlink_kg.processes.messages import Failed
 from interlink_kg.processes.parent import (
     PoolLimits,
     ProcessPool,
@@ -16,7 +17,13 @@ from interlink_kg.processes.parent import (
 )
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.untrusted import InputLimits
-from interlink_kg.validation.worker import ValidationConfig
+from interlink_kg.validation.worker import (
+    Validate,
+    Validated,
+    ValidationConfig,
+    Warm,
+    Warmed,
+)
 
 WORKER_MODULE = "interlink_kg.validation.worker"
 
@@ -80,10 +87,10 @@ class ValidationPool:
 
     def _warm(self, worker: WorkerProcess) -> bool:
         try:
-            reply = worker.exchange(("warm",), self.processes.limits.load_timeout)
+            reply = worker.exchange(Warm(), self.processes.limits.load_timeout)
         except WorkerDiedError:
             return False
-        return reply is not None and reply[0] == "ok"
+        return isinstance(reply, Warmed)
 
     def warm(self) -> None:
         """Start the workers and parse the shapes in them, in the background (start-up)."""
@@ -93,18 +100,18 @@ class ValidationPool:
     def validate(self, shapes: str, body: bytes, fmt: RdfFormat) -> ValidationReport:
         try:
             reply = self.processes.run(
-                ("validate", shapes, body, fmt.media_type), timed_out=self._timed_out
+                Validate(shapes, body, fmt.media_type), timed_out=self._timed_out
             )
         except WorkerDiedError:
             raise ValidationCrashedError(
                 "validating this body stopped the process that ran it (too much memory); "
                 "send a smaller description"
             ) from None
-        if reply[0] == "ok":
-            report: ValidationReport = reply[1]
-            return report
-        _, code, message, details = reply
-        raise rebuild_error(code, message, details)
+        if isinstance(reply, Validated):
+            return reply.report
+        if isinstance(reply, Failed):
+            raise reply.error()
+        raise ValidationCrashedError("the validation worker answered something unexpected")
 
     def close(self) -> None:
         self.processes.close()

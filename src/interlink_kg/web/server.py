@@ -16,11 +16,12 @@ from typing import TextIO
 from flask import Flask
 from waitress.server import create_server
 
-from interlink_kg.curation.loading import load_bundled
+from interlink_kg.curation.loading import load_bundled_if_empty
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.finding.catalogue import counts
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
+from interlink_kg.store.registry import serving_url
 from interlink_kg.web.app import close_app, create_app
 
 # waitress refuses larger bodies itself (a plain-text 413) before reading them: up to twice the
@@ -28,17 +29,11 @@ from interlink_kg.web.app import close_app, create_app
 MULTIPART_ALLOWANCE = 64 * 1024
 
 
-def serving_url(store_url: str) -> str:
-    """Serve an on-disk Oxigraph store from an in-memory copy (writes still go to disk)."""
-    scheme, _, rest = store_url.partition(":")
-    return f"oxigraph-mirror:{rest}" if scheme == "oxigraph" else store_url
-
-
 def build_serving_app(settings: Settings, log: TextIO) -> Flask:
     """Open the catalogue store (loading the bundled catalogue if it is empty) and the app."""
     store = open_store(serving_url(settings.store_url))
-    if not store.data_graphs():
-        summary = load_bundled(store, settings.base_iri)
+    summary = load_bundled_if_empty(store, settings.base_iri)
+    if summary is not None:
         log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
     sizes = counts(store)
     log.write(

@@ -13,8 +13,10 @@ from rdflib import URIRef
 
 from interlink_kg.errors import NotFoundError
 from interlink_kg.finding.catalogue import describe
+from interlink_kg.model import iris
 from interlink_kg.model.iris import is_identifier
 from interlink_kg.publishing.catalogue_pages import profile_node
+from interlink_kg.publishing.named_graphs import published_graph
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.web.negotiation import SUFFIX_RULE, split_suffix
 from interlink_kg.web.rdf_response import rdf_response
@@ -77,15 +79,11 @@ def agent(identifier: str) -> Response:
 def named_graph(name: str) -> Response:
     """A named graph of the published data (as the SPARQL service description lists them),
     in the format ``Accept`` asks for; names end like files, so no suffix URLs here."""
-    store = state().store
-    iri = f"{state().settings.base_iri}graphs/{name}"
+    iri = state().settings.base_iri + iris.graph(name)
     endpoint = state().sparql
     if iri == endpoint.implied_types_graph:
         return rdf_response(endpoint.implied_types(), suffix_urls=False)
-    if iri not in store.data_graphs():
-        raise NotFoundError(f"no published graph is named {iri}", details={"graph": iri})
-    graph = store.construct("CONSTRUCT WHERE { ?s ?p ?o }", graphs=[iri])
-    return rdf_response(graph, suffix_urls=False)
+    return rdf_response(published_graph(state().store, iri), suffix_urls=False)
 
 
 @bp.get("/agents/users/<user>")

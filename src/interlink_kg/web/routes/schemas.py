@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg.errors import BadRequestError
-from interlink_kg.finding.catalogue import list_schemas, schema_iri, schema_tree
+from interlink_kg.finding.catalogue import list_schemas, schema_description, schema_tree
 from interlink_kg.publishing.profiles import schema_skos
-from interlink_kg.queries import query
 from interlink_kg.web.listing import listing_response
 from interlink_kg.web.negotiation import choose_language, prefers_html, split_suffix, wants_json
 from interlink_kg.web.rdf_response import rdf_response
@@ -40,8 +39,7 @@ def show(identifier: str) -> Response:
         response = jsonify(schema_tree(store, identifier, lang=lang).to_dict())
         response.headers["Vary"] = "Accept, Accept-Language"
         return response
-    iri = schema_iri(store, identifier)
-    graph = store.construct(query("schema-description", {"schema": [iri]}))
+    iri, graph = schema_description(store, identifier)
     if profile == schema_skos.NAME:
         graph = schema_skos.build(graph, iri)
     return rdf_response(graph, fmt)
