@@ -91,7 +91,7 @@ def bench(n: int, repeat: int) -> None:
         started = time.perf_counter()
         assert fetch(endpoint + "query=ASK%7B%7D") == 200
         first = (time.perf_counter() - started) * 1000
-        rss = [_rss_mb(worker.process.pid) for worker in list(public.pool.processes._idle.queue)]
+        rss = [_rss_mb(pid) for pid in public.pool.processes.idle_pids()]
         print(
             f"\n{n} INTERLINKERs: first query (workers start, snapshot written and loaded) "
             f"{first:.0f} ms; worker memory (RSS) {', '.join(f'{m:.0f} MB' for m in rss)}"

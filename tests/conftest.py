@@ -5,25 +5,18 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from support import BASE, LOADED_AT, UPSTREAM_SEED, LiveServer, free_port
 
 from interlink_kg.cli import main
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.app import close_app, create_app
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-UPSTREAM_SEED = SHARED / "reference" / "interlink-upstream" / "seed"
-BASE = "http://127.0.0.1:8080/"
-# When the session's catalogue was "listed": fixed, so record dates are the same in every run.
-LOADED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +60,7 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Run the CLI in-process against a fresh on-disk store under tmp_path."""
     monkeypatch.setenv("INTERLINK_KG_STORE", f"oxigraph:{tmp_path / 'store'}")
     monkeypatch.setenv("INTERLINK_KG_BASE_IRI", BASE)
@@ -82,23 +75,6 @@ def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.
         return CliResult(code, out.getvalue() + captured.out, captured.err)
 
     return run
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    """An app served over real HTTP on loopback, in a thread (for HTTP client libraries)."""
-
-    url: str  # ends with "/", also the app's base IRI
-    app: Flask
-    store: Store
 
 
 def _live_servers() -> Iterator[Callable[..., LiveServer]]:
@@ -117,7 +93,7 @@ def _live_servers() -> Iterator[Callable[..., LiveServer]]:
         store = open_store("memory:")
         if fill is not None:
             fill(store, base)
-        settings = Settings(base_iri=base, store_url="memory:", **overrides)  # type: ignore[arg-type]
+        settings = Settings(base_iri=base, store_url="memory:", **overrides)
         app = create_app(settings, store=store)
         server = make_server("127.0.0.1", port, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()

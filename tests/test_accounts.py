@@ -86,7 +86,7 @@ def test_roles_are_ordered() -> None:
     assert not Account("a", Role.CONTRIBUTOR).can(Role.CURATOR)
 
 
-def test_cli_creates_lists_and_revokes_tokens(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_creates_lists_and_revokes_tokens(cli, tmp_path: Path) -> None:
     tokens = tmp_path / "t.json"
     result = cli("token", "create", "ana", "--role", "curator", "--tokens-file", str(tokens))
     assert result.code == 0, result.err

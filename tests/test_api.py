@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from support import BASE
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.rdf import bundle
@@ -17,7 +18,6 @@ from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.web.app import close_app, create_app
 
-BASE = "http://127.0.0.1:8080/"
 ERROR_KEYS = {"code", "message", "status", "details"}
 
 
@@ -251,7 +251,7 @@ def test_dump_is_the_whole_public_catalogue(
     response = client.get("/dump", headers={"Accept": accept} if accept else {})
     assert response.mimetype == media
     served = Graph().parse(data=response.data, format=fmt)
-    stored = Graph().parse(data=catalogue_store.dump(NTRIPLES), format="nt")  # type: ignore[attr-defined]
+    stored = Graph().parse(data=catalogue_store.dump(NTRIPLES), format="nt")
     assert served.isomorphic(stored)
     assert client.get("/dump", headers={"Accept": "image/png"}).status_code == 406
 
@@ -382,9 +382,7 @@ def test_named_graphs_dereference_and_only_published_ones(
     answer = client.get("/graphs/catalogue_data/catalogue.ttl", headers={"Accept": "text/turtle"})
     assert answer.status_code == 200
     assert answer.mimetype == "text/turtle"
-    stored = catalogue_store.construct(  # type: ignore[attr-defined]
-        "CONSTRUCT WHERE { ?s ?p ?o }", graphs=[name]
-    )
+    stored = catalogue_store.construct("CONSTRUCT WHERE { ?s ?p ?o }", graphs=[name])
     assert isomorphic(Graph().parse(data=answer.data, format="turtle"), stored)
     assert client.get("/graphs/submissions/example_planner").status_code == 404
     assert client.get("/graphs/catalogue_data/nope.ttl").status_code == 404
@@ -434,7 +432,7 @@ def test_schemas_as_skos(client: FlaskClient, schema: str) -> None:
 @pytest.fixture(scope="module")
 def second_client() -> Iterator[FlaskClient]:
     """Another app over another store loaded from the same files (other blank-node ids)."""
-    from conftest import LOADED_AT
+    from support import BASE, LOADED_AT
 
     store = open_store("memory:")
     load_bundled(store, BASE, validate=False, now=LOADED_AT)

@@ -92,7 +92,7 @@ def test_each_top_level_folder_has_a_readme() -> None:
 @pytest.mark.parametrize(
     "path", CATALOGUE_FILES, ids=lambda p: str(p.relative_to(resources.catalogue_dir()))
 )
-def test_cli_accepts_every_catalogue_file(path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_accepts_every_catalogue_file(path: Path, cli) -> None:
     result = cli("validate", str(path))
     assert result.code == 0, result.out + result.err
     assert "CONFORMS" in result.out

@@ -7,11 +7,10 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
+from support import BASE
 
 from interlink_kg.validation.profiles import dcat_ap3_shapes
 from interlink_kg.vocab import DCAT, HYDRA
-
-BASE = "http://127.0.0.1:8080/"
 
 
 def fetch(client: FlaskClient, url: str) -> Graph:

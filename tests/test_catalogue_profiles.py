@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
+from support import BASE
 
 from interlink_kg.curation.loading import load_bundled, load_files
 from interlink_kg.publishing.profiles import PROFILES
@@ -21,7 +22,6 @@ from interlink_kg.validation.profiles import dcat_ap3_shapes, profile_shapes
 from interlink_kg.vocab import DCAT, DCT, FOAF, HYDRA, VCARD
 from interlink_kg.web.app import close_app, create_app
 
-BASE = "http://127.0.0.1:8080/"
 PLANNER = Path(__file__).parent / "data" / "shapes" / "valid" / "external-software-interlinker.ttl"
 LISTED = datetime(2026, 1, 1, tzinfo=UTC)
 ADDED = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ VALID = DATA / "valid" / "external-software-interlinker.ttl"
 INVALID = DATA / "invalid" / "interlinker-missing-licence.ttl"
 
 
-def test_load_default_catalogue_then_query_and_export(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_load_default_catalogue_then_query_and_export(cli, tmp_path: Path) -> None:
     result = cli("load", "--no-validate")
     assert result.code == 0, result.err
     assert f"loaded {len(bundled_paths())} graph(s)" in result.out
@@ -39,7 +39,7 @@ def test_load_default_catalogue_then_query_and_export(cli, tmp_path: Path) -> No
     assert len(target.read_text().splitlines()) > 6000
 
 
-def test_reload_is_idempotent(cli) -> None:  # type: ignore[no-untyped-def]
+def test_reload_is_idempotent(cli) -> None:
     cli("load", "--no-validate")
     cli("load", "--no-validate")
     count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -48,7 +48,7 @@ def test_reload_is_idempotent(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").out == first
 
 
-def test_query_from_file_and_construct(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_query_from_file_and_construct(cli, tmp_path: Path) -> None:
     cli("load", "--no-validate")
     query = tmp_path / "q.rq"
     query.write_text(
@@ -60,7 +60,7 @@ def test_query_from_file_and_construct(cli, tmp_path: Path) -> None:  # type: ig
     assert '"trello"' in result.out
 
 
-def test_validate_exit_codes_and_formats(cli) -> None:  # type: ignore[no-untyped-def]
+def test_validate_exit_codes_and_formats(cli) -> None:
     assert cli("validate", str(VALID)).code == 0
     bad = cli("validate", str(INVALID))
     assert bad.code == 1
@@ -76,7 +76,7 @@ def test_validate_exit_codes_and_formats(cli) -> None:  # type: ignore[no-untype
     assert len(list(report.objects(node, SH.result))) == 1
 
 
-def test_load_refuses_invalid_data_and_keeps_store_unchanged(cli) -> None:  # type: ignore[no-untyped-def]
+def test_load_refuses_invalid_data_and_keeps_store_unchanged(cli) -> None:
     result = cli("load", str(INVALID))
     assert result.code == 1
     assert "nothing was loaded" in result.err
@@ -85,7 +85,7 @@ def test_load_refuses_invalid_data_and_keeps_store_unchanged(cli) -> None:  # ty
     assert '"0"' in empty.out
 
 
-def test_bad_input_gets_one_line_and_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_gets_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n")
     odd = tmp_path / "data.xyz"
@@ -143,7 +143,7 @@ def test_every_command_is_documented_in_the_readme() -> None:
 )
 def test_reading_commands_refuse_a_store_that_does_not_exist(
     cli, tmp_path: Path, argv: tuple[str, ...]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     typo = tmp_path / "stroe"
     result = cli(*argv, "--store", f"oxigraph:{typo}")
     assert result.code != 0

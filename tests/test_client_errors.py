@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASE
 from flask import Flask
 from flask.testing import FlaskClient
+from support import BASE
 
 from interlink_kg.curation.accounts import create_token, hash_token
 from interlink_kg.model.roles import Role
@@ -27,10 +27,10 @@ PLANNER = (
 
 
 def _is_error(response: object, status: int) -> dict[str, object]:
-    assert response.status_code == status, response.get_data(as_text=True)  # type: ignore[attr-defined]
-    body = json.loads(response.get_data(as_text=True))  # type: ignore[attr-defined]
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = json.loads(response.get_data(as_text=True))
     assert set(body) == ERROR_KEYS
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import URIRef
+from support import BASE
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.curation.submissions import Workspace
@@ -28,7 +29,6 @@ from interlink_kg.store import Store, open_store
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.validation.engine import validator
 
-BASE = "http://127.0.0.1:8080/"
 PLANNER = (
     Path(__file__).parent / "data/shapes/valid/external-software-interlinker.ttl"
 ).read_bytes()
@@ -75,8 +75,8 @@ class CrashingStore:
 
 def _workspace(catalogue: Store, workspace: Store, writes: Writes | None = None) -> Workspace:
     if writes is not None:
-        catalogue = CrashingStore(catalogue, writes)  # type: ignore[assignment]
-        workspace = CrashingStore(workspace, writes)  # type: ignore[assignment]
+        catalogue = CrashingStore(catalogue, writes)
+        workspace = CrashingStore(workspace, writes)
     return Workspace(
         catalogue,
         workspace,

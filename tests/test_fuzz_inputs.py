@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import BASE
 
 from interlink_kg.curation.accounts import create_token
 from interlink_kg.curation.loading import load_bundled
@@ -64,12 +64,12 @@ def _cleanup() -> Iterator[None]:
 
 
 def _sane(response: object) -> None:
-    status = response.status_code  # type: ignore[attr-defined]
-    body = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    status = response.status_code
+    body = response.get_data(as_text=True)
     assert status < 500 or status == 503, (status, body[:500])
     assert "Traceback" not in body
     assert 'File "' not in body
-    if status >= 400 and response.mimetype == "application/json":  # type: ignore[attr-defined]
+    if status >= 400 and response.mimetype == "application/json":
         assert set(json.loads(body)) == {"code", "message", "status", "details"}
 
 

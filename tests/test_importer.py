@@ -38,7 +38,7 @@ SELECT ?node ?parent ?order ?problem WHERE {
 def interlinker_facts(graph: Graph) -> dict[str, tuple[str, frozenset[str]]]:
     facts: dict[str, tuple[str, set[str]]] = {}
     for row in graph.query(INTERLINKER_FACTS):
-        ident, kind, problem = (str(v) if v is not None else None for v in row)  # type: ignore[union-attr]
+        ident, kind, problem = (str(v) if v is not None else None for v in row)
         entry = facts.setdefault(str(ident), (str(kind), set()))
         if problem:
             entry[1].add(problem)
@@ -47,8 +47,8 @@ def interlinker_facts(graph: Graph) -> dict[str, tuple[str, frozenset[str]]]:
 
 def tree_facts(graph: Graph) -> set[tuple[str, str, int, str]]:
     return {
-        (str(n), str(p), int(o), str(pp) if pp is not None else "")  # type: ignore[call-overload]
-        for n, p, o, pp in graph.query(TREE_FACTS)  # type: ignore[misc]
+        (str(n), str(p), int(o), str(pp) if pp is not None else "")
+        for n, p, o, pp in graph.query(TREE_FACTS)
     }
 
 
@@ -87,13 +87,13 @@ def test_same_problem_profiles(imported: Graph, bundled: Graph) -> None:
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT ?p ?g WHERE { ?p a ilk:ProblemProfile ; skos:broader ?g }"
     )
-    assert set(imported.query(query)) == set(bundled.query(query))  # type: ignore[arg-type]
-    assert len(set(bundled.query(query))) == 45  # type: ignore[arg-type]
+    assert set(imported.query(query)) == set(bundled.query(query))
+    assert len(set(bundled.query(query))) == 45
 
 
 def test_cli_import_upstream_writes_loadable_turtle(
     upstream_seed: Path, cli, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     out = tmp_path / "imported"
     result = cli("import-upstream", str(upstream_seed), "--out", str(out))
     assert result.code == 0, result.err
@@ -103,7 +103,7 @@ def test_cli_import_upstream_writes_loadable_turtle(
     assert len(trello) > 10
 
 
-def test_cli_import_upstream_of_a_missing_folder_fails_clearly(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_import_upstream_of_a_missing_folder_fails_clearly(cli, tmp_path: Path) -> None:
     result = cli("import-upstream", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
     assert result.code == 2
     assert "not a folder" in result.err

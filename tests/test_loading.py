@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import BASE
 
 from interlink_kg.curation.loading import InvalidDataError, graph_name, load_files
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.finding import catalogue
 from interlink_kg.store import open_store
 
-BASE = "http://127.0.0.1:8080/"
 DATA = Path(__file__).parent / "data" / "shapes"
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import BASE
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from support import BASE
 
 from interlink_kg.curation.accounts import create_token
 from interlink_kg.curation.loading import load_bundled

@@ -54,7 +54,7 @@ def test_quality_over_http_needs_a_curator(client: FlaskClient) -> None:
     assert client.get("/quality").status_code == 401
 
 
-def test_quality_and_catalogue_validation_from_the_cli(cli) -> None:  # type: ignore[no-untyped-def]
+def test_quality_and_catalogue_validation_from_the_cli(cli) -> None:
     cli("load", "--no-validate")
     text = cli("quality")
     assert text.code == 0

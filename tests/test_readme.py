@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, LiveServer
+from support import ROOT, LiveServer
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.store import Store

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from support import BASE
 
 from interlink_kg import resources
 from interlink_kg.curation.loading import load_bundled
@@ -20,7 +21,6 @@ from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.store import Store, open_store
 from interlink_kg.store.base import GraphPayload
 
-BASE = "http://127.0.0.1:8080/"
 PREFIXES = """
 @prefix ilk: <https://w3id.org/interlink-kg/ontology#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -78,7 +78,7 @@ def make_store(*items: str) -> Store:
 
 
 def ranked(store: Store, task: str = "t", **kwargs: object) -> list[str]:
-    result = rec.for_task(store, BASE, "s", task, **kwargs)  # type: ignore[arg-type]
+    result = rec.for_task(store, BASE, "s", task, **kwargs)
     return [item.id for item in result.items]
 
 
@@ -253,7 +253,7 @@ def test_http_routes(client: FlaskClient) -> None:
     assert client.get("/interlinkers/nope/related").status_code == 404
 
 
-def test_cli_recommend(cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_recommend(cli) -> None:
     cli("load", "--no-validate")
     text = cli("recommend", "default", "task-define_personas", "--limit", "2")
     assert text.code == 0, text.err

@@ -111,7 +111,7 @@ def test_http_search(client: FlaskClient) -> None:
     assert "software" in bad.get_json()["details"]["allowed"]
 
 
-def test_cli_search(cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_search(cli) -> None:
     cli("load", "--no-validate")
     text = cli("search", "survey", "--kind", "software")
     assert text.code == 0, text.err

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import free_port
+from support import free_port
 
 from interlink_kg.curation.accounts import hash_token
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, LiveServer
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from support import BASE, LiveServer
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.settings import Settings
@@ -51,12 +51,12 @@ def _bundled(store: Store, base: str) -> None:
     load_bundled(store, base, validate=False)
 
 
-def _sparql(client: FlaskClient, query: str, accept: str | None = None, **params: str):  # type: ignore[no-untyped-def]
+def _sparql(client: FlaskClient, query: str, accept: str | None = None, **params: str):
     headers = {"Accept": accept} if accept else {}
     return client.get("/sparql", query_string={"query": query, **params}, headers=headers)
 
 
-def _http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None):
     req = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=60) as reply:  # loopback only
@@ -81,7 +81,7 @@ def test_select_in_every_results_format(client: FlaskClient) -> None:
     ):
         answer = _sparql(client, TITLE_QUERY, media)
         assert answer.mimetype == media
-        rows = list(ox.parse_query_results(answer.data, format=fmt))  # type: ignore[arg-type]
+        rows = list(ox.parse_query_results(answer.data, format=fmt))
         assert [row["title"] for row in rows] == [ox.Literal(expected, language="en")]
     answer = _sparql(client, TITLE_QUERY, "text/csv")
     assert answer.mimetype == "text/csv"
@@ -203,8 +203,8 @@ def test_updates_are_refused_and_change_nothing(
 ) -> None:
     before = _sparql(client, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").get_json()
     answer = send(client)
-    assert answer.status_code == 403  # type: ignore[attr-defined]
-    assert answer.get_json()["code"] == "update_refused"  # type: ignore[attr-defined]
+    assert answer.status_code == 403
+    assert answer.get_json()["code"] == "update_refused"
     assert _sparql(client, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").get_json() == before
 
 
@@ -361,7 +361,7 @@ def test_time_limit_stops_an_explosive_query_while_others_are_served(
     server = live_server(_bundled, sparql_time_limit=2.0, sparql_max_concurrent=2)
     endpoint = state_of(server.app).sparql
     assert _http(server.url + "sparql?query=ASK%7B%7D")[0] == 200  # workers up
-    pids = {w.process.pid for w in list(endpoint.pool.processes._idle.queue)}
+    pids = endpoint.pool.processes.idle_pids()
     outcome: dict[str, object] = {}
 
     def explode() -> None:
@@ -385,16 +385,16 @@ def test_time_limit_stops_an_explosive_query_while_others_are_served(
     assert "status" not in outcome  # the explosive query is still running
     thread.join(timeout=30)
     assert outcome["status"] == 503
-    error = json.loads(outcome["body"])  # type: ignore[arg-type]
+    error = json.loads(outcome["body"])
     assert error["code"] == "query_timeout"
     assert "2 s" in error["message"]
-    assert 2.0 <= outcome["seconds"] < 6  # type: ignore[operator]
+    assert 2.0 <= outcome["seconds"] < 6
     # The work really stopped: the process that ran it is gone, a fresh one replaced it.
     assert endpoint.pool.killed == 1
     deadline = time.monotonic() + 20
-    while endpoint.pool.processes._idle.qsize() < 2 and time.monotonic() < deadline:
+    while len(endpoint.pool.processes.idle_pids()) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)  # the replacement joins once it has loaded the data
-    now = {w.process.pid for w in list(endpoint.pool.processes._idle.queue)}
+    now = endpoint.pool.processes.idle_pids()
     assert len(now) == 2
     (killed,) = pids - now
     with pytest.raises(ProcessLookupError):
@@ -444,16 +444,16 @@ def test_sparqlwrapper_as_client(live_server: Callable[..., LiveServer]) -> None
         "FILTER(LANG(?title) = 'en') }"
     )
     wrapper.setReturnFormat(JSON)
-    rows = wrapper.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    rows = wrapper.queryAndConvert()["results"]["bindings"]
     assert [r["title"]["value"] for r in rows] == ["Trello"]
     wrapper.setMethod(POST)
-    assert wrapper.queryAndConvert()["results"]["bindings"] == rows  # type: ignore[index]
+    assert wrapper.queryAndConvert()["results"]["bindings"] == rows
     wrapper.setQuery(f"ASK {{ <{trello}> ?p ?o }}")
-    assert wrapper.queryAndConvert()["boolean"] is True  # type: ignore[index]
+    assert wrapper.queryAndConvert()["boolean"] is True
     wrapper.setQuery(f"CONSTRUCT WHERE {{ <{trello}> ?p ?o }}")
     wrapper.setReturnFormat(TURTLE)
     turtle = wrapper.queryAndConvert()
-    assert (URIRef(trello), None, None) in Graph().parse(data=turtle, format="turtle")  # type: ignore[arg-type]
+    assert (URIRef(trello), None, None) in Graph().parse(data=turtle, format="turtle")
 
 
 def test_rdflib_sparqlstore_as_client(live_server: Callable[..., LiveServer]) -> None:
@@ -468,7 +468,7 @@ def test_rdflib_sparqlstore_as_client(live_server: Callable[..., LiveServer]) ->
                 initBindings={"i": trello},
             )
         )
-        assert [str(row[0]) for row in rows] == ["Trello"]  # type: ignore[index]
+        assert [str(row[0]) for row in rows] == ["Trello"]
         titles = set(graph.objects(trello, URIRef("http://purl.org/dc/terms/title")))
         assert Literal("Trello", lang="en") in titles
         graph.close()

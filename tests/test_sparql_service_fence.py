@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
-from conftest import LiveServer
 from flask.testing import FlaskClient
+from support import LiveServer
 
 from interlink_kg.sparql.worker import SERVICE_REFUSED
 

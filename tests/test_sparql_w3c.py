@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
-from conftest import SHARED, LiveServer
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
+from support import SHARED, LiveServer
 
 from interlink_kg.rdf.formats import NTRIPLES, by_media_type
 from interlink_kg.store import Store
@@ -126,7 +126,7 @@ def protocol_tests() -> list[ProtocolTest]:
             test.graphs[str(graph.value(data, RDFS.label))] = Path(urlsplit(file_iri).path)
         action = graph.value(entry, MF.action)
         for node in Collection(graph, graph.value(action, HT.requests)):
-            test.requests.append(_request(graph, node))  # type: ignore[arg-type]
+            test.requests.append(_request(graph, node))
         tests.append(test)
     return tests
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
+from support import BASE
 
 from interlink_kg.errors import ConfigurationError, ParseError, StoreError
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.store import GraphPayload, Store, open_store
 
-BASE = "http://127.0.0.1:8080/"
 G1 = "http://127.0.0.1:8080/graphs/one"
 G2 = "http://127.0.0.1:8080/graphs/two"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

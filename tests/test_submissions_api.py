@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from support import BASE
 
 from interlink_kg.curation.accounts import create_token
 from interlink_kg.curation.loading import load_bundled
@@ -19,7 +20,6 @@ from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.web.app import close_app, create_app
 
-BASE = "http://127.0.0.1:8080/"
 DATA = Path(__file__).parent / "data" / "shapes"
 PLANNER = (DATA / "valid" / "external-software-interlinker.ttl").read_bytes()
 TTL = {"Content-Type": "text/turtle"}

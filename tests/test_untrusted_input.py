@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 import pytest
+from support import BASE
 
 from interlink_kg.errors import (
     InterlinkKGError,
@@ -17,8 +18,6 @@ from interlink_kg.errors import (
 )
 from interlink_kg.rdf.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TURTLE
 from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
-
-BASE = "http://127.0.0.1:8080/"
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from support import BASE
 
 from interlink_kg.errors import ConflictError
 from interlink_kg.model.records import record_from_graph, record_graph
 from interlink_kg.model.workflow import Action, Status, SubmissionRecord, next_status
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-BASE = "http://127.0.0.1:8080/"
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,11 @@ class ProcessPool:
         with self._alive_lock:
             self._alive.discard(worker)
 
+    def idle_pids(self) -> set[int]:
+        """The process ids of the workers waiting for a job (for health checks and tests)."""
+        with self._idle.mutex:
+            return {worker.process.pid for worker in self._idle.queue}
+
     def _alive_now(self) -> list[WorkerProcess]:
         with self._alive_lock:
             return list(self._alive)

@@ -14,10 +14,10 @@ from interlink_kg.model.report import ValidationReport
 from interlink_kg.publishing import profiles
 from interlink_kg.publishing.profiles import dcat_ap3
 from interlink_kg.rdf import bundle
+from interlink_kg.validation.background import bundled_vocabularies
 from interlink_kg.validation.engine import (
     ShapeSet,
     apply_shapes,
-    bundled_vocabularies,
     validator,
 )
 
