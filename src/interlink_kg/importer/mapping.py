@@ -15,6 +15,7 @@ from rdflib.namespace import XSD
 
 from interlink_kg.errors import SeedImportError
 from interlink_kg.importer import tables
+from interlink_kg.importer.concept_fields import CONCEPT_FIELDS, ConceptField
 from interlink_kg.importer.ordering import ordered
 from interlink_kg.importer.seed import (
     Seed,
@@ -122,6 +123,18 @@ def _strings(data: dict[str, object], key: str) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
+def _add_concepts(
+    g: Graph, s: URIRef, mint: _Minter, ident: str, data: dict[str, object], field: ConceptField
+) -> None:
+    one = _one(data, field.key)
+    values = _strings(data, field.key) if field.many else ([one] if one else [])
+    for value in values:
+        concept = field.concept_of(value)
+        if concept is None:
+            raise SeedImportError(f"{ident}: unknown {field.label} {value!r}")
+        g.add((s, field.predicate, mint.concept(field.scheme, concept)))
+
+
 def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
     """One INTERLINKER bundle as RDF."""
     mint = _Minter(base_iri)
@@ -155,36 +168,8 @@ def interlinker_graph(item: SeedInterlinker, base_iri: str) -> Graph:
         purposes.update(tables.purposes_of_problem(problem))
     for purpose in sorted(purposes):
         g.add((s, ILK.purpose, mint.concept("purposes", purpose)))
-    difficulty = _one(data, "difficulty")
-    if difficulty:
-        if difficulty not in tables.DIFFICULTIES:
-            raise SeedImportError(f"{ident}: unknown difficulty {difficulty!r}")
-        g.add((s, ILK.difficulty, mint.concept("difficulty-levels", difficulty)))
-    for target in _strings(data, "targets"):
-        g.add((s, ILK.target, mint.concept("targets", tables.target_path(target)[-1])))
-    for service_type in _strings(data, "types"):
-        leaf = tables.service_type_path(service_type)[-1]
-        g.add((s, ILK.serviceType, mint.concept("service-types", leaf)))
-    for scope in _strings(data, "administrative_scopes"):
-        if scope not in tables.ADMINISTRATIVE_SCOPES:
-            raise SeedImportError(f"{ident}: unknown administrative scope {scope!r}")
-        g.add((s, ILK.administrativeScope, mint.concept("administrative-scopes", scope)))
-    form = _one(data, "form")
-    if form:
-        if form not in tables.KNOWLEDGE_FORMS:
-            raise SeedImportError(f"{ident}: unknown knowledge form {form!r}")
-        g.add((s, ILK.knowledgeForm, mint.concept("knowledge-forms", form)))
-    fmt = _one(data, "format")
-    if fmt:
-        if fmt not in tables.KNOWLEDGE_FORMATS:
-            raise SeedImportError(f"{ident}: unknown knowledge format {fmt!r}")
-        g.add(
-            (
-                s,
-                ILK.knowledgeFormat,
-                mint.concept("knowledge-formats", tables.KNOWLEDGE_FORMATS[fmt]),
-            )
-        )
+    for field in CONCEPT_FIELDS:
+        _add_concepts(g, s, mint, ident, data, field)
     licence = _one(data, "licence")
     if licence not in tables.LICENCE_CATEGORIES:
         raise SeedImportError(f"{ident}: unknown licence category {licence!r}")

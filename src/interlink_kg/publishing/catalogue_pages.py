@@ -24,7 +24,7 @@ from interlink_kg.publishing import profiles
 from interlink_kg.publishing.profiles import DEFAULT, Profile, dcat_ap3
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF
+from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, SKOS
 
 CHANGE_TYPE = "http://purl.org/adms/changetype/"
 
@@ -167,18 +167,31 @@ def catalogue_page(
         view.add((catalogue, DCT.issued, dates[0]["first"]))
         view.add((catalogue, DCT.modified, dates[0]["last"]))
     _add_records(store, view, source, catalogue, items, request.profile)
-    # The datasets' EU theme (GOVE) comes from the EU data-theme scheme: name it as a taxonomy too.
+    _name_theme_taxonomies(view, source, catalogue)
+    _add_paging(view, request, base_iri, total, URIRef(requested_url))
+    return view
+
+
+def _name_theme_taxonomies(view: Graph, source: Graph, catalogue: URIRef) -> None:
+    """The datasets' EU theme (GOVE) comes from the EU data-theme scheme: name it as a taxonomy
+    too; every taxonomy is a typed, titled concept scheme."""
     view.add((catalogue, DCAT.themeTaxonomy, dcat_ap3.DATA_THEME_SCHEME))
     for taxonomy in list(view.objects(catalogue, DCAT.themeTaxonomy)):
-        view.add((taxonomy, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#ConceptScheme")))
+        view.add((taxonomy, RDF.type, SKOS.ConceptScheme))
         titles = list(source.objects(taxonomy, DCT.title)) or list(
-            source.objects(taxonomy, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))
+            source.objects(taxonomy, SKOS.prefLabel)
         )
         for title in titles:
             view.add((taxonomy, DCT.title, title))
+
+
+def _add_paging(
+    view: Graph, request: PageRequest, base_iri: str, total: int, view_node: URIRef
+) -> None:
+    """Hydra paging on the page node: counts and first, last, next and previous links (also in
+    the ``firstPage``... forms ckanext-dcat reads)."""
     page = request.page
     last = page_count(total, request.per_page)
-    view_node = URIRef(requested_url)
     view.bind("hydra", HYDRA)
     view.add((view_node, RDF.type, HYDRA.PartialCollectionView))
     view.add((view_node, RDF.type, HYDRA.PagedCollection))
@@ -198,7 +211,6 @@ def catalogue_page(
     if page > 1:
         view.add((view_node, HYDRA.previous, link(page - 1)))
         view.add((view_node, HYDRA.previousPage, link(page - 1)))
-    return view
 
 
 def profile_node(store: Store, base_iri: str, item: URIRef, node: URIRef) -> Graph:

@@ -127,6 +127,8 @@ def _dataset(
     contact: Node | None,
     referenced: set[Node],
 ) -> None:
+    """The INTERLINKER as a ``dcat:Dataset``, with its distributions and, for software, the
+    data service it runs as; ``referenced`` collects what the page must describe too."""
     view.add((item, RDF.type, DCAT.Dataset))
     _copy(source, view, item, _DATASET_PROPERTIES)
     for problem in source.objects(item, ILK.addressesProblem):
@@ -144,16 +146,7 @@ def _dataset(
     for prop in (DCT.language, DCT.spatial):
         referenced.update(source.objects(item, prop))
     licence = source.value(item, DCT.license)
-    distributions = list(source.objects(item, DCAT.distribution))
-    for distribution in distributions:
-        view.add((distribution, RDF.type, DCAT.Distribution))
-        _copy(source, view, distribution, _DISTRIBUTION_PROPERTIES)
-        if licence is not None and (distribution, DCT.license, None) not in view:
-            view.add((distribution, DCT.license, licence))
-        if (distribution, DCT.description, None) not in view:
-            view.add((distribution, DCT.description, _file_description(source, distribution)))
-        for prop in (DCT.format, DCT.language, DCT.license):
-            referenced.update(view.objects(distribution, prop))
+    distributions = _file_distributions(source, view, item, licence, referenced)
     landing = source.value(item, DCAT.landingPage)
     is_software = bool(set(source.objects(item, RDF.type)) & _SOFTWARE_CLASSES)
     if landing is not None and not distributions and not is_software:
@@ -168,31 +161,7 @@ def _dataset(
         )
         referenced.add(HTML)
     if is_software:
-        service = URIRef(f"{item}/service")
-        endpoint = landing if landing is not None else item
-        view.add((service, RDF.type, DCAT.DataService))
-        _copy(source, view, service, ())
-        for title in source.objects(item, DCT.title):
-            view.add((service, DCT.title, title))
-        view.add((service, DCAT.endpointURL, endpoint))
-        view.add((service, DCAT.servesDataset, item))
-        if licence is not None:
-            view.add((service, DCT.license, licence))
-        # What DCAT-AP recommends for a data service is what the INTERLINKER already states:
-        # its publisher, contact point, keywords and themes.
-        for prop in (DCT.publisher, DCAT.contactPoint, DCAT.keyword, DCAT.theme):
-            for value in list(view.objects(item, prop)):
-                view.add((service, prop, value))
-        running = _distribution(
-            view,
-            item,
-            "service",
-            endpoint,
-            licence,
-            "running instance",
-            "A running instance of the software, reached at its web address.",
-        )
-        view.add((running, DCAT.accessService, service))
+        _data_service(source, view, item, landing, licence)
         referenced.add(HTML)
     if licence is not None:
         referenced.add(licence)
@@ -200,6 +169,54 @@ def _dataset(
     for language in view.objects(None, DCT.language):
         if str(language).startswith(str(EU_LANGUAGE)):
             referenced.add(language)
+
+
+def _file_distributions(
+    source: Graph, view: Graph, item: URIRef, licence: Node | None, referenced: set[Node]
+) -> list[Node]:
+    """The distributions the description states, each with a licence and a description."""
+    distributions = list(source.objects(item, DCAT.distribution))
+    for distribution in distributions:
+        view.add((distribution, RDF.type, DCAT.Distribution))
+        _copy(source, view, distribution, _DISTRIBUTION_PROPERTIES)
+        if licence is not None and (distribution, DCT.license, None) not in view:
+            view.add((distribution, DCT.license, licence))
+        if (distribution, DCT.description, None) not in view:
+            view.add((distribution, DCT.description, _file_description(source, distribution)))
+        for prop in (DCT.format, DCT.language, DCT.license):
+            referenced.update(view.objects(distribution, prop))
+    return distributions
+
+
+def _data_service(
+    source: Graph, view: Graph, item: URIRef, landing: Node | None, licence: Node | None
+) -> None:
+    """A software INTERLINKER as a ``dcat:DataService`` and the running instance reached at
+    its address."""
+    service = URIRef(f"{item}/service")
+    endpoint = landing if landing is not None else item
+    view.add((service, RDF.type, DCAT.DataService))
+    for title in source.objects(item, DCT.title):
+        view.add((service, DCT.title, title))
+    view.add((service, DCAT.endpointURL, endpoint))
+    view.add((service, DCAT.servesDataset, item))
+    if licence is not None:
+        view.add((service, DCT.license, licence))
+    # What DCAT-AP recommends for a data service is what the INTERLINKER already states:
+    # its publisher, contact point, keywords and themes.
+    for prop in (DCT.publisher, DCAT.contactPoint, DCAT.keyword, DCAT.theme):
+        for value in list(view.objects(item, prop)):
+            view.add((service, prop, value))
+    running = _distribution(
+        view,
+        item,
+        "service",
+        endpoint,
+        licence,
+        "running instance",
+        "A running instance of the software, reached at its web address.",
+    )
+    view.add((running, DCAT.accessService, service))
 
 
 def _label(source: Graph, node: Node) -> str:
