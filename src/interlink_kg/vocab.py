@@ -73,6 +73,7 @@ ILK_PROPERTIES: tuple[str, ...] = (
     "followsSchema",
     "team",
     "memberRole",
+    "teamType",
     "coproduces",
     "usedInterlinker",
     "forTask",

@@ -35,10 +35,14 @@ def has_dot_segments(iri: str) -> bool:
     return any(unquote(segment) in {".", ".."} for segment in path.split("/"))
 
 
-def _segment(value: str) -> str:
+def segment(value: str) -> str:
+    """``value`` as one path segment of an IRI; ValueError when it cannot be one."""
     if not is_identifier(value):
         raise ValueError(f"not a valid identifier for an IRI path segment: {value!r}")
     return value
+
+
+_segment = segment
 
 
 def interlinker(identifier: str) -> str:
@@ -119,6 +123,11 @@ def pending_graph(identifier: str) -> str:
     return graph(f"pending/{_segment(identifier)}")
 
 
+def team_graph(identifier: str) -> str:
+    """A co-production team and its memberships, in the workspace."""
+    return graph(f"teams/{_segment(identifier)}")
+
+
 def bundled_file_graph(relative_path: str) -> str:
     """A bundled file (ontology or catalogue data), by its path in the bundle."""
     return graph(relative_path)
@@ -127,3 +136,4 @@ def bundled_file_graph(relative_path: str) -> str:
 STATISTICS_GRAPH = graph("derived/statistics")
 ENTAILED_TYPES_GRAPH = graph("derived/types")
 PENDING_PREFIX = graph("pending/")
+TEAMS_PREFIX = graph("teams/")

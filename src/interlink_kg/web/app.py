@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_cors import CORS
 
+from interlink_kg.coproduction.teams import Teams
 from interlink_kg.curation.submissions import Workspace
 from interlink_kg.finding.cache import AnswerCache
 from interlink_kg.finding.search import SearchIndex
@@ -34,6 +35,7 @@ from interlink_kg.web.routes import (
     schemas,
     sparql,
     submissions,
+    teams,
     validation,
 )
 from interlink_kg.web.state import KEY, AppState, close_app
@@ -47,6 +49,7 @@ BLUEPRINTS = (
     problem_profiles.bp,
     schemas.bp,
     submissions.bp,
+    teams.bp,
     validation.bp,
     quality.bp,
     recommendations.bp,
@@ -78,13 +81,14 @@ def create_app(
     private = workspace_store if workspace_store is not None else open_store(settings.workspace_url)
     limits = InputLimits(max_bytes=settings.max_body_bytes)
     answers: AnswerCache[Any] = AnswerCache(catalogue_store)
+    auth = Authenticator(settings.tokens_file, settings.tokens_env)
     state = AppState(
         settings=settings,
         store=catalogue_store,
         workspace=Workspace(
             catalogue_store, private, settings.base_iri, validator(settings.base_iri), limits
         ),
-        auth=Authenticator(settings.tokens_file, settings.tokens_env),
+        auth=auth,
         search=SearchIndex(catalogue_store),
         answers=answers,
         warmer=Warmer(catalogue_store, settings.base_iri, answers),
@@ -93,6 +97,7 @@ def create_app(
             settings.base_iri, settings.contact_email, limits, validation_limits(settings)
         ),
         expensive=ExpensiveWork(settings.threads),
+        teams=Teams(private, settings.base_iri, validator(settings.base_iri), auth.knows),
     )
     app.extensions[KEY] = state
     # Caches check the catalogue's generation themselves; this only gives the endpoint's

@@ -60,6 +60,11 @@ class Authenticator:
             )
         return account
 
+    def knows(self, user: str) -> bool:
+        """True when ``user`` holds a token (an account that can sign in)."""
+        self._refresh()
+        return any(entry.user == user for entry in self._registry.entries)
+
     def require(self, request: Request, role: Role) -> Account:
         account = self.account(request)
         if account is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from interlink_kg.coproduction.teams import Teams
 from interlink_kg.curation.submissions import Workspace
 from interlink_kg.finding.cache import AnswerCache
 from interlink_kg.finding.search import SearchIndex
@@ -37,6 +38,7 @@ class AppState:
     sparql: PublicEndpoint
     validation: ValidationPool
     expensive: ExpensiveWork
+    teams: Teams
 
     def close(self) -> None:
         """Stop the worker processes (query and validation pools)."""
