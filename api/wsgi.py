@@ -10,11 +10,14 @@ on-disk catalogue store is served from an in-memory copy, as ``interlink-kg serv
 it first with ``interlink-kg load``.
 """
 
+import atexit
 from dataclasses import replace
 
 from interlink_kg.settings import Settings
 from interlink_kg.store.registry import serving_url
-from interlink_kg.web.app import create_app
+from interlink_kg.web.app import close_app, create_app
 
 _settings = Settings.from_env()
 app = create_app(replace(_settings, store_url=serving_url(_settings.store_url)), precompute=True)
+# The server this module is handed to cannot tell the app it stops: stop its workers at exit.
+atexit.register(close_app, app)

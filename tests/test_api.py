@@ -508,3 +508,12 @@ def test_expensive_routes_share_one_bound(app: Flask, client: FlaskClient) -> No
             path, method=method, data=b"<a:b> <a:c> <a:d> .", content_type="text/turtle"
         )
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:200])
+
+
+@pytest.mark.parametrize("accept", [",", "text/turtle;q=abc"])
+def test_an_unreadable_accept_gets_the_default(client: FlaskClient, accept: str) -> None:
+    """A header that names nothing readable is no preference (as before one negotiate() served
+    every route): the default format, not 406."""
+    response = client.get("/.well-known/void", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == "application/ld+json"

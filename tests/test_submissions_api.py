@@ -412,3 +412,17 @@ def test_wsgi_entry_point_builds_the_app(monkeypatch: pytest.MonkeyPatch) -> Non
         assert (health.status_code, health.get_json()["status"]) == (503, "empty")
     finally:
         close_app(module.app)  # the entry point starts the worker pools (as a server does)
+
+
+@pytest.mark.parametrize(("path", "accept"), [
+    ("/submissions/example_planner", "text/html"),
+    ("/submissions/example_planner", "image/png"),
+    ("/quality", "text/html"),
+    ("/quality", "text/turtle"),
+])  # fmt: skip
+def test_json_views_fall_back_to_json(env: Env, path: str, accept: str) -> None:
+    """These views never answered 406: a type they do not offer gets their JSON."""
+    env.submit()
+    response = env.client.get(path, headers=env.auth("cora", Accept=accept))
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"

@@ -189,6 +189,7 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings, out: TextIO) -> 
         purpose=args.purpose,
         language=args.language,
         target=args.target,
+        audience=args.audience,
     )
     with _opened(settings) as store:
         result = service.for_task(

@@ -12,7 +12,7 @@ from pathlib import Path
 from interlink_kg import __version__
 from interlink_kg.finding.recommendations import DEFAULT_LIMIT
 from interlink_kg.finding.search import FACETS
-from interlink_kg.model.labels import SUPPORTED_LANGUAGES
+from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 
 EXIT_ERROR = 2  # usage errors, as every other failure of the command line
 
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recommend.add_argument("schema", help="schema id, e.g. default")
     recommend.add_argument("task", help="task id, e.g. task-define_personas")
-    recommend.add_argument("--lang", default="en", choices=SUPPORTED_LANGUAGES)
+    recommend.add_argument("--lang", default=FALLBACK_LANGUAGE, choices=SUPPORTED_LANGUAGES)
     recommend.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
     recommend.add_argument("--json", action="store_true", help="the full JSON answer")
     for name in ("kind", "licence", "difficulty", "purpose", "language", "target"):
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         "search", parents=[common], help="full-text search of INTERLINKERs, with facet filters"
     )
     search.add_argument("text", nargs="?", default="", help="words to look for (any language)")
-    search.add_argument("--lang", default="en", choices=SUPPORTED_LANGUAGES)
+    search.add_argument("--lang", default=FALLBACK_LANGUAGE, choices=SUPPORTED_LANGUAGES)
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true", help="items and facet counts as JSON")
     for name in FACETS:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
+from interlink_kg.store.generation import generation, newer
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ class AnswerCache(Generic[T]):
         stamp = generation(self._store)
         full = (stamp, key)
         with self._lock:
-            if stamp != self._generation:
+            if self._generation is None or newer(stamp, self._generation):
                 self._items.clear()
                 self._generation = stamp
             if full in self._items:

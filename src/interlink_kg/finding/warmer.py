@@ -12,12 +12,13 @@ import threading
 
 from interlink_kg.finding import recommendations
 from interlink_kg.finding.cache import AnswerCache
+from interlink_kg.model.labels import FALLBACK_LANGUAGE
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = FALLBACK_LANGUAGE
 DEFAULT_LIMIT = recommendations.DEFAULT_LIMIT
 
 
@@ -45,7 +46,7 @@ class Warmer:
                 self._thread.start()
 
     def _run(self) -> None:
-        while self._again.is_set():
+        while True:
             self._again.clear()
             try:
                 rows = self._store.select(query("all-tasks"))
@@ -55,7 +56,11 @@ class Warmer:
                     self._warm(str(row["schemaId"]), str(row["taskId"]))
             except Exception:  # a failed warm-up must never take the server down
                 log.exception("precomputing recommendations failed")
-        self.ready.set()
+            with self._lock:  # a start() from here on either sees this thread alive or not
+                if not self._again.is_set():
+                    self.ready.set()
+                    self._thread = None
+                    return
 
     def _warm(self, schema: str, task: str) -> None:
         filters = recommendations.Filters()

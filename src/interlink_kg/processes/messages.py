@@ -20,3 +20,10 @@ class Failed(NamedTuple):
 
     def error(self) -> InterlinkKGError:
         return rebuild_error(self.code, self.message, self.details)
+
+
+class WorkerFailedError(InterlinkKGError):
+    """Something unexpected went wrong inside a worker (its log says what)."""
+
+    code = "worker_failed"
+    status = 500

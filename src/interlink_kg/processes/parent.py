@@ -40,6 +40,8 @@ class WorkerProcess:
         self.conn = Connection(ours.detach())
         self.conn.send(config)
         self.generation: str | None = None  # which data it holds, for pools that load data
+        self._stopping = threading.Lock()
+        self._stopped = False
 
     def exchange(self, message: tuple[Any, ...], timeout: float) -> Reply | None:
         """Send ``message`` and wait for the reply; None when ``timeout`` passed first (the
@@ -54,6 +56,12 @@ class WorkerProcess:
         return reply
 
     def stop(self) -> None:
+        """End the process and close the connection; safe to call more than once, from any
+        thread (only the first call closes)."""
+        with self._stopping:
+            if self._stopped:
+                return
+            self._stopped = True
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(timeout=10)
@@ -118,7 +126,11 @@ class ProcessPool:
             raise self._busy() from None
 
     def release(self, worker: WorkerProcess) -> None:
-        self._idle.put(worker)
+        with self._lock:
+            if not self._closed:
+                self._idle.put(worker)
+                return
+        self._stop(worker)
 
     def replace(self, broken: WorkerProcess) -> None:
         """End ``broken``; a fresh worker is readied in the background and joins the pool
@@ -165,16 +177,26 @@ class ProcessPool:
         with self._alive_lock:
             return list(self._alive)
 
-    def run(self, message: tuple[Any, ...], timed_out: Callable[[], InterlinkKGError]) -> Reply:
-        """One job on a free worker under the time limit; the worker's reply."""
+    def run(
+        self,
+        message: tuple[Any, ...],
+        timed_out: Callable[[], InterlinkKGError],
+        before: Callable[[WorkerProcess], None] | None = None,
+    ) -> Reply:
+        """One job on a free worker under the time limit; the worker's reply. ``before``
+        readies the worker first (it may raise; its time is not the job's). A worker that
+        fails, dies or runs out of time is replaced."""
         worker = self.acquire()
         try:
+            if before is not None:
+                before(worker)
             reply = worker.exchange(message, self.limits.time_limit)
         except BaseException:
             self.replace(worker)
             raise
         if reply is None:
-            self.killed += 1
+            with self._lock:
+                self.killed += 1
             self.replace(worker)
             raise timed_out()
         self.release(worker)

@@ -5,13 +5,8 @@ from __future__ import annotations
 from interlink_kg.errors import (
     BadRequestError,
     InterlinkKGError,
-    NotAcceptableError,
-    ParseError,
-    StoreError,
     UnprocessableError,
 )
-from interlink_kg.processes.child import SandboxUnavailableError
-from interlink_kg.sparql.analysis import ServiceRefusedError, UpdateRefusedError
 
 
 class ResultTooLargeError(UnprocessableError):
@@ -41,33 +36,7 @@ class QueryFailedError(InterlinkKGError):
     status = 500
 
 
-class WorkerFailedError(QueryFailedError):
-    """Something unexpected went wrong inside a worker (its log says what)."""
-
-    code = "worker_failed"
-
-
 class QueryNotEvaluableError(BadRequestError):
     """The engine parsed the query but cannot evaluate it (an unknown function, say)."""
 
     code = "query_not_evaluable"
-
-
-# The errors a worker may report, by code, to be raised again in the serving process.
-BY_CODE: dict[str, type[InterlinkKGError]] = {
-    cls.code: cls
-    for cls in (
-        BadRequestError,
-        ParseError,
-        NotAcceptableError,
-        StoreError,
-        UpdateRefusedError,
-        ServiceRefusedError,
-        ResultTooLargeError,
-        QueryCrashedError,
-        QueryFailedError,
-        QueryNotEvaluableError,
-        SandboxUnavailableError,
-        WorkerFailedError,
-    )
-}

@@ -16,7 +16,6 @@ from interlink_kg.processes.parent import (
     WorkerProcess,
 )
 from interlink_kg.sparql.errors import (
-    BY_CODE,
     EndpointBusyError,
     QueryCrashedError,
     QueryFailedError,
@@ -79,39 +78,29 @@ class QueryPool:
 
     def run(self, job: QueryJob) -> tuple[str, bytes]:
         """The answer's media type and bytes, or the error the worker reported."""
-        worker = self.processes.acquire()
         try:
-            if not self._load(worker):
-                raise QueryFailedError("the published data could not be loaded for this query")
-            reply = worker.exchange(Query(job), self.limits.time_limit)
+            reply = self.processes.run(Query(job), self._timed_out, before=self._ready)
         except WorkerDiedError:
-            self.processes.replace(worker)
             raise QueryCrashedError(
                 "the query stopped the process that ran it (it probably needed too much "
                 "memory); simplify it or add LIMIT"
             ) from None
-        except BaseException:
-            self.processes.replace(worker)
-            raise
-        if reply is None:
-            self.processes.killed += 1
-            self.processes.replace(worker)
-            raise QueryTimeoutError(
-                f"the query ran longer than the {self.limits.time_limit:g} s limit and was "
-                "stopped; simplify it or add LIMIT",
-                details={"time_limit_seconds": self.limits.time_limit},
-            )
-        self.processes.release(worker)
-        return self._answer(reply)
-
-    @staticmethod
-    def _answer(reply: object) -> tuple[str, bytes]:
         if isinstance(reply, Answer):
             return reply.media_type, reply.body
         if isinstance(reply, Failed):
-            error_class = BY_CODE.get(reply.code, QueryFailedError)
-            raise error_class(reply.message, details=reply.details)
+            raise reply.error()
         raise QueryFailedError("the query worker answered something unexpected")
+
+    def _ready(self, worker: WorkerProcess) -> None:
+        if not self._load(worker):
+            raise QueryFailedError("the published data could not be loaded for this query")
+
+    def _timed_out(self) -> QueryTimeoutError:
+        return QueryTimeoutError(
+            f"the query ran longer than the {self.limits.time_limit:g} s limit and was "
+            "stopped; simplify it or add LIMIT",
+            details={"time_limit_seconds": self.limits.time_limit},
+        )
 
     def close(self) -> None:
         self.processes.close()

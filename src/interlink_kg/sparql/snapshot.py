@@ -15,8 +15,8 @@ class Snapshots:
     """Writes the store's data graphs to a file when first needed for each generation of the
     catalogue (:mod:`interlink_kg.store.generation`), whoever changed it.
 
-    The two newest files are kept, so a worker told to load one a moment before a change still
-    finds it.
+    The three newest files are kept, so a worker told to load one a moment before a change (or
+    two: an approval stamps its data, then its refreshed statistics) still finds it.
     """
 
     def __init__(self, store: Store) -> None:
@@ -40,7 +40,7 @@ class Snapshots:
             temporary.write_bytes(self._store.dump_quads())
             temporary.replace(path)
             self._written.append((stamp, path))
-            while len(self._written) > 2:
+            while len(self._written) > 3:
                 _, old = self._written.pop(0)
                 old.unlink(missing_ok=True)
             return self._written[-1]

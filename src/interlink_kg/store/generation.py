@@ -28,6 +28,17 @@ def new_generation(base_iri: str) -> dict[str, GraphPayload]:
     return {GENERATION_GRAPH: GraphPayload(triple, NTRIPLES, base_iri, "generation stamp")}
 
 
+def newer(stamp: str, than: str) -> bool:
+    """True when ``stamp`` was made after ``than`` (stamps start with the time they were made;
+    the empty stamp of never-stamped data is the oldest)."""
+
+    def made(value: str) -> tuple[int, str]:
+        head = value.split("-", 1)[0]
+        return (int(head, 16) if head else -1, value)
+
+    return made(stamp) > made(than)
+
+
 def generation(store: Store) -> str:
     """The stamp of the store's current data; empty for data never written through a change."""
     rows = store.select(_READ, graphs=[GENERATION_GRAPH])

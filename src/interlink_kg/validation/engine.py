@@ -179,10 +179,6 @@ class Validator:
         ]
         return ValidationReport.of(self.shapes.name, self.shapes.version, results)
 
-    def validate_store_graph(self, data: Graph) -> ValidationReport:
-        """Validate data that already holds everything it references (no background)."""
-        return self.validate(data, with_background=False)
-
 
 _CONSTRAINTS_WITH_ALLOWED_VALUES = frozenset(
     {"ClassConstraintComponent", "NodeConstraintComponent", "MinCountConstraintComponent"}

@@ -46,7 +46,7 @@ class ValidationCrashedError(InterlinkKGError):
 
 @dataclass(frozen=True)
 class ValidationLimits:
-    """The validation workers' limits; their defaults live in the settings."""
+    """The validation workers' limits (time, workers and memory come from the settings)."""
 
     time_limit: float
     max_concurrent: int

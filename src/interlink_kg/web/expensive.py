@@ -1,5 +1,5 @@
 """Keep application threads for cheap reads: at most a few requests at a time may wait on
-expensive work (a public query, a validation), whoever sends them.
+expensive work (a public query, a validation, a catalogue page, the dump), whoever sends them.
 
 The work itself runs in worker processes with their own limits; what this bounds is the
 threads that wait for it. Over the bound a request is answered at once with 503 and
@@ -34,7 +34,7 @@ class ExpensiveWork:
         if not self._free.acquire(blocking=False):
             raise ServerBusyError(
                 f"the server is busy with {self.slots} expensive requests (queries, "
-                "validations); try again in a few seconds",
+                "validations, catalogue pages, dumps); try again in a few seconds",
                 details={"max_expensive_requests": self.slots},
             )
         try:

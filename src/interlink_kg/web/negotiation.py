@@ -44,13 +44,22 @@ def prefers_html(request: Request) -> bool:
     return request.accept_mimetypes.best_match(offered) == HTML
 
 
-def negotiate(request: Request, offered: list[str], *, listed: list[str] | None = None) -> str:
+def negotiate(
+    request: Request,
+    offered: list[str],
+    *,
+    listed: list[str] | None = None,
+    fallback: bool = False,
+) -> str:
     """The media type of ``offered`` that ``Accept`` prefers; the first one when the request
-    states no preference; ``406`` naming what is offered (``listed``, else ``offered``) when
-    none is acceptable. The one place where ``Accept`` is weighed against a list."""
-    if not request.headers.get("Accept"):
+    states no (readable) preference, or when none is acceptable and ``fallback`` is set;
+    otherwise ``406`` naming what is offered (``listed``, else ``offered``). The one place where
+    ``Accept`` is weighed against a list."""
+    if not request.headers.get("Accept") or not request.accept_mimetypes:
         return offered[0]
     best = request.accept_mimetypes.best_match(offered)
+    if best is None and fallback:
+        return offered[0]
     if best is None:
         raise NotAcceptableError(
             "none of the requested media types is offered",
@@ -75,10 +84,11 @@ def choose_rdf_format(
     return next(f for f in RDF_FORMATS if f.media_type == best)
 
 
-def wants_json(request: Request, rdf_offered: bool) -> bool:
-    """For a JSON view that can also be had as RDF: True unless an RDF type is preferred."""
+def wants_json(request: Request, rdf_offered: bool, *, fallback: bool = False) -> bool:
+    """For a JSON view that can also be had as RDF: True unless an RDF type is preferred
+    (``fallback``: JSON also when nothing offered is acceptable, instead of 406)."""
     offered = [JSON] + ([f.media_type for f in RDF_FORMATS] if rdf_offered else [])
-    return negotiate(request, offered) == JSON
+    return negotiate(request, offered, fallback=fallback) == JSON
 
 
 def choose_language(request: Request) -> str:

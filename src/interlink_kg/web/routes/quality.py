@@ -16,6 +16,6 @@ bp = Blueprint("quality", __name__)
 def show() -> Response:
     state().auth.require(request, Role.CURATOR)
     report = quality_report(state().store, state().settings.base_iri)
-    if negotiate(request, ["application/json", "text/plain"]) == "text/plain":
+    if negotiate(request, ["application/json", "text/plain"], fallback=True) == "text/plain":
         return Response(report.to_text(), content_type="text/plain; charset=utf-8")
     return jsonify(report.to_dict())

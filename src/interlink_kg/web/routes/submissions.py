@@ -76,7 +76,7 @@ def show(identifier: str) -> Response:
     account = state().auth.require(request, Role.CONTRIBUTOR)
     workspace = state().workspace
     record = workspace.visible_record(account, identifier)
-    if not wants_json(request, rdf_offered=True):  # its content, as RDF
+    if not wants_json(request, rdf_offered=True, fallback=True):  # its content, as RDF
         return rdf_response(workspace.content(identifier))
     return jsonify(_record_json(record))
 
