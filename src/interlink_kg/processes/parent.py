@@ -24,6 +24,12 @@ from interlink_kg.errors import InterlinkKGError
 Reply = Any  # a named tuple of the worker's module
 
 
+class PoolClosedError(InterlinkKGError):
+    code = "shutting_down"
+    status = 503
+    retry_after = 5
+
+
 class WorkerDiedError(Exception):
     """The worker process ended while it had a job (memory cap, crash, kill)."""
 
@@ -119,6 +125,8 @@ class ProcessPool:
 
     def acquire(self) -> WorkerProcess:
         """A free worker, or the pool's busy error after ``queue_wait`` seconds."""
+        if self._closed:
+            raise PoolClosedError("the server is shutting down; try again shortly")
         self.start()
         try:
             return self._idle.get(timeout=self.limits.queue_wait)
@@ -203,7 +211,9 @@ class ProcessPool:
         return reply
 
     def each_idle(self, visit: Callable[[WorkerProcess], bool]) -> None:
-        """Visit each idle worker once (one at a time); a visit that fails replaces it."""
+        """Visit up to ``size`` idle workers, one at a time (under concurrent use one may be
+        visited twice and another not at all: a head start, not a guarantee); a visit that
+        fails replaces the worker."""
         for _ in range(self.limits.size):
             try:
                 worker = self._idle.get(timeout=self.limits.queue_wait)
