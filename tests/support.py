@@ -4,6 +4,9 @@ shape of a live server. (Tests import this module, never ``conftest``.)"""
 from __future__ import annotations
 
 import socket
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,3 +36,27 @@ class LiveServer:
     url: str  # ends with "/", also the app's base IRI
     app: Flask
     store: Store
+
+
+def status_of(url: str, accept: str = "*/*") -> int:
+    """The HTTP status a GET of ``url`` (on loopback) answers."""
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        error.close()
+        return int(error.code)
+
+
+def wait_until_healthy(base: str, log: Path, seconds: float = 60) -> None:
+    """Wait for a server started as a process to answer ``/health`` with 200; fail with its log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if status_of(base.rstrip("/") + "/health") == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"no server within {seconds:g} s:\n" + log.read_text())

@@ -144,6 +144,7 @@ def test_the_capabilities_import_each_other_without_a_circle() -> None:
 def test_no_module_import_circle() -> None:
     """Over the whole package, module by module (imports made at import time or later)."""
     names = {_module_name(p): p for p in MODULES}
+
     def targets(path: Path, module: str) -> set[str]:
         imported = {n for n in _imports(path) if n in names and n != module}
         # "from package import submodule" depends on the submodule, not on the package's

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from support import free_port
+from support import free_port, wait_until_healthy
 
 from interlink_kg.curation.accounts import hash_token
 
@@ -69,15 +69,7 @@ def _start(tmp_path: Path, **settings: str) -> Iterator[Served]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if request(f"{base}/health") == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise AssertionError("no server within 60 s:\n" + log_path.read_text())
+        wait_until_healthy(base, log_path)
         yield Served(base, port, env, log_path)
     finally:
         os.killpg(server.pid, signal.SIGKILL)

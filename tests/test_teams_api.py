@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,12 +10,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, ORG, RDF
 from support import BASE
 
 from interlink_kg.curation.loading import load_bundled
-from interlink_kg.model.roles import Role
+from interlink_kg.model.roles import Account, Role
 from interlink_kg.settings import Settings
 from interlink_kg.store import Store, open_store
 from interlink_kg.validation.engine import validator
@@ -232,3 +235,78 @@ def test_teams_are_not_published(env: Env, catalogue: Store) -> None:
     dump = env.client.get("/dump").get_data(as_text=True)
     assert f"teams/{team_id}" not in dump
     assert "agents/users/ana" not in dump
+
+
+def test_a_write_the_shapes_refuse_stores_nothing(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every team write is checked against the co-production shapes first: a team they refuse
+    (here one made to break them) gets the report, and no graph is written."""
+    from interlink_kg.model import teams as team_model
+    from interlink_kg.web.state import state_of
+
+    team_id = _team(env)
+    before = env.workspace.dump_quads()
+    broken = team_model.team_graph
+
+    def without_name(team: team_model.Team, base_iri: str) -> Graph:
+        graph = broken(team, base_iri)
+        graph.remove((None, FOAF.name, None))
+        return graph
+
+    monkeypatch.setattr("interlink_kg.coproduction.teams.team_graph", without_name)
+    response = env.call("POST", f"/teams/{team_id}/members", "ana", {"user": "dan"})
+    assert response.status_code == 422
+    assert response.get_json()["details"]["report"]["conforms"] is False
+    assert env.workspace.dump_quads() == before
+    team = state_of(env.app).teams.get(Account("ana", Role.CONTRIBUTOR), team_id)
+    assert [m.user for m in team.members] == ["ana", "bob"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@st.composite
+def team_bodies(draw: st.DrawFn) -> object:
+    if draw(st.booleans()):
+        return draw(JSON_VALUES)
+    body: dict[str, object] = {}
+    for key, values in {
+        "name": st.text(max_size=300) | JSON_VALUES,
+        "type": st.sampled_from(["citizens", "forprofit", "x", ""]) | JSON_VALUES,
+        "description": st.text(max_size=50) | JSON_VALUES,
+        "user": st.sampled_from(["dan", "bob", "a b", "", "x" * 300]) | JSON_VALUES,
+        "role": st.sampled_from(["admin", "member", "owner"]) | JSON_VALUES,
+    }.items():
+        if draw(st.booleans()):
+            body[key] = draw(values)
+    return body
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(team_bodies())
+def test_any_team_body_is_answered_without_a_server_error(catalogue: Store, body: object) -> None:
+    global _FUZZ_ENV
+    if _FUZZ_ENV is None:
+        folder = Path(tempfile.mkdtemp(prefix="interlink-kg-teams-fuzz-"))
+        _FUZZ_ENV = _env(catalogue, folder)
+        _FUZZ_ENV.call("POST", "/teams", "ana", {"name": "Fuzzed", "type": "citizens"})
+    for method, path in (("POST", "/teams"), ("POST", "/teams/fuzzed/members")):
+        response = _FUZZ_ENV.call(method, path, "ana", body)
+        assert response.status_code < 500, response.get_data(as_text=True)
+
+
+_FUZZ_ENV: Env | None = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_fuzz_env() -> Iterator[None]:
+    yield
+    if _FUZZ_ENV is not None:
+        close_app(_FUZZ_ENV.app)

@@ -8,14 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from support import status_of, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDED_IN_WHEEL = [
@@ -27,15 +25,6 @@ NEEDED_IN_WHEEL = [
     "interlink_kg/queries/recommend.rq",
     "interlink_kg/templates/resource.html",
 ]
-
-
-def _status(url: str, accept: str = "*/*") -> int:
-    request = urllib.request.Request(url, headers={"Accept": accept})
-    try:
-        with urllib.request.urlopen(request, timeout=20) as reply:  # loopback only
-            return int(reply.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
 
 
 @pytest.fixture(scope="module")
@@ -91,18 +80,10 @@ def test_the_installed_wheel_serves(wheel: Path, tmp_path: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if _status(base + "health") == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError((tmp_path / "serve.log").read_text())
-        assert _status(base + "openapi.json") == 200
-        assert _status(base + "interlinkers/trello", accept="text/html") == 200
-        assert _status(base + "interlinkers/trello", accept="text/turtle") == 200
+        wait_until_healthy(base, tmp_path / "serve.log", seconds=90)
+        assert status_of(base + "openapi.json") == 200
+        assert status_of(base + "interlinkers/trello", accept="text/html") == 200
+        assert status_of(base + "interlinkers/trello", accept="text/turtle") == 200
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
