@@ -3,15 +3,21 @@ shape of a live server. (Tests import this module, never ``conftest``.)"""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask
+from hypothesis import strategies as st
 
 from interlink_kg.store import Store
 
@@ -60,3 +66,48 @@ def wait_until_healthy(base: str, log: Path, seconds: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise AssertionError(f"no server within {seconds:g} s:\n" + log.read_text())
+
+
+@contextmanager
+def serving(
+    command: Sequence[str],
+    port: int,
+    env: dict[str, str],
+    log: Path,
+    *,
+    cwd: Path | None = None,
+    seconds: float = 60,
+) -> Iterator[str]:
+    """Run ``command serve --port PORT`` as a process of its own until the block ends; yields
+    its base URL (without a final ``/``) once ``/health`` answers."""
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*command, "serve", "--port", str(port)],
+            env=env,
+            cwd=cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base, log, seconds)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+def json_values(max_leaves: int = 20) -> st.SearchStrategy[object]:
+    """Any JSON value, nested (for hostile JSON bodies)."""
+    return st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=True)
+        | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+        ),
+        max_leaves=max_leaves,
+    )

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import BASE
+from support import BASE, json_values
 
 from interlink_kg.curation.accounts import create_token
 from interlink_kg.curation.loading import load_bundled
@@ -232,13 +232,7 @@ def test_any_query_parameters(route: str, params: list[tuple[str, str]]) -> None
     _sane(CLIENT.get(route, query_string=urlencode(pairs)))
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
-    ),
-    max_leaves=20,
-)
+JSON_VALUES = json_values()
 
 
 @st.composite

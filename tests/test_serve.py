@@ -4,7 +4,6 @@ clients, oversized chunked bodies and a port in use."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from support import free_port, wait_until_healthy
+from support import free_port, serving
 
 from interlink_kg.curation.accounts import hash_token
 
@@ -59,21 +58,8 @@ def _start(tmp_path: Path, **settings: str) -> Iterator[Served]:
     }
     subprocess.run([*CLI, "load", "--no-validate"], env=env, check=True, capture_output=True)
     log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [*CLI, "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, log_path)
+    with serving(CLI, port, env, log_path) as base:
         yield Served(base, port, env, log_path)
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, ORG, RDF
-from support import BASE
+from support import BASE, json_values
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.model.roles import Account, Role
@@ -263,13 +263,7 @@ def test_a_write_the_shapes_refuse_stores_nothing(
     assert [m.user for m in team.members] == ["ana", "bob"]
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=10,
-)
+JSON_VALUES = json_values(max_leaves=10)
 
 
 @st.composite

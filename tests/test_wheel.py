@@ -5,7 +5,6 @@ environment, and serve from it (outside the source tree) `/health`, `/openapi.js
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import venv
@@ -13,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import status_of, wait_until_healthy
+from support import free_port, serving, status_of
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDED_IN_WHEEL = [
@@ -56,9 +55,7 @@ def test_the_installed_wheel_serves(wheel: Path, tmp_path: Path) -> None:
         capture_output=True,
         timeout=900,
     )
-    with __import__("socket").socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "VIRTUAL_ENV"}
     }
@@ -69,22 +66,7 @@ def test_the_installed_wheel_serves(wheel: Path, tmp_path: Path) -> None:
     )
     cli = [str(environment / "bin" / "interlink-kg")]
     subprocess.run([*cli, "load"], env=env, cwd=tmp_path, check=True, capture_output=True)
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_healthy(base, tmp_path / "serve.log", seconds=90)
-        assert status_of(base + "openapi.json") == 200
-        assert status_of(base + "interlinkers/trello", accept="text/html") == 200
-        assert status_of(base + "interlinkers/trello", accept="text/turtle") == 200
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-        log.close()
+    with serving(cli, port, env, tmp_path / "serve.log", cwd=tmp_path, seconds=90) as base:
+        assert status_of(base + "/openapi.json") == 200
+        assert status_of(base + "/interlinkers/trello", accept="text/html") == 200
+        assert status_of(base + "/interlinkers/trello", accept="text/turtle") == 200

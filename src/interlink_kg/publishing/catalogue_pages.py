@@ -19,6 +19,7 @@ from rdflib.namespace import XSD
 
 from interlink_kg.errors import NotFoundError
 from interlink_kg.finding.catalogue import count_interlinkers
+from interlink_kg.model import iris
 from interlink_kg.model.catalogue import page_count
 from interlink_kg.publishing import profiles
 from interlink_kg.publishing.profiles import DEFAULT, Profile, dcat_ap3
@@ -45,11 +46,11 @@ def _vocabulary_graph(store: Store, base_iri: str) -> Graph:
     names = [
         g
         for g in store.data_graphs()
-        if g.startswith(f"{base_iri}graphs/catalogue_data/vocabularies/")
+        if g.startswith(base_iri + iris.bundled_file_graph("catalogue_data/vocabularies/"))
         or g
         in {
-            f"{base_iri}graphs/catalogue_data/problem-profiles.ttl",
-            f"{base_iri}graphs/catalogue_data/catalogue.ttl",
+            base_iri + iris.bundled_file_graph("catalogue_data/problem-profiles.ttl"),
+            base_iri + iris.bundled_file_graph("catalogue_data/catalogue.ttl"),
         }
     ]
     return store.graph(*names)
