@@ -47,6 +47,11 @@ ILK_CLASSES: tuple[str, ...] = (
     "InterlinkerUse",
     "Rating",
     "CoproducedService",
+    "ProcessItem",
+    "ProcessPhase",
+    "ProcessObjective",
+    "ProcessTask",
+    "UsageSummary",
 )
 
 ILK_PROPERTIES: tuple[str, ...] = (
@@ -83,6 +88,18 @@ ILK_PROPERTIES: tuple[str, ...] = (
     "interlinkerCount",
     "problemCount",
     "contentDigest",
+    "status",
+    "visibility",
+    "progress",
+    "plannedStart",
+    "plannedEnd",
+    "disabled",
+    "aboutInterlinker",
+    "teamCount",
+    "selectionCount",
+    "ratingCount",
+    "averageRating",
+    "builtWith",
 )
 
 ILK_TERMS: tuple[str, ...] = ILK_CLASSES + ILK_PROPERTIES

@@ -95,6 +95,10 @@ class Teams:
         graph = self.store.graph(self._graph_name(identifier))
         return team_from_graph(graph, self.base_iri, identifier)
 
+    def find(self, identifier: str) -> Team | None:
+        """The team, whoever asks (for other services; routes use :meth:`get`)."""
+        return self._load(identifier)
+
     def get(self, account: Account, identifier: str) -> Team:
         """The team, if ``account`` may see it (a member, a curator or an admin)."""
         team = self._load(identifier)

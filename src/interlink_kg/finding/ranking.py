@@ -25,17 +25,28 @@ MIN_CANDIDATES = 3
 # The preferences' constants, bound into queries/recommend.rq (their one source).
 LANGUAGE_MISS = 0.6  # factor of an INTERLINKER not available in the requested language
 AUDIENCE_MISS = 0.75  # factor of one that does not fit the requested audience
-USAGE_WEIGHT = 0.25  # the most the registry of use can add (as 1 + usage)
-USAGE_HALF = 5  # uses at which half of that is reached
+# What teams did feeds the score, bounded: together these move it by -10% to +50% at most, so
+# a few selections cannot bury an INTERLINKER that matches the task better. Teams are counted,
+# not selections: one team selecting the same INTERLINKER again and again counts once.
+USAGE_WEIGHT = 0.3  # the most the registry of use for the same task can add (as 1 + usage)
+USAGE_HALF = 3  # teams at which half of that is reached
+RELATED_WEIGHT = 0.1  # the most selections for other tasks with the same problems can add
+RELATED_HALF = 5
+RATING_WEIGHT = 0.1  # ratings move the score by at most this, up (5/5) or down (0/5)
+RATING_HALF = 3  # ratings at which half of that is reached
 CANDIDATES = 200  # how many of the best by match * focus get the preferences applied
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
     "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",
     "language": f"1 if available in the requested language, else {LANGUAGE_MISS}",
     "target": f"1 if no audience is asked or it fits the audience, else {AUDIENCE_MISS}",
-    "usage": f"{USAGE_WEIGHT} * uses / (uses + {USAGE_HALF}), from the registry of use for the "
-    "same task",
-    "score": "match * focus * language * target * (1 + usage), among the "
+    "usage": f"{USAGE_WEIGHT} * teams / (teams + {USAGE_HALF}), teams that selected it for the "
+    "same task in any process (registry of use)",
+    "related": f"{RELATED_WEIGHT} * teams / (teams + {RELATED_HALF}), teams that selected it for "
+    "other tasks raising the same problem profiles",
+    "rating": f"{RATING_WEIGHT} * (average - 2.5) / 2.5 * ratings / (ratings + {RATING_HALF}), "
+    "from its ratings (0 to 5)",
+    "score": "match * focus * language * target * (1 + usage + related + rating), among the "
     f"{CANDIDATES} best by match * focus",
 }
 
@@ -122,6 +133,9 @@ class Recommendation:
     language_available: bool
     uses: int
     reason: str
+    related_uses: int = 0
+    ratings: int = 0
+    average_rating: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +152,9 @@ class Recommendation:
                 "weights": WEIGHTS_TEXT,
                 "language_available": self.language_available,
                 "uses": self.uses,
+                "related_uses": self.related_uses,
+                "ratings": self.ratings,
+                "average_rating": self.average_rating,
             },
         }
 
@@ -193,6 +210,39 @@ _NOT_IN_LANGUAGE = {
     "it": " Non è disponibile in italiano.",
     "lv": " Tas nav pieejams latviešu valodā.",
 }
+
+
+_USES = {
+    "en": " Selected by {n} team(s) for this task.",
+    "es": " Seleccionado por {n} equipo(s) para esta tarea.",
+    "it": " Selezionato da {n} team per questo compito.",
+    "lv": " To šim uzdevumam izvēlējušās {n} komanda(s).",
+}
+_RELATED_USES = {
+    "en": " Selected {n} time(s) by teams for tasks with the same problems.",
+    "es": " Seleccionado {n} vez/veces por equipos para tareas con los mismos problemas.",
+    "it": " Selezionato {n} volta/e da team per compiti con gli stessi problemi.",
+    "lv": " Komandas to {n} reizi(-es) izvēlējušās uzdevumiem ar tām pašām problēmām.",
+}
+_RATED = {
+    "en": " Rated {avg}/5 by {n} user(s).",
+    "es": " Valorado con {avg}/5 por {n} usuario(s).",
+    "it": " Valutato {avg}/5 da {n} utente/i.",
+    "lv": " Vērtējums {avg}/5 no {n} lietotāja(-iem).",
+}
+
+
+def usage_reason(uses: int, related: int, ratings: int, average: float | None, lang: str) -> str:
+    """What the registry of use and the ratings add to the reason, in ``lang``."""
+    lang = lang if lang in _USES else "en"
+    text = ""
+    if uses:
+        text += _USES[lang].format(n=uses)
+    if related:
+        text += _RELATED_USES[lang].format(n=related)
+    if ratings and average is not None:
+        text += _RATED[lang].format(avg=f"{average:.1f}", n=ratings)
+    return text
 
 
 def reason(matched: tuple[MatchedProfile, ...], lang: str, language_available: bool) -> str:

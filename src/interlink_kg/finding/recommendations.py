@@ -26,6 +26,7 @@ from interlink_kg.finding.ranking import (
     WeightedProfile,
     profile_tiers,
     reason,
+    usage_reason,
     with_neighbours,
 )
 from interlink_kg.model import iris
@@ -35,6 +36,8 @@ from interlink_kg.store.base import Row, Store
 from interlink_kg.vocab import EU_LANGUAGE
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
+NOTHING = "urn:interlink-kg:no-problem-profile"  # binds ?problem when there is none
+ZERO = Literal(0)
 MAX_LIMIT = 100
 
 
@@ -126,6 +129,14 @@ PREFERENCE_CONSTANTS = (
     Literal(ranking.AUDIENCE_MISS, datatype=XSD.double),
     Literal(ranking.USAGE_WEIGHT, datatype=XSD.double),
     Literal(ranking.USAGE_HALF, datatype=XSD.integer),
+    Literal(ranking.RELATED_WEIGHT, datatype=XSD.double),
+    Literal(ranking.RELATED_HALF, datatype=XSD.integer),
+    Literal(ranking.RATING_WEIGHT, datatype=XSD.double),
+    Literal(ranking.RATING_HALF, datatype=XSD.integer),
+)
+_CONSTANT_NAMES = (
+    "languageMiss audienceMiss usageWeight usageHalf relatedWeight relatedHalf ratingWeight "
+    "ratingHalf"
 )
 
 
@@ -135,19 +146,26 @@ def _rank(
     lang: str,
     limit: int,
     filter_values: dict[str, list[Node]],
-    task_id: str | None,
+    task: URIRef | None,
     exclude: set[str],
+    usage_profiles: list[WeightedProfile],
 ) -> list[Row]:
     values: dict[str, object] = {
         "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles],
         "lang": [language_iri(lang)],
-        "languageMiss audienceMiss usageWeight usageHalf": [PREFERENCE_CONSTANTS],
+        _CONSTANT_NAMES: [PREFERENCE_CONSTANTS],
         **filter_values,
     }
-    if task_id:
-        uses = store.select(query("usage-counts", {"taskId": [Literal(task_id)]}))
-        if uses:
-            values["item usesFound"] = [(r["item"], r["uses"]) for r in uses]
+    usage_values: dict[str, object] = {
+        "problem": [URIRef(p.iri) for p in usage_profiles] or [URIRef(f"{NOTHING}")]
+    }
+    if task is not None:
+        usage_values["task"] = [task]
+    uses = store.select(query("usage-for-task", usage_values))  # type: ignore[arg-type]
+    if uses:
+        values["item usesFound relatedFound"] = [
+            (r["item"], r.get("sameTeams", ZERO), r.get("relatedTeams", ZERO)) for r in uses
+        ]
     rows = store.select(query("recommend", values, limit=limit + len(exclude)))  # type: ignore[arg-type]
     return [r for r in rows if str(r["item"]) not in exclude][:limit]
 
@@ -160,7 +178,7 @@ def _recommend(
     lang: str,
     limit: int,
     filters: Filters,
-    task_id: str | None = None,
+    task: URIRef | None = None,
     exclude: set[str] | None = None,
     subject: dict[str, str] | None = None,
 ) -> RecommendationList:
@@ -177,10 +195,13 @@ def _recommend(
     wanted = max(limit, MIN_CANDIDATES)
     used: list[WeightedProfile] = []
     stages: list[tuple[list[Row], list[WeightedProfile]]] = []
+    usage_profiles = tiers[0] if tiers else []  # tasks sharing these count as related
 
     def run(profiles: list[WeightedProfile]) -> int:
         found = sum(len(rows) for rows, _ in stages)
-        rows = _rank(store, profiles, lang, wanted - found, filter_values, task_id, skip)
+        rows = _rank(
+            store, profiles, lang, wanted - found, filter_values, task, skip, usage_profiles
+        )
         stages.append((rows, profiles))
         skip.update(str(r["item"]) for r in rows)
         return found + len(rows)
@@ -269,8 +290,14 @@ def _explain(
                 ("language", "languageFactor"),
                 ("target", "targetFactor"),
                 ("usage", "usage"),
+                ("related", "related"),
+                ("rating", "rating"),
             )
         }
+        uses = int(_number(row, "uses"))
+        related_uses = int(_number(row, "relatedUses"))
+        ratings = int(_number(row, "ratings"))
+        average = round(_number(row, "averageRating"), 2) if ratings else None
         out.append(
             Recommendation(
                 id=str(row["id"]),
@@ -282,8 +309,12 @@ def _explain(
                 components=components,
                 matched=found,
                 language_available=available,
-                uses=int(_number(row, "uses")),
-                reason=reason(found, lang, available),
+                uses=uses,
+                reason=reason(found, lang, available)
+                + usage_reason(uses, related_uses, ratings, average, lang),
+                related_uses=related_uses,
+                ratings=ratings,
+                average_rating=average,
             )
         )
     return out
@@ -310,7 +341,7 @@ def for_task(
         lang=lang,
         limit=limit,
         filters=filters or Filters(),
-        task_id=task_id,
+        task=task,
         subject={"schema": schema_id, "task": task_id, "task_iri": str(task)},
     )
 

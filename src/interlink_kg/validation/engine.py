@@ -115,24 +115,32 @@ class Validator:
             self._shared = shared
         return self._shared
 
-    def validate(self, data: Graph, *, with_background: bool = True) -> ValidationReport:
-        """Validate ``data``; results are limited to the resources ``data`` describes."""
+    def validate(
+        self, data: Graph, *, with_background: bool = True, context: Graph | None = None
+    ) -> ValidationReport:
+        """Validate ``data``; results are limited to the resources ``data`` describes.
+
+        ``context`` holds facts about other resources that the checks read (e.g. that a team
+        referenced by a process is an ``ilk:Team``); nothing is reported about them."""
         subjects: set[Node] = set(data.subjects())
+        known = context if context is not None else Graph()
         if with_background:
             shared = self._shared_graph()
             if subjects.isdisjoint(self._shared_subjects):
-                return self._validate_fast(shared, data, subjects)
+                return self._validate_fast(shared, data, subjects, known)
         combined = _PreparedQueryGraph()
         if with_background:
             combined += background(self.base_iri, data)
+        combined += known
         combined += data
         return self._run(combined, self.shapes.graph, subjects)
 
     def _validate_fast(
-        self, shared: _PreparedQueryGraph, data: Graph, subjects: set[Node]
+        self, shared: _PreparedQueryGraph, data: Graph, subjects: set[Node], context: Graph
     ) -> ValidationReport:
         referenced = {o for o in data.objects() if isinstance(o, URIRef)}
         extra = [t for t in registry_entries(self.base_iri, referenced) if t[0] not in subjects]
+        extra.extend(t for t in context if t[0] not in subjects)
         shapes = self._shapes_for(data, subjects)
         with self._lock:
             # Decided under the lock: another run may have added (and will remove) the same

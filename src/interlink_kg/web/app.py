@@ -7,6 +7,9 @@ from typing import Any
 from flask import Flask
 from flask_cors import CORS
 
+from interlink_kg.coproduction.processes import Processes
+from interlink_kg.coproduction.publication import Publication
+from interlink_kg.coproduction.ratings import Ratings
 from interlink_kg.coproduction.teams import Teams
 from interlink_kg.curation.submissions import Workspace
 from interlink_kg.finding.cache import AnswerCache
@@ -28,8 +31,10 @@ from interlink_kg.web.routes import (
     health,
     interlinkers,
     problem_profiles,
+    processes,
     published,
     quality,
+    ratings,
     recommendations,
     resources,
     schemas,
@@ -50,6 +55,8 @@ BLUEPRINTS = (
     schemas.bp,
     submissions.bp,
     teams.bp,
+    processes.bp,
+    ratings.bp,
     validation.bp,
     quality.bp,
     recommendations.bp,
@@ -82,12 +89,24 @@ def create_app(
     limits = InputLimits(max_bytes=settings.max_body_bytes)
     answers: AnswerCache[Any] = AnswerCache(catalogue_store)
     auth = Authenticator(settings.tokens_file, settings.tokens_env)
+    workspace = Workspace(
+        catalogue_store, private, settings.base_iri, validator(settings.base_iri), limits
+    )
+    team_service = Teams(private, settings.base_iri, validator(settings.base_iri), auth.knows)
+    publication = Publication(catalogue_store, private, settings.base_iri)
+    process_service = Processes(
+        private,
+        catalogue_store,
+        settings.base_iri,
+        validator(settings.base_iri),
+        team_service,
+        publication,
+        is_deprecated=workspace.is_deprecated,
+    )
     state = AppState(
         settings=settings,
         store=catalogue_store,
-        workspace=Workspace(
-            catalogue_store, private, settings.base_iri, validator(settings.base_iri), limits
-        ),
+        workspace=workspace,
         auth=auth,
         search=SearchIndex(catalogue_store),
         answers=answers,
@@ -97,16 +116,31 @@ def create_app(
             settings.base_iri, settings.contact_email, limits, validation_limits(settings)
         ),
         expensive=ExpensiveWork(settings.threads),
-        teams=Teams(private, settings.base_iri, validator(settings.base_iri), auth.knows),
+        teams=team_service,
+        publication=publication,
+        processes=process_service,
+        ratings=Ratings(
+            private,
+            catalogue_store,
+            settings.base_iri,
+            validator(settings.base_iri),
+            process_service,
+            publication,
+            is_deprecated=workspace.is_deprecated,
+        ),
     )
     app.extensions[KEY] = state
     # Caches check the catalogue's generation themselves; this only gives the endpoint's
     # snapshot a head start after a change made here.
     state.workspace.on_change.append(state.sparql.catalogue_changed)
-    # Finish what a crash interrupted (a half-made approval, a missed refresh) before serving.
+    publication.on_change.append(state.sparql.catalogue_changed)
+    # Finish what a crash interrupted (a half-made approval, a missed refresh, a process not
+    # yet published) before serving.
     state.workspace.recover()
+    publication.reconcile()
     if precompute:
         state.workspace.on_change.append(state.warmer.start)
+        publication.on_change.append(state.warmer.start)
         state.warmer.start()
         state.sparql.warm()
         state.validation.warm()

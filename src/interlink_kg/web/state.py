@@ -11,6 +11,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from interlink_kg.coproduction.processes import Processes
+from interlink_kg.coproduction.publication import Publication
+from interlink_kg.coproduction.ratings import Ratings
 from interlink_kg.coproduction.teams import Teams
 from interlink_kg.curation.submissions import Workspace
 from interlink_kg.finding.cache import AnswerCache
@@ -39,6 +42,9 @@ class AppState:
     validation: ValidationPool
     expensive: ExpensiveWork
     teams: Teams
+    publication: Publication  # what co-production publishes in the catalogue store
+    processes: Processes
+    ratings: Ratings
 
     def close(self) -> None:
         """Stop the worker processes (query and validation pools)."""
