@@ -49,3 +49,14 @@ def serialize(graph: Graph, fmt: RdfFormat, extra_prefixes: dict[str, str] | Non
             "utf-8"
         )
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+
+
+def serialize_named(graph: Graph, name: str) -> bytes:
+    """``graph`` as the named graph ``name``, in TriG (sorted: the same graph, the same bytes)."""
+    graph_name = ox.NamedNode(name)
+    quads = sorted(
+        (ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph_name) for s, p, o in graph),  # type: ignore[arg-type]
+        key=str,
+    )
+    out = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    return out if isinstance(out, bytes) else b""

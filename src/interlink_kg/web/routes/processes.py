@@ -21,7 +21,9 @@ from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.finding.warmer import task_key
 from interlink_kg.model.processes import Item, Process, item_iri, process_graph, selection_iri
 from interlink_kg.model.roles import Account, Role
-from interlink_kg.web.negotiation import choose_language, wants_json
+from interlink_kg.rdf.formats import TRIG
+from interlink_kg.rdf.serialize import serialize_named
+from interlink_kg.web.negotiation import RDF_FORMATS, choose_language, negotiate, wants_json
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import json_body
 from interlink_kg.web.state import state
@@ -86,7 +88,22 @@ def listing() -> Response:
 
 @bp.get("/processes/<identifier>")
 def show(identifier: str) -> Response:
+    """JSON; RDF by Accept; TriG: the process in its named graph (one document to export)."""
     account = _account()
+    if (
+        "application/trig" in request.accept_mimetypes.values()
+        and negotiate(
+            request, ["application/json", *(f.media_type for f in RDF_FORMATS), TRIG.media_type]
+        )
+        == TRIG.media_type
+    ):
+        graph = state().processes.rdf(account, identifier)
+        name = state().publication.process_graph_name(identifier)
+        response = Response(
+            serialize_named(graph, name), content_type=f"{TRIG.media_type}; charset=utf-8"
+        )
+        response.headers["Vary"] = "Accept, Authorization"
+        return response
     if wants_json(request, rdf_offered=True):
         return _process_json(account, state().processes.get(account, identifier))
     return rdf_response(state().processes.rdf(account, identifier), suffix_urls=False)
