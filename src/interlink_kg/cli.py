@@ -284,6 +284,27 @@ def cmd_import_upstream(args: argparse.Namespace, settings: Settings, out: TextI
     return EXIT_OK
 
 
+def cmd_team(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg import cli_coproduction
+
+    with _opened(settings) as store:
+        return cli_coproduction.cmd_team(args, settings, out, store)
+
+
+def cmd_process(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg import cli_coproduction
+
+    with _opened(settings) as store:
+        return cli_coproduction.cmd_process(args, settings, out, store)
+
+
+def cmd_rate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg import cli_coproduction
+
+    with _opened(settings) as store:
+        return cli_coproduction.cmd_rate(args, settings, out, store)
+
+
 _COMMANDS = {
     "load": cmd_load,
     "validate": cmd_validate,
@@ -295,4 +316,7 @@ _COMMANDS = {
     "quality": cmd_quality,
     "recommend": cmd_recommend,
     "search": cmd_search,
+    "team": cmd_team,
+    "process": cmd_process,
+    "rate": cmd_rate,
 }

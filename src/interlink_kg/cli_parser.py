@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from interlink_kg import __version__
 from interlink_kg.finding.recommendations import DEFAULT_LIMIT
@@ -133,6 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("user")
     revoke.add_argument("--digest", help="only the token whose digest starts with this")
 
+    acting = _Parser(add_help=False)
+    acting.add_argument(
+        "--as",
+        dest="user",
+        required=True,
+        metavar="USER",
+        help="the account to act for (it must hold a token; its role applies)",
+    )
+    acting.add_argument("--json", action="store_true", help="the full JSON answer")
+    add_coproduction_commands(sub, [common, tokens_file, acting])
+
     upstream = sub.add_parser(
         "import-upstream",
         parents=[common],
@@ -141,3 +153,71 @@ def build_parser() -> argparse.ArgumentParser:
     upstream.add_argument("seed_dir", type=Path, metavar="SEED_DIR")
     upstream.add_argument("--out", type=Path, required=True, help="folder to write Turtle into")
     return parser
+
+
+def add_coproduction_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """``team``, ``process`` and ``rate``: co-production over the same services as the API."""
+    team = sub.add_parser("team", help="co-production teams: create, add a member, show")
+    team_sub = team.add_subparsers(dest="team_command", required=True, parser_class=_Parser)
+    create = team_sub.add_parser(
+        "create", parents=parents, help="create a team (you are its admin)"
+    )
+    create.add_argument("name")
+    create.add_argument(
+        "--type",
+        required=True,
+        choices=("citizens", "public_administration", "nonprofit", "forprofit"),
+    )
+    create.add_argument("--description")
+    member = team_sub.add_parser(
+        "add-member", parents=parents, help="add a member or change a role"
+    )
+    member.add_argument("team", help="team id")
+    member.add_argument("member", help="the account to add")
+    member.add_argument("--role", choices=("admin", "member"), default="member")
+    show = team_sub.add_parser("show", parents=parents, help="a team and its members")
+    show.add_argument("team", help="team id")
+
+    process = sub.add_parser(
+        "process", help="co-production processes: create, show, guide, select, status"
+    )
+    process_sub = process.add_subparsers(
+        dest="process_command", required=True, parser_class=_Parser
+    )
+    start = process_sub.add_parser("create", parents=parents, help="start a process from a schema")
+    start.add_argument("title")
+    start.add_argument("--schema", required=True, help="schema id, e.g. default")
+    start.add_argument("--team", action="append", required=True, dest="teams", help="repeatable")
+    start.add_argument("--visibility", choices=("private", "public"), default="private")
+    start.add_argument("--language", choices=SUPPORTED_LANGUAGES, default=FALLBACK_LANGUAGE)
+    shown = process_sub.add_parser("show", parents=parents, help="a process and its progress")
+    shown.add_argument("process", help="process id")
+    shown.add_argument(
+        "--format", choices=("ttl", "jsonld", "nt", "trig"), help="the whole process as RDF"
+    )
+    guide = process_sub.add_parser("guide", parents=parents, help="the guide of a process")
+    guide.add_argument("process", help="process id")
+    guide.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="default: the process's")
+    guide.add_argument("--limit", type=int, default=3, help="recommendations per task (0-10)")
+    select = process_sub.add_parser(
+        "select", parents=parents, help="select an INTERLINKER for a task"
+    )
+    select.add_argument("process", help="process id")
+    select.add_argument("task", help="task id, e.g. task-define_personas")
+    select.add_argument("interlinker", help="INTERLINKER id")
+    select.add_argument("--note")
+    status = process_sub.add_parser(
+        "status", parents=parents, help="set a task's status, or an item's dates"
+    )
+    status.add_argument("process", help="process id")
+    status.add_argument("item", help="item id (a task for a status)")
+    status.add_argument("status", nargs="?", choices=("todo", "in_progress", "done"))
+    status.add_argument("--start", help="planned start, YYYY-MM-DD")
+    status.add_argument("--end", help="planned end, YYYY-MM-DD")
+
+    rate = sub.add_parser(
+        "rate", parents=parents, help="rate an INTERLINKER you selected, from 0 to 5"
+    )
+    rate.add_argument("interlinker", help="INTERLINKER id")
+    rate.add_argument("value", type=int, help="0 to 5")
+    rate.add_argument("--text")

@@ -7,10 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_cors import CORS
 
-from interlink_kg.coproduction.processes import Processes
-from interlink_kg.coproduction.publication import Publication
-from interlink_kg.coproduction.ratings import Ratings
-from interlink_kg.coproduction.teams import Teams
+from interlink_kg.coproduction.environment import coproduction
 from interlink_kg.curation.submissions import Workspace
 from interlink_kg.finding.cache import AnswerCache
 from interlink_kg.finding.search import SearchIndex
@@ -92,17 +89,14 @@ def create_app(
     workspace = Workspace(
         catalogue_store, private, settings.base_iri, validator(settings.base_iri), limits
     )
-    team_service = Teams(private, settings.base_iri, validator(settings.base_iri), auth.knows)
-    publication = Publication(catalogue_store, private, settings.base_iri)
-    process_service = Processes(
-        private,
+    together = coproduction(
         catalogue_store,
+        private,
         settings.base_iri,
-        validator(settings.base_iri),
-        team_service,
-        publication,
+        user_exists=auth.knows,
         is_deprecated=workspace.is_deprecated,
     )
+    publication = together.publication
     state = AppState(
         settings=settings,
         store=catalogue_store,
@@ -116,18 +110,10 @@ def create_app(
             settings.base_iri, settings.contact_email, limits, validation_limits(settings)
         ),
         expensive=ExpensiveWork(settings.threads),
-        teams=team_service,
+        teams=together.teams,
         publication=publication,
-        processes=process_service,
-        ratings=Ratings(
-            private,
-            catalogue_store,
-            settings.base_iri,
-            validator(settings.base_iri),
-            process_service,
-            publication,
-            is_deprecated=workspace.is_deprecated,
-        ),
+        processes=together.processes,
+        ratings=together.ratings,
     )
     app.extensions[KEY] = state
     # Caches check the catalogue's generation themselves; this only gives the endpoint's
