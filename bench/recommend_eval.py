@@ -6,22 +6,35 @@ problem profiles, in no particular order (reproduced here in identifier order). 
 - share of top-5 slots taken by catch-all INTERLINKERs (those addressing 20+ profiles);
 - distinct INTERLINKERs appearing in some top-5 (diversity).
 
-Run: ``python bench/recommend_eval.py`` (prints a Markdown table; ``--write`` updates
-``bench/RESULTS.md``). ``tests/test_recommend_eval.py`` checks the invariants in CI.
+Then the effect of the registry of use on a simulated one (:func:`registry_effect`): teams run
+processes on the real schemas and select INTERLINKERs through the same services as the API;
+the aggregates are published as the server does; the ranking is compared before and after.
+
+Run: ``python bench/recommend_eval.py`` (prints Markdown tables; ``--write`` replaces this
+benchmark's section of ``bench/RESULTS.md``). ``tests/test_recommendations.py`` checks the
+invariants in CI.
 """
 
 from __future__ import annotations
 
+import random
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rdflib import URIRef
 
+from interlink_kg.coproduction.environment import coproduction
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.finding import recommendations
+from interlink_kg.model.processes import Selection, process_graph
+from interlink_kg.model.roles import Account, Role
 from interlink_kg.queries import bind, query
+from interlink_kg.rdf.formats import NTRIPLES
+from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store import Store, open_store
+from interlink_kg.store.base import GraphPayload
 
 BASE = "http://127.0.0.1:8080/"
 CATCH_ALL_PROFILES = 20
@@ -102,21 +115,180 @@ def table(figures: dict[str, Figures]) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class RegistryFigures:
+    teams: int
+    selections: int
+    tasks_with_a_favourite: int
+    favourite_in_top3_before: int
+    favourite_in_top3_after: int
+    mean_rank_before: float
+    mean_rank_after: float
+    top3_lists_changed: int
+    best_match_buried: int
+    spammed_catch_all_in_top3_before: int
+    spammed_catch_all_in_top3_after: int
+
+
+TEAMS = 40
+TASKS_PER_TEAM = 15
+FAVOURITE_SHARE = 0.6  # how often a team picks the task's favourite rather than a top-3 one
+SPAM_CLICKS = 50  # one team selecting the same catch-all again and again, for every task
+SEED = 11
+
+
+def _ranked(store: Store, schema: str, task: str) -> list[recommendations.Recommendation]:
+    return list(recommendations.for_task(store, BASE, schema, task, limit=20).items)
+
+
+def registry_effect(store: Store, seed: int = SEED) -> RegistryFigures:
+    """Simulate a registry of use and measure what it does to the ranking.
+
+    Each task gets a *favourite*: an INTERLINKER ranked 4th to 10th before (useful, but missed
+    by the problem-profile match). Teams (40) work on 15 random tasks each and select the
+    favourite 60% of the time, else one of the current top 3. One more team selects a catch-all
+    INTERLINKER for every task it has, 50 times each. Measured before and after: whether the
+    favourite reaches the top 3, its mean rank, how many top-3 lists change, how often the best
+    match (by match x focus) leaves the top 3 to something matching less than 2/3 as well
+    ("buried"), and where the spammed catch-all ranks.
+    """
+    rng = random.Random(seed)
+    workspace = open_store("memory:")
+    services = coproduction(
+        store, workspace, BASE, user_exists=lambda user: True, is_deprecated=lambda i: False
+    )
+    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
+    before = {t: _ranked(store, *t) for t in tasks}
+    favourites = {t: rng.choice(r[3:10]).id for t, r in before.items() if len(r) >= 10}
+    catch_alls = {
+        str(r["id"]) for r in store.select(BREADTH) if int(str(r["n"])) >= CATCH_ALL_PROFILES
+    }
+    spam = sorted(catch_alls)[0]
+    clock = datetime(2026, 1, 1, tzinfo=UTC)
+    selections = 0
+    for number in range(TEAMS + 1):
+        user = f"user{number}"
+        account = Account(user, Role.CONTRIBUTOR)
+        team = services.teams.create(account, {"name": f"Team {number}", "type": "citizens"})
+        chosen = rng.sample(sorted(favourites), TASKS_PER_TEAM)
+        spammer = number == TEAMS
+        processes = {}
+        for schema, task in chosen:
+            if schema not in processes:
+                body = {
+                    "title": f"Process {number} {schema}",
+                    "schema": schema,
+                    "teams": [team.identifier],
+                }
+                processes[schema] = services.processes.create(account, body)
+            process = processes[schema]
+            if spammer:
+                picks = [spam] * SPAM_CLICKS
+            elif rng.random() < FAVOURITE_SHARE:
+                picks = [favourites[(schema, task)]]
+            else:
+                picks = [rng.choice(before[(schema, task)][:3]).id]
+            for pick in picks:
+                clock += timedelta(seconds=1)
+                selection = Selection(
+                    id=f"s{len(process.selections) + 1}",
+                    task=task,
+                    interlinker=f"{BASE}interlinkers/{pick}",
+                    team=team.identifier,
+                    user=user,
+                    started=clock,
+                )
+                process = process.with_selection(selection)
+                selections += 1
+            processes[schema] = process
+        # Written straight to the workspace as the service would (one graph per process):
+        # validating thousands of selections one by one would only slow the benchmark down.
+        for process in processes.values():
+            graph = process_graph(process, BASE)
+            name = services.publication.process_graph_name(process.id)
+            workspace.replace_graphs(
+                {name: GraphPayload(serialize(graph, NTRIPLES), NTRIPLES, BASE)}
+            )
+    services.publication.reconcile()
+    after = {t: _ranked(store, *t) for t in tasks}
+
+    def rank(items: list[recommendations.Recommendation], wanted: str) -> int:
+        ids = [i.id for i in items]
+        return ids.index(wanted) + 1 if wanted in ids else 21
+
+    def strength(item: recommendations.Recommendation) -> float:
+        return item.components["match"] * item.components["focus"]
+
+    buried = 0
+    for task, old in before.items():
+        new_top = after[task][:3]
+        best = max(old, key=strength, default=None)
+        if best is None or best.id in {i.id for i in new_top}:
+            continue
+        if any(strength(i) < strength(best) * 2 / 3 for i in new_top):
+            buried += 1
+    spam_tasks = tasks
+    return RegistryFigures(
+        teams=TEAMS + 1,
+        selections=selections,
+        tasks_with_a_favourite=len(favourites),
+        favourite_in_top3_before=sum(rank(before[t], f) <= 3 for t, f in favourites.items()),
+        favourite_in_top3_after=sum(rank(after[t], f) <= 3 for t, f in favourites.items()),
+        mean_rank_before=sum(rank(before[t], f) for t, f in favourites.items()) / len(favourites),
+        mean_rank_after=sum(rank(after[t], f) for t, f in favourites.items()) / len(favourites),
+        top3_lists_changed=sum(
+            [i.id for i in before[t][:3]] != [i.id for i in after[t][:3]] for t in tasks
+        ),
+        best_match_buried=buried,
+        spammed_catch_all_in_top3_before=sum(rank(before[t], spam) <= 3 for t in spam_tasks),
+        spammed_catch_all_in_top3_after=sum(rank(after[t], spam) <= 3 for t in spam_tasks),
+    )
+
+
+def registry_table(f: RegistryFigures) -> str:
+    return (
+        f"Simulated registry: {f.teams} teams, {f.selections} selections (one team selecting one "
+        f"catch-all {SPAM_CLICKS} times for each of its tasks), seed {SEED}.\n\n"
+        "| measure | before | after |\n|---|---|---|\n"
+        f"| tasks whose favourite is in the top 3 (of {f.tasks_with_a_favourite}) "
+        f"| {f.favourite_in_top3_before} | {f.favourite_in_top3_after} |\n"
+        f"| mean rank of the favourite (21 = not in the top 20) "
+        f"| {f.mean_rank_before:.2f} | {f.mean_rank_after:.2f} |\n"
+        f"| tasks with the spammed catch-all in the top 3 "
+        f"| {f.spammed_catch_all_in_top3_before} | {f.spammed_catch_all_in_top3_after} |\n"
+        f"| top-3 lists changed | | {f.top3_lists_changed} |\n"
+        f"| best match buried (left the top 3 for one matching < 2/3 as well) | | "
+        f"{f.best_match_buried} |\n"
+    )
+
+
+SECTION = "# Recommendation evaluation"
+
+
 def main() -> None:
     store = open_store("memory:")
     load_bundled(store, BASE, validate=False)
     text = table(evaluate(store))
+    effect = registry_table(registry_effect(store))
     print(text)
+    print(effect)
     if "--write" in sys.argv:
         target = Path(__file__).with_name("RESULTS.md")
-        target.write_text(
-            "# Recommendation evaluation\n\n"
+        section = (
+            f"{SECTION}\n\n"
             "On the 4 real INTERLINK schemas (109 tasks) and the 78 INTERLINKERs of "
             "`catalogue_data/`; catch-alls are INTERLINKERs addressing 20 or more problem "
             "profiles (7 of them). Produced by `python bench/recommend_eval.py --write`.\n\n"
-            + text,
-            encoding="utf-8",
+            + text
+            + "\n## The registry of use\n\n"
+            + effect
+            + "\n"
         )
+        old = target.read_text(encoding="utf-8") if target.exists() else ""
+        rest = (
+            old[old.index("\n# ", 1) + 1 :] if old.startswith(SECTION) and "\n# " in old[1:] else ""
+        )
+        target.write_text(section + rest, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -733,7 +733,9 @@ def test_a_process_exports_as_one_trig_document(env: Env) -> None:
     import pyoxigraph as ox
 
     pid = new_process(env)
-    env.ok("POST", f"/processes/{pid}/tasks/{TASK}/selections", "ana", {"interlinker": "trello"}, 201)
+    env.ok(
+        "POST", f"/processes/{pid}/tasks/{TASK}/selections", "ana", {"interlinker": "trello"}, 201
+    )
     response = env.call("GET", f"/processes/{pid}", "ana", Accept="application/trig")
     assert response.status_code == 200
     assert response.content_type.startswith("application/trig")

@@ -146,16 +146,20 @@ def test_target_fit() -> None:
 
 
 def test_usage_raises_the_score() -> None:
+    """The ranking reads the published usage summaries (teams per INTERLINKER and schema task)."""
     use = (
-        "<processes/x/uses/1> ilk:usedInterlinker <interlinkers/b_used> ; "
-        "ilk:forTask <schemas/s/tasks/t> .\n"
+        "<interlinkers/b_used#used> a ilk:UsageSummary ; "
+        "ilk:aboutInterlinker <interlinkers/b_used> ; "
+        "ilk:forTask <schemas/s/tasks/t> ; ilk:teamCount 2 .\n"
     )
     store = make_store(
         interlinker("a_unused", ["ORG_PROBLEM_2"]), interlinker("b_used", ["ORG_PROBLEM_2"]), use
     )
     result = rec.for_task(store, BASE, "s", "t")
     assert [i.id for i in result.items] == ["b_used", "a_unused"]
-    assert result.items[0].uses == 1
+    assert result.items[0].uses == 2
+    assert "Selected by 2 team(s) for this task." in result.items[0].reason
+    assert result.items[1].uses == 0
 
 
 def test_filters_and_their_errors() -> None:
@@ -223,7 +227,15 @@ def test_real_ranking_is_deterministic_and_explained(catalogue_store: Store) -> 
     for item in first.items:
         assert item.matched
         assert item.reason.startswith("Affronta")
-        assert set(item.components) == {"match", "focus", "language", "target", "usage"}
+        assert set(item.components) == {
+            "match",
+            "focus",
+            "language",
+            "target",
+            "usage",
+            "related",
+            "rating",
+        }
 
 
 def test_http_routes(client: FlaskClient) -> None:
