@@ -720,7 +720,8 @@ def test_processes_survive_a_restart_and_a_missed_publication_is_caught_up(tmp_p
         rows = sparql(
             second,
             "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
-            f"SELECT ?u WHERE {{ ?u ilk:inProcess <{BASE}processes/{pid}> ; a ilk:InterlinkerUse }}",
+            f"SELECT ?u WHERE {{ ?u ilk:inProcess <{BASE}processes/{pid}> ; "
+            "a ilk:InterlinkerUse }",
         )
         assert len(rows) == 1
     finally:
