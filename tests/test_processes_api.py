@@ -746,3 +746,18 @@ def test_a_process_exports_as_one_trig_document(env: Env) -> None:
     use = ox.NamedNode(str(ILK.InterlinkerUse))
     assert any(q.object == use for q in quads)
     assert env.call("GET", f"/processes/{pid}", None, Accept="application/trig").status_code == 404
+
+
+def test_the_teams_of_a_public_process_are_linked_data_without_members(env: Env) -> None:
+    assert env.call("GET", "/teams/parks", None).status_code == 404
+    pid = new_process(env, "public")
+    public = env.ok("GET", "/teams/parks", None)
+    assert (public["name"], public["type"], public["members"]) == ("Parks", "citizens", [])
+    assert env.ok("GET", "/teams/parks", "eve")["members"] == []
+    assert [m["user"] for m in env.ok("GET", "/teams/parks", "bob")["members"]] == ["ana", "bob"]
+    turtle = env.call("GET", "/teams/parks", None, Accept="text/turtle")
+    assert turtle.status_code == 200
+    assert b"agents/users" not in turtle.data
+    assert b"Membership" not in turtle.data
+    env.ok("PATCH", f"/processes/{pid}", "ana", {"visibility": "private"})
+    assert env.call("GET", "/teams/parks", None).status_code == 404

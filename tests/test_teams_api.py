@@ -135,7 +135,7 @@ def test_a_malformed_team_is_refused(env: Env, body: object) -> None:
 # Who may do what: expected status per route and caller (None: no token).
 CALLERS = [None, "eve", "bob", "ana", "cora", "adam"]
 MATRIX = {
-    ("GET", "/teams/{id}", None): 401,
+    ("GET", "/teams/{id}", None): 404,  # a team in no public process does not exist for them
     ("GET", "/teams/{id}", "eve"): 404,
     ("GET", "/teams/{id}", "bob"): 200,
     ("GET", "/teams/{id}", "ana"): 200,

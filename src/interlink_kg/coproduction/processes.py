@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, RDF
+from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from interlink_kg.coproduction import inputs
@@ -60,6 +60,7 @@ from interlink_kg.model.processes import (
     team_iri,
 )
 from interlink_kg.model.roles import Account, Role
+from interlink_kg.model.teams import team_graph
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
@@ -150,11 +151,10 @@ class Processes:
         process = self.get(account, identifier)
         if self.is_member(account, process) or (account is not None and account.can(Role.CURATOR)):
             graph = process_graph(process, self.base_iri)
-            for team, name in self.publication.team_names(process).items():
-                graph.add((team_iri(self.base_iri, team), RDF.type, ILK.Team))
-                graph.add((team_iri(self.base_iri, team), FOAF.name, Literal(name)))
+            for team in self.publication.teams_of(process).values():
+                graph += team_graph(replace(team, members=()), self.base_iri)
             return graph
-        return public_graph(process, self.base_iri, self.publication.team_names(process))
+        return public_graph(process, self.base_iri, self.publication.teams_of(process))
 
     def _writable(self, account: Account, identifier: str) -> Process:
         """The process, if ``account`` may change it (the caller holds the lock)."""

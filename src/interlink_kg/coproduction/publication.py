@@ -32,7 +32,7 @@ from rdflib.namespace import RDF
 
 from interlink_kg.model import iris
 from interlink_kg.model.processes import Process, process_from_graph, public_graph
-from interlink_kg.model.teams import team_from_graph
+from interlink_kg.model.teams import Team, team_from_graph, team_path
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
@@ -62,20 +62,29 @@ class Publication:
     def process_graph_name(self, identifier: str) -> str:
         return self.base_iri + PROCESSES_PREFIX + iris.segment(identifier)
 
-    def team_names(self, process: Process) -> dict[str, str]:
-        names = {}
+    def teams_of(self, process: Process) -> dict[str, Team]:
+        teams = {}
         for team in process.teams:
             graph = self.workspace.graph(self.base_iri + iris.team_graph(team))
             found = team_from_graph(graph, self.base_iri, team)
             if found is not None:
-                names[team] = found.name
-        return names
+                teams[team] = found
+        return teams
+
+    def public_team(self, identifier: str) -> Team | None:
+        """The public view of a team (no members) when the catalogue publishes it, i.e. when it
+        takes part in a public process; None otherwise."""
+        if not iris.is_identifier(identifier):
+            return None
+        node = URIRef(self.base_iri + team_path(identifier))
+        graph = self.catalogue.construct(query("team-description", {"team": [node]}))
+        return team_from_graph(graph, self.base_iri, identifier)
 
     def projection(self, process: Process) -> Graph | None:
         """The public view of ``process``; None for a private one."""
         if not process.public:
             return None
-        return public_graph(process, self.base_iri, self.team_names(process))
+        return public_graph(process, self.base_iri, self.teams_of(process))
 
     def aggregates(self) -> Graph:
         """The registry of use and the ratings summed up (from the workspace), naming no one."""

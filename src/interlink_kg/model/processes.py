@@ -19,13 +19,13 @@ from datetime import date, datetime
 from typing import Any
 
 from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import FOAF, PROV, RDF
+from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from interlink_kg.model import iris
 from interlink_kg.model.labels import LANGUAGE_CODES
 from interlink_kg.model.services import Service, service_from_graph, service_graph
-from interlink_kg.model.teams import user_iri
+from interlink_kg.model.teams import Team, team_graph, user_iri
 from interlink_kg.vocab import DCT, EU_LANGUAGE, ILK
 
 STATUSES = ("todo", "in_progress", "done")
@@ -341,8 +341,9 @@ def is_user(base_iri: str, term: Node) -> bool:
     return isinstance(term, URIRef) and str(term).startswith(base_iri + "agents/users/")
 
 
-def public_graph(process: Process, base_iri: str, team_names: Mapping[str, str]) -> Graph:
-    """What a public process publishes: its RDF without any user, with its teams' names."""
+def public_graph(process: Process, base_iri: str, teams: Mapping[str, Team]) -> Graph:
+    """What a public process publishes: its RDF without any user, with its teams' names, types
+    and creation dates (never their members)."""
     graph = Graph()
     for triple in process_graph(process, base_iri):
         if not any(is_user(base_iri, term) for term in triple):
@@ -350,8 +351,10 @@ def public_graph(process: Process, base_iri: str, team_names: Mapping[str, str])
     for team in process.teams:
         node = team_iri(base_iri, team)
         graph.add((node, RDF.type, ILK.Team))
-        if team in team_names:
-            graph.add((node, FOAF.name, Literal(team_names[team])))
+        found = teams.get(team)
+        if found is not None:
+            public = team_graph(replace(found, members=()), base_iri)
+            graph += public
     return graph
 
 

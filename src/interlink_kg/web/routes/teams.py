@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from interlink_kg.errors import NotFoundError
 from interlink_kg.model.roles import Role
-from interlink_kg.model.teams import Team
+from interlink_kg.model.teams import Team, team_graph
 from interlink_kg.web.negotiation import wants_json
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import json_body
@@ -39,10 +40,24 @@ def mine() -> Response:
 
 @bp.get("/teams/<identifier>")
 def show(identifier: str) -> Response:
-    account = state().auth.require(request, Role.CONTRIBUTOR)
+    """A team and its members for its members, curators and admins; to anyone else, the public
+    view of a team that takes part in a public process (name, type, no members), or 404."""
+    account = state().auth.account(request)
+    if account is not None:
+        try:
+            team = state().teams.get(account, identifier)
+        except NotFoundError:
+            team = None
+        if team is not None:
+            if wants_json(request, rdf_offered=True):
+                return _team_json(team)
+            return rdf_response(state().teams.rdf(account, identifier), suffix_urls=False)
+    public = state().publication.public_team(identifier)
+    if public is None:
+        raise NotFoundError(f"no team {identifier[:100]!r}", details={"id": identifier[:100]})
     if wants_json(request, rdf_offered=True):
-        return _team_json(state().teams.get(account, identifier))
-    return rdf_response(state().teams.rdf(account, identifier), suffix_urls=False)
+        return _team_json(public)
+    return rdf_response(team_graph(public, state().settings.base_iri), suffix_urls=False)
 
 
 @bp.post("/teams/<identifier>/members")
