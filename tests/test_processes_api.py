@@ -446,6 +446,13 @@ def test_private_processes_exist_only_for_their_teams(env: Env) -> None:
     dump = env.call("GET", "/dump", None)
     assert dump.status_code == 200
     assert f"processes/{pid}".encode() not in dump.get_data()
+    for path in ("/catalogue", "/interlinkers?q=Park%20booking", "/interlinkers?q=parks"):
+        response = env.call(
+            "GET", path, None, Accept="text/turtle" if "catalogue" in path else "application/json"
+        )
+        assert response.status_code == 200, path
+        assert f"processes/{pid}".encode() not in response.get_data(), path
+        assert b"Park booking" not in response.get_data(), path
 
 
 def sparql(env: Env, text: str) -> list[dict[str, Any]]:

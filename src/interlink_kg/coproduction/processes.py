@@ -60,7 +60,7 @@ from interlink_kg.model.processes import (
     team_iri,
 )
 from interlink_kg.model.roles import Account, Role
-from interlink_kg.model.teams import team_graph
+from interlink_kg.model.teams import team_graph, user_iri
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
@@ -478,15 +478,8 @@ class Processes:
 
     def selected_by(self, user: str, interlinker: str) -> bool:
         """True when ``user`` ever selected ``interlinker`` (IRI) in any process."""
-        prefix = self.base_iri + PROCESSES_PREFIX
-        for name in self.store.data_graphs():
-            if name.startswith(prefix):
-                process = self.load(name.removeprefix(prefix))
-                if process is not None and any(
-                    s.user == user and s.interlinker == interlinker for s in process.selections
-                ):
-                    return True
-        return False
+        values = {"user item": [(user_iri(self.base_iri, user), URIRef(interlinker))]}
+        return self.store.ask(query("selected-by", values))
 
     # -- the public service -----------------------------------------------------------------
 
