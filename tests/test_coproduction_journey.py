@@ -96,7 +96,10 @@ def test_the_whole_journey(client: Client) -> None:
     base = client.base + "/"
     # A team: ana creates it and adds bob.
     code, headers, _ = client.call(
-        "POST", "/teams", "ana", {"name": "Parks of Riga", "type": "public_administration"}
+        "POST",
+        "/teams",
+        "ana",
+        {"id": "parks-of-riga", "name": "Parks of Riga", "type": "public_administration"},
     )
     assert code == 201
     team = headers["Location"].rsplit("/", 1)[-1]

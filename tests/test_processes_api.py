@@ -4,6 +4,7 @@ public and private, and what the ranking makes of it."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -78,9 +79,15 @@ def make_env(tmp_path: Path, catalogue: Store | None = None, workspace: Store | 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
     made = make_env(tmp_path)
-    made.ok("POST", "/teams", "ana", {"name": "Parks", "type": "citizens"}, 201)
+    made.ok("POST", "/teams", "ana", {"id": "parks", "name": "Parks", "type": "citizens"}, 201)
     made.ok("POST", "/teams/parks/members", "ana", {"user": "bob", "role": "member"}, 201)
-    made.ok("POST", "/teams", "olga", {"name": "Libraries", "type": "public_administration"}, 201)
+    made.ok(
+        "POST",
+        "/teams",
+        "olga",
+        {"id": "libraries", "name": "Libraries", "type": "public_administration"},
+        201,
+    )
     yield made
     close_app(made.app)
 
@@ -531,10 +538,15 @@ def test_teams_selections_enter_the_score_counted_by_team(env: Env) -> None:
     before = recommendation(env, chosen)
     assert before["explanation"]["components"]["usage"] == 0
     pid = new_process(env)
-    for _ in range(4):  # one team, many clicks
-        env.ok(
-            "POST", f"/processes/{pid}/tasks/{TASK}/selections", "ana", {"interlinker": chosen}, 201
-        )
+    path = f"/processes/{pid}/tasks/{TASK}/selections"
+    env.ok("POST", path, "ana", {"interlinker": chosen}, 201)
+    again = env.call("POST", path, "bob", {"interlinker": chosen})  # a second click: refused
+    assert again.status_code == 409
+    assert "already selected" in again.json["message"]
+    second = new_process(env)  # the same team in another process: still one team
+    env.ok(
+        "POST", f"/processes/{second}/tasks/{TASK}/selections", "bob", {"interlinker": chosen}, 201
+    )
     once = recommendation(env, chosen)
     assert once["explanation"]["uses"] == 1
     assert "Selected by 1 team(s) for this task." in once["explanation"]["reason"]
@@ -703,7 +715,7 @@ def test_processes_survive_a_restart_and_a_missed_publication_is_caught_up(tmp_p
     catalogue, workspace = open_store(catalogue_url), open_store(workspace_url)
     load_bundled(catalogue, BASE, validate=False)
     first = make_env(tmp_path, catalogue, workspace)
-    first.ok("POST", "/teams", "ana", {"name": "Parks", "type": "citizens"}, 201)
+    first.ok("POST", "/teams", "ana", {"id": "parks", "name": "Parks", "type": "citizens"}, 201)
     pid = new_process(first, "public")
     state = first.app.extensions["interlink_kg"]
     # The publication step "crashes": the workspace has the change, the catalogue does not.
@@ -768,3 +780,104 @@ def test_the_teams_of_a_public_process_are_linked_data_without_members(env: Env)
     assert b"Membership" not in turtle.data
     env.ok("PATCH", f"/processes/{pid}", "ana", {"visibility": "private"})
     assert env.call("GET", "/teams/parks", None).status_code == 404
+
+
+UNSTORABLE = ["lone \ud800 surrogate", "bell \u0007", "nul \u0000", "not a character \uffff"]
+BLANK = ["\u200b\u200b", " \t ", "\u0000"]
+
+
+@pytest.mark.parametrize("text", UNSTORABLE)
+def test_texts_that_rdf_cannot_carry_are_refused_everywhere(env: Env, text: str) -> None:
+    pid = new_process(env)
+    env.ok(
+        "POST", f"/processes/{pid}/tasks/{TASK}/selections", "ana", {"interlinker": "trello"}, 201
+    )
+    writes = [
+        ("POST", "/processes", {"title": text, "schema": "default", "teams": ["parks"]}),
+        ("PATCH", f"/processes/{pid}", {"title": text}),
+        ("POST", f"/processes/{pid}/items/{OBJECTIVE}/tasks", {"title": text}),
+        (
+            "POST",
+            f"/processes/{pid}/items/{OBJECTIVE}/tasks",
+            {"title": "Fine", "description": text},
+        ),
+        (
+            "POST",
+            f"/processes/{pid}/tasks/{TASK}/selections",
+            {"interlinker": "doodle", "note": text},
+        ),
+        ("PUT", f"/processes/{pid}/service", {**SERVICE, "title": text}),
+        ("PUT", f"/processes/{pid}/service", {**SERVICE, "keywords": [text]}),
+        ("POST", "/interlinkers/trello/ratings", {"value": 3, "text": text}),
+        ("POST", "/teams", {"name": text, "type": "citizens"}),
+        ("POST", "/teams", {"name": "Fine", "type": "citizens", "description": text}),
+    ]
+    for method, path, body in writes:
+        before = (env.workspace.dump_quads(), env.catalogue.dump_quads())
+        response = env.call(method, path, "ana", body)
+        assert response.status_code == 400, (method, path, response.get_data(as_text=True)[:300])
+        assert (env.workspace.dump_quads(), env.catalogue.dump_quads()) == before
+    for accept in ("application/rdf+xml", "text/turtle", "application/ld+json", "application/trig"):
+        assert env.call("GET", f"/processes/{pid}", "ana", Accept=accept).status_code == 200
+
+
+@pytest.mark.parametrize("text", BLANK)
+def test_titles_and_names_need_something_to_read(env: Env, text: str) -> None:
+    pid = new_process(env)
+    writes = [
+        ("POST", "/processes", {"title": text, "schema": "default", "teams": ["parks"]}),
+        ("PATCH", f"/processes/{pid}", {"title": text}),
+        ("POST", f"/processes/{pid}/items/{OBJECTIVE}/tasks", {"title": text}),
+        ("POST", "/teams", {"name": text, "type": "citizens"}),
+    ]
+    for method, path, body in writes:
+        response = env.call(method, path, "ana", body)
+        assert response.status_code == 400, (method, path)
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        f"{BASE}interlinkers/accessibility_tools",
+        f"{BASE}agents/users/ana",
+        f"{BASE}processes/secret",
+        BASE.rstrip("/"),
+        "http://x.org/%zz",
+        "http://[::1",
+        "http://x.org/a b",
+        "http://x.org/\u0001",
+        "javascript:alert(1)",
+        "XXX",
+        "esp",
+        "http://x.org/" + "x" * 3000,
+    ],
+)
+def test_service_places_are_outside_the_catalogue_and_well_formed(env: Env, place: str) -> None:
+    pid = new_process(env, "public")
+    bodies = [
+        {**SERVICE, "spatial": [place]},
+        {**SERVICE, "competent_authority": {"name": "City", "spatial": place}},
+        {**SERVICE, "competent_authority": {"name": "City", "spatial": "ESP", "iri": place}},
+    ]
+    for body in bodies:
+        before = (env.workspace.dump_quads(), env.catalogue.dump_quads())
+        response = env.call("PUT", f"/processes/{pid}/service", "ana", body)
+        assert response.status_code == 400, response.get_data(as_text=True)[:300]
+        assert (env.workspace.dump_quads(), env.catalogue.dump_quads()) == before
+
+
+def test_dates_are_calendar_dates_only(env: Env) -> None:
+    pid = new_process(env)
+    for value in ("2026-W01-1", "20261201  ", "2026-12-1", "\uff12\uff10\uff12\uff16-12-01"):
+        response = env.call("PATCH", f"/processes/{pid}/items/{TASK}", "ana", {"start": value})
+        assert response.status_code == 400, value
+
+
+def test_a_process_may_choose_its_id(env: Env) -> None:
+    body = {"id": "parks-booking", "title": "Park booking", "schema": "default", "teams": ["parks"]}
+    made = env.call("POST", "/processes", "ana", body)
+    assert made.status_code == 201
+    assert made.headers["Location"] == f"{BASE}processes/parks-booking"
+    assert env.call("POST", "/processes", "ana", body).status_code == 409
+    generated = new_process(env)
+    assert re.fullmatch(r"park-booking-[0-9a-f]{6}", generated)

@@ -55,9 +55,15 @@ READ = {
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     made = make_env(Path(tmp_path_factory.mktemp("permissions")))
-    made.ok("POST", "/teams", "ana", {"name": "Parks", "type": "citizens"}, 201)
+    made.ok("POST", "/teams", "ana", {"id": "parks", "name": "Parks", "type": "citizens"}, 201)
     made.ok("POST", "/teams/parks/members", "ana", {"user": "bob", "role": "member"}, 201)
-    made.ok("POST", "/teams", "olga", {"name": "Libraries", "type": "public_administration"}, 201)
+    made.ok(
+        "POST",
+        "/teams",
+        "olga",
+        {"id": "libraries", "name": "Libraries", "type": "public_administration"},
+        201,
+    )
     yield made
     close_app(made.app)
 
@@ -67,10 +73,20 @@ def processes(env: Env) -> dict[str, str]:
     return {visibility: new_process(env, visibility) for visibility in ("private", "public")}
 
 
+def _fresh(env: Env) -> str:
+    """An INTERLINKER not selected yet by these tests (a repeated selection is a 409)."""
+    if not _UNUSED:
+        listing = env.ok("GET", "/interlinkers?per_page=100", None)
+        _UNUSED.extend(sorted(item["id"] for item in listing["items"]))
+    return _UNUSED.pop()
+
+
+_UNUSED: list[str] = []
+
+
 def _selection(env: Env, pid: str) -> str:
-    made = env.ok(
-        "POST", f"/processes/{pid}/tasks/{TASK}/selections", "ana", {"interlinker": "trello"}, 201
-    )
+    path = f"/processes/{pid}/tasks/{TASK}/selections"
+    made = env.ok("POST", path, "ana", {"interlinker": _fresh(env)}, 201)
     return str(made["id"])
 
 
@@ -97,7 +113,7 @@ WRITES: dict[str, Callable[[Env, str], tuple[str, str, object, int]]] = {
     "select an INTERLINKER": lambda env, pid: (
         "POST",
         f"/processes/{pid}/tasks/{TASK}/selections",
-        {"interlinker": "trello"},
+        {"interlinker": _fresh(env)},
         201,
     ),
     "end a selection": lambda env, pid: (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,15 +89,27 @@ def test_a_team_is_created_with_its_creator_as_admin(env: Env) -> None:
     response = env.call("POST", "/teams", "ana", {"name": "Parks of Zaragoza", "type": "citizens"})
     assert response.status_code == 201
     body = response.get_json()
-    assert body["id"] == "parks-of-zaragoza"
-    assert response.headers["Location"] == f"{BASE}teams/parks-of-zaragoza"
+    assert re.fullmatch(r"parks-of-zaragoza-[0-9a-f]{6}", body["id"])
+    assert response.headers["Location"] == f"{BASE}teams/{body['id']}"
     assert body["members"] == [{"user": "ana", "role": "admin"}]
     assert body["type"] == "citizens"
+    # The same name again gets another random suffix: an id never tells that a team exists.
     again = env.call("POST", "/teams", "eve", {"name": "Parks of Zaragoza", "type": "nonprofit"})
-    assert again.get_json()["id"] == "parks-of-zaragoza-2"
-    assert [t["id"] for t in env.call("GET", "/teams", "ana").get_json()["items"]] == [
-        "parks-of-zaragoza"
-    ]
+    assert again.get_json()["id"] != body["id"]
+    assert [t["id"] for t in env.call("GET", "/teams", "ana").get_json()["items"]] == [body["id"]]
+
+
+def test_a_team_may_choose_its_id(env: Env) -> None:
+    chosen = {"id": "parks-of-zaragoza", "name": "Parks of Zaragoza", "type": "citizens"}
+    made = env.call("POST", "/teams", "ana", chosen)
+    assert made.status_code == 201
+    assert made.headers["Location"] == f"{BASE}teams/parks-of-zaragoza"
+    taken = env.call("POST", "/teams", "eve", chosen)
+    assert taken.status_code == 409
+    assert "taken" in taken.get_json()["message"]
+    for bad in ("../x", "a b", "x" * 101, 7):
+        response = env.call("POST", "/teams", "eve", {**chosen, "id": bad})
+        assert response.status_code == 400, bad
 
 
 def test_a_team_as_rdf_conforms_to_the_shapes(env: Env) -> None:
@@ -290,7 +303,9 @@ def test_any_team_body_is_answered_without_a_server_error(catalogue: Store, body
     if _FUZZ_ENV is None:
         folder = Path(tempfile.mkdtemp(prefix="interlink-kg-teams-fuzz-"))
         _FUZZ_ENV = _env(catalogue, folder)
-        _FUZZ_ENV.call("POST", "/teams", "ana", {"name": "Fuzzed", "type": "citizens"})
+        _FUZZ_ENV.call(
+            "POST", "/teams", "ana", {"id": "fuzzed", "name": "Fuzzed", "type": "citizens"}
+        )
     for method, path in (("POST", "/teams"), ("POST", "/teams/fuzzed/members")):
         response = _FUZZ_ENV.call(method, path, "ana", body)
         assert response.status_code < 500, response.get_data(as_text=True)

@@ -73,6 +73,8 @@ def cmd_team(args: argparse.Namespace, settings: Settings, out: TextIO, store: S
     with _services(settings, store) as (services, _):
         if args.team_command == "create":
             body = {"name": args.name, "type": args.type, "description": args.description}
+            if args.id:
+                body["id"] = args.id
             team = services.teams.create(account, body)
         elif args.team_command == "add-member":
             team, _new = services.teams.set_member(
@@ -123,6 +125,8 @@ def cmd_process(args: argparse.Namespace, settings: Settings, out: TextIO, store
                 "visibility": args.visibility,
                 "language": args.language,
             }
+            if args.id:
+                body["id"] = args.id
             process = processes.create(account, body)
         elif command == "select":
             body = {"interlinker": args.interlinker, "note": args.note}

@@ -169,6 +169,7 @@ def add_coproduction_commands(sub: Any, parents: list[argparse.ArgumentParser]) 
         choices=("citizens", "public_administration", "nonprofit", "forprofit"),
     )
     create.add_argument("--description")
+    create.add_argument("--id", help="the team's id (default: its name's slug, made unique)")
     member = team_sub.add_parser(
         "add-member", parents=parents, help="add a member or change a role"
     )
@@ -190,6 +191,7 @@ def add_coproduction_commands(sub: Any, parents: list[argparse.ArgumentParser]) 
     start.add_argument("--team", action="append", required=True, dest="teams", help="repeatable")
     start.add_argument("--visibility", choices=("private", "public"), default="private")
     start.add_argument("--language", choices=SUPPORTED_LANGUAGES, default=FALLBACK_LANGUAGE)
+    start.add_argument("--id", help="the process's id (default: its title's slug, made unique)")
     shown = process_sub.add_parser("show", parents=parents, help="a process and its progress")
     shown.add_argument("process", help="process id")
     shown.add_argument(

@@ -17,9 +17,7 @@ Who may do what:
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -35,6 +33,7 @@ from interlink_kg.coproduction.services import official_report, parse_service
 from interlink_kg.coproduction.teams import Teams
 from interlink_kg.errors import (
     BadRequestError,
+    ConflictError,
     ForbiddenError,
     GoneError,
     NotFoundError,
@@ -68,7 +67,7 @@ from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.validation.engine import Validator
 from interlink_kg.vocab import ILK
 
-_CREATE_FIELDS = ("title", "schema", "teams", "visibility", "language")
+_CREATE_FIELDS = ("id", "title", "schema", "teams", "visibility", "language")
 _ITEM_FIELDS = ("status", "start", "end", "disabled")
 _TASK_FIELDS = ("title", "description", "problem_profiles")
 _SELECTION_FIELDS = ("interlinker", "note")
@@ -78,12 +77,6 @@ MAX_SELECTIONS_PER_TASK = 100
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def _slug(text: str, fallback: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-    return slug or fallback
 
 
 @dataclass
@@ -192,7 +185,7 @@ class Processes:
         items = self._copy_schema(schema)
         now = self.clock()
         with self._lock:
-            identifier = self._free_identifier(_slug(title, "process"))
+            identifier = inputs.new_identifier(data, title, "process", self._taken)
             process = Process(
                 id=identifier,
                 title=title,
@@ -260,13 +253,8 @@ class Processes:
             )
         return items
 
-    def _free_identifier(self, wanted: str) -> str:
-        taken = set(self.store.data_graphs())
-        candidate, number = wanted, 1
-        while self._graph_name(candidate) in taken:
-            number += 1
-            candidate = f"{wanted}-{number}"
-        return candidate
+    def _taken(self, identifier: str) -> bool:
+        return self._graph_name(identifier) in set(self.store.data_graphs())
 
     # -- changing ---------------------------------------------------------------------------
 
@@ -350,7 +338,7 @@ class Processes:
                     f"no objective {objective[:100]!r} in process {identifier!r}",
                     details={"objective": objective[:100]},
                 )
-            wanted = f"task-custom-{_slug(title, 'task')}"
+            wanted = f"task-custom-{inputs.slug(title, 'task')}"
             task_id, number = wanted, 1
             while process.item(task_id) is not None:
                 number += 1
@@ -396,6 +384,13 @@ class Processes:
             process = self._writable(account, identifier)
             task = self._task(process, task_id)
             active = process.selected_for(task.id)
+            same = next((s for s in active if s.interlinker == str(interlinker)), None)
+            if same is not None:
+                raise ConflictError(
+                    f"{wanted!r} is already selected for {task.id!r} (selection {same.id!r}); "
+                    "end that selection first to select it again",
+                    details={"selection": same.id},
+                )
             if len(active) >= MAX_SELECTIONS_PER_TASK:
                 raise UnprocessableError(
                     f"a task holds at most {MAX_SELECTIONS_PER_TASK} current selections",
@@ -486,7 +481,7 @@ class Processes:
     def set_service(self, account: Account, identifier: str, body: object) -> Process:
         with self._lock:
             process = self._writable(account, identifier)
-            service = parse_service(body, process)
+            service = parse_service(body, process, self.base_iri)
             updated = replace(process, service=service, modified=self.clock())
             self._write(updated, changed=None, service=True)
         return updated

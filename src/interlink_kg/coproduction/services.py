@@ -36,7 +36,44 @@ _FIELDS = (
     "processing_time",
 )
 _DURATION = re.compile(r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?")
-_COUNTRY = re.compile(r"[A-Z]{3}")
+# The countries of the EU and EEA (and Switzerland, the UK), by their codes in the EU
+# countries table; any other place is given by the IRI of a place in an authority table.
+EUROPEAN_COUNTRIES = frozenset(
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "HRV",
+        "CYP",
+        "CZE",
+        "DNK",
+        "EST",
+        "FIN",
+        "FRA",
+        "DEU",
+        "GRC",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LVA",
+        "LTU",
+        "LUX",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "ESP",
+        "SWE",
+        "ISL",
+        "LIE",
+        "NOR",
+        "CHE",
+        "GBR",
+    ]
+)
 _MAX_TEXT = 5000
 
 
@@ -66,20 +103,33 @@ def _texts(value: object, what: str, language: str) -> dict[str, str]:
     return out
 
 
-def _location(value: object, what: str) -> str:
-    """A location IRI: a three-letter EU country code (``ESP``) or an http(s) IRI."""
-    if isinstance(value, str) and _COUNTRY.fullmatch(value):
+def _location(value: object, what: str, base_iri: str) -> str:
+    """A place: a European country by its code in the EU countries table (``ESP``), or the
+    http(s) IRI of a place outside this catalogue (e.g. from the EU administrative territorial
+    units table)."""
+    if isinstance(value, str) and value in EUROPEAN_COUNTRIES:
         return str(EU_COUNTRY[value])
-    if isinstance(value, str) and re.fullmatch(r"https?://[^\s<>\"{}|\\^`]{1,2000}", value):
-        return value
-    raise BadRequestError(
-        f"{what} must be a three-letter EU country code (ESP, ITA, LVA...) or an http(s) IRI "
-        "of a place (e.g. from the EU administrative territorial units table)",
-        details={"field": what},
-    )
+    if isinstance(value, str) and "://" not in value:
+        raise BadRequestError(
+            f"{what} must be the code of a European country in the EU countries table "
+            f"({', '.join(sorted(EUROPEAN_COUNTRIES)[:6])}...) or the http(s) IRI of a place",
+            details={"field": what, "allowed": sorted(EUROPEAN_COUNTRIES)},
+        )
+    return _outside(inputs.iri(value, what), what, base_iri)
 
 
-def parse_service(body: object, process: Process) -> Service:
+def _outside(value: str, what: str, base_iri: str) -> str:
+    """Refuse IRIs of this catalogue: the service would otherwise state facts about them (that
+    an INTERLINKER is a public organisation, or a person's IRI in public data)."""
+    if value.startswith(base_iri) or value.rstrip("/") == base_iri.rstrip("/"):
+        raise BadRequestError(
+            f"{what} must name something outside this catalogue, not {value[:200]!r}",
+            details={"field": what},
+        )
+    return value
+
+
+def parse_service(body: object, process: Process, base_iri: str) -> Service:
     data = inputs.json_object(
         body,
         '{"title", "description", "competent_authority": {"name", "spatial"}, "languages", '
@@ -97,7 +147,11 @@ def parse_service(body: object, process: Process) -> Service:
     inputs.only(authority, ("name", "spatial", "iri"))
     authority_iri = authority.get("iri")
     if authority_iri is not None:
-        authority_iri = _location(authority_iri, "competent_authority.iri")
+        authority_iri = _outside(
+            inputs.iri(authority_iri, "competent_authority.iri"),
+            "competent_authority.iri",
+            base_iri,
+        )
     languages = data.get("languages", [language])
     if not isinstance(languages, list) or not languages:
         raise BadRequestError(
@@ -127,7 +181,9 @@ def parse_service(body: object, process: Process) -> Service:
         titles=_texts(data.get("title"), "title", language),
         descriptions=_texts(data.get("description"), "description", language),
         authority_name=_texts(authority.get("name"), "competent_authority.name", language),
-        authority_spatial=_location(authority.get("spatial"), "competent_authority.spatial"),
+        authority_spatial=_location(
+            authority.get("spatial"), "competent_authority.spatial", base_iri
+        ),
         authority_iri=authority_iri,
         languages=tuple(
             sorted(
@@ -137,7 +193,7 @@ def parse_service(body: object, process: Process) -> Service:
                 }
             )
         ),
-        spatial=tuple(sorted({_location(s, "spatial") for s in spatial})),
+        spatial=tuple(sorted({_location(s, "spatial", base_iri) for s in spatial})),
         keywords={language: words} if words else {},
         processing_time=time if isinstance(time, str) else None,
     )

@@ -10,15 +10,14 @@ one transaction and checked against the co-production shapes first. Who may do w
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rdflib import Graph
 
+from interlink_kg.coproduction import inputs
 from interlink_kg.errors import (
     BadRequestError,
     ConflictError,
@@ -48,22 +47,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _slug(name: str) -> str:
-    """An identifier from a team's name: ASCII letters, digits and ``-``."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
-    return slug or "team"
-
-
-def _text(value: object, what: str, limit: int, *, required: bool) -> str | None:
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise BadRequestError(f"{what} must be a non-empty string", details={"field": what})
-    text = value.strip()
-    if len(text) > limit:
-        raise BadRequestError(f"{what} has more than {limit} characters", details={"field": what})
-    return text or None
+_text = inputs.text
 
 
 def _role(value: object) -> str:
@@ -125,6 +109,7 @@ class Teams:
     def create(self, account: Account, body: object) -> Team:
         if not isinstance(body, dict):
             raise BadRequestError('send a JSON object: {"name", "type", "description"}')
+        inputs.only(body, ("id", "name", "type", "description"))
         name = _text(body.get("name"), "name", MAX_NAME_CHARS, required=True)
         kind = body.get("type")
         if not isinstance(kind, str) or kind not in TEAM_TYPES:
@@ -137,7 +122,7 @@ class Teams:
         )
         assert name is not None
         with self._lock:
-            identifier = self._free_identifier(_slug(name))
+            identifier = inputs.new_identifier(body, name, "team", self._taken)
             team = Team(identifier, name, str(kind), self.clock(), description)
             team = team.with_member(account.user, "admin")
             self._write(team)
@@ -194,13 +179,8 @@ class Teams:
                 details={"id": team.identifier},
             )
 
-    def _free_identifier(self, wanted: str) -> str:
-        taken = set(self.store.data_graphs())
-        candidate, number = wanted, 1
-        while self._graph_name(candidate) in taken:
-            number += 1
-            candidate = f"{wanted}-{number}"
-        return candidate
+    def _taken(self, identifier: str) -> bool:
+        return self._graph_name(identifier) in set(self.store.data_graphs())
 
     def _write(self, team: Team) -> None:
         graph = team_graph(team, self.base_iri)

@@ -135,6 +135,20 @@ def parse_untrusted(
 # Characters XML 1.0 cannot carry: one of them in a published literal would make every RDF/XML
 # and SPARQL XML answer that includes it ill-formed (a harvester then rejects the whole page).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable_character(text: str) -> str | None:
+    """Why ``text`` cannot become a literal that every RDF syntax carries (a lone surrogate,
+    which no UTF-8 encoder writes, or a character XML 1.0 forbids); None when it can."""
+    if (found := _SURROGATE.search(text)) is not None:
+        return f"a lone surrogate U+{ord(found.group()):04X}, which is not a character"
+    if (found := _NOT_XML.search(text)) is not None:
+        return (
+            f"the control character U+{ord(found.group()):04X}, which RDF/XML and the XML "
+            "results formats cannot carry"
+        )
+    return None
 
 
 def _check_literal(value: ox.Literal, tag_limit: int) -> None:

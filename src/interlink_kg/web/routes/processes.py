@@ -19,7 +19,7 @@ from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import recommendations as ranking
 from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.finding.warmer import task_key
-from interlink_kg.model.processes import Item, Process, item_iri, process_graph, selection_iri
+from interlink_kg.model.processes import Item, Process, item_iri, selection_iri
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.rdf.formats import TRIG
 from interlink_kg.rdf.serialize import serialize_named
@@ -290,7 +290,7 @@ def service(identifier: str) -> Response:
     if wants_json(request, rdf_offered=True):
         used = sorted({s.interlinker for s in process.selections if s.active})
         return jsonify(process.service.to_dict(iri, used))
-    part, _ = service_part(process_graph(process, base), process, base)
+    part, _ = service_part(state().processes.rdf(account, identifier), process, base)
     return rdf_response(part, suffix_urls=False)
 
 
