@@ -76,18 +76,18 @@ def make_env(tmp_path: Path, catalogue: Store | None = None, workspace: Store | 
     return Env(app, app.test_client(), catalogue, workspace, tokens)
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    made = make_env(tmp_path)
+def with_teams(made: Env) -> Env:
+    """Two teams: "parks" (ana its admin, bob a member) and "libraries" (olga its admin)."""
     made.ok("POST", "/teams", "ana", {"id": "parks", "name": "Parks", "type": "citizens"}, 201)
     made.ok("POST", "/teams/parks/members", "ana", {"user": "bob", "role": "member"}, 201)
-    made.ok(
-        "POST",
-        "/teams",
-        "olga",
-        {"id": "libraries", "name": "Libraries", "type": "public_administration"},
-        201,
-    )
+    libraries = {"id": "libraries", "name": "Libraries", "type": "public_administration"}
+    made.ok("POST", "/teams", "olga", libraries, 201)
+    return made
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[Env]:
+    made = with_teams(make_env(tmp_path))
     yield made
     close_app(made.app)
 

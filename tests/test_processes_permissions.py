@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from test_processes_api import OBJECTIVE, SERVICE, TASK, Env, make_env, new_process
+from test_processes_api import OBJECTIVE, SERVICE, TASK, Env, make_env, new_process, with_teams
 
 from interlink_kg.web.app import close_app
 
@@ -54,16 +54,7 @@ READ = {
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    made = make_env(Path(tmp_path_factory.mktemp("permissions")))
-    made.ok("POST", "/teams", "ana", {"id": "parks", "name": "Parks", "type": "citizens"}, 201)
-    made.ok("POST", "/teams/parks/members", "ana", {"user": "bob", "role": "member"}, 201)
-    made.ok(
-        "POST",
-        "/teams",
-        "olga",
-        {"id": "libraries", "name": "Libraries", "type": "public_administration"},
-        201,
-    )
+    made = with_teams(make_env(Path(tmp_path_factory.mktemp("permissions"))))
     yield made
     close_app(made.app)
 

@@ -43,6 +43,8 @@ def test_every_named_query_parses(catalogue_store: Store) -> None:
         text = query(path.stem)
         if "CONSTRUCT" in text:
             catalogue_store.construct(text)
+        elif "\nASK" in text:
+            catalogue_store.ask(text)
         else:
             catalogue_store.select(text)
 
