@@ -59,6 +59,8 @@ class Settings:
     max_page_size: int = 1000
     tokens_file: Path | None = None
     tokens_env: str | None = None
+    # Signs browsers' session cookies (default: a random key kept beside the tokens file).
+    secret_key: str | None = None
     max_body_bytes: int = 1_048_576
     # Serving (one process): application threads, seconds a connection may stay silent,
     # open connections, header bytes.
@@ -102,6 +104,7 @@ class Settings:
             workspace_url=env.get("INTERLINK_KG_WORKSPACE") or workspace_url_for(store),
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),
+            secret_key=env.get("INTERLINK_KG_SECRET_KEY") or None,
             max_body_bytes=max_body,
             threads=_whole_number(env, "INTERLINK_KG_THREADS"),
             read_timeout=_whole_number(env, "INTERLINK_KG_READ_TIMEOUT"),

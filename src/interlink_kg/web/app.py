@@ -18,6 +18,8 @@ from interlink_kg.sparql.endpoint import EndpointLimits, PublicEndpoint
 from interlink_kg.store import Store, open_store
 from interlink_kg.validation.engine import validator
 from interlink_kg.validation.pool import ValidationLimits, ValidationPool
+from interlink_kg.web import browser_session
+from interlink_kg.web import pages as page_support
 from interlink_kg.web.auth import Authenticator
 from interlink_kg.web.body_limit import install_body_limit
 from interlink_kg.web.errors import register_error_handlers
@@ -27,6 +29,7 @@ from interlink_kg.web.routes import (
     entry_points,
     health,
     interlinkers,
+    pages,
     problem_profiles,
     processes,
     published,
@@ -46,6 +49,7 @@ __all__ = ["close_app", "create_app"]
 
 BLUEPRINTS = (
     entry_points.bp,
+    pages.bp,
     health.bp,
     interlinkers.bp,
     problem_profiles.bp,
@@ -132,6 +136,8 @@ def create_app(
         state.validation.warm()
     register_error_handlers(app)
     install_body_limit(app)
+    browser_session.install(app, settings)
+    page_support.install(app)
     # Anyone may read from any origin; only the SPARQL endpoint takes cross-origin POSTs.
     CORS(
         app,

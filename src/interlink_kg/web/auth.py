@@ -8,9 +8,10 @@ from pathlib import Path
 
 from flask import Request
 
-from interlink_kg.curation.accounts import TokenRegistry
+from interlink_kg.curation.accounts import TokenRegistry, hash_token
 from interlink_kg.errors import ForbiddenError, InterlinkKGError, UnauthorizedError
 from interlink_kg.model.roles import Account, Role
+from interlink_kg.web import browser_session
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,11 @@ class Authenticator:
                 self._stamp = stamp
 
     def account(self, request: Request) -> Account | None:
+        """The bearer token's account; without an ``Authorization`` header, the signed-in
+        browser's (while its token is still valid)."""
         header = request.headers.get("Authorization", "")
+        if not header:
+            return self._session_account()
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
@@ -58,6 +63,23 @@ class Authenticator:
                 "tokens cannot be checked right now: the server's tokens file is unreadable "
                 "(its operator's log says why)"
             )
+        return account
+
+    def _session_account(self) -> Account | None:
+        found = browser_session.signed_in()
+        if found is None:
+            return None
+        user, digest = found
+        self._refresh()
+        roles = [e.role for e in self._registry.entries if e.user == user and e.digest == digest]
+        return Account(user, max(roles)) if roles else None
+
+    def sign_in(self, token: str) -> Account | None:
+        """The account of ``token``, with the browser session started; None for a wrong one."""
+        self._refresh()
+        account = self._registry.authenticate(token.strip())
+        if account is not None:
+            browser_session.sign_in(account.user, hash_token(token.strip()))
         return account
 
     def knows(self, user: str) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg import __version__
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.state import state
+from interlink_kg.web.views import catalogue as catalogue_views
 
 bp = Blueprint("entry_points", __name__)
 
@@ -29,6 +31,9 @@ ENTRY_POINTS = {
 
 @bp.get("/")
 def index() -> Response:
+    """The home page for browsers; where to start, as JSON, for API clients."""
+    if wants_page(request):
+        return catalogue_views.home()
     base = state().settings.base_iri
     return jsonify(
         {

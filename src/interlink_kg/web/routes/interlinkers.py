@@ -13,8 +13,10 @@ from interlink_kg.model import iris
 from interlink_kg.model.catalogue import Page
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.web.negotiation import choose_language, page_args, split_suffix
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
+from interlink_kg.web.views import catalogue as catalogue_views
 
 bp = Blueprint("interlinkers", __name__)
 
@@ -35,7 +37,9 @@ def page_links(endpoint: str, page: Page, **params: Any) -> dict[str, str | None
 @bp.get("/interlinkers")
 def index() -> Response:
     """The catalogue's INTERLINKERs: all in identifier order, or searched (``q``) by relevance,
-    filtered by facets, with facet counts over the result."""
+    filtered by facets, with facet counts over the result (a search page for browsers)."""
+    if wants_page(request):
+        return catalogue_views.search()
     settings = state().settings
     lang = choose_language(request)
     number, per_page = page_args(request, settings.page_size, settings.max_page_size)
@@ -81,6 +85,8 @@ def show(identifier: str) -> Response:
             iri = interlinker_iri(store, name)
         except NotFoundError:
             continue
+        if forced is None and wants_page(request):
+            return catalogue_views.interlinker(name)
         return rdf_response(describe(store, iri), forced)
     name = attempts[-1][0]
     if state().workspace.is_deprecated(name):

@@ -8,7 +8,7 @@ their own routes.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 from rdflib import URIRef
 
 from interlink_kg.errors import NotFoundError
@@ -19,8 +19,10 @@ from interlink_kg.publishing.catalogue_pages import profile_node
 from interlink_kg.publishing.named_graphs import published_graph
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.web.negotiation import SUFFIX_RULE, split_suffix
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
+from interlink_kg.web.views import guide as guide_views
 
 bp = Blueprint("resources", __name__)
 
@@ -52,6 +54,8 @@ def problem_profile(identifier: str) -> Response:
 
 @bp.get("/schemas/<schema>/<any(phases, objectives, tasks):kind>/<identifier>")
 def schema_part(schema: str, kind: str, identifier: str) -> Response:
+    if kind == "tasks" and wants_page(request) and is_identifier(identifier):
+        return guide_views.task(schema, identifier)
     return serve_path("schemas", schema, kind, identifier)
 
 

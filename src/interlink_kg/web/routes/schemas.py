@@ -9,14 +9,18 @@ from interlink_kg.finding.catalogue import list_schemas, schema_description, sch
 from interlink_kg.publishing.profiles import schema_skos
 from interlink_kg.web.listing import listing_response
 from interlink_kg.web.negotiation import choose_language, prefers_html, split_suffix, wants_json
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
+from interlink_kg.web.views import guide as guide_views
 
 bp = Blueprint("schemas", __name__)
 
 
 @bp.get("/schemas")
 def index() -> Response:
+    if wants_page(request):
+        return guide_views.schemas()
     lang = choose_language(request)
     return listing_response(list_schemas(state().store, lang=lang), lang)
 
@@ -33,6 +37,8 @@ def show(identifier: str) -> Response:
             f"unknown profile {profile!r}; /schemas/{{id}} offers: {schema_skos.NAME}",
             details={"allowed": [schema_skos.NAME]},
         )
+    if profile is None and fmt is None and wants_page(request):
+        return guide_views.schema(identifier)
     json_view = profile is None and fmt is None and not prefers_html(request)
     if json_view and wants_json(request, rdf_offered=True):
         lang = choose_language(request)

@@ -14,9 +14,11 @@ from interlink_kg.errors import BadRequestError
 from interlink_kg.model.roles import Role
 from interlink_kg.model.workflow import Status, SubmissionRecord
 from interlink_kg.web.negotiation import wants_json
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import json_body, rdf_body
 from interlink_kg.web.state import state
+from interlink_kg.web.views import curation as curation_views
 
 bp = Blueprint("submissions", __name__)
 
@@ -55,6 +57,8 @@ def replace(identifier: str) -> Response:
 
 @bp.get("/submissions")
 def index() -> Response:
+    if wants_page(request):
+        return curation_views.queue()
     account = state().auth.require(request, Role.CONTRIBUTOR)
     raw = request.args.get("status")
     status = None

@@ -1,0 +1,1 @@
+"""Pages for people, one module per part of the product; routes call them for browsers."""
