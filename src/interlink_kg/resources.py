@@ -44,3 +44,8 @@ def openapi_file() -> Path:
 
 def queries_dir() -> Path:
     return _PACKAGE_DIR / "queries"
+
+
+def sparql_examples_dir() -> Path:
+    """The example queries of ``docs/sparql`` (shipped inside the wheel too)."""
+    return bundled_root() / "docs" / "sparql"

@@ -9,6 +9,7 @@ from interlink_kg.web import browser_session
 from interlink_kg.web.i18n import gettext as _
 from interlink_kg.web.pages import render_page
 from interlink_kg.web.state import state
+from interlink_kg.web.views import coproduction as coproduction_views
 from interlink_kg.web.views import curation as curation_views
 
 bp = Blueprint("pages", __name__)
@@ -52,3 +53,33 @@ def curate() -> Response:
 @bp.post("/curate/submissions/<identifier>/<any(approve, reject, deprecate):action>")
 def decide(identifier: str, action: str) -> Response:
     return curation_views.decide(identifier, action)
+
+
+@bp.post("/forms/processes")
+def create_process() -> Response:
+    return coproduction_views.create()
+
+
+@bp.post("/forms/processes/<identifier>/visibility")
+def process_visibility(identifier: str) -> Response:
+    return coproduction_views.visibility(identifier)
+
+
+@bp.post("/forms/processes/<identifier>/items/<item>")
+def change_item(identifier: str, item: str) -> Response:
+    return coproduction_views.change_item(identifier, item)
+
+
+@bp.post("/forms/processes/<identifier>/tasks/<task>/selections")
+def select(identifier: str, task: str) -> Response:
+    return coproduction_views.select(identifier, task)
+
+
+@bp.post("/forms/processes/<identifier>/tasks/<task>/selections/<selection>/end")
+def end_selection(identifier: str, task: str, selection: str) -> Response:
+    return coproduction_views.end(identifier, task, selection)
+
+
+@bp.post("/forms/interlinkers/<identifier>/ratings")
+def rate(identifier: str) -> Response:
+    return coproduction_views.rate(identifier)

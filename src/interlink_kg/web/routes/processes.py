@@ -17,16 +17,17 @@ from interlink_kg.coproduction.guide import (
 from interlink_kg.coproduction.services import service_part
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import recommendations as ranking
-from interlink_kg.finding.ranking import RecommendationList
-from interlink_kg.finding.warmer import task_key
 from interlink_kg.model.processes import Item, Process, item_iri, selection_iri
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.rdf.formats import TRIG
 from interlink_kg.rdf.serialize import serialize_named
+from interlink_kg.web.cached_recommendations import recommend_for
 from interlink_kg.web.negotiation import RDF_FORMATS, choose_language, negotiate, wants_json
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import json_body
 from interlink_kg.web.state import state
+from interlink_kg.web.views import coproduction as coproduction_views
 
 bp = Blueprint("processes", __name__)
 
@@ -68,6 +69,8 @@ def create() -> Response:
 
 @bp.get("/processes")
 def listing() -> Response:
+    if wants_page(request):
+        return coproduction_views.listing()
     account = _account()
     found = state().processes.visible(account)
     base = state().settings.base_iri
@@ -88,7 +91,10 @@ def listing() -> Response:
 
 @bp.get("/processes/<identifier>")
 def show(identifier: str) -> Response:
-    """JSON; RDF by Accept; TriG: the process in its named graph (one document to export)."""
+    """JSON; RDF by Accept; TriG: the process in its named graph (one document to export);
+    its guide as a page for browsers."""
+    if wants_page(request):
+        return coproduction_views.guide(identifier)
     account = _account()
     if (
         "application/trig" in request.accept_mimetypes.values()
@@ -135,6 +141,8 @@ def _item_rdf(account: Account | None, process: Process, subject: str) -> Respon
 
 @bp.get("/processes/<identifier>/items/<item>")
 def show_item(identifier: str, item: str) -> Response:
+    if wants_page(request):
+        return coproduction_views.task(identifier, item)
     account = _account()
     process = state().processes.get(account, identifier)
     found = process.item(item)
@@ -164,29 +172,6 @@ def add_task(identifier: str, objective: str) -> Response:
     return response
 
 
-def _recommender(process: Process, task: Item, lang: str) -> RecommendationList | None:
-    s = state()
-    base = s.settings.base_iri
-    filters = ranking.Filters()
-    found: RecommendationList
-    if task.derived_from:
-        found = s.answers.get(
-            task_key(process.schema_id, task.id, lang, ranking.DEFAULT_LIMIT, filters),
-            lambda: ranking.for_task(
-                s.store, base, process.schema_id, task.id, lang=lang, filters=filters
-            ),
-        )
-        return found
-    if task.problem_profiles:
-        ids = sorted(p.rsplit("/", 1)[-1] for p in task.problem_profiles)
-        found = s.answers.get(
-            ("profiles", tuple(ids), lang, ranking.DEFAULT_LIMIT),
-            lambda: ranking.for_profiles(s.store, base, ids, lang=lang),
-        )
-        return found
-    return None
-
-
 def _guide_limit() -> int:
     raw = request.args.get("limit")
     if raw is None:
@@ -211,7 +196,7 @@ def guide(identifier: str) -> Response:
             state().store,
             state().settings.base_iri,
             lang,
-            _recommender,
+            recommend_for,
             limit=limit,
             with_users=_with_users(account, process),
         )

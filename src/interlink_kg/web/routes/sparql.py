@@ -13,8 +13,10 @@ from interlink_kg.sparql.analysis import UpdateRefusedError
 from interlink_kg.sparql.formats import BY_KIND, by_name
 from interlink_kg.sparql.worker import QueryJob
 from interlink_kg.web.negotiation import SUFFIX_RULE, SUFFIXES
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.state import state
+from interlink_kg.web.views import sparql as sparql_views
 
 bp = Blueprint("sparql", __name__)
 
@@ -112,6 +114,14 @@ def choose_media(req: Request, kind: str) -> str | None:
 def endpoint(suffix: str | None = None) -> Response:
     endpoint = state().sparql
     text = None if suffix else read_query(request)
+    if (
+        request.method == "GET"
+        and not suffix
+        and not request.values.get("format")
+        and not request.values.get("output")
+        and wants_page(request)
+    ):
+        return sparql_views.page(text)
     if text is None:
         if _dataset(request, "default-graph-uri") or _dataset(request, "named-graph-uri"):
             raise BadRequestError(
