@@ -70,7 +70,7 @@ def recent(store: Store, lang: str, count: int = 6) -> list[dict[str, Any]]:
 
 @dataclass
 class Link:
-    href: str
+    href: str  # the IRI; a path on this site for the catalogue's own resources
     text: str
     internal: bool = False
 
@@ -124,7 +124,12 @@ def interlinker_view(store: Store, base_iri: str, identifier: str, lang: str) ->
 
     def links(predicate: URIRef) -> list[Link]:
         values = sorted(o for o in graph.objects(iri, predicate) if isinstance(o, URIRef))
-        return [Link(str(v), label(v), str(v).startswith(base_iri)) for v in values]
+        return [
+            Link("/" + str(v)[len(base_iri) :], label(v), True)
+            if str(v).startswith(base_iri)
+            else Link(str(v), label(v))
+            for v in values
+        ]
 
     title, title_lang = pick(_texts(graph, iri, DCTERMS.title), lang)
     description, description_lang = pick(_texts(graph, iri, DCTERMS.description), lang)

@@ -15,7 +15,7 @@ from flask import Flask, Request, Response, g, render_template, request, session
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.web import browser_session, i18n
-from interlink_kg.web.negotiation import prefers_html
+from interlink_kg.web.negotiation import choose_language, prefers_html
 from interlink_kg.web.state import state
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "it": "Italiano", "lv": "Latviešu"}
@@ -50,9 +50,14 @@ def page_language(req: Request) -> str:
 
 
 def _remember_language() -> None:
+    """The page's language; only browsers' requests read or write the session (an API
+    answer must not vary with a cookie)."""
+    if not wants_page(request):
+        g.lang = choose_language(request)
+        return
     g.lang = page_language(request)
     asked = request.args.get("lang", "").strip().lower()[:2]
-    if asked in SUPPORTED_LANGUAGES and wants_page(request) and session.get("lang") != asked:
+    if asked in SUPPORTED_LANGUAGES and session.get("lang") != asked:
         session["lang"] = asked
 
 
