@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve test lint typecheck pytest bench clean
+.PHONY: setup chromium serve test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@# The SPARQL and validation workers seal themselves off the network with libseccomp.
@@ -21,6 +21,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The browser tests drive Debian's Chromium (never a browser downloaded by a test).
+chromium:
+	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && \
+		(apt-get update -qq && apt-get install -y -qq chromium) ; } || \
+		echo "warning: no chromium: the browser tests will fail (install Debian's chromium)"
 
 # IRIs are minted under the address served (override with INTERLINK_KG_BASE_IRI=https://...).
 BASE_IRI ?= $(or $(INTERLINK_KG_BASE_IRI),http://$(HOST):$(PORT)/)
@@ -36,7 +42,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/pytest
 
 test: lint typecheck pytest
