@@ -254,6 +254,24 @@ def test_errors_are_pages_with_a_search_box(server: str, page: Page) -> None:
     shot(page, "6-errors", "1-not-found")
 
 
+def test_pages_fit_a_phone_and_work_with_the_keyboard(server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    try:
+        for path in ("/", "/interlinkers?q=canvas", "/schemas/default/tasks/task-define_personas"):
+            phone.goto(server + path)
+            wide = phone.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 375 + 1, (path, wide)
+        shot(phone, "7-phone", "1-task")
+        phone.goto(server + "/")
+        phone.keyboard.press("Tab")
+        expect(phone.get_by_role("link", name="Skip to content")).to_be_focused()
+        phone.keyboard.press("Enter")
+        assert phone.evaluate("document.activeElement.id") == "main"
+    finally:
+        context.close()
+
+
 def test_every_page_type_was_checked_for_accessibility() -> None:
     """Runs last (file order): the journeys above reached every page type."""
     expected = {

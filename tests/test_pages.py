@@ -164,3 +164,30 @@ def test_the_readme_lists_every_route_only_browsers_use(app: Flask) -> None:
         path = path.replace("{identifier}", "{id}").replace("{selection}", "{sel}")
         path = path.replace("{action}", "{approve|reject|deprecate}")
         assert path in readme, path
+
+
+PAGE_PATHS = [
+    "/",
+    "/interlinkers?q=canvas",
+    "/interlinkers/business_model_canvas",
+    "/schemas",
+    "/schemas/default",
+    "/schemas/default/tasks/task-define_personas",
+    "/processes",
+    "/curate",
+    "/signin",
+    "/sparql",
+    "/no/such/page",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "it", "lv"])
+def test_every_page_works_in_every_language(app: Flask, lang: str) -> None:
+    client = app.test_client()
+    for path in PAGE_PATHS:
+        joiner = "&" if "?" in path else "?"
+        response = client.get(f"{path}{joiner}lang={lang}", headers={"Accept": BROWSER})
+        assert response.status_code == (404 if "no/such" in path else 200), path
+        body = response.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in body, path
+        assert response.headers["Content-Language"] == lang

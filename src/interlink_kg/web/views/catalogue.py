@@ -23,6 +23,7 @@ from interlink_kg.web.pages import render_page
 from interlink_kg.web.state import state
 
 PER_PAGE = 20
+MOST_SHOWN = 10  # the most frequent problem profiles in the results (45 in all)
 FACET_TITLES = {
     "kind": "Kind",
     "purpose": "Purpose",
@@ -76,7 +77,16 @@ def search() -> Response:
     labels = facet_labels(s.store, lang)
     current = {k: v for k, v in request.args.items() if k in {"q", *FACETS} and v}
     facets = []
-    for facet in ("kind", "purpose", "group", "language", "licence", "target", "difficulty"):
+    for facet in (
+        "kind",
+        "purpose",
+        "group",
+        "problem_profile",
+        "language",
+        "licence",
+        "target",
+        "difficulty",
+    ):
         counts = found.facets.get(facet, {})
         if not counts:
             continue
@@ -94,7 +104,8 @@ def search() -> Response:
                     "chosen": chosen,
                 }
             )
-        facets.append({"name": facet, "title": _(FACET_TITLES[facet]), "options": values})
+        shown = values if facet != "problem_profile" or facet in filters else values[:MOST_SHOWN]
+        facets.append({"name": facet, "title": _(FACET_TITLES[facet]), "options": shown})
     descriptions = _snippets(results, lang)
     pages = page_count(found.total, PER_PAGE)
     page_links = {
