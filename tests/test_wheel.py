@@ -23,6 +23,12 @@ NEEDED_IN_WHEEL = [
     "interlink_kg/_bundled/catalogue_data/interlinkers/trello.ttl",
     "interlink_kg/queries/recommend.rq",
     "interlink_kg/templates/resource.html",
+    "interlink_kg/templates/base.html",
+    "interlink_kg/static/style.css",
+    "interlink_kg/translations/es.po",
+    "interlink_kg/translations/lv.po",
+    "interlink_kg/_bundled/docs/sparql/interlinkers-by-kind.rq",
+    "interlink_kg/_bundled/shapes/official/cpsv-ap-3.2.0/cpsv-ap-SHACL.ttl",
 ]
 
 
@@ -70,3 +76,6 @@ def test_the_installed_wheel_serves(wheel: Path, tmp_path: Path) -> None:
         assert status_of(base + "/openapi.json") == 200
         assert status_of(base + "/interlinkers/trello", accept="text/html") == 200
         assert status_of(base + "/interlinkers/trello", accept="text/turtle") == 200
+        assert status_of(base + "/?lang=lv", accept="text/html") == 200
+        assert status_of(base + "/sparql", accept="text/html") == 200
+        assert status_of(base + "/static/style.css") == 200
