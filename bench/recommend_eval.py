@@ -17,6 +17,7 @@ invariants in CI.
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 from dataclasses import dataclass
@@ -111,6 +112,119 @@ def table(figures: dict[str, Figures]) -> str:
     for name, f in figures.items():
         lines.append(
             f"| {name} | {f.tasks} | {f.with_three} | {f.catch_all_share:.1%} | {f.diversity} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+JUDGED = Path(__file__).with_name("judged_tasks.tsv")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    schema: str
+    task: str
+    expected: frozenset[str]
+    reason: str
+
+
+def judged_set(path: Path = JUDGED) -> list[Judgement]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        schema, task, expected, reason = line.split("\t")
+        out.append(Judgement(schema, task, frozenset(expected.split()), reason))
+    return out
+
+
+@dataclass(frozen=True)
+class Relevance:
+    judged: int
+    hit_at_3: float
+    ndcg_at_5: float
+    identical_sibling_pairs: int
+    sibling_pairs: int
+
+
+def _dcg(ranked: list[str], relevant: frozenset[str], depth: int) -> float:
+    return sum(1 / math.log2(i + 2) for i, item in enumerate(ranked[:depth]) if item in relevant)
+
+
+def relevance(lists: dict[tuple[str, str], list[str]], judged: list[Judgement]) -> Relevance:
+    """hit@3 and nDCG@5 on the judged set; sibling tasks (one objective) with the same top 3."""
+    hits, gains = 0, 0.0
+    for j in judged:
+        ranked = lists.get((j.schema, j.task), [])
+        hits += any(item in j.expected for item in ranked[:3])
+        ideal = _dcg(sorted(j.expected), j.expected, 5)
+        gains += _dcg(ranked, j.expected, 5) / ideal if ideal else 0.0
+    return Relevance(len(judged), hits / len(judged), gains / len(judged), 0, 0)
+
+
+def sibling_pairs(store: Store) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Every pair of tasks under one objective, by (schema, task)."""
+    rows = store.select(SIBLINGS)
+    by_objective: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        by_objective.setdefault(str(row["objective"]), []).append(
+            (str(row["schemaId"]), str(row["taskId"]))
+        )
+    pairs = []
+    for tasks in by_objective.values():
+        tasks.sort()
+        pairs += [(a, b) for i, a in enumerate(tasks) for b in tasks[i + 1 :]]
+    return pairs
+
+
+SIBLINGS = """
+PREFIX ilk: <https://w3id.org/interlink-kg/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?objective ?schemaId ?taskId WHERE {
+  ?task a ilk:Task ; dct:isPartOf ?objective ; dct:identifier ?taskId ;
+        ilk:inSchema/dct:identifier ?schemaId .
+}"""
+
+
+def evaluate_relevance(
+    store: Store, langs: tuple[str, ...] = ("en", "es", "it")
+) -> dict[str, Relevance]:
+    judged = judged_set()
+    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
+    pairs = sibling_pairs(store)
+    out: dict[str, Relevance] = {}
+    upstream = {t: upstream_filter(store, *t) for t in tasks}
+    out["upstream filter"] = _with_siblings(relevance(upstream, judged), upstream, pairs)
+    for lang in langs:
+        ranked = {
+            (s, t): [
+                r.id for r in recommendations.for_task(store, BASE, s, t, lang=lang, limit=10).items
+            ]
+            for s, t in tasks
+        }
+        out[f"interlink-kg ranking ({lang})"] = _with_siblings(
+            relevance(ranked, judged), ranked, pairs
+        )
+    return out
+
+
+def _with_siblings(
+    figures: Relevance,
+    lists: dict[tuple[str, str], list[str]],
+    pairs: list[tuple[tuple[str, str], tuple[str, str]]],
+) -> Relevance:
+    same = sum(1 for a, b in pairs if lists.get(a, [])[:3] == lists.get(b, [])[:3] and lists.get(a))
+    return Relevance(figures.judged, figures.hit_at_3, figures.ndcg_at_5, same, len(pairs))
+
+
+def relevance_table(figures: dict[str, Relevance]) -> str:
+    lines = [
+        "| method | judged tasks | hit@3 | nDCG@5 | sibling pairs with the same top 3 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, f in figures.items():
+        lines.append(
+            f"| {name} | {f.judged} | {f.hit_at_3:.2f} | {f.ndcg_at_5:.2f} | "
+            f"{f.identical_sibling_pairs} of {f.sibling_pairs} |"
         )
     return "\n".join(lines) + "\n"
 
