@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import random
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +30,7 @@ from rdflib import URIRef
 
 from interlink_kg.coproduction.environment import coproduction
 from interlink_kg.curation.loading import load_bundled
-from interlink_kg.finding import recommendations
+from interlink_kg.finding import ranking, recommendations
 from interlink_kg.model.processes import Selection, process_graph
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.queries import bind, query
@@ -185,24 +187,46 @@ SELECT ?objective ?schemaId ?taskId WHERE {
 }"""
 
 
-def evaluate_relevance(
-    store: Store, langs: tuple[str, ...] = ("en", "es", "it")
-) -> dict[str, Relevance]:
-    judged = judged_set()
+@contextmanager
+def profiles_only() -> Iterator[None]:
+    """The ranking as it was before text relevance: problem profiles alone."""
+    saved = (ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.TEXT_CANDIDATES)
+    ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.TEXT_CANDIDATES = 1.0, 0.0, 0
+    try:
+        yield
+    finally:
+        ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.TEXT_CANDIDATES = saved
+
+
+def ranked_lists(store: Store, lang: str) -> dict[tuple[str, str], list[str]]:
     tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
+    return {
+        (s, t): [r.id for r in recommendations.for_task(store, BASE, s, t, lang=lang).items]
+        for s, t in tasks
+    }
+
+
+def evaluate_relevance(
+    store: Store, langs: tuple[str, ...] = ("en", "es", "it"), *, baselines: bool = True
+) -> dict[str, Relevance]:
+    """The judged-set figures of the upstream filter, the previous ranking (profiles only)
+    and the ranking with text relevance, in each of ``langs``."""
+    judged = judged_set()
     pairs = sibling_pairs(store)
     out: dict[str, Relevance] = {}
-    upstream = {t: upstream_filter(store, *t) for t in tasks}
-    out["upstream filter"] = _with_siblings(relevance(upstream, judged), upstream, pairs)
+    if baselines:
+        tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
+        upstream = {t: upstream_filter(store, *t) for t in tasks}
+        out["upstream filter"] = _with_siblings(relevance(upstream, judged), upstream, pairs)
+        with profiles_only():
+            before = ranked_lists(store, "en")
+        out["previous ranking: problem profiles only (en)"] = _with_siblings(
+            relevance(before, judged), before, pairs
+        )
     for lang in langs:
-        ranked = {
-            (s, t): [
-                r.id for r in recommendations.for_task(store, BASE, s, t, lang=lang, limit=10).items
-            ]
-            for s, t in tasks
-        }
-        out[f"interlink-kg ranking ({lang})"] = _with_siblings(
-            relevance(ranked, judged), ranked, pairs
+        lists = ranked_lists(store, lang)
+        out[f"ranking with text relevance ({lang})"] = _with_siblings(
+            relevance(lists, judged), lists, pairs
         )
     return out
 
@@ -331,7 +355,10 @@ def registry_effect(store: Store, seed: int = SEED) -> RegistryFigures:
         return ids.index(wanted) + 1 if wanted in ids else 21
 
     def strength(item: recommendations.Recommendation) -> float:
-        return item.components["match"] * item.components["focus"]
+        """How well it matches the task, before what teams did: the score without usage,
+        related uses and rating."""
+        c = item.components
+        return item.score / (1 + c["usage"] + c["related"] + c["rating"])
 
     buried = 0
     for task, old in before.items():
@@ -371,7 +398,7 @@ def registry_table(f: RegistryFigures) -> str:
         f"| tasks with the spammed catch-all in the top 3 "
         f"| {f.spammed_catch_all_in_top3_before} | {f.spammed_catch_all_in_top3_after} |\n"
         f"| top-3 lists changed | | {f.top3_lists_changed} |\n"
-        f"| best match buried (left the top 3 for one matching < 2/3 as well) | | "
+        f"| best match buried (left the top 3 for one matching < 2/3 as well, before usage) | | "
         f"{f.best_match_buried} |\n"
     )
 
@@ -383,8 +410,17 @@ def main() -> None:
     store = open_store("memory:")
     load_bundled(store, BASE, validate=False)
     text = table(evaluate(store))
+    judged = relevance_table(evaluate_relevance(store))
+    with profiles_only():
+        before = (
+            table(evaluate(store))
+            .splitlines()[-1]
+            .replace("interlink-kg ranking", "previous ranking (profiles only)")
+        )
+    text = text.rstrip("\n") + "\n" + before + "\n"
     effect = registry_table(registry_effect(store))
     print(text)
+    print(judged)
     print(effect)
     if "--write" in sys.argv:
         target = Path(__file__).with_name("RESULTS.md")
@@ -394,6 +430,16 @@ def main() -> None:
             "`catalogue_data/`; catch-alls are INTERLINKERs addressing 20 or more problem "
             "profiles (7 of them). Produced by `python bench/recommend_eval.py --write`.\n\n"
             + text
+            + "\n## Relevance on the judged set\n\n"
+            + f"{len(judged_set())} real tasks across the 4 schemas with the INTERLINKERs a "
+            "facilitator would expect in the top three (`bench/judged_tasks.tsv`, one reason per "
+            "line). hit@3: "
+            "share of tasks with an expected INTERLINKER in the top 3; nDCG@5 with binary gains; "
+            "sibling pairs: tasks of one objective whose top 3 are identical. Weights of the "
+            f"ranking: graph {ranking.GRAPH_WEIGHT}, text {ranking.TEXT_WEIGHT}, text damped by "
+            f"focus ** {ranking.TEXT_FOCUS_EXPONENT}, {ranking.TEXT_CANDIDATES} text candidates "
+            "(`src/interlink_kg/finding/ranking.py`, chosen on this table).\n\n"
+            + judged
             + "\n## The registry of use\n\n"
             + effect
             + "\n"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from interlink_kg.finding.relevance import TextMatch
 
 # How strongly a problem profile counts, by where it was found on the task's path.
 SOURCE_STRENGTH: dict[str, float] = {
@@ -35,6 +39,13 @@ RELATED_HALF = 5
 RATING_WEIGHT = 0.1  # ratings move the score by at most this, up (5/5) or down (0/5)
 RATING_HALF = 3  # ratings at which half of that is reached
 CANDIDATES = 200  # how many of the best by match * focus get the preferences applied
+# Text relevance (finding/relevance.py): how much a task's words count against its problem
+# profiles. Chosen on the judged set of bench/recommend_eval.py (see bench/RESULTS.md).
+GRAPH_WEIGHT = 0.25  # the problem-profile match, relative to the task's best
+TEXT_WEIGHT = 0.75  # the words' match, relative to the task's best, damped for catch-alls
+TEXT_CANDIDATES = 20  # the best word matches join the candidates even without a profile
+TEXT_FLOOR = 0.15  # ... when they match at least this well
+TEXT_FOCUS_EXPONENT = 0.5  # words count as match * focus ** this: catch-alls do not win on words
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
     "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",
@@ -46,9 +57,37 @@ WEIGHTS_TEXT = {
     "other tasks raising the same problem profiles",
     "rating": f"{RATING_WEIGHT} * (average - 2.5) / 2.5 * ratings / (ratings + {RATING_HALF}), "
     "from its ratings (0 to 5)",
-    "score": "match * focus * language * target * (1 + usage + related + rating), among the "
-    f"{CANDIDATES} best by match * focus",
+    "graph": "match * focus, relative to the best of this task (0 to 1)",
+    "text": "BM25 of the task's words in the INTERLINKER's title, keywords, problem labels and "
+    "description, relative to the best of this task (0 to 1)",
+    "score": f"({GRAPH_WEIGHT} * graph + {TEXT_WEIGHT} * text * sqrt(focus)) * language * target "
+    f"* (1 + usage + related + rating), among the {CANDIDATES} best by match * focus and the "
+    f"{TEXT_CANDIDATES} best by text",
 }
+
+
+def combine(
+    *,
+    graph: float,
+    strongest: float,
+    text: float,
+    focus: float,
+    language: float,
+    target: float,
+    boost: float,
+) -> dict[str, float]:
+    """One score from every component (their weights are above): the problem-profile match
+    and the words' match, each relative to the task's best, the words damped for INTERLINKERs
+    that address many problems (so catch-alls do not win on words), then the preferences and
+    what teams did."""
+    graph_part = graph / strongest if strongest > 0 else 0.0
+    text_part = text * max(focus, 0.0) ** TEXT_FOCUS_EXPONENT
+    relevance = GRAPH_WEIGHT * graph_part + TEXT_WEIGHT * text_part
+    return {
+        "graph": round(graph_part, 6),
+        "text": round(text, 6),
+        "score": round(relevance * language * target * (1 + boost), 6),
+    }
 
 
 @dataclass(frozen=True)
@@ -136,6 +175,7 @@ class Recommendation:
     related_uses: int = 0
     ratings: int = 0
     average_rating: float | None = None
+    text: TextMatch | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +195,17 @@ class Recommendation:
                 "related_uses": self.related_uses,
                 "ratings": self.ratings,
                 "average_rating": self.average_rating,
+                "text_match": (
+                    {
+                        "words": list(self.text.words),
+                        "part": self.text.part,
+                        "language": self.text.language,
+                        "english_stood_in": self.text.fallback,
+                    }
+                    if self.text is not None
+                    else None
+                ),
+                "found_by": "words" if not self.matched else "problem profiles",
             },
         }
 
@@ -245,9 +296,76 @@ def usage_reason(uses: int, related: int, ratings: int, average: float | None, l
     return text
 
 
-def reason(matched: tuple[MatchedProfile, ...], lang: str, language_available: bool) -> str:
-    """One sentence saying why, in ``lang`` (English when there is no template)."""
+_WORDS = {
+    "en": "It matches {words} in {part}.",
+    "es": "Coincide con {words} en {part}.",
+    "it": "Corrisponde a {words} in {part}.",
+    "lv": "Tas atbilst vārdiem {words} ({part}).",
+}
+_PARTS = {
+    "en": {
+        "task title": "the task's title",
+        "task description": "the task's description",
+        "objective": "the objective",
+        "phase": "the phase",
+    },
+    "es": {
+        "task title": "el título de la tarea",
+        "task description": "la descripción de la tarea",
+        "objective": "el objetivo",
+        "phase": "la fase",
+    },
+    "it": {
+        "task title": "il titolo del compito",
+        "task description": "la descrizione del compito",
+        "objective": "l'obiettivo",
+        "phase": "la fase",
+    },
+    "lv": {
+        "task title": "uzdevuma nosaukumā",
+        "task description": "uzdevuma aprakstā",
+        "objective": "mērķī",
+        "phase": "posmā",
+    },
+}
+_IN_ENGLISH = {
+    "en": "",
+    "es": " (comparado en inglés, a falta de texto en español)",
+    "it": " (confrontato in inglese, in mancanza di testo in italiano)",
+    "lv": " (salīdzināts angliski, jo latviešu teksta nav)",
+}
+_WORDS_ONLY = {
+    "en": " It addresses none of this task's problem profiles: its words brought it here.",
+    "es": " No aborda ninguno de los perfiles de problema de esta tarea: "
+    "lo han traído sus palabras.",
+    "it": " Non affronta nessuno dei profili di problema di questo compito: "
+    "lo hanno portato qui le sue parole.",
+    "lv": " Tas nerisina nevienu šī uzdevuma problēmu profilu: šeit to atveda tā vārdi.",
+}
+
+
+def _words_sentence(words: TextMatch, lang: str) -> str:
+    quoted = ", ".join(f"“{w}”" for w in words.words)
+    text = _WORDS[lang].format(words=quoted, part=_PARTS[lang].get(words.part, words.part))
+    if words.fallback:
+        text = text[:-1] + _IN_ENGLISH[lang] + "."
+    return text
+
+
+def reason(
+    matched: tuple[MatchedProfile, ...],
+    lang: str,
+    language_available: bool,
+    words: TextMatch | None = None,
+) -> str:
+    """Why, in ``lang`` (English when there is no template): the problems it addresses, the
+    task's words it matches, and whether it is available in ``lang``."""
     lang = lang if lang in _NOT_IN_LANGUAGE else "en"
+    if not matched:
+        text = _words_sentence(words, lang) + _WORDS_ONLY[lang] if words else ""
+        if not language_available:
+            text += _NOT_IN_LANGUAGE[lang]
+        return text.strip()
     sources = {m.source for m in matched}
     if sources & {"task", "objective", "given"}:
         kind = "direct"
@@ -257,6 +375,8 @@ def reason(matched: tuple[MatchedProfile, ...], lang: str, language_available: b
         kind = "hierarchy"
     labels = [f"“{m.label or m.id}”" for m in matched[:3]]
     text = _TEMPLATES[kind][lang].format(labels=", ".join(labels))
+    if words is not None:
+        text += " " + _words_sentence(words, lang)
     if not language_available:
         text += _NOT_IN_LANGUAGE[lang]
     return text

@@ -29,6 +29,7 @@ from interlink_kg.finding.ranking import (
     usage_reason,
     with_neighbours,
 )
+from interlink_kg.finding.relevance import TextScores, text_relevance
 from interlink_kg.model import iris
 from interlink_kg.model.labels import LANGUAGE_CODES, SUPPORTED_LANGUAGES, pick
 from interlink_kg.queries import query
@@ -149,11 +150,16 @@ def _rank(
     task: URIRef | None,
     exclude: set[str],
     usage_profiles: list[WeightedProfile],
+    text: TextScores | None,
 ) -> list[Row]:
+    """The candidates of one stage with every factor, scored (``ranking.combine``) and sorted,
+    best first; at most ``limit``, none of ``exclude``."""
     values: dict[str, object] = {
-        "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles],
+        "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles]
+        or [(URIRef(NOTHING), ZERO)],
         "lang": [language_iri(lang)],
         _CONSTANT_NAMES: [PREFERENCE_CONSTANTS],
+        "textItem": text_candidates(text, exclude),
         **filter_values,
     }
     usage_values: dict[str, object] = {
@@ -166,8 +172,44 @@ def _rank(
         values["item usesFound relatedFound"] = [
             (r["item"], r.get("sameTeams", ZERO), r.get("relatedTeams", ZERO)) for r in uses
         ]
-    rows = store.select(query("recommend", values, limit=limit + len(exclude)))  # type: ignore[arg-type]
-    return [r for r in rows if str(r["item"]) not in exclude][:limit]
+    rows = store.select(query("recommend", values))  # type: ignore[arg-type]
+    best: dict[str, Row] = {}
+    for row in rows:  # an INTERLINKER found by both its profiles and its words: once
+        key = str(row["item"])
+        if key in exclude:
+            continue
+        if key not in best or _number(row, "match") > _number(best[key], "match"):
+            best[key] = row
+    strongest = max((_number(r, "match") * _number(r, "focus") for r in best.values()), default=0)
+    scored = []
+    for key, row in best.items():
+        match = text.matches.get(key) if text is not None else None
+        parts = ranking.combine(
+            graph=_number(row, "match") * _number(row, "focus"),
+            strongest=strongest,
+            text=match.score if match else 0.0,
+            focus=_number(row, "focus"),
+            language=_number(row, "languageFactor"),
+            target=_number(row, "targetFactor"),
+            boost=_number(row, "usage") + _number(row, "related") + _number(row, "rating"),
+        )
+        if parts["score"] <= 0:
+            continue
+        scored.append({**row, **{k: Literal(v) for k, v in parts.items()}})
+    scored.sort(key=lambda r: (-_number(r, "score"), str(r["id"])))
+    return scored[:limit]
+
+
+def text_candidates(text: TextScores | None, exclude: set[str]) -> list[URIRef]:
+    """The INTERLINKERs whose words match best (at most ``ranking.TEXT_CANDIDATES``, each at
+    least ``ranking.TEXT_FLOOR``); a placeholder when none, so the query adds none."""
+    if text is None:
+        return [URIRef(NOTHING)]
+    ranked = sorted((m.score, item) for item, m in text.matches.items() if item not in exclude)
+    chosen = [URIRef(item) for score, item in reversed(ranked) if score >= ranking.TEXT_FLOOR][
+        : ranking.TEXT_CANDIDATES
+    ]
+    return chosen or [URIRef(NOTHING)]
 
 
 def _recommend(
@@ -181,6 +223,7 @@ def _recommend(
     task: URIRef | None = None,
     exclude: set[str] | None = None,
     subject: dict[str, str] | None = None,
+    text: TextScores | None = None,
 ) -> RecommendationList:
     """Rank stage by stage: the first tier of profiles, then (while fewer than
     ``MIN_CANDIDATES`` INTERLINKERs were found) the next tiers, then same-group profiles.
@@ -194,20 +237,21 @@ def _recommend(
     skip = set(exclude or ())
     wanted = max(limit, MIN_CANDIDATES)
     used: list[WeightedProfile] = []
-    stages: list[tuple[list[Row], list[WeightedProfile]]] = []
+    stages: list[tuple[list[Row], list[WeightedProfile], TextScores | None]] = []
     usage_profiles = tiers[0] if tiers else []  # tasks sharing these count as related
 
     def run(profiles: list[WeightedProfile]) -> int:
-        found = sum(len(rows) for rows, _ in stages)
+        found = sum(len(rows) for rows, _, _ in stages)
+        words = text if not stages else None  # words count in the first stage only
         rows = _rank(
-            store, profiles, lang, wanted - found, filter_values, task, skip, usage_profiles
+            store, profiles, lang, wanted - found, filter_values, task, skip, usage_profiles, words
         )
-        stages.append((rows, profiles))
+        stages.append((rows, profiles, words))
         skip.update(str(r["item"]) for r in rows)
         return found + len(rows)
 
     found = 0
-    for tier in tiers:
+    for tier in tiers or [[]]:  # without profiles, the words alone
         used.extend(tier)
         found = run(tier)
         if found >= MIN_CANDIDATES:
@@ -222,8 +266,8 @@ def _recommend(
             used.extend(extra)
             run(extra)
     items: list[Recommendation] = []
-    for rows, profiles in stages:
-        items.extend(_explain(store, rows, profiles, lang))
+    for rows, profiles, words in stages:
+        items.extend(_explain(store, rows, profiles, lang, words))
     return RecommendationList(
         lang, tuple(sorted(used, key=lambda p: p.iri)), tuple(items[:limit]), subject or {}
     )
@@ -244,17 +288,25 @@ def _number(row: Row, key: str) -> float:
 
 
 def _explain(
-    store: Store, rows: list[Row], profiles: list[WeightedProfile], lang: str
+    store: Store,
+    rows: list[Row],
+    profiles: list[WeightedProfile],
+    lang: str,
+    text: TextScores | None = None,
 ) -> list[Recommendation]:
     if not rows:
         return []
     items = [r["item"] for r in rows]
     by_profile = {p.iri: p for p in profiles}
-    details = store.select(
-        query(
-            "recommend-details",
-            {"item": items, "problem": [URIRef(p.iri) for p in profiles]},
+    details = (
+        store.select(
+            query(
+                "recommend-details",
+                {"item": items, "problem": [URIRef(p.iri) for p in profiles]},
+            )
         )
+        if profiles
+        else []
     )
     labels = _labels(store, [URIRef(p.iri) for p in profiles], lang)
     matched: dict[Node, list[MatchedProfile]] = defaultdict(list)
@@ -289,11 +341,14 @@ def _explain(
                 ("focus", "focus"),
                 ("language", "languageFactor"),
                 ("target", "targetFactor"),
+                ("graph", "graph"),
+                ("text", "text"),
                 ("usage", "usage"),
                 ("related", "related"),
                 ("rating", "rating"),
             )
         }
+        words = text.matches.get(str(item)) if text is not None else None
         uses = int(_number(row, "uses"))
         related_uses = int(_number(row, "relatedUses"))
         ratings = int(_number(row, "ratings"))
@@ -310,11 +365,12 @@ def _explain(
                 matched=found,
                 language_available=available,
                 uses=uses,
-                reason=reason(found, lang, available)
+                reason=reason(found, lang, available, words)
                 + usage_reason(uses, related_uses, ratings, average, lang),
                 related_uses=related_uses,
                 ratings=ratings,
                 average_rating=average,
+                text=words,
             )
         )
     return out
@@ -334,6 +390,7 @@ def for_task(
     task = task_iri(store, schema_id, task_id)
     rows = store.select(query("task-context", {"task": [task]}))
     tiers = profile_tiers([(str(r["problem"]), str(r["source"])) for r in rows])
+    words = text_relevance(store).for_task(task, lang)
     return _recommend(
         store,
         base_iri,
@@ -343,7 +400,11 @@ def for_task(
         filters=filters or Filters(),
         task=task,
         subject={"schema": schema_id, "task": task_id, "task_iri": str(task)},
+        text=words,
     )
+
+
+MAX_TEXT_CHARS = 2000  # free text given instead of (or besides) problem profiles
 
 
 def for_profiles(
@@ -354,26 +415,40 @@ def for_profiles(
     lang: str = "en",
     limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
+    text: str | None = None,
 ) -> RecommendationList:
-    """Recommendations for a free set of problem profiles (for callers without a task)."""
+    """Recommendations for a free set of problem profiles and/or free text (for callers
+    without a task): the text is matched as a task's title would be."""
     known = {p.id: p.iri for p in list_problem_profiles(store, lang="en")}
     unknown = sorted(set(profile_ids) - set(known))
-    if unknown or not profile_ids:
+    words = text.strip() if text else ""
+    if unknown or not (profile_ids or words):
         raise BadRequestError(
-            "give one or more known problem profile ids"
+            "give one or more known problem profile ids, or a text"
             + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
             details={"allowed": sorted(known)},
         )
+    if len(words) > MAX_TEXT_CHARS:
+        raise BadRequestError(
+            f"text has more than {MAX_TEXT_CHARS} characters", details={"field": "text"}
+        )
     profiles = [WeightedProfile(known[i], "given", 1.0) for i in sorted(set(profile_ids))]
     return _recommend(
-        store, base_iri, [profiles], lang=lang, limit=limit, filters=filters or Filters()
+        store,
+        base_iri,
+        [profiles] if profiles else [],
+        lang=lang,
+        limit=limit,
+        filters=filters or Filters(),
+        text=text_relevance(store).for_text(words, lang) if words else None,
     )
 
 
 def related(
     store: Store, base_iri: str, identifier: str, *, lang: str = "en", limit: int = DEFAULT_LIMIT
 ) -> RecommendationList:
-    """INTERLINKERs that address problems like those of ``identifier`` (itself excluded)."""
+    """INTERLINKERs that address problems like those of ``identifier`` or whose words match
+    its title and description (itself excluded)."""
     iri = interlinker_iri(store, identifier)
     rows = store.select(query("interlinker-problems", {"item": [iri]}))
     profiles = [WeightedProfile(str(r["problem"]), "given", 1.0) for r in rows]
@@ -386,4 +461,5 @@ def related(
         filters=Filters(),
         exclude={str(iri)},
         subject={"interlinker": identifier},
+        text=text_relevance(store).for_interlinker(iri, lang),
     )

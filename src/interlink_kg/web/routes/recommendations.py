@@ -85,11 +85,15 @@ def for_profiles() -> Response:
     body = json_body(request)
     if not isinstance(body, dict):
         raise BadRequestError(
-            'send JSON such as {"problem_profiles": ["ORG_PROBLEM_2"], "lang": "en", "limit": 10}'
+            'send JSON such as {"problem_profiles": ["ORG_PROBLEM_2"], "text": "...", '
+            '"lang": "en", "limit": 10}'
         )
-    profiles = body.get("problem_profiles")
+    profiles = body.get("problem_profiles", [])
     if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
         raise BadRequestError("problem_profiles must be a list of problem profile ids")
+    text = body.get("text")
+    if text is not None and not isinstance(text, str):
+        raise BadRequestError("text must be a string", details={"field": "text"})
     lang = body.get("lang") if isinstance(body.get("lang"), str) else choose_language(request)
     result = service.for_profiles(
         state().store,
@@ -98,6 +102,7 @@ def for_profiles() -> Response:
         lang=str(lang),
         limit=_limit(body.get("limit")),
         filters=_filters(body),
+        text=text,
     )
     return _answer(result)
 

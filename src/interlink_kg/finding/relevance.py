@@ -1,0 +1,314 @@
+"""Text relevance for the ranking: how well an INTERLINKER's words match a task's words.
+
+BM25 (SQLite FTS5's ``bm25``) over each INTERLINKER's title, keywords, the labels of the problem
+profiles it addresses and its description (weighted in that order), one index per language,
+of words with stop words removed (``stopwordsiso``) and reduced to their stems by the Snowball
+stemmers (PyStemmer: English, Spanish, Italian; Latvian words are kept whole, Snowball having
+no Latvian stemmer). IDF weighting makes a rare word ("personas") count and a common one
+("service") hardly at all.
+
+A task is matched in the asked language when it has text in it, else in English; so is each
+INTERLINKER (the explanation says when English stood in). The task's own title counts most,
+then its description, then its objective's and phase's titles. Scores are returned normalised
+to the best one (1.0) with, for each INTERLINKER, the task words it matched and where.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+import Stemmer
+import stopwordsiso
+from rdflib import Literal, URIRef
+
+from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+from interlink_kg.queries import query
+from interlink_kg.store.base import Store
+from interlink_kg.store.generation import generation
+
+# Which words of the task count, and how much (the part a matched word came from).
+PART_WEIGHTS: Mapping[str, float] = {
+    "task title": 1.0,
+    "task description": 0.6,
+    "objective": 0.3,
+    "phase": 0.15,
+}
+# bm25 column weights: title, keywords, problem labels, description.
+FIELDS = ("title", "keywords", "problems", "description")
+FIELD_WEIGHTS = (4.0, 2.0, 1.0, 2.0)
+_STEMMERS = {"en": "english", "es": "spanish", "it": "italian"}
+# Words that every task and INTERLINKER of this catalogue uses, so they tell nothing apart
+# (on top of each language's general stop words).
+DOMAIN_STOP_WORDS: Mapping[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "define",
+            "service",
+            "services",
+            "public",
+            "co",
+            "production",
+            "coproduction",
+            "produce",
+            "produced",
+            "use",
+            "used",
+            "using",
+            "help",
+            "helps",
+            "tool",
+            "tools",
+            "way",
+            "ways",
+            "make",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "definir",
+            "defina",
+            "servicio",
+            "servicios",
+            "público",
+            "pública",
+            "públicos",
+            "públicas",
+            "coproducción",
+            "coproducir",
+            "usar",
+            "herramienta",
+            "herramientas",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "definire",
+            "definisci",
+            "servizio",
+            "servizi",
+            "pubblico",
+            "pubblica",
+            "pubblici",
+            "pubbliche",
+            "coproduzione",
+            "coprodurre",
+            "usare",
+            "strumento",
+            "strumenti",
+        ]
+    ),
+    "lv": frozenset(
+        [
+            "definēt",
+            "definējiet",
+            "pakalpojums",
+            "pakalpojuma",
+            "pakalpojumu",
+            "pakalpojumi",
+            "publisks",
+            "publiskais",
+            "publiskā",
+            "publisko",
+            "kopradīšana",
+            "kopradīšanas",
+            "rīks",
+            "rīki",
+        ]
+    ),
+}
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+MAX_QUERY_WORDS = 64
+FALLBACK_FACTOR = 0.8  # an English match standing in for the asked language
+
+
+@cache
+def _stemmer(lang: str) -> Stemmer.Stemmer | None:
+    name = _STEMMERS.get(lang)
+    return Stemmer.Stemmer(name) if name else None
+
+
+@cache
+def _stop_words(lang: str) -> frozenset[str]:
+    general = stopwordsiso.stopwords(lang) if stopwordsiso.has_lang(lang) else set()
+    return frozenset(w.lower() for w in general) | DOMAIN_STOP_WORDS.get(lang, frozenset())
+
+
+def analyse(text: str, lang: str) -> list[tuple[str, str]]:
+    """(stem, word) for each content word of ``text`` in ``lang``: lower-cased, stop words
+    dropped, stemmed where a Snowball stemmer exists."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    stop = _stop_words(lang)
+    kept = [w for w in words if w not in stop]
+    stemmer = _stemmer(lang)
+    stems = stemmer.stemWords(kept) if stemmer is not None else kept
+    return list(zip(stems, kept, strict=True))
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    score: float  # 0..1, the best match of the task being 1
+    words: tuple[str, ...]  # task words the INTERLINKER matched, best part first
+    part: str  # where the first of them is: "task title", "task description"...
+    language: str  # the language the match was made in
+    fallback: bool  # True when English stood in for the asked language
+
+
+@dataclass
+class TextScores:
+    language: str
+    matches: dict[str, TextMatch] = field(default_factory=dict)  # item IRI -> match
+    task_fallback: bool = False  # the task has no text in the asked language
+
+
+class _Index:
+    """The FTS5 tables of one generation: one per language, of the INTERLINKERs that have a
+    title or description in it (English: all, falling back to any language)."""
+
+    def __init__(self, store: Store) -> None:
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        texts: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list))
+        )
+        for row in store.select(query("relevance-texts")):
+            text = row["text"]
+            if not isinstance(text, Literal):
+                continue
+            lang = (text.language or FALLBACK_LANGUAGE).split("-")[0]
+            if lang in SUPPORTED_LANGUAGES:
+                texts[str(row["item"])][lang][str(row["field"])].append(str(text))
+        self.stems: dict[tuple[str, str], set[str]] = {}
+        self.languages: dict[str, set[str]] = defaultdict(set)  # item -> its own languages
+        for lang in SUPPORTED_LANGUAGES:
+            self.db.execute(
+                f"CREATE VIRTUAL TABLE docs_{lang} USING fts5(item UNINDEXED, "
+                f"{', '.join(FIELDS)}, tokenize = 'unicode61 remove_diacritics 0')"
+            )
+            rows = []
+            for item, by_lang in texts.items():
+                fields = by_lang.get(lang)
+                if not fields or not (fields.get("title") or fields.get("description")):
+                    continue
+                self.languages[item].add(lang)
+                analysed = {f: analyse(" ".join(fields.get(f, [])), lang) for f in FIELDS}
+                self.stems[(item, lang)] = {s for pairs in analysed.values() for s, _ in pairs}
+                rows.append((item, *(" ".join(s for s, _ in analysed[f]) for f in FIELDS)))
+            self.db.executemany(
+                f"INSERT INTO docs_{lang} VALUES ({', '.join('?' * (len(FIELDS) + 1))})", rows
+            )
+        self.db.commit()
+
+    def bm25(self, lang: str, stems: list[str]) -> dict[str, float]:
+        if not stems:
+            return {}
+        match = " OR ".join(f'"{s}"' for s in sorted(set(stems))[:MAX_QUERY_WORDS])
+        weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
+        rows = self.db.execute(
+            f"SELECT item, -bm25(docs_{lang}, 0, {weights}) FROM docs_{lang} "
+            f"WHERE docs_{lang} MATCH ?",
+            (match,),
+        ).fetchall()
+        return {str(item): float(score) for item, score in rows}
+
+
+_BY_STORE: weakref.WeakKeyDictionary[Store, TextRelevance] = weakref.WeakKeyDictionary()
+_BY_STORE_LOCK = threading.Lock()
+
+
+def text_relevance(store: Store) -> TextRelevance:
+    """The text relevance of ``store`` (one per store, kept while the store lives)."""
+    with _BY_STORE_LOCK:
+        found = _BY_STORE.get(store)
+        if found is None:
+            found = TextRelevance(store)
+            _BY_STORE[store] = found
+        return found
+
+
+class TextRelevance:
+    """Text relevance over one catalogue store, rebuilt when its generation changes."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._index: _Index | None = None
+        self._generation: str | None = None
+
+    def _current(self) -> _Index:
+        stamp = generation(self._store)
+        with self._lock:
+            if self._index is None or stamp != self._generation:
+                self._index = _Index(self._store)
+                self._generation = stamp
+            return self._index
+
+    def for_task(self, task: URIRef, lang: str) -> TextScores:
+        return self._from_query("task-texts", {"task": [task]}, lang)
+
+    def for_interlinker(self, item: URIRef, lang: str) -> TextScores:
+        """Matches for an INTERLINKER's own title and description (for related ones)."""
+        return self._from_query("item-texts", {"item": [item]}, lang)
+
+    def _from_query(self, name: str, values: dict[str, list[URIRef]], lang: str) -> TextScores:
+        parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for row in self._store.select(query(name, values)):
+            text = row["text"]
+            if isinstance(text, Literal):
+                tag = (text.language or FALLBACK_LANGUAGE).split("-")[0]
+                parts[tag][str(row["part"])].append(str(text))
+        return self.score(parts, lang)
+
+    def for_text(self, text: str, lang: str) -> TextScores:
+        return self.score({lang: {"task title": [text]}}, lang)
+
+    def score(self, texts: Mapping[str, Mapping[str, list[str]]], lang: str) -> TextScores:
+        """Match ``texts`` (language -> part -> texts) in ``lang``; English stands in for the
+        task and for the INTERLINKERs where ``lang`` gives no match (discounted by
+        :data:`FALLBACK_FACTOR`: a match in the asked language wins)."""
+        index = self._current()
+        result = TextScores(lang, task_fallback=lang not in texts)
+        tried = [lang] if lang == FALLBACK_LANGUAGE else [lang, FALLBACK_LANGUAGE]
+        for match_lang in tried:
+            parts = texts.get(match_lang)
+            if not parts:
+                continue
+            totals: dict[str, float] = defaultdict(float)
+            words: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+            for part, weight in PART_WEIGHTS.items():
+                analysed = analyse(" ".join(parts.get(part, [])), match_lang)
+                if not analysed:
+                    continue
+                for item, score in index.bm25(match_lang, [s for s, _ in analysed]).items():
+                    totals[item] += weight * score
+                    doc = index.stems.get((item, match_lang), set())
+                    seen = {w for _, w, _ in words[item]}
+                    for stem, word in analysed:
+                        if stem in doc and word not in seen:
+                            words[item].append((weight, word, part))
+                            seen.add(word)
+            best = max(totals.values(), default=0.0)
+            factor = 1.0 if match_lang == lang else FALLBACK_FACTOR
+            for item, total in totals.items():
+                matched = sorted(words[item], key=lambda entry: -entry[0])
+                if best <= 0 or not matched:
+                    continue
+                # A match only on the objective's or phase's words counts for less.
+                strongest = matched[0][0]
+                score = round(factor * strongest * total / best, 6)
+                known = result.matches.get(item)
+                if known is not None and known.score >= score:
+                    continue
+                result.matches[item] = TextMatch(
+                    score=score,
+                    words=tuple(w for _, w, _ in matched[:4]),
+                    part=matched[0][2],
+                    language=match_lang,
+                    fallback=match_lang != lang,
+                )
+        return result
