@@ -191,3 +191,92 @@ def test_every_page_works_in_every_language(app: Flask, lang: str) -> None:
         body = response.get_data(as_text=True)
         assert f'<html lang="{lang}">' in body, path
         assert response.headers["Content-Language"] == lang
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/",
+        "/\t/evil.example/",
+        "/\n/x",
+        "/\r\n/x",
+        "/x y",
+        "https:evil",
+        "/\\evil",
+    ],
+)
+def test_hostile_next_targets_send_the_browser_home(app: Flask, target: str) -> None:
+    client = app.test_client()
+    response = client.post(
+        "/signin",
+        data={"token": app.config["TOKENS"]["ana"], "csrf_token": csrf(client), "next": target},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_signing_in_needs_the_csrf_token_even_without_a_session(app: Flask) -> None:
+    """A page on another site cannot sign a browser in as someone else."""
+    client = app.test_client()
+    forged = client.post("/signin", data={"token": app.config["TOKENS"]["ana"]})
+    assert forged.status_code == 403
+    after = client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "Signed in as" not in after
+
+
+def test_public_read_only_posts_need_no_csrf_token(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/", headers={"Accept": BROWSER})  # an anonymous session with a CSRF token
+    answer = client.post(
+        "/sparql", data={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.status_code == 200
+    assert client.post("/recommendations", json={"text": "canvas"}).status_code == 200
+
+
+def test_api_answers_to_a_signed_in_browser_set_no_cookie(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(app, client, "ana")
+    answer = client.get("/interlinkers?per_page=1", headers={"Accept": "application/json"})
+    assert answer.status_code == 200
+    assert "Set-Cookie" not in answer.headers
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "1" * 40, "-1", "0"])
+def test_odd_page_numbers_are_answered_without_an_error(app: Flask, page: str) -> None:
+    client = app.test_client()
+    assert client.get(f"/interlinkers?page={page}", headers={"Accept": BROWSER}).status_code == 200
+    assert client.get(f"/interlinkers?page={page}").status_code == 400
+
+
+def test_only_web_addresses_become_links(app: Flask) -> None:
+    query = 'SELECT (IRI("javascript:alert(1)") AS ?x) (IRI("https://example.org/") AS ?y) {}'
+    page = app.test_client().get(
+        "/sparql", query_string={"query": query}, headers={"Accept": BROWSER}
+    )
+    body = page.get_data(as_text=True)
+    assert 'href="javascript:' not in body
+    assert "javascript:alert(1)" in body  # shown, as text
+    assert 'href="https://example.org/"' in body
+
+
+def test_a_broken_session_secret_file_is_replaced(tmp_path: Path) -> None:
+    from interlink_kg.web.browser_session import KEY_BYTES, secret_key
+
+    tokens = tmp_path / "tokens.json"
+    (tmp_path / "session-secret").write_bytes(b"")
+    settings = Settings(base_iri=BASE, store_url="memory:", tokens_file=tokens)
+    key = secret_key(settings)
+    assert len(key) == KEY_BYTES
+    assert secret_key(settings) == key == (tmp_path / "session-secret").read_bytes()
+    assert (tmp_path / "session-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_links_on_pages_lead_to_pages(app: Flask) -> None:
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {app.config['TOKENS']['ana']}"}
+    client.post("/teams", json={"id": "parks", "name": "Parks", "type": "citizens"}, headers=bearer)
+    sign_in(app, client, "ana")
+    for path in ("/teams/parks", "/interlinkers/trello/ratings"):
+        response = client.get(path, headers={"Accept": BROWSER})
+        assert response.mimetype == "text/html", path

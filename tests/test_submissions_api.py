@@ -415,14 +415,13 @@ def test_wsgi_entry_point_builds_the_app(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.parametrize(("path", "accept"), [
-    ("/submissions/example_planner", "text/html"),
     ("/submissions/example_planner", "image/png"),
     ("/quality", "image/png"),
     ("/quality", "text/turtle"),
 ])  # fmt: skip
 def test_json_views_fall_back_to_json(env: Env, path: str, accept: str) -> None:
     """These views never answered 406: a type they do not offer gets their JSON (browsers
-    asking for text/html get the quality report as a page: tests/test_pages.py)."""
+    asking for text/html get a page: tests/test_pages.py)."""
     env.submit()
     response = env.client.get(path, headers=env.auth("cora", Accept=accept))
     assert response.status_code == 200

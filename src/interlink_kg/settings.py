@@ -160,7 +160,7 @@ def _email(raw: str | None) -> str | None:
 
 def _whole_number(env: Mapping[str, str], name: str) -> int:
     raw = env.get(name, DEFAULTS[name]).strip()
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ConfigurationError(f"{name} must be a whole number of at least 1: {raw!r}")
     return int(raw)
 

@@ -397,7 +397,12 @@ class Processes:
                     details={"task": task.id},
                 )
             number = 1 + max(
-                (int(s.id[1:]) for s in process.selections if s.id[1:].isdigit()), default=0
+                (
+                    int(s.id[1:])
+                    for s in process.selections
+                    if s.id[1:].isascii() and s.id[1:].isdigit()
+                ),
+                default=0,
             )
             selection = Selection(
                 id=f"s{number}",

@@ -162,12 +162,15 @@ def interlinker_view(store: Store, base_iri: str, identifier: str, lang: str) ->
     ]
     view.problems = sorted(links(ILK.addressesProblem), key=lambda link: link.text)
     view.keywords = sorted(pick_all(_keywords(graph, iri), lang))
-    view.landing_pages = sorted(str(v) for v in graph.objects(iri, DCAT.landingPage))
+    view.landing_pages = sorted(
+        str(v) for v in graph.objects(iri, DCAT.landingPage) if _web(str(v))
+    )
     for distribution in sorted(graph.objects(iri, DCAT.distribution), key=str):
         urls = sorted(
             str(v)
             for p in (DCAT.downloadURL, DCAT.accessURL)
             for v in graph.objects(distribution, p)
+            if _web(str(v))
         )
         fmt = graph.value(distribution, DCTERMS.format)
         tags = [
@@ -190,6 +193,11 @@ def interlinker_view(store: Store, base_iri: str, identifier: str, lang: str) ->
         "average": _number(graph, iri, ILK.averageRating),
     }
     return view
+
+
+def _web(address: str) -> bool:
+    """Only http(s) addresses become links on pages (never javascript: or data:)."""
+    return address.lower().startswith(("http://", "https://"))
 
 
 def _keywords(graph: Graph, iri: URIRef) -> dict[str, list[str]]:

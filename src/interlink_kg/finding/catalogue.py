@@ -156,7 +156,7 @@ def _problem_sort_key(profile: ProblemProfile) -> tuple[int, tuple[int, ...], st
     groups = PROBLEM_GROUPS
     group = groups.index(profile.group) if profile.group in groups else len(groups)
     number = profile.id.rsplit("_", 1)[-1]
-    parts = tuple(int(p) for p in number.split(".") if p.isdigit())
+    parts = tuple(int(p) for p in number.split(".") if p.isascii() and p.isdigit())
     return (group, parts, profile.id)
 
 

@@ -26,6 +26,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_HOURS = 12
+KEY_BYTES = 32
 
 
 class CsrfError(ForbiddenError):
@@ -41,17 +42,31 @@ def secret_key(settings: Settings) -> bytes:
         return secrets.token_bytes(32)
     path = Path(settings.tokens_file).with_name("session-secret")
     try:
-        return path.read_bytes()
+        found = path.read_bytes()
+        if len(found) >= KEY_BYTES:
+            return found
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(32)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_bytes()
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(key)
+        pass
+    # Written whole beside it, then linked into place: no process ever reads half a key.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(KEY_BYTES)
+    temporary = path.with_name(f".session-secret.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temporary, path)
+    except FileExistsError:  # another process, or a short file left by a crash
+        found = path.read_bytes()
+        if len(found) >= KEY_BYTES:
+            return found
+        os.replace(temporary, path)
         return key
+    finally:
+        temporary.unlink(missing_ok=True)
+    return key
 
 
 def csrf_token() -> str:
@@ -83,11 +98,24 @@ def signed_in() -> tuple[str, str] | None:
     return None
 
 
+# Unsafe methods that change nothing and never authenticate (public, read-only answers).
+READ_ONLY_ENDPOINTS = frozenset(
+    {"sparql.endpoint", "validation.validate", "recommendations.for_profiles"}
+)
+
+
 def _check_csrf() -> None:
+    """Refuse a write made with the cookie but without the session's CSRF token: every form
+    of the pages (signing in included, so no other site can sign a browser in as someone
+    else), and any request a signed-in browser's cookie would authenticate."""
     if request.method in SAFE_METHODS or request.headers.get("Authorization"):
         return
-    if not session:
-        return  # no cookie: nothing a forged request could borrow
+    endpoint = request.endpoint or ""
+    if endpoint in READ_ONLY_ENDPOINTS:
+        return
+    page_form = endpoint.startswith("pages.")
+    if not page_form and signed_in() is None:
+        return  # nothing a forged request could borrow
     sent = request.form.get(CSRF_FIELD) if request.form else None
     sent = sent or request.headers.get(CSRF_HEADER)
     expected = session.get(CSRF_FIELD)
@@ -109,5 +137,8 @@ def install(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.base_iri.startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        # Twelve hours from signing in, not from the last request; and an answer that does
+        # not change the session sets no cookie.
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.before_request(_check_csrf)

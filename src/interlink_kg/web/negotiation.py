@@ -108,7 +108,7 @@ def page_args(request: Request, default: int, maximum: int) -> tuple[int, int]:
         raw = request.args.get(name)
         if raw is None:
             return fallback
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
             raise BadRequestError(
                 f"{name} must be an integer from {low} to {high}, got {raw!r}",
                 details={"parameter": name},

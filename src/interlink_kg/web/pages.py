@@ -101,6 +101,14 @@ def render_page(template: str, *, title: str, status: int = 200, **context: Any)
     return response
 
 
+def web_link(value: object) -> str:
+    """``value`` when it is an http(s) address (a link), else empty: no ``javascript:`` or
+    ``data:`` link ever reaches a page, whatever the data says."""
+    text = str(value or "")
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
 def install(app: Flask) -> None:
     i18n.install(app)
+    app.jinja_env.filters["web_link"] = web_link
     app.before_request(_remember_language)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, redirect, request
 from interlink_kg.web import browser_session
 from interlink_kg.web.i18n import gettext as _
 from interlink_kg.web.pages import render_page
+from interlink_kg.web.redirects import local_path
 from interlink_kg.web.state import state
 from interlink_kg.web.views import coproduction as coproduction_views
 from interlink_kg.web.views import curation as curation_views
@@ -15,16 +16,9 @@ from interlink_kg.web.views import curation as curation_views
 bp = Blueprint("pages", __name__)
 
 
-def _local(target: str | None) -> str:
-    """A path on this site to go back to (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 @bp.route("/signin", methods=["GET", "POST"])
 def sign_in() -> Response:
-    target = _local(request.values.get("next"))
+    target = local_path(request.values.get("next"))
     if request.method == "POST":
         token = request.form.get("token", "")
         if token and len(token) <= 200 and state().auth.sign_in(token):

@@ -176,7 +176,7 @@ def _guide_limit() -> int:
     raw = request.args.get("limit")
     if raw is None:
         return DEFAULT_GUIDE_LIMIT
-    if not raw.isdigit() or not 0 <= int(raw) <= ranking.DEFAULT_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= ranking.DEFAULT_LIMIT:
         raise BadRequestError(
             f"limit must be a whole number from 0 to {ranking.DEFAULT_LIMIT}",
             details={"parameter": "limit"},

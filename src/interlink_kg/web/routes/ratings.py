@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from interlink_kg.model.roles import Role
 from interlink_kg.web.negotiation import wants_json
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import json_body
 from interlink_kg.web.state import state
@@ -26,7 +27,7 @@ def rate(identifier: str) -> Response:
 
 @bp.get("/interlinkers/<identifier>/ratings")
 def ratings(identifier: str) -> Response:
-    if not wants_json(request, rdf_offered=True):
+    if wants_page(request) or not wants_json(request, rdf_offered=True):
         return rdf_response(state().ratings.rdf(identifier), suffix_urls=False)
     found = state().ratings.of(identifier)
     base = state().settings.base_iri

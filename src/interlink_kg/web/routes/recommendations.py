@@ -24,7 +24,7 @@ def _limit(raw: object) -> int:
         return service.DEFAULT_LIMIT
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.isdigit():
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
         return int(raw)
     raise BadRequestError(
         f"limit must be an integer from 1 to {service.MAX_LIMIT}", details={"parameter": "limit"}

@@ -80,7 +80,8 @@ def show(identifier: str) -> Response:
     account = state().auth.require(request, Role.CONTRIBUTOR)
     workspace = state().workspace
     record = workspace.visible_record(account, identifier)
-    if not wants_json(request, rdf_offered=True, fallback=True):  # its content, as RDF
+    if wants_page(request) or not wants_json(request, rdf_offered=True, fallback=True):
+        # its content, as RDF (a readable table for browsers)
         return rdf_response(workspace.content(identifier))
     return jsonify(_record_json(record))
 

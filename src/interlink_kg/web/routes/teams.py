@@ -8,6 +8,7 @@ from interlink_kg.errors import NotFoundError
 from interlink_kg.model.roles import Role
 from interlink_kg.model.teams import Team, team_graph
 from interlink_kg.web.negotiation import wants_json
+from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
 from interlink_kg.web.request_body import json_body
 from interlink_kg.web.state import state
@@ -49,13 +50,13 @@ def show(identifier: str) -> Response:
         except NotFoundError:
             team = None
         if team is not None:
-            if wants_json(request, rdf_offered=True):
+            if wants_json(request, rdf_offered=True) and not wants_page(request):
                 return _team_json(team)
             return rdf_response(state().teams.rdf(account, identifier), suffix_urls=False)
     public = state().publication.public_team(identifier)
     if public is None:
         raise NotFoundError(f"no team {identifier[:100]!r}", details={"id": identifier[:100]})
-    if wants_json(request, rdf_offered=True):
+    if wants_json(request, rdf_offered=True) and not wants_page(request):
         return _team_json(public)
     return rdf_response(team_graph(public, state().settings.base_iri), suffix_urls=False)
 

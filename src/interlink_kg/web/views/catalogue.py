@@ -70,7 +70,8 @@ def search() -> Response:
     text = request.args.get("q", "").strip()[:200]
     filters = {f: request.args[f] for f in FACETS if request.args.get(f)}
     raw_page = request.args.get("page", "1")
-    number = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
+    digits = raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 6
+    number = int(raw_page) if digits and int(raw_page) > 0 else 1
     found = s.search.search(SearchRequest(text, filters, number, PER_PAGE))
     items = [iris.absolute(s.settings.base_iri, iris.interlinker(i)) for i in found.ids]
     results = summaries(s.store, list(items), lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, g, get_flashed_messages, redirect, request, url_for
+from flask import Response, flash, g, redirect, request, url_for
 
 from interlink_kg.coproduction.guide import build_guide, item_dict
 from interlink_kg.errors import InterlinkKGError, NotFoundError
@@ -15,6 +15,7 @@ from interlink_kg.model.roles import Role
 from interlink_kg.web.cached_recommendations import recommend_for
 from interlink_kg.web.i18n import gettext as _
 from interlink_kg.web.pages import LANGUAGE_NAMES, render_page, viewer
+from interlink_kg.web.redirects import local_path
 from interlink_kg.web.state import state
 
 STATUS_NAMES = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
@@ -41,7 +42,6 @@ def listing() -> Response:
         chosen_schema=request.args.get("schema", "default"),
         process_languages=[(code, name) for code, name in LANGUAGE_NAMES.items()],
         status_names=STATUS_NAMES,
-        messages=get_flashed_messages(with_categories=True),
     )
 
 
@@ -69,7 +69,6 @@ def guide(identifier: str) -> Response:
         guide=body,
         can_change=_can_change(process),
         status_names=STATUS_NAMES,
-        messages=get_flashed_messages(with_categories=True),
     )
 
 
@@ -111,7 +110,6 @@ def task(identifier: str, task_id: str) -> Response:
         can_change=_can_change(process),
         can_rate=sorted(rated),
         status_names=STATUS_NAMES,
-        messages=get_flashed_messages(with_categories=True),
     )
 
 
@@ -195,13 +193,13 @@ def rate(identifier: str) -> Response:
     account = state().auth.require(request, Role.CONTRIBUTOR)
     raw = request.form.get("value", "")
     body = {
-        "value": int(raw) if raw.isdigit() else raw,
+        "value": int(raw) if raw.isascii() and raw.isdigit() else raw,
         "text": request.form.get("text") or None,
         "language": g.lang,
     }
     _run(lambda: state().ratings.rate(account, identifier, body), _("Thank you for rating it."))
-    back = request.form.get("back", "")
-    if back.startswith("/processes/") and "//" not in back:
+    back = local_path(request.form.get("back"))
+    if back.startswith("/processes/"):
         return redirect(back, code=303)  # type: ignore[return-value]
     return redirect(url_for("interlinkers.show", identifier=identifier), code=303)  # type: ignore[return-value]
 

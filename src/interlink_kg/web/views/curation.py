@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import Any
 
-from flask import Response, flash, get_flashed_messages, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 
 from interlink_kg.curation.quality import quality_report
 from interlink_kg.errors import InterlinkKGError, UnauthorizedError
@@ -176,7 +176,6 @@ def queue() -> Response:
         chosen_status=raw,
         statuses=["proposed", "published", "rejected", "deprecated", "all"],
         can_decide=account.can(Role.CURATOR),
-        messages=get_flashed_messages(with_categories=True),
     )
 
 
