@@ -276,6 +276,8 @@ def test_http_routes(client: FlaskClient) -> None:
     assert client.post("/recommendations", json={"text": "x" * 2001}).status_code == 400
     assert client.post("/recommendations", json={"text": 7}).status_code == 400
     assert client.post("/recommendations", json={}).status_code == 400
+    odd_lang = client.post("/recommendations", json={"text": "canvas", "lang": "x\u0000y"})
+    assert odd_lang.status_code == 400
     unknown = client.post("/recommendations", json={"problem_profiles": ["NOPE"]})
     assert unknown.status_code == 400
     assert "ORG_PROBLEM_1" in unknown.get_json()["details"]["allowed"]

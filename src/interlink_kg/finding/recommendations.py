@@ -419,6 +419,11 @@ def for_profiles(
 ) -> RecommendationList:
     """Recommendations for a free set of problem profiles and/or free text (for callers
     without a task): the text is matched as a task's title would be."""
+    if lang not in SUPPORTED_LANGUAGES:
+        raise BadRequestError(
+            f"unknown language {lang[:20]!r}; use one of: {', '.join(SUPPORTED_LANGUAGES)}",
+            details={"parameter": "lang", "allowed": list(SUPPORTED_LANGUAGES)},
+        )
     known = {p.id: p.iri for p in list_problem_profiles(store, lang="en")}
     unknown = sorted(set(profile_ids) - set(known))
     words = text.strip() if text else ""

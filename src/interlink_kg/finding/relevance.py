@@ -205,7 +205,7 @@ class _Index:
         self.db.commit()
 
     def bm25(self, lang: str, stems: list[str]) -> dict[str, float]:
-        if not stems:
+        if not stems or lang not in SUPPORTED_LANGUAGES:  # table names come from this list only
             return {}
         match = " OR ".join(f'"{s}"' for s in sorted(set(stems))[:MAX_QUERY_WORDS])
         weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
@@ -272,6 +272,7 @@ class TextRelevance:
         task and for the INTERLINKERs where ``lang`` gives no match (discounted by
         :data:`FALLBACK_FACTOR`: a match in the asked language wins)."""
         index = self._current()
+        lang = lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
         result = TextScores(lang, task_fallback=lang not in texts)
         tried = [lang] if lang == FALLBACK_LANGUAGE else [lang, FALLBACK_LANGUAGE]
         for match_lang in tried:
