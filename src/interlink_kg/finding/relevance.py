@@ -265,6 +265,8 @@ class TextRelevance:
         return self.score(parts, lang)
 
     def for_text(self, text: str, lang: str) -> TextScores:
+        """Matches for a free text in ``lang`` (English for a language we do not know)."""
+        lang = lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
         return self.score({lang: {"task title": [text]}}, lang)
 
     def score(self, texts: Mapping[str, Mapping[str, list[str]]], lang: str) -> TextScores:
