@@ -37,7 +37,7 @@ RELATED_WEIGHT = 0.1  # the most selections for other tasks with the same proble
 RELATED_HALF = 5
 RATING_WEIGHT = 0.1  # ratings move the score by at most this, up (5/5) or down (0/5)
 RATING_HALF = 3  # ratings at which half of that is reached
-CANDIDATES = 200  # how many of the best by match * focus get the preferences applied
+CANDIDATES = 60  # how many of the best by match * focus get the preferences applied
 # Text relevance (finding/relevance.py): how much a task's words count against its problem
 # profiles. Chosen on the judged set of bench/recommend_eval.py (see bench/RESULTS.md).
 GRAPH_WEIGHT = 0.25  # the problem-profile match, relative to the task's best

@@ -126,6 +126,8 @@ DOMAIN_STOP_WORDS: Mapping[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 MAX_QUERY_WORDS = 64
 FALLBACK_FACTOR = 0.8  # an English match standing in for the asked language
+MAX_MATCHES = 120  # best-matching INTERLINKERs read per part of a task (the rest score ~0)
+MAX_SCORED = 60  # INTERLINKERs whose matched words are worked out, best first
 
 
 @cache
@@ -210,8 +212,8 @@ class _Index:
         match = " OR ".join(f'"{s}"' for s in sorted(set(stems))[:MAX_QUERY_WORDS])
         weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
         rows = self.db.execute(
-            f"SELECT item, -bm25(docs_{lang}, 0, {weights}) FROM docs_{lang} "
-            f"WHERE docs_{lang} MATCH ?",
+            f"SELECT item, -bm25(docs_{lang}, 0, {weights}) AS score FROM docs_{lang} "
+            f"WHERE docs_{lang} MATCH ? ORDER BY score DESC LIMIT {MAX_MATCHES}",
             (match,),
         ).fetchall()
         return {str(item): float(score) for item, score in rows}
@@ -282,28 +284,32 @@ class TextRelevance:
             if not parts:
                 continue
             totals: dict[str, float] = defaultdict(float)
-            words: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+            analysed_parts: list[tuple[float, str, list[tuple[str, str]]]] = []
             for part, weight in PART_WEIGHTS.items():
                 analysed = analyse(" ".join(parts.get(part, [])), match_lang)
                 if not analysed:
                     continue
+                analysed_parts.append((weight, part, analysed))
                 for item, score in index.bm25(match_lang, [s for s, _ in analysed]).items():
                     totals[item] += weight * score
-                    doc = index.stems.get((item, match_lang), set())
-                    seen = {w for _, w, _ in words[item]}
+            best = max(totals.values(), default=0.0)
+            if best <= 0:
+                continue
+            factor = 1.0 if match_lang == lang else FALLBACK_FACTOR
+            leaders = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_SCORED]
+            for item, total in leaders:
+                doc = index.stems.get((item, match_lang), set())
+                matched: list[tuple[float, str, str]] = []
+                seen: set[str] = set()
+                for weight, part, analysed in analysed_parts:
                     for stem, word in analysed:
                         if stem in doc and word not in seen:
-                            words[item].append((weight, word, part))
+                            matched.append((weight, word, part))
                             seen.add(word)
-            best = max(totals.values(), default=0.0)
-            factor = 1.0 if match_lang == lang else FALLBACK_FACTOR
-            for item, total in totals.items():
-                matched = sorted(words[item], key=lambda entry: -entry[0])
-                if best <= 0 or not matched:
+                if not matched:
                     continue
                 # A match only on the objective's or phase's words counts for less.
-                strongest = matched[0][0]
-                score = round(factor * strongest * total / best, 6)
+                score = round(factor * matched[0][0] * total / best, 6)
                 known = result.matches.get(item)
                 if known is not None and known.score >= score:
                     continue
