@@ -10,6 +10,7 @@ which profiles each matched, for the explanation.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rdflib import XSD, Literal, URIRef
@@ -37,6 +38,9 @@ from interlink_kg.store.base import Row, Store
 from interlink_kg.vocab import EU_LANGUAGE
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
+# Word matching (SQLite) and the SPARQL candidate query both release the GIL: run side by side.
+_WORD_MATCHING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="word-matching")
+Words = TextScores | Future[TextScores] | None
 NOTHING = "urn:interlink-kg:no-problem-profile"  # binds ?problem when there is none
 ZERO = Literal(0)
 MAX_LIMIT = 100
@@ -150,16 +154,19 @@ def _rank(
     task: URIRef | None,
     exclude: set[str],
     usage_profiles: list[WeightedProfile],
-    text: TextScores | None,
-) -> list[Row]:
+    words: Words,
+) -> tuple[list[Row], TextScores | None]:
     """The candidates of one stage with every factor, scored (``ranking.combine``) and sorted,
-    best first; at most ``limit``, none of ``exclude``."""
+    best first; at most ``limit``, none of ``exclude``; and the word matches used.
+
+    The word matches may still be being computed (a future): the candidates by profile are
+    queried meanwhile, then those found by words alone in a second, small query."""
     values: dict[str, object] = {
         "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles]
         or [(URIRef(NOTHING), ZERO)],
         "lang": [language_iri(lang)],
         _CONSTANT_NAMES: [PREFERENCE_CONSTANTS],
-        "textItem": text_candidates(text, exclude),
+        "textItem": [URIRef(NOTHING)],
         **filter_values,
     }
     usage_values: dict[str, object] = {
@@ -173,6 +180,13 @@ def _rank(
             (r["item"], r.get("sameTeams", ZERO), r.get("relatedTeams", ZERO)) for r in uses
         ]
     rows = store.select(query("recommend", values))  # type: ignore[arg-type]
+    text = words.result() if isinstance(words, Future) else words
+    found = {str(r["item"]) for r in rows}
+    by_words = [i for i in text_candidates(text, exclude) if str(i) not in found]
+    if by_words and str(by_words[0]) != NOTHING:
+        values["problem strength"] = [(URIRef(NOTHING), ZERO)]
+        values["textItem"] = by_words
+        rows = [*rows, *store.select(query("recommend", values))]  # type: ignore[arg-type]
     best: dict[str, Row] = {}
     for row in rows:  # an INTERLINKER found by both its profiles and its words: once
         key = str(row["item"])
@@ -197,7 +211,7 @@ def _rank(
             continue
         scored.append({**row, **{k: Literal(v) for k, v in parts.items()}})
     scored.sort(key=lambda r: (-_number(r, "score"), str(r["id"])))
-    return scored[:limit]
+    return scored[:limit], text
 
 
 def text_candidates(text: TextScores | None, exclude: set[str]) -> list[URIRef]:
@@ -223,7 +237,7 @@ def _recommend(
     task: URIRef | None = None,
     exclude: set[str] | None = None,
     subject: dict[str, str] | None = None,
-    text: TextScores | None = None,
+    text: Words = None,
 ) -> RecommendationList:
     """Rank stage by stage: the first tier of profiles, then (while fewer than
     ``MIN_CANDIDATES`` INTERLINKERs were found) the next tiers, then same-group profiles.
@@ -243,10 +257,10 @@ def _recommend(
     def run(profiles: list[WeightedProfile]) -> int:
         found = sum(len(rows) for rows, _, _ in stages)
         words = text if not stages else None  # words count in the first stage only
-        rows = _rank(
+        rows, matches = _rank(
             store, profiles, lang, wanted - found, filter_values, task, skip, usage_profiles, words
         )
-        stages.append((rows, profiles, words))
+        stages.append((rows, profiles, matches))
         skip.update(str(r["item"]) for r in rows)
         return found + len(rows)
 
@@ -390,7 +404,8 @@ def for_task(
     task = task_iri(store, schema_id, task_id)
     rows = store.select(query("task-context", {"task": [task]}))
     tiers = profile_tiers([(str(r["problem"]), str(r["source"])) for r in rows])
-    words = text_relevance(store).for_task(task, lang)
+    # The word matches are computed while the candidates by profile are queried.
+    words = _WORD_MATCHING.submit(text_relevance(store).for_task, task, lang)
     return _recommend(
         store,
         base_iri,
