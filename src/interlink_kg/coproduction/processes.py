@@ -21,13 +21,14 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from interlink_kg.coproduction import inputs
+from interlink_kg.coproduction.clock import utc_now
 from interlink_kg.coproduction.publication import PROCESSES_PREFIX, Publication
 from interlink_kg.coproduction.services import official_report, parse_service
 from interlink_kg.coproduction.teams import Teams
@@ -73,10 +74,6 @@ _TASK_FIELDS = ("title", "description", "problem_profiles")
 _SELECTION_FIELDS = ("interlinker", "note")
 _SCHEMA_CLASSES = {"phase": ILK.Phase, "objective": ILK.Objective, "task": ILK.Task}
 MAX_SELECTIONS_PER_TASK = 100
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass

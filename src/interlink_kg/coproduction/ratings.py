@@ -11,12 +11,13 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rdflib import Graph
 from rdflib.namespace import RDF
 
 from interlink_kg.coproduction import inputs
+from interlink_kg.coproduction.clock import utc_now
 from interlink_kg.coproduction.processes import Processes
 from interlink_kg.coproduction.publication import RATINGS_PREFIX, Publication
 from interlink_kg.errors import BadRequestError, ForbiddenError, GoneError, UnprocessableError
@@ -37,10 +38,6 @@ from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.validation.engine import Validator
 from interlink_kg.vocab import ILK
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass

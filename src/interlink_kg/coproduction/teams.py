@@ -13,11 +13,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rdflib import Graph
 
 from interlink_kg.coproduction import inputs
+from interlink_kg.coproduction.clock import utc_now
 from interlink_kg.errors import (
     BadRequestError,
     ConflictError,
@@ -41,11 +42,6 @@ from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.validation.engine import Validator
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
 
 _text = inputs.text
 

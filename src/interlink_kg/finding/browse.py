@@ -12,7 +12,7 @@ from rdflib.namespace import DCAT, DCTERMS
 from rdflib.term import Node
 
 from interlink_kg.finding.catalogue import describe, display_labels, interlinker_iri, summaries
-from interlink_kg.model.labels import LANGUAGE_CODES, pick
+from interlink_kg.model.labels import LANGUAGE_CODES, pick, texts_by_language
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 from interlink_kg.vocab import ILK
@@ -92,11 +92,6 @@ class InterlinkerView:
     usage: dict[str, Any] = field(default_factory=dict)
 
 
-def _texts(graph: Graph, node: Node, predicate: URIRef) -> dict[str, str]:
-    found = graph.objects(node, predicate)
-    return {(o.language or ""): str(o) for o in found if isinstance(o, Literal)}
-
-
 def _number(graph: Graph, node: Node, predicate: URIRef) -> float | None:
     value = graph.value(node, predicate)
     return float(value.toPython()) if isinstance(value, Literal) else None
@@ -131,8 +126,8 @@ def interlinker_view(store: Store, base_iri: str, identifier: str, lang: str) ->
             for v in values
         ]
 
-    title, title_lang = pick(_texts(graph, iri, DCTERMS.title), lang)
-    description, description_lang = pick(_texts(graph, iri, DCTERMS.description), lang)
+    title, title_lang = pick(texts_by_language(graph, iri, DCTERMS.title), lang)
+    description, description_lang = pick(texts_by_language(graph, iri, DCTERMS.description), lang)
     languages = [
         Link(str(v), language_name(_EU_CODES.get(str(v).rsplit("/", 1)[-1], ""), lang) or str(v))
         for v in sorted(graph.objects(iri, DCTERMS.language), key=str)
@@ -179,7 +174,7 @@ def interlinker_view(store: Store, base_iri: str, identifier: str, lang: str) ->
         ]
         view.distributions.append(
             {
-                "title": pick(_texts(graph, distribution, DCTERMS.title), lang)[0],
+                "title": pick(texts_by_language(graph, distribution, DCTERMS.title), lang)[0],
                 "urls": urls,
                 "format": str(fmt).rsplit("/", 1)[-1] if fmt is not None else None,
                 "languages": [language_name(t, lang) for t in tags if t],

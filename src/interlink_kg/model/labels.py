@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
 # The one list of languages the catalogue's texts and pages come in (two-letter tags)...
 SUPPORTED_LANGUAGES = ("en", "es", "it", "lv")
 FALLBACK_LANGUAGE = "en"
@@ -28,3 +31,9 @@ def collect(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     for lang, text in pairs:
         out.setdefault(lang, text)
     return out
+
+
+def texts_by_language(graph: Graph, subject: Node, predicate: URIRef) -> dict[str, str]:
+    """The literal values of ``predicate`` on ``subject`` by language tag ("" for none)."""
+    found = graph.objects(subject, predicate)
+    return {(o.language or ""): str(o) for o in found if isinstance(o, Literal)}

@@ -23,7 +23,7 @@ from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from interlink_kg.model import iris
-from interlink_kg.model.labels import LANGUAGE_CODES
+from interlink_kg.model.labels import LANGUAGE_CODES, texts_by_language
 from interlink_kg.model.services import Service, service_from_graph, service_graph
 from interlink_kg.model.teams import Team, team_graph, user_iri
 from interlink_kg.vocab import DCT, EU_LANGUAGE, ILK
@@ -365,14 +365,6 @@ def _tail(term: Node | None) -> str:
     return str(term).rsplit("/", 1)[-1] if term is not None else ""
 
 
-def _texts(graph: Graph, subject: Node, predicate: URIRef) -> dict[str, str]:
-    return {
-        (o.language or ""): str(o)
-        for o in graph.objects(subject, predicate)
-        if isinstance(o, Literal)
-    }
-
-
 def _literal(graph: Graph, subject: Node, predicate: URIRef) -> Any:
     value = graph.value(subject, predicate)
     return value.toPython() if isinstance(value, Literal) else None
@@ -434,8 +426,8 @@ def _item(graph: Graph, subject: Node, prefix: str) -> Item | None:
         level=level,
         parent=parent_id,
         order=order,
-        titles=_texts(graph, subject, DCT.title),
-        descriptions=_texts(graph, subject, DCT.description),
+        titles=texts_by_language(graph, subject, DCT.title),
+        descriptions=texts_by_language(graph, subject, DCT.description),
         derived_from=str(derived) if derived is not None else None,
         prerequisites=tuple(
             sorted(str(p).removeprefix(prefix) for p in graph.objects(subject, ILK.hasPrerequisite))

@@ -14,8 +14,8 @@ from typing import Any
 
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, PROV, RDF, SKOS
-from rdflib.term import Node
 
+from interlink_kg.model.labels import texts_by_language
 from interlink_kg.vocab import CPSV, DCT, EU_LANGUAGE, ILK
 
 CV = Namespace("http://data.europa.eu/m8g/")
@@ -91,14 +91,6 @@ def service_graph(
     return graph
 
 
-def _texts(graph: Graph, subject: Node, predicate: URIRef) -> dict[str, str]:
-    return {
-        (o.language or ""): str(o)
-        for o in graph.objects(subject, predicate)
-        if isinstance(o, Literal)
-    }
-
-
 def service_from_graph(graph: Graph, node: URIRef) -> Service | None:
     identifier = graph.value(node, DCT.identifier)
     authority = graph.value(node, CV.hasCompetentAuthority)
@@ -112,9 +104,9 @@ def service_from_graph(graph: Graph, node: URIRef) -> Service | None:
     time = graph.value(node, CV.processingTime)
     return Service(
         identifier=str(identifier),
-        titles=_texts(graph, node, DCT.title),
-        descriptions=_texts(graph, node, DCT.description),
-        authority_name=_texts(graph, authority, SKOS.prefLabel),
+        titles=texts_by_language(graph, node, DCT.title),
+        descriptions=texts_by_language(graph, node, DCT.description),
+        authority_name=texts_by_language(graph, authority, SKOS.prefLabel),
         authority_spatial=str(graph.value(authority, DCT.spatial)),
         authority_iri=None if minted else str(authority),
         languages=tuple(sorted(str(x) for x in graph.objects(node, DCT.language))),
