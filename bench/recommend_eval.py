@@ -78,7 +78,9 @@ def upstream_filter(store: Store, schema: str, task: str) -> list[str]:
     return sorted({str(r["id"]) for r in rows})
 
 
-def evaluate(store: Store) -> dict[str, Figures]:
+def evaluate(store: Store, langs: tuple[str, ...] = ()) -> dict[str, Figures]:
+    """Coverage, catch-all share and diversity of the upstream filter and of the ranking (in
+    English, then in each of ``langs`` too)."""
     tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
     catch_alls = {
         str(r["id"]) for r in store.select(BREADTH) if int(str(r["n"])) >= CATCH_ALL_PROFILES
@@ -90,6 +92,11 @@ def evaluate(store: Store) -> dict[str, Figures]:
             for s, t in tasks
         ],
     }
+    for lang in langs:
+        lists[f"interlink-kg ranking ({lang})"] = [
+            [r.id for r in recommendations.for_task(store, BASE, s, t, lang=lang).items]
+            for s, t in tasks
+        ]
     out = {}
     for name, results in lists.items():
         tops = [r[:TOP] for r in results]
@@ -409,7 +416,7 @@ SECTION = "# Recommendation evaluation"
 def main() -> None:
     store = open_store("memory:")
     load_bundled(store, BASE, validate=False)
-    text = table(evaluate(store))
+    text = table(evaluate(store, ("es", "it")))
     judged = relevance_table(evaluate_relevance(store))
     with profiles_only():
         before = (
