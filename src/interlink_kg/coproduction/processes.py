@@ -18,17 +18,15 @@ Who may do what:
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
 from interlink_kg.coproduction import inputs
 from interlink_kg.coproduction.clock import utc_now
+from interlink_kg.coproduction.plan import copy_schema, validation_context
 from interlink_kg.coproduction.publication import PROCESSES_PREFIX, Publication
 from interlink_kg.coproduction.services import official_report, parse_service
 from interlink_kg.coproduction.teams import Teams
@@ -57,7 +55,6 @@ from interlink_kg.model.processes import (
     process_graph,
     public_graph,
     selection_iri,
-    team_iri,
 )
 from interlink_kg.model.roles import Account, Role
 from interlink_kg.model.teams import team_graph, user_iri
@@ -66,13 +63,11 @@ from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.validation.engine import Validator
-from interlink_kg.vocab import ILK
 
 _CREATE_FIELDS = ("id", "title", "schema", "teams", "visibility", "language")
 _ITEM_FIELDS = ("status", "start", "end", "disabled")
 _TASK_FIELDS = ("title", "description", "problem_profiles")
 _SELECTION_FIELDS = ("interlinker", "note")
-_SCHEMA_CLASSES = {"phase": ILK.Phase, "objective": ILK.Objective, "task": ILK.Task}
 MAX_SELECTIONS_PER_TASK = 100
 
 
@@ -179,7 +174,7 @@ class Processes:
         assert title is not None
         self._check_teams(account, teams)
         schema = schema_iri(self.catalogue, schema_id)
-        items = self._copy_schema(schema)
+        items = copy_schema(self.catalogue, schema)
         now = self.clock()
         with self._lock:
             identifier = inputs.new_identifier(data, title, "process", self._taken)
@@ -210,45 +205,6 @@ class Processes:
                     "it a process",
                     details={"team": team_id},
                 )
-
-    def _copy_schema(self, schema: URIRef) -> list[Item]:
-        rows = self.catalogue.select(query("schema-copy", {"schema": [schema]}))
-        info: dict[Node, dict[str, object]] = {}
-        titles: dict[Node, dict[str, str]] = defaultdict(dict)
-        descriptions: dict[Node, dict[str, str]] = defaultdict(dict)
-        prerequisites: dict[Node, set[Node]] = defaultdict(set)
-        for row in rows:
-            node = row["node"]
-            order = row["order"]
-            info[node] = {
-                "kind": str(row["kind"]),
-                "id": str(row["id"]),
-                "parent": row["parent"],
-                "order": int(order.toPython()) if isinstance(order, Literal) else 0,
-            }
-            for key, target in (("title", titles), ("description", descriptions)):
-                value = row.get(key)
-                if isinstance(value, Literal) and value.language:
-                    target[node][value.language] = str(value)
-            if "prerequisite" in row:
-                prerequisites[node].add(row["prerequisite"])
-        ids = {node: str(entry["id"]) for node, entry in info.items()}
-        items = []
-        for node, entry in info.items():
-            parent = entry["parent"]
-            items.append(
-                Item(
-                    id=str(entry["id"]),
-                    level=str(entry["kind"]),
-                    parent=ids.get(parent) if isinstance(parent, Node) else None,
-                    order=int(str(entry["order"])),
-                    titles=dict(titles[node]) or {"en": str(entry["id"])},
-                    descriptions=dict(descriptions[node]),
-                    derived_from=str(node),
-                    prerequisites=tuple(sorted(ids[p] for p in prerequisites[node] if p in ids)),
-                )
-            )
-        return items
 
     def _taken(self, identifier: str) -> bool:
         return self._graph_name(identifier) in set(self.store.data_graphs())
@@ -505,19 +461,6 @@ class Processes:
             changed.add(item_iri(self.base_iri, process.id, sibling.id))
         return changed
 
-    def _context(self, process: Process) -> Graph:
-        """What the shapes read about resources outside the process graph."""
-        context = Graph()
-        for team in process.teams:
-            context.add((team_iri(self.base_iri, team), RDF.type, ILK.Team))
-        context.add((URIRef(process.schema_iri), RDF.type, ILK.CoproductionSchema))
-        for item in process.items:
-            if item.derived_from:
-                context.add((URIRef(item.derived_from), RDF.type, _SCHEMA_CLASSES[item.level]))
-        for selection in process.selections:
-            context.add((URIRef(selection.interlinker), RDF.type, ILK.Interlinker))
-        return context
-
     def _write(
         self, process: Process, *, changed: set[URIRef] | None, service: bool = False
     ) -> None:
@@ -525,9 +468,9 @@ class Processes:
         one transaction, then publish."""
         graph = process_graph(process, self.base_iri)
         if changed is None:
-            data, context = graph, self._context(process)
+            data, context = graph, validation_context(process, self.base_iri)
         else:
-            data, context = Graph(), self._context(process)
+            data, context = Graph(), validation_context(process, self.base_iri)
             for triple in graph:
                 (data if triple[0] in changed else context).add(triple)
         report = self.validator.validate(data, context=context)
