@@ -111,3 +111,38 @@ def json_values(max_leaves: int = 20) -> st.SearchStrategy[object]:
         ),
         max_leaves=max_leaves,
     )
+
+
+def catalogue_without_texts(
+    base_iri: str, removals: Sequence[tuple[str, str, str, tuple[str, ...]]]
+) -> Store:
+    """A fresh in-memory store with the bundled catalogue less some texts, for tests of what
+    happens where a translation is missing (the bundled catalogue has every one).
+
+    ``removals``: (catalogue file under ``catalogue_data/``, identifier, property IRI,
+    languages whose literals of that property are removed)."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from interlink_kg.curation.loading import load_bundled
+    from interlink_kg.rdf.formats import NTRIPLES
+    from interlink_kg.store import open_store
+    from interlink_kg.store.base import GraphPayload
+
+    store = open_store("memory:")
+    load_bundled(store, base_iri, validate=False, now=LOADED_AT)
+    graphs: dict[str, Graph] = {}
+    for file, identifier, prop, languages in removals:
+        name = f"{base_iri}graphs/catalogue_data/{file}"
+        graph = graphs.setdefault(name, store.graph(name))
+        item = next(graph.subjects(DCTERMS.identifier, Literal(identifier)))
+        for text in list(graph.objects(item, URIRef(prop))):
+            if isinstance(text, Literal) and text.language in languages:
+                graph.remove((item, URIRef(prop), text))
+    store.replace_graphs(
+        {
+            name: GraphPayload(graph.serialize(format="nt").encode(), NTRIPLES, base_iri)
+            for name, graph in graphs.items()
+        }
+    )
+    return store

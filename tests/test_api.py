@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from support import BASE
+from support import BASE, catalogue_without_texts
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.rdf import bundle
@@ -73,8 +73,17 @@ def test_language_choice(
     assert first["label_language"] == language
 
 
-def test_title_falls_back_to_english(client: FlaskClient) -> None:
-    body = client.get("/interlinkers?lang=lv&per_page=1000").get_json()
+def test_title_falls_back_to_english() -> None:
+    canvas_file = "interlinkers/gamification_model_canvas.ttl"
+    title = "http://purl.org/dc/terms/title"
+    store = catalogue_without_texts(
+        BASE, [(canvas_file, "gamification_model_canvas", title, ("lv",))]
+    )
+    app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=store)
+    try:
+        body = app.test_client().get("/interlinkers?lang=lv&per_page=1000").get_json()
+    finally:
+        close_app(app)
     canvas = next(i for i in body["items"] if i["id"] == "gamification_model_canvas")
     assert canvas["title_language"] == "en"
 

@@ -83,6 +83,48 @@ def test_languages_are_claimed_only_where_text_exists(catalogue_store: Store) ->
     assert catalogue_store.ask(ask) is False
 
 
+TEXTS_BY_LANGUAGE = """
+PREFIX ilk:  <https://w3id.org/interlink-kg/ontology#>
+PREFIX dct:  <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?type ?lang (COUNT(DISTINCT ?item) AS ?items) WHERE {
+  {
+    VALUES (?class ?type) {
+      (ilk:CoproductionSchema "schema") (ilk:Phase "phase") (ilk:Objective "objective")
+      (ilk:Task "task")
+    }
+    ?item a ?class ; dct:title ?title ; dct:description ?text .
+  } UNION {
+    ?item ilk:kind ?kind ; dct:title ?title ; dct:description ?text . BIND ("interlinker" AS ?type)
+  } UNION {
+    ?item a ilk:ProblemProfile ; skos:prefLabel ?title ; skos:definition ?text .
+    BIND ("problem profile" AS ?type)
+  }
+  BIND (LANG(?text) AS ?lang)
+  FILTER (LANG(?title) = ?lang)
+} GROUP BY ?type ?lang"""
+
+
+def test_every_text_is_in_the_four_languages(catalogue_store: Store) -> None:
+    """A title and a description in en, es, it and lv for every INTERLINKER, problem profile,
+    schema, phase, objective and task (issue 14): counted, not just sampled."""
+    counts = {
+        (str(r["type"]), str(r["lang"])): int(r["items"].toPython())
+        for r in catalogue_store.select(TEXTS_BY_LANGUAGE)
+    }
+    expected = {
+        "interlinker": 78,
+        "problem profile": 45,
+        "schema": 4,
+        "phase": 14,
+        "objective": 40,
+        "task": 109,
+    }
+    for lang in ("en", "es", "it", "lv"):
+        for type_, total in expected.items():
+            assert counts.get((type_, lang)) == total, (type_, lang, counts.get((type_, lang)))
+
+
 def test_each_top_level_folder_has_a_readme() -> None:
     root = resources.bundled_root()
     for folder in ("ontology", "shapes", "catalogue_data", "src", "api", "tests", "bench", "docs"):

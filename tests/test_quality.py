@@ -6,9 +6,15 @@ import json
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from support import catalogue_without_texts
 
 from interlink_kg.curation.quality import quality_report
 from interlink_kg.store import Store
+
+TITLE = "http://purl.org/dc/terms/title"
+DESCRIPTION = "http://purl.org/dc/terms/description"
+DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
+CANVAS = "gamification_model_canvas"
 
 
 def test_quality_report_on_the_real_catalogue(catalogue_store: Store, base_iri: str) -> None:
@@ -18,9 +24,31 @@ def test_quality_report_on_the_real_catalogue(catalogue_store: Store, base_iri: 
     assert ("default", "task-define_a_non_disclosure_agreement_nda") in tasks
     assert "ORG_PROBLEM_7" in report.unaddressed_problem_profiles
     assert "ORG_PROBLEM_2" not in report.unaddressed_problem_profiles
-    assert report.missing_languages["gamification_model_canvas"] == {"title": ["es", "lv"]}
-    assert "trello" not in report.missing_languages
+    assert report.missing_languages == {}, "every INTERLINKER has every language (issue 14)"
+    assert report.missing_texts == []
     assert report.broken_references == []
+
+
+def test_missing_texts_are_reported(base_iri: str) -> None:
+    store = catalogue_without_texts(
+        base_iri,
+        [
+            (f"interlinkers/{CANVAS}.ttl", CANVAS, TITLE, ("es",)),
+            ("problem-profiles.ttl", "ORG_PROBLEM_2", DEFINITION, ("lv",)),
+            ("schemas/default.ttl", "task-define_personas", DESCRIPTION, ("it", "lv")),
+        ],
+    )
+    report = quality_report(store, base_iri)
+    assert report.missing_languages == {"gamification_model_canvas": {"title": ["es"]}}
+    assert [(i["type"], i["id"], i["missing"]) for i in report.missing_texts] == [
+        ("problem profile", "ORG_PROBLEM_2", {"description": ["lv"]}),
+        ("task", "task-define_personas", {"description": ["it", "lv"]}),
+    ]
+    others = len(report.uncovered_tasks) + len(report.unaddressed_problem_profiles)
+    assert report.issues == 3 + others
+    text = report.to_text()
+    assert "schema parts missing one of the catalogue's languages (en, es, it, lv): 2" in text
+    assert "task-define_personas (description: it, lv)" in text
 
 
 def test_broken_reference_is_reported(catalogue_store: Store, base_iri: str) -> None:

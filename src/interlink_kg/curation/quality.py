@@ -8,6 +8,7 @@ from typing import Any
 
 from rdflib import Literal
 
+from interlink_kg.model.labels import SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 
@@ -18,11 +19,15 @@ class QualityReport:
     unaddressed_problem_profiles: list[str]
     uncovered_tasks: list[dict[str, Any]]
     broken_references: list[dict[str, str]]
+    # problem profiles, schemas, phases, objectives and tasks without a name or a description
+    # in one of the catalogue's languages
+    missing_texts: list[dict[str, Any]]
 
     @property
     def issues(self) -> int:
         return (
             len(self.missing_languages)
+            + len(self.missing_texts)
             + len(self.unaddressed_problem_profiles)
             + len(self.uncovered_tasks)
             + len(self.broken_references)
@@ -32,6 +37,7 @@ class QualityReport:
         return {
             "issues": self.issues,
             "missing_languages": self.missing_languages,
+            "missing_texts": self.missing_texts,
             "unaddressed_problem_profiles": self.unaddressed_problem_profiles,
             "uncovered_tasks": self.uncovered_tasks,
             "broken_references": self.broken_references,
@@ -44,8 +50,17 @@ class QualityReport:
             f"{len(self.missing_languages)}"
         )
         for identifier, fields in self.missing_languages.items():
-            parts = "; ".join(f"{field}: {', '.join(langs)}" for field, langs in fields.items())
+            parts = "; ".join(f"{name}: {', '.join(langs)}" for name, langs in fields.items())
             lines.append(f"  {identifier} ({parts})")
+        lines.append(
+            f"\nproblem profiles and schema parts missing one of the catalogue's languages "
+            f"({', '.join(SUPPORTED_LANGUAGES)}): {len(self.missing_texts)}"
+        )
+        for item in self.missing_texts:
+            parts = "; ".join(
+                f"{name}: {', '.join(langs)}" for name, langs in item["missing"].items()
+            )
+            lines.append(f"  {item['type']} {item['iri']} ({parts})")
         lines.append(
             f"\nproblem profiles no INTERLINKER addresses: {len(self.unaddressed_problem_profiles)}"
         )
@@ -77,4 +92,19 @@ def quality_report(store: Store, base_iri: str) -> QualityReport:
         {"subject": str(r["subject"]), "property": str(r["property"]), "target": str(r["target"])}
         for r in store.select(query("quality-broken-references", {"base": [Literal(base_iri)]}))
     ]
-    return QualityReport({k: dict(v) for k, v in missing.items()}, unaddressed, tasks, broken)
+    return QualityReport(
+        {k: dict(v) for k, v in missing.items()}, unaddressed, tasks, broken, missing_texts(store)
+    )
+
+
+def missing_texts(store: Store) -> list[dict[str, Any]]:
+    """Problem profiles and schema parts lacking a name or description in a catalogue language."""
+    languages = [Literal(lang) for lang in SUPPORTED_LANGUAGES]
+    items: dict[str, dict[str, Any]] = {}
+    for row in store.select(query("quality-missing-texts", {"language": languages})):
+        iri = str(row["item"])
+        item = items.setdefault(
+            iri, {"type": str(row["type"]), "id": str(row["id"]), "iri": iri, "missing": {}}
+        )
+        item["missing"].setdefault(str(row["field"]), []).append(str(row["language"]))
+    return list(items.values())
