@@ -399,9 +399,14 @@ def test_the_judged_set_keeps_its_relevance(catalogue_store: Store) -> None:
     assert known  # the judged INTERLINKERs exist:
     ids = {str(r["id"]) for r in catalogue_store.select(recommend_eval.BREADTH)}
     assert all(j.expected <= ids for j in judged), [j.task for j in judged if not j.expected <= ids]
+    held_out = recommend_eval.judged_set(recommend_eval.HELD_OUT)
+    assert all(j.expected <= ids for j in held_out)
+    assert not {(j.schema, j.task) for j in held_out} & {(j.schema, j.task) for j in judged}
     figures = recommend_eval.evaluate_relevance(catalogue_store, ("en",), baselines=False)
     english = figures["ranking with text relevance (en)"]
     assert english.judged >= 40
-    assert english.hit_at_3 >= 0.74
-    assert english.ndcg_at_5 >= 0.5
+    assert english.hit_at_3 >= 0.85
+    assert english.ndcg_at_5 >= 0.6
+    assert english.held_out >= 20
+    assert english.held_out_hit_at_3 >= 0.75
     assert english.identical_sibling_pairs <= 2

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from support import BASE, catalogue_without_texts
 
 from interlink_kg.finding.relevance import analyse, text_relevance
+from interlink_kg.finding.thesaurus import Thesaurus, from_store
 from interlink_kg.store import Store
 
 DCT = "http://purl.org/dc/terms/"
@@ -75,3 +76,56 @@ def test_any_text_is_matched_without_an_error(catalogue_store: Store, text: str,
 )
 def test_fts_syntax_is_only_words(catalogue_store: Store, text: str) -> None:
     text_relevance(catalogue_store).for_text(text, "en")
+
+
+def test_the_thesaurus_brings_in_words_for_the_same_work() -> None:
+    """A label of a concept present in the text (all its words, as stems) brings in the other
+    labels of that concept, each naming the word that brought it; a partial label does not."""
+    rows = [
+        ("c:scheduling", Literal("coordinate", lang="en")),
+        ("c:scheduling", Literal("calendar", lang="en")),
+        ("c:scheduling", Literal("time slot", lang="en")),
+        ("c:money", Literal("business model", lang="en")),
+        ("c:money", Literal("funding", lang="en")),
+        ("c:scheduling", Literal("calendario", lang="es")),
+        ("c:scheduling", Literal("coordinar", lang="es")),
+    ]
+    words = Thesaurus.of(rows, analyse)
+    related = words.related(analyse("Coordinating the actors of the model", "en"), "en")
+    assert {r.word for r in related.values()} == {"calendar", "time", "slot"}
+    assert {r.because_of for r in related.values()} == {"coordinating"}
+    assert not words.related(analyse("a model", "en"), "en")  # "business model" is not all here
+    spanish = words.related(analyse("Coordinar a los actores", "es"), "es")
+    assert {r.word for r in spanish.values()} == {"calendario"}
+    assert not words.related(analyse("Coordinate", "en"), "lv")
+
+
+def test_the_bundled_thesaurus_is_read_in_every_language(catalogue_store: Store) -> None:
+    words = from_store(catalogue_store, analyse)
+    for lang, text in [
+        ("en", "Coordinate the actors"),
+        ("es", "Coordinar a los actores"),
+        ("it", "Coordina gli attori"),
+        ("lv", "Koordinējiet dalībniekus"),
+    ]:
+        assert words.related(analyse(text, lang), lang), lang
+
+
+def test_a_related_word_is_explained(catalogue_store: Store) -> None:
+    """'Coordinate the actors...' finds the shared calendar through the thesaurus and says so."""
+    from interlink_kg.finding import recommendations
+
+    result = recommendations.for_task(
+        catalogue_store,
+        BASE,
+        "default",
+        "task-coordinate_the_actors_involved_in_the_codelivery_of_the_service",
+        limit=10,
+    )
+    found = {item.id: item for item in result.items}
+    assert {"co_calendar", "trello", "doodle"} & set(list(found)[:3]), list(found)
+    explained = next(i for i in result.items if i.text is not None and i.text.related)
+    body = explained.to_dict()["explanation"]
+    assert body["text_match"]["related_words"]
+    assert body["text_match"]["related_words"][0]["because_of"]
+    assert "activity thesaurus" in body["reason"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from interlink_kg.finding.relevance import TextMatch
+    from interlink_kg.finding.text_match import TextMatch
 
 # How strongly a problem profile counts, by where it was found on the task's path.
 SOURCE_STRENGTH: dict[str, float] = {
@@ -45,6 +45,9 @@ TEXT_WEIGHT = 0.75  # the words' match, relative to the task's best, damped for 
 TEXT_CANDIDATES = 20  # the best word matches join the candidates even without a profile
 TEXT_FLOOR = 0.15  # ... when they match at least this well
 TEXT_FOCUS_EXPONENT = 0.5  # words count as match * focus ** this: catch-alls do not win on words
+# Words of the activity thesaurus (finding/thesaurus.py) related to the task's title or
+# description count this much of the task's own words.
+THESAURUS_WEIGHT = 0.6
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
     "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",
@@ -58,7 +61,8 @@ WEIGHTS_TEXT = {
     "from its ratings (0 to 5)",
     "graph": "match * focus, relative to the best of this task (0 to 1)",
     "text": "BM25 of the task's words in the INTERLINKER's title, keywords, problem labels and "
-    "description, relative to the best of this task (0 to 1)",
+    "description, relative to the best of this task (0 to 1); words of the activity thesaurus "
+    f"related to the task's title and description count {THESAURUS_WEIGHT} of the task's own",
     "score": f"({GRAPH_WEIGHT} * graph + {TEXT_WEIGHT} * text * sqrt(focus)) * language * target "
     f"* (1 + usage + related + rating), among the {CANDIDATES} best by match * focus and the "
     f"{TEXT_CANDIDATES} best by text",
@@ -197,6 +201,14 @@ class Recommendation:
                 "text_match": (
                     {
                         "words": list(self.text.words),
+                        "matched_words": [
+                            {"word": w, "part": p}
+                            for p, found in self.text.by_part()
+                            for w in found
+                        ],
+                        "related_words": [
+                            {"word": r.word, "because_of": r.because_of} for r in self.text.related
+                        ],
                         "part": self.text.part,
                         "language": self.text.language,
                         "english_stood_in": self.text.fallback,
@@ -296,11 +308,18 @@ def usage_reason(uses: int, related: int, ratings: int, average: float | None, l
 
 
 _WORDS = {
-    "en": "It matches {words} in {part}.",
-    "es": "Coincide con {words} en {part}.",
-    "it": "Corrisponde a {words} in {part}.",
-    "lv": "Tas atbilst vārdiem {words} ({part}).",
+    "en": "It matches {groups}.",
+    "es": "Coincide con {groups}.",
+    "it": "Corrisponde a {groups}.",
+    "lv": "Tas atbilst vārdiem {groups}.",
 }
+_GROUP = {
+    "en": "{words} in {part}",
+    "es": "{words} en {part}",
+    "it": "{words} in {part}",
+    "lv": "{words} ({part})",
+}
+_AND = {"en": " and ", "es": " y ", "it": " e ", "lv": " un "}
 _PARTS = {
     "en": {
         "task title": "the task's title",
@@ -343,12 +362,31 @@ _WORDS_ONLY = {
 }
 
 
+_RELATED = {
+    "en": "It matches {pairs}: words for the same kind of work (activity thesaurus).",
+    "es": "Coincide con {pairs}: palabras del mismo tipo de trabajo (tesauro de actividades).",
+    "it": "Corrisponde a {pairs}: parole dello stesso tipo di lavoro (tesauro delle attività).",
+    "lv": "Tas atbilst vārdiem {pairs}, kas apzīmē to pašu darba veidu (darbību tēzaurs).",
+}
+_FOR = {"en": "for", "es": "por", "it": "per", "lv": "kā"}
+
+
 def _words_sentence(words: TextMatch, lang: str) -> str:
-    quoted = ", ".join(f"“{w}”" for w in words.words)
-    text = _WORDS[lang].format(words=quoted, part=_PARTS[lang].get(words.part, words.part))
-    if words.fallback:
-        text = text[:-1] + _IN_ENGLISH[lang] + "."
-    return text
+    sentences = []
+    if words.words:
+        groups = [
+            _GROUP[lang].format(
+                words=", ".join(f"“{w}”" for w in found), part=_PARTS[lang].get(part, part)
+            )
+            for part, found in words.by_part()
+        ]
+        sentences.append(_WORDS[lang].format(groups=_AND[lang].join(groups)))
+    if words.related:
+        pairs = ", ".join(f"“{r.word}” ({_FOR[lang]} “{r.because_of}”)" for r in words.related)
+        sentences.append(_RELATED[lang].format(pairs=pairs))
+    if words.fallback and sentences:
+        sentences[0] = sentences[0][:-1] + _IN_ENGLISH[lang] + "."
+    return " ".join(sentences)
 
 
 def reason(

@@ -28,6 +28,8 @@ import Stemmer
 import stopwordsiso
 from rdflib import Literal, URIRef
 
+from interlink_kg.finding import ranking, thesaurus
+from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
@@ -128,6 +130,9 @@ MAX_QUERY_WORDS = 64
 FALLBACK_FACTOR = 0.8  # an English match standing in for the asked language
 MAX_MATCHES = 120  # best-matching INTERLINKERs read per part of a task (the rest score ~0)
 MAX_SCORED = 60  # INTERLINKERs whose matched words are worked out, best first
+# The parts whose words bring in related words of the activity thesaurus (finding/thesaurus.py),
+# which count ranking.THESAURUS_WEIGHT of the part they came from.
+RELATED_PARTS = frozenset({"task title", "task description"})
 
 
 @cache
@@ -151,15 +156,6 @@ def analyse(text: str, lang: str) -> list[tuple[str, str]]:
     stemmer = _stemmer(lang)
     stems = stemmer.stemWords(kept) if stemmer is not None else kept
     return list(zip(stems, kept, strict=True))
-
-
-@dataclass(frozen=True)
-class TextMatch:
-    score: float  # 0..1, the best match of the task being 1
-    words: tuple[str, ...]  # task words the INTERLINKER matched, best part first
-    part: str  # where the first of them is: "task title", "task description"...
-    language: str  # the language the match was made in
-    fallback: bool  # True when English stood in for the asked language
 
 
 @dataclass
@@ -205,6 +201,7 @@ class _Index:
                 f"INSERT INTO docs_{lang} VALUES ({', '.join('?' * (len(FIELDS) + 1))})", rows
             )
         self.db.commit()
+        self.thesaurus = thesaurus.from_store(store, analyse)
 
     def bm25(self, lang: str, stems: list[str]) -> dict[str, float]:
         if not stems or lang not in SUPPORTED_LANGUAGES:  # table names come from this list only
@@ -285,6 +282,7 @@ class TextRelevance:
                 continue
             totals: dict[str, float] = defaultdict(float)
             analysed_parts: list[tuple[float, str, list[tuple[str, str]]]] = []
+            related: dict[str, tuple[float, str, thesaurus.Related]] = {}
             for part, weight in PART_WEIGHTS.items():
                 analysed = analyse(" ".join(parts.get(part, [])), match_lang)
                 if not analysed:
@@ -292,32 +290,70 @@ class TextRelevance:
                 analysed_parts.append((weight, part, analysed))
                 for item, score in index.bm25(match_lang, [s for s, _ in analysed]).items():
                     totals[item] += weight * score
+                if part not in RELATED_PARTS:
+                    continue
+                extra = index.thesaurus.related(analysed, match_lang)
+                own = {s for _, _, pairs in analysed_parts for s, _ in pairs}
+                extra = {s: r for s, r in extra.items() if s not in own and s not in related}
+                share = weight * ranking.THESAURUS_WEIGHT
+                related.update({s: (share, part, r) for s, r in extra.items()})
+                for item, score in index.bm25(match_lang, list(extra)).items():
+                    totals[item] += share * score
             best = max(totals.values(), default=0.0)
             if best <= 0:
                 continue
             factor = 1.0 if match_lang == lang else FALLBACK_FACTOR
             leaders = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_SCORED]
             for item, total in leaders:
-                doc = index.stems.get((item, match_lang), set())
-                matched: list[tuple[float, str, str]] = []
-                seen: set[str] = set()
-                for weight, part, analysed in analysed_parts:
-                    for stem, word in analysed:
-                        if stem in doc and word not in seen:
-                            matched.append((weight, word, part))
-                            seen.add(word)
-                if not matched:
+                found = self._words(index, item, match_lang, analysed_parts, related)
+                if found is None:
                     continue
+                weight, part, words, word_parts, via = found
                 # A match only on the objective's or phase's words counts for less.
-                score = round(factor * matched[0][0] * total / best, 6)
+                score = round(factor * weight * total / best, 6)
                 known = result.matches.get(item)
                 if known is not None and known.score >= score:
                     continue
                 result.matches[item] = TextMatch(
                     score=score,
-                    words=tuple(w for _, w, _ in matched[:4]),
-                    part=matched[0][2],
+                    words=words,
+                    part=part,
                     language=match_lang,
                     fallback=match_lang != lang,
+                    related=via,
+                    parts=word_parts,
                 )
         return result
+
+    @staticmethod
+    def _words(
+        index: _Index,
+        item: str,
+        lang: str,
+        analysed_parts: list[tuple[float, str, list[tuple[str, str]]]],
+        related: dict[str, tuple[float, str, thesaurus.Related]],
+    ) -> tuple[float, str, tuple[str, ...], tuple[str, ...], tuple[thesaurus.Related, ...]] | None:
+        """The task words ``item`` matched (best part first) and its related words, with the
+        weight and part of its best match; None when it matched nothing."""
+        doc = index.stems.get((item, lang), set())
+        matched: list[tuple[float, str, str]] = []
+        seen: set[str] = set()
+        for weight, part, analysed in analysed_parts:
+            for stem, word in analysed:
+                if stem in doc and word not in seen:
+                    matched.append((weight, word, part))
+                    seen.add(word)
+        via = sorted((entry for stem, entry in related.items() if stem in doc), key=lambda e: -e[0])
+        if matched and (not via or matched[0][0] >= via[0][0]):
+            weight, part = matched[0][0], matched[0][2]
+        elif via:
+            weight, part = via[0][0], via[0][1]
+        else:
+            return None
+        return (
+            weight,
+            part,
+            tuple(w for _, w, _ in matched[:4]),
+            tuple(p for _, _, p in matched[:4]),
+            tuple(r for _, _, r in via[:3]),
+        )

@@ -236,6 +236,9 @@ def _distributions(g: Graph, mint: _Minter, s: URIRef, item: SeedInterlinker) ->
         title = f"{item.names['en']} ({lang})"
         g.add((dist, DCT.title, Literal(title, lang="en")))
         g.add((dist, DCAT.accessURL, s))
+        relative = path.strip().removeprefix("./")
+        if all(iris.is_identifier(part) for part in relative.split("/")):  # no "..", no "/x"
+            g.add((dist, DCAT.downloadURL, URIRef(tables.SEED_FILES_URL + relative)))
         g.add((dist, DCT.language, EU_LANGUAGE[tables.LANGUAGE_CODES[lang]]))
         if licence is not None:
             g.add((dist, DCT.license, licence))

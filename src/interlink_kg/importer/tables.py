@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from interlink_kg.model import catalogue, labels
+from interlink_kg.model import catalogue, file_types, labels
 
 # folder kind -> (our class name, concept id in the interlinker-kinds scheme)
 KIND_CLASSES = MappingProxyType(
@@ -76,23 +76,15 @@ SOFTWARE_OPENERS = MappingProxyType(
     }
 )
 
-# file extension -> (EU file-type code, IANA media type)
-FILE_TYPES = MappingProxyType(
-    {
-        "docx": (
-            "DOCX",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        "pptx": (
-            "PPTX",
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ),
-        "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "pdf": ("PDF", "application/pdf"),
-        "odt": ("ODT", "application/vnd.oasis.opendocument.text"),
-        "json": ("JSON", "application/json"),
-    }
+# Where the seed's files can be downloaded: the seed's repository at the commit the bundled
+# catalogue was imported from (its file paths are relative to the seed folder).
+SEED_FILES_URL = (
+    "https://raw.githubusercontent.com/interlink-project/backend-catalogue/"
+    "1e2d2043de6e3e51fba6a8197ba9a03b00243c93/catalogue/seed/"
 )
+
+# file extension -> (EU file-type code, IANA media type): one table for the whole package
+FILE_TYPES = file_types.FILE_TYPES
 
 # Upstream gives these platform tools no problem profile, so no task could ever be matched to
 # them; the profiles below are what each tool is for (see catalogue_data/README.md).

@@ -118,9 +118,13 @@ def _add_records(
         view.add((record, FOAF.primaryTopic, item))
         view.add((record, DCT.modified, modified))
         view.add((record, DCT.conformsTo, profile.standard))
+        # The dataset was issued in this catalogue when its record was, and last changed when
+        # its record says (the only dates the catalogue knows for an INTERLINKER).
+        view.add((item, DCT.modified, modified))
         change = URIRef(CHANGE_TYPE + ("Created" if issued == modified else "Updated"))
         if issued is not None:
             view.add((record, DCT.issued, issued))
+            view.add((item, DCT.issued, issued))
         view.add((record, ADMS.status, change))
         dcat_ap3.describe(source, view, change)
 

@@ -4,8 +4,13 @@ Every INTERLINKER becomes a ``dcat:Dataset`` (the class harvesters import): know
 keep their file distributions; external ones get their landing page and a distribution that
 points to it; software ones are also a ``dcat:DataService`` reached through a distribution. The
 view carries a short description of everything it references (languages, places, file and media
-types, licences, themes, publisher, contact point), because the official range and vocabulary
-shapes check the class and scheme of each object *in the data*.
+types, licences, rights, themes, publisher, contact point), because the official range and
+vocabulary shapes check the class and scheme of each object *in the data*.
+
+What portals score (data.europa.eu's metadata quality assessment) is stated wherever the data
+allows it truthfully: the access rights the description states, a media type on every
+distribution whose format implies one, the rights statement of the licence's category on every
+distribution, and a download URL where the distribution is a file reachable at a URL.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from interlink_kg.model import file_types
 from interlink_kg.vocab import (
     DCAT,
     DCT,
@@ -32,7 +38,7 @@ NAME = "dcat-ap-3"
 VERSION = "3.0.1"
 DATA_THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 GOVERNMENT_THEME = URIRef(f"{DATA_THEME_SCHEME}/GOVE")
-HTML = URIRef("http://publications.europa.eu/resource/authority/file-type/HTML")
+HTML, HTML_MEDIA_TYPE = file_types.HTML
 _SOFTWARE_CLASSES = {ILK.SoftwareInterlinker, ILK.ExternalSoftwareInterlinker}
 _DATASET_PROPERTIES = (
     DCT.identifier,
@@ -43,6 +49,7 @@ _DATASET_PROPERTIES = (
     DCT.spatial,
     DCAT.landingPage,
     DCAT.distribution,
+    DCT.accessRights,
 )
 _DISTRIBUTION_PROPERTIES = (
     DCT.title,
@@ -143,14 +150,14 @@ def _dataset(
     if contact is not None:
         view.add((item, DCAT.contactPoint, contact))
         referenced.add(contact)
-    for prop in (DCT.language, DCT.spatial):
+    for prop in (DCT.language, DCT.spatial, DCT.accessRights):
         referenced.update(source.objects(item, prop))
     licence = source.value(item, DCT.license)
     distributions = _file_distributions(source, view, item, licence, referenced)
     landing = source.value(item, DCAT.landingPage)
     is_software = bool(set(source.objects(item, RDF.type)) & _SOFTWARE_CLASSES)
     if landing is not None and not distributions and not is_software:
-        _distribution(
+        web = _distribution(
             view,
             item,
             "web",
@@ -159,13 +166,29 @@ def _dataset(
             "on the web",
             "The INTERLINKER's page on its publisher's web site.",
         )
-        referenced.add(HTML)
+        as_file = file_types.of_url(str(landing))
+        if as_file is not None:  # the publisher's address is the file itself
+            file_type, media_type = as_file
+            view.set((web, DCT.format, file_type))
+            view.set((web, DCAT.mediaType, media_type))
+            view.add((web, DCAT.downloadURL, landing))
+            view.set(
+                (web, DCT.description, Literal("The file on its publisher's web site.", lang="en"))
+            )
+            referenced.add(file_type)
+        else:
+            referenced.add(HTML)
     if is_software:
         _data_service(source, view, item, landing, licence)
         referenced.add(HTML)
     if licence is not None:
         referenced.add(licence)
         referenced.update(source.objects(licence, DCT.type))
+        rights = _rights_statement(source, licence)
+        if rights is not None:
+            for distribution in view.objects(item, DCAT.distribution):
+                view.add((distribution, DCT.rights, rights))
+            referenced.add(rights)
     for language in view.objects(None, DCT.language):
         if str(language).startswith(str(EU_LANGUAGE)):
             referenced.add(language)
@@ -219,6 +242,21 @@ def _data_service(
     view.add((running, DCAT.accessService, service))
 
 
+def _rights_statement(source: Graph, licence: Node) -> Node | None:
+    """The rights statement of the licence's category (``licences/<category>/rights``)."""
+    category = source.value(licence, ILK.licenceCategory)
+    if category is None:
+        return None
+    return next(
+        (
+            s
+            for s in source.subjects(ILK.licenceCategory, category)
+            if (s, RDF.type, DCT.RightsStatement) in source
+        ),
+        None,
+    )
+
+
 def _label(source: Graph, node: Node) -> str:
     for label in source.objects(node, SKOS.prefLabel):
         if isinstance(label, Literal) and label.language == "en":
@@ -252,6 +290,7 @@ def _distribution(
     view.add((distribution, DCT.title, Literal(label, lang="en")))
     view.add((distribution, DCT.description, Literal(description, lang="en")))
     view.add((distribution, DCT.format, HTML))
+    view.add((distribution, DCAT.mediaType, HTML_MEDIA_TYPE))
     if licence is not None:
         view.add((distribution, DCT.license, licence))
     return distribution

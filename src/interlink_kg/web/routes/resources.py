@@ -74,6 +74,12 @@ def licence(identifier: str) -> Response:
     return serve_path("licences", identifier)
 
 
+@bp.get("/licences/<identifier>/rights")
+def licence_rights(identifier: str) -> Response:
+    """What a reuser may do under a licence category, in plain words (``dct:rights``)."""
+    return serve_path("licences", identifier, "rights")
+
+
 @bp.get("/agents/<identifier>")
 def agent(identifier: str) -> Response:
     return serve_path("agents", identifier)
