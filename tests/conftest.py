@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from support import BASE, LOADED_AT, UPSTREAM_SEED, LiveServer, free_port
+from support import (
+    BASE,
+    LOADED_AT,
+    UPSTREAM_SEED,
+    LiveServer,
+    SparqlServer,
+    free_port,
+    sparql_server,
+)
 
 from interlink_kg.cli import main
 from interlink_kg.curation.loading import load_bundled
@@ -115,3 +123,20 @@ def live_server() -> Iterator[Callable[..., LiveServer]]:
 @pytest.fixture(scope="module")
 def live_server_module() -> Iterator[Callable[..., LiveServer]]:
     yield from _live_servers()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """One ``oxigraph serve`` for the session (the remote store's tests), started here on a free
+    loopback port and stopped at the end."""
+    with sparql_server(tmp_path_factory.mktemp("oxigraph-server")) as server:
+        yield server
+
+
+@pytest.fixture
+def remote_store_url(oxigraph_server: SparqlServer) -> str:
+    """The session's SPARQL server, emptied: a fresh remote store for one test."""
+    if oxigraph_server.process is None or oxigraph_server.process.poll() is not None:
+        oxigraph_server.start()  # a test stopped it to see the service recover
+    oxigraph_server.clear()
+    return oxigraph_server.store_url

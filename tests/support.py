@@ -146,3 +146,68 @@ def catalogue_without_texts(
         }
     )
     return store
+
+
+@dataclass
+class SparqlServer:
+    """An ``oxigraph serve`` on a loopback port, for the remote-store tests."""
+
+    port: int
+    location: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def store_url(self) -> str:
+        return f"sparql+http://127.0.0.1:{self.port}/"
+
+    def start(self) -> None:
+        import shutil
+        import sys
+
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+        self.process = subprocess.Popen(  # the server the project's dev dependencies install
+            [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("oxigraph serve did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def clear(self) -> None:
+        """Empty the server's dataset (between tests)."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/update",
+            data=b"DROP ALL",
+            headers={"Content-Type": "application/sparql-update"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+
+
+@contextmanager
+def sparql_server(location: Path) -> Iterator[SparqlServer]:
+    server = SparqlServer(free_port(), location)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

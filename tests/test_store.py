@@ -28,9 +28,21 @@ def count(store: Store) -> int:
     return int(value.toPython())
 
 
-@pytest.fixture(params=["memory", "oxigraph", "oxigraph-mirror"])
+@pytest.fixture(
+    params=["memory", "oxigraph", "oxigraph-mirror", "sparql+http", "sparql+http-named-graphs"]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = "memory:" if request.param == "memory" else f"{request.param}:{tmp_path / 'db'}"
+    if request.param == "memory":
+        url = "memory:"
+    elif request.param == "sparql+http":
+        url = request.getfixturevalue("remote_store_url")
+    elif request.param == "sparql+http-named-graphs":
+        # A server without a union-default-graph parameter (Fuseki, Virtuoso...): the endpoints
+        # named in the URL, every query naming the graphs it reads.
+        root = request.getfixturevalue("remote_store_url")
+        url = f"{root}?query=query&update=update&store=store&union="
+    else:
+        url = f"{request.param}:{tmp_path / 'db'}"
     opened = open_store(url)
     yield opened
     opened.close()

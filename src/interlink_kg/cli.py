@@ -67,8 +67,7 @@ class StoreMissingError(NotFoundError):
 def _open(settings: Settings, *, create: bool = False) -> Store:
     """The store of ``--store``; commands that only read refuse one that does not exist yet
     (opening it would create it empty, and a typo in the path would then answer "nothing")."""
-    from interlink_kg.store import open_store
-    from interlink_kg.store.registry import store_exists
+    from interlink_kg.store.registry import open_settings_store, store_exists
 
     if not create and not store_exists(settings.store_url):
         raise StoreMissingError(
@@ -76,7 +75,7 @@ def _open(settings: Settings, *, create: bool = False) -> Store:
             "or create it with 'interlink-kg load'",
             details={"store": settings.store_url},
         )
-    return open_store(settings.store_url)
+    return open_settings_store(settings)
 
 
 @contextmanager

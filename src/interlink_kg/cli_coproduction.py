@@ -20,7 +20,7 @@ from interlink_kg.model.roles import Account
 from interlink_kg.rdf.formats import by_name
 from interlink_kg.rdf.serialize import serialize, serialize_named
 from interlink_kg.settings import Settings
-from interlink_kg.store import open_store
+from interlink_kg.store import open_workspace_store
 from interlink_kg.store.base import Store
 
 EXIT_OK = 0
@@ -45,7 +45,7 @@ def _services(settings: Settings, opened: Store) -> Iterator[tuple[Coproduction,
     from interlink_kg.rdf.untrusted import InputLimits
     from interlink_kg.validation.engine import validator
 
-    workspace = open_store(settings.workspace_url)
+    workspace = open_workspace_store(settings)
     try:
         registry = TokenRegistry.load(settings.tokens_file, settings.tokens_env)
         curation = Workspace(

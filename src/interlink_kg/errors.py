@@ -68,6 +68,14 @@ class StoreError(InterlinkKGError):
     status = 503
 
 
+class StoreUnavailableError(StoreError):
+    """The store cannot be reached or did not answer in time (a remote SPARQL server that is
+    down, slow or overloaded); trying again later may succeed."""
+
+    code = "store_unavailable"
+    retry_after = 5
+
+
 class SeedImportError(InterlinkKGError):
     """An upstream INTERLINK seed could not be converted."""
 

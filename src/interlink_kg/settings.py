@@ -41,10 +41,16 @@ def normalise_base_iri(value: str) -> str:
 
 
 def workspace_url_for(store_url: str) -> str:
-    """The curators' workspace store beside a catalogue store (``PATH`` -> ``PATH-workspace``)."""
+    """The curators' workspace store beside a catalogue store (``PATH`` -> ``PATH-workspace``).
+
+    A remote catalogue store has no place beside it: its workspace (teams, private processes,
+    submissions) must be named (``INTERLINK_KG_WORKSPACE``), never guessed into memory, where it
+    would be lost on restart; empty means "not configured"."""
     scheme, _, rest = store_url.partition(":")
     if scheme == "oxigraph" and rest:
         return f"oxigraph:{rest.rstrip('/')}-workspace"
+    if scheme.startswith("sparql+"):
+        return ""
     return "memory:"
 
 
@@ -55,6 +61,9 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     store_url: str = ""
     workspace_url: str = "memory:"
+    # A bearer token for a remote store (sparql+http...); seconds any store call may take.
+    store_token: str | None = None
+    store_timeout: float = 30.0
     page_size: int = 100
     max_page_size: int = 1000
     tokens_file: Path | None = None
@@ -102,6 +111,8 @@ class Settings:
             base_iri=base,
             store_url=store,
             workspace_url=env.get("INTERLINK_KG_WORKSPACE") or workspace_url_for(store),
+            store_token=env.get("INTERLINK_KG_STORE_TOKEN") or None,
+            store_timeout=_seconds(env, "INTERLINK_KG_STORE_TIMEOUT"),
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),
             secret_key=env.get("INTERLINK_KG_SECRET_KEY") or None,
@@ -125,6 +136,7 @@ class Settings:
 
 # Each variable's field; its default is the field's default in Settings (one source).
 ENVIRONMENT_FIELDS = {
+    "INTERLINK_KG_STORE_TIMEOUT": "store_timeout",
     "INTERLINK_KG_MAX_BODY_BYTES": "max_body_bytes",
     "INTERLINK_KG_THREADS": "threads",
     "INTERLINK_KG_READ_TIMEOUT": "read_timeout",

@@ -19,17 +19,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from interlink_kg.errors import ParseError, StoreError
+from interlink_kg.errors import StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import to_rdflib
+from interlink_kg.store import updates
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
 
-
-def _iri(value: str) -> ox.NamedNode:
-    try:
-        return ox.NamedNode(value)
-    except ValueError as exc:
-        raise StoreError(f"not a valid graph IRI: {value!r}") from exc
+_iri = updates.graph_node
 
 
 class OxigraphStore:
@@ -60,40 +56,18 @@ class OxigraphStore:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
 
     def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
-        operations: list[str] = [f"DROP SILENT GRAPH {_iri(name)}" for name in drop]
-        for name, payload in graphs.items():
-            target = _iri(name)
-            triples = self._parse(payload)
-            operations.append(f"DROP SILENT GRAPH {target}")
-            if triples:
-                body = " .\n".join(triples)
-                operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
-        if operations:
-            self._write(" ;\n".join(operations))
+        update = updates.replacing(graphs, drop)
+        if update:
+            self._write(update)
 
     def _write(self, update: str) -> None:
         """Apply one SPARQL Update (one transaction)."""
         self._store.update(update)
 
-    @staticmethod
-    def _parse(payload: GraphPayload) -> list[str]:
-        try:
-            return [
-                str(quad.triple)
-                for quad in ox.parse(
-                    payload.data, format=payload.format.oxigraph, base_iri=payload.base_iri
-                )
-            ]
-        except SyntaxError as exc:
-            raise ParseError(
-                f"{payload.source} is not valid {payload.format.name}: {exc}",
-                details={"source": payload.source},
-            ) from exc
-
     def drop_graphs(self, names: Iterable[str]) -> None:
-        operations = [f"DROP SILENT GRAPH {_iri(name)}" for name in names]
-        if operations:
-            self._write(" ;\n".join(operations))
+        update = updates.dropping(names)
+        if update:
+            self._write(update)
 
     # -- queries ----------------------------------------------------------------------------
 

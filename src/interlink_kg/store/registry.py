@@ -6,26 +6,51 @@ from collections.abc import Callable
 from pathlib import Path
 
 from interlink_kg.errors import ConfigurationError
+from interlink_kg.settings import Settings
 from interlink_kg.store.base import Store
 
-BackendFactory = Callable[[str], Store]
+BackendFactory = Callable[..., Store]  # (part after the colon, **options) -> store
 _BACKENDS: dict[str, BackendFactory] = {}
 
 
 def register_backend(scheme: str, factory: BackendFactory) -> None:
-    """Make ``open_store('<scheme>:...')`` use ``factory`` (given the part after the colon)."""
+    """Make ``open_store('<scheme>:...')`` use ``factory`` (given the part after the colon and
+    the options: ``token``, ``timeout``, which a backend may ignore)."""
     _BACKENDS[scheme] = factory
 
 
-def open_store(url: str) -> Store:
-    """Open the store a URL names, e.g. ``oxigraph:/var/lib/ilk`` or ``memory:``."""
+def open_store(url: str, *, token: str | None = None, timeout: float | None = None) -> Store:
+    """Open the store a URL names, e.g. ``oxigraph:/var/lib/ilk``, ``memory:`` or
+    ``sparql+http://127.0.0.1:7878/`` (a SPARQL server, :mod:`interlink_kg.store.remote`)."""
     scheme, sep, rest = url.partition(":")
     if not sep or scheme not in _BACKENDS:
         known = ", ".join(f"{name}:" for name in sorted(_BACKENDS))
         raise ConfigurationError(
             f"unknown store URL {url!r}; use one of: {known}", details={"store": url}
         )
-    return _BACKENDS[scheme](rest)
+    options = {k: v for k, v in {"token": token, "timeout": timeout}.items() if v is not None}
+    return _BACKENDS[scheme](rest, **options)
+
+
+def open_settings_store(settings: Settings) -> Store:
+    """The catalogue store the settings name, with their credentials and timeout."""
+    return open_store(
+        settings.store_url, token=settings.store_token, timeout=settings.store_timeout
+    )
+
+
+def open_workspace_store(settings: Settings) -> Store:
+    """The workspace store (teams, processes, submissions) the settings name."""
+    if not settings.workspace_url:
+        raise ConfigurationError(
+            f"the catalogue store {settings.store_url} is remote, so the workspace (teams, private "
+            "processes, submissions) has no place beside it: set INTERLINK_KG_WORKSPACE to a "
+            "second SPARQL server or dataset (sparql+http://...) or to a folder (oxigraph:PATH)",
+            details={"store": settings.store_url},
+        )
+    return open_store(
+        settings.workspace_url, token=settings.store_token, timeout=settings.store_timeout
+    )
 
 
 # Backends whose URL names a folder on this machine (the part after the colon).
@@ -51,10 +76,16 @@ def serving_url(store_url: str) -> str:
 
 def _register_builtin() -> None:
     from interlink_kg.store.oxigraph import open_memory, open_mirrored, open_oxigraph
+    from interlink_kg.store.remote import open_remote
 
-    register_backend("oxigraph", open_oxigraph)
-    register_backend("oxigraph-mirror", open_mirrored)
-    register_backend("memory", open_memory)
+    register_backend("oxigraph", lambda rest, **_: open_oxigraph(rest))
+    register_backend("oxigraph-mirror", lambda rest, **_: open_mirrored(rest))
+    register_backend("memory", lambda rest, **_: open_memory(rest))
+    for scheme in ("http", "https"):
+        register_backend(
+            f"sparql+{scheme}",
+            lambda rest, scheme=scheme, **options: open_remote(f"{scheme}:{rest}", **options),
+        )
 
 
 _register_builtin()

@@ -15,7 +15,7 @@ from interlink_kg.finding.warmer import Warmer
 from interlink_kg.rdf.untrusted import InputLimits
 from interlink_kg.settings import Settings
 from interlink_kg.sparql.endpoint import EndpointLimits, PublicEndpoint
-from interlink_kg.store import Store, open_store
+from interlink_kg.store import Store, open_settings_store, open_workspace_store
 from interlink_kg.validation.engine import validator
 from interlink_kg.validation.pool import ValidationLimits, ValidationPool
 from interlink_kg.web import browser_session
@@ -85,8 +85,8 @@ def create_app(
     app = Flask("interlink_kg")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    catalogue_store = store if store is not None else open_store(settings.store_url)
-    private = workspace_store if workspace_store is not None else open_store(settings.workspace_url)
+    catalogue_store = store if store is not None else open_settings_store(settings)
+    private = workspace_store if workspace_store is not None else open_workspace_store(settings)
     limits = InputLimits(max_bytes=settings.max_body_bytes)
     answers: AnswerCache[Any] = AnswerCache(catalogue_store)
     auth = Authenticator(settings.tokens_file, settings.tokens_env)

@@ -31,7 +31,11 @@ MULTIPART_ALLOWANCE = 64 * 1024
 
 def build_serving_app(settings: Settings, log: TextIO) -> Flask:
     """Open the catalogue store (loading the bundled catalogue if it is empty) and the app."""
-    store = open_store(serving_url(settings.store_url))
+    store = open_store(
+        serving_url(settings.store_url),
+        token=settings.store_token,
+        timeout=settings.store_timeout,
+    )
     summary = load_bundled_if_empty(store, settings.base_iri)
     if summary is not None:
         log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")

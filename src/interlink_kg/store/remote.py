@@ -1,0 +1,386 @@
+"""A store on a SPARQL 1.1 server, spoken over HTTP (``sparql+http://`` store URLs).
+
+The default layout is Oxigraph server's: under one root, ``query`` (SPARQL Query), ``update``
+(SPARQL Update) and ``store`` (Graph Store Protocol). Other servers name their endpoints
+differently (Apache Jena Fuseki: ``/ds/sparql``, ``/ds/update``, ``/ds/data``): each endpoint
+can be given on its own (:class:`Endpoints`).
+
+The contract is the embedded store's (:mod:`interlink_kg.store.base`):
+- **all or nothing**: every payload is parsed here first (a syntax error stops everything before
+  the server is touched); then *one* SPARQL Update request drops each target graph and inserts its
+  triples, which a SPARQL 1.1 server applies as one request (Oxigraph and Fuseki in one
+  transaction);
+- **queries see the union of the named graphs**: with no graph given, a query names every data
+  graph it may read as a default graph (``default-graph-uri``), so a server does not need a
+  "union default graph" setting; the internal graphs (``urn:interlink-kg:``) are included the
+  same way, as in the embedded store;
+- **store settings** (``get_meta``/``set_meta``) live in an internal graph of the server;
+- **every call has a timeout**; a server that cannot be reached, times out or answers 5xx raises
+  :class:`~interlink_kg.errors.StoreUnavailableError`, which the HTTP layer turns into a 503 with
+  ``Retry-After``: the next request tries again, so the service recovers by itself.
+
+HTTP goes through one pooled ``urllib3`` client per store (kept-alive connections; thread-safe),
+with optional basic (``sparql+http://user:password@host/``) or bearer authentication.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+import pyoxigraph as ox
+import urllib3
+from rdflib import BNode, Graph, Literal, URIRef
+
+from interlink_kg.errors import StoreError, StoreUnavailableError
+from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.store import updates
+from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
+
+META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
+_META_PREDICATE = f"{INTERNAL_PREFIX}meta/"
+DEFAULT_TIMEOUT = 30.0  # seconds for any one call (connect: 5)
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_EMPTY = ox.Store()  # parses queries (their form is checked before sending); never written
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a SPARQL server answers: query, update and Graph Store Protocol URLs."""
+
+    query: str
+    update: str
+    store: str
+    # The query parameter that makes the default graph the union of every graph (Oxigraph:
+    # ``union-default-graph``); None: the store names the graphs to read in each query.
+    union_parameter: str | None = None
+
+    @classmethod
+    def under(cls, root: str) -> Endpoints:
+        """Oxigraph server's layout under ``root`` (``.../query``, ``.../update``,
+        ``.../store``)."""
+        root = root if root.endswith("/") else root + "/"
+        return cls(root + "query", root + "update", root + "store", "union-default-graph")
+
+
+_node = updates.graph_node
+
+
+def _iri(value: str) -> str:
+    """``<value>`` for a query, refusing what is not an IRI (never pasted unchecked)."""
+    return str(_node(value))
+
+
+def _term(value: Mapping[str, str]) -> URIRef | Literal | BNode:
+    """An rdflib term from one binding of SPARQL 1.1 JSON results."""
+    kind = value.get("type")
+    text = value.get("value", "")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(text)
+    if kind in {"literal", "typed-literal"}:
+        lang = value.get("xml:lang")
+        if lang:
+            return Literal(text, lang=lang)
+        datatype = value.get("datatype")
+        return Literal(text, datatype=URIRef(datatype) if datatype else None)
+    raise StoreError(f"the SPARQL server sent a term of unknown type {kind!r}")
+
+
+class RemoteStore:
+    """A :class:`~interlink_kg.store.base.Store` on a SPARQL 1.1 server."""
+
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        *,
+        url: str,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.url = url
+        self.endpoints = endpoints
+        self._timeout = urllib3.Timeout(connect=min(5.0, timeout), read=timeout)
+        self._http = urllib3.PoolManager(
+            num_pools=4, maxsize=16, retries=False, timeout=self._timeout
+        )
+        self._headers: dict[str, str] = {}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        elif username is not None:
+            pair = f"{username}:{password or ''}".encode()
+            self._headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+        missing_ok: bool = False,
+    ) -> bytes:
+        """One HTTP call; ``missing_ok``: a 404 answers empty (a graph that does not exist)."""
+        headers = dict(self._headers)
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        try:
+            response = self._http.request(method, url, body=body, headers=headers)
+        except urllib3.exceptions.HTTPError as exc:
+            raise StoreUnavailableError(
+                f"the SPARQL server at {self._where()} cannot be reached: {type(exc).__name__}",
+                details={"store": self.url},
+            ) from exc
+        if response.status >= 500 or response.status in {408, 429}:
+            raise StoreUnavailableError(
+                f"the SPARQL server at {self._where()} answered {response.status}",
+                details={"store": self.url},
+            )
+        if response.status == 404 and missing_ok:
+            return b""
+        if response.status in {401, 403}:
+            raise StoreError(
+                f"the SPARQL server at {self._where()} refused the credentials ({response.status})",
+                details={"store": self.url},
+            )
+        if response.status >= 400:
+            detail = response.data[:500].decode("utf-8", "replace").strip()
+            raise StoreError(f"the SPARQL server refused the request ({response.status}): {detail}")
+        return bytes(response.data)
+
+    def _where(self) -> str:
+        parts = urlsplit(self.endpoints.query)
+        return f"{parts.scheme}://{parts.hostname}:{parts.port or ''}"
+
+    def _query(self, query: str, graphs: Sequence[str] | None, accept: str) -> bytes:
+        """POST the query form-encoded (SPARQL 1.1 Protocol), with the graphs it may read in
+        the body: a list of graph names never meets a URL length limit."""
+        params: list[tuple[str, str]] = [("query", query)]
+        if graphs is None and self.endpoints.union_parameter:
+            params.append((self.endpoints.union_parameter, "true"))
+        else:
+            names = self._named() if graphs is None else list(graphs)
+            for name in names:
+                _iri(name)
+            params += [("default-graph-uri", g) for g in names] or [
+                ("default-graph-uri", f"{INTERNAL_PREFIX}empty")
+            ]
+            params += [("named-graph-uri", g) for g in names]
+        return self._call(
+            "POST",
+            self.endpoints.query,
+            body=urlencode(params).encode("ascii"),
+            content_type="application/x-www-form-urlencoded",
+            accept=accept,
+        )
+
+    def _update(self, update: str) -> None:
+        self._call(
+            "POST",
+            self.endpoints.update,
+            body=update.encode("utf-8"),
+            content_type="application/sparql-update",
+        )
+
+    # -- graphs -----------------------------------------------------------------------------
+
+    def _named(self) -> list[str]:
+        raw = self._call(
+            "POST",
+            self.endpoints.query,
+            body=b"SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+            content_type="application/sparql-query",
+            accept=_RESULTS_JSON,
+        )
+        return [
+            row["g"]["value"]
+            for row in self._bindings(raw)
+            if row.get("g", {}).get("type") == "uri"
+        ]
+
+    def data_graphs(self) -> list[str]:
+        return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
+
+    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
+        update = updates.replacing(graphs, drop)
+        if update:
+            self._update(update)
+
+    def drop_graphs(self, names: Iterable[str]) -> None:
+        update = updates.dropping(names)
+        if update:
+            self._update(update)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _bindings(raw: bytes) -> list[dict[str, dict[str, str]]]:
+        try:
+            document = json.loads(raw)
+            bindings = document["results"]["bindings"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError("the SPARQL server sent results that are not SPARQL JSON") from exc
+        return [b for b in bindings if isinstance(b, dict)]
+
+    def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
+        self._expect(query, ox.QuerySolutions)
+        raw = self._query(query, graphs, _RESULTS_JSON)
+        return [
+            {name: _term(value) for name, value in binding.items()}
+            for binding in self._bindings(raw)
+        ]
+
+    def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
+        self._expect(query, ox.QueryBoolean)
+        raw = self._query(query, graphs, _RESULTS_JSON)
+        try:
+            answer = json.loads(raw)["boolean"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError("the SPARQL server's ASK answer is not SPARQL JSON") from exc
+        return bool(answer)
+
+    def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
+        self._expect(query, ox.QueryTriples)
+        raw = self._query(query, graphs, _NTRIPLES)
+        return self._triples(raw)
+
+    @staticmethod
+    def _expect(query: str, kind: type[object]) -> None:
+        """Check the query's form here, as the embedded store does: a syntax error or the wrong
+        form is the caller's error (never sent to the server). Parsed by the same engine as
+        the embedded store's, on an empty dataset."""
+        try:
+            result = _EMPTY.query(query)
+        except SyntaxError as exc:
+            raise StoreError(f"invalid SPARQL query: {exc}") from exc
+        if not isinstance(result, kind):
+            names: dict[type[object], str] = {
+                ox.QuerySolutions: "a SELECT",
+                ox.QueryBoolean: "an ASK",
+                ox.QueryTriples: "a CONSTRUCT or DESCRIBE",
+            }
+            raise StoreError(f"expected {names.get(kind, 'another')} query")
+
+    @staticmethod
+    def _triples(raw: bytes) -> Graph:
+        graph = Graph()
+        if raw.strip():
+            graph.parse(data=raw, format="nt")
+        return graph
+
+    def graph(self, *names: str) -> Graph:
+        graph = Graph()
+        for name in names:
+            _iri(name)
+            raw = self._graph_ntriples(name)
+            graph += self._triples(raw)
+        return graph
+
+    def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
+        names = self.data_graphs() if graphs is None else list(graphs)
+        seen: set[ox.Triple] = set()
+        for quad in self._quads(names):
+            seen.add(quad.triple)
+        out = ox.serialize(sorted(seen, key=str), format=fmt.oxigraph)
+        return out if isinstance(out, bytes) else b""
+
+    def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
+        names = self.data_graphs() if graphs is None else list(graphs)
+        out = ox.serialize(self._quads(names), format=ox.RdfFormat.N_QUADS)
+        return out if isinstance(out, bytes) else b""
+
+    def _graph_ntriples(self, name: str) -> bytes:
+        """One named graph as N-Triples (Graph Store Protocol ``GET``; empty when missing)."""
+        _iri(name)
+        url = f"{self.endpoints.store}?{urlencode({'graph': name})}"
+        return self._call("GET", url, accept=_NTRIPLES, missing_ok=True)
+
+    def _quads(self, names: Sequence[str]) -> list[ox.Quad]:
+        quads: list[ox.Quad] = []
+        for name in names:
+            target = _node(name)
+            for triple in ox.parse(self._graph_ntriples(name), format=ox.RdfFormat.N_TRIPLES):
+                quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, target))
+        return quads
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self.select(
+            f"SELECT ?v WHERE {{ ?s {_iri(_META_PREDICATE + quote(key, safe=''))} ?v }}",
+            graphs=[META_GRAPH],
+        )
+        return str(rows[0]["v"]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        predicate = _iri(_META_PREDICATE + quote(key, safe=""))
+        subject = _iri(META_GRAPH)
+        literal = str(ox.Literal(value))
+        graph = _iri(META_GRAPH)
+        self._update(
+            f"DELETE WHERE {{ GRAPH {graph} {{ {subject} {predicate} ?v }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {graph} {{ {subject} {predicate} {literal} }} }}"
+        )
+
+    def close(self) -> None:
+        self._http.clear()
+
+
+LAYOUT_KEYS = ("query", "update", "store", "union")
+
+
+def open_remote(
+    rest: str, *, token: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> RemoteStore:
+    """``sparql+http://[user:password@]host:port/path/[?query=..&update=..&store=..&union=..]``.
+
+    The path is the root under which the endpoints answer: by default Oxigraph server's layout
+    (``query``, ``update``, ``store`` and its ``union-default-graph`` parameter). Another server
+    names its endpoints in the URL's query, relative to the root, e.g. Apache Jena Fuseki:
+    ``sparql+http://127.0.0.1:3030/ds/?query=query&update=update&store=data&union=``
+    (an empty ``union``: the server has no union parameter, every query names its graphs).
+    ``token`` is sent as a bearer token (instead of the URL's user and password).
+    """
+    parts = urlsplit(rest)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise StoreError(
+            "a sparql+ store URL names an http(s) server, e.g. sparql+http://127.0.0.1:7878/"
+        )
+    layout = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(layout) - set(LAYOUT_KEYS))
+    if unknown:
+        raise StoreError(
+            f"unknown setting(s) {', '.join(unknown)} in the store URL; "
+            f"use {', '.join(LAYOUT_KEYS)}"
+        )
+    netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+    root = parts._replace(netloc=netloc, query="", fragment="").geturl()
+    root = root if root.endswith("/") else root + "/"
+    default = Endpoints.under(root)
+    endpoints = Endpoints(
+        root + layout["query"] if "query" in layout else default.query,
+        root + layout["update"] if "update" in layout else default.update,
+        root + layout["store"] if "store" in layout else default.store,
+        (layout["union"] or None) if "union" in layout else default.union_parameter,
+    )
+    shown = "sparql+" + root + (f"?{parts.query}" if parts.query else "")
+    return RemoteStore(
+        endpoints,
+        url=shown,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        token=token,
+        timeout=timeout,
+    )

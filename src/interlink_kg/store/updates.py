@@ -1,0 +1,58 @@
+"""The SPARQL Update text both backends send to replace or drop named graphs.
+
+Every payload is parsed first, by pyoxigraph (a syntax error stops everything before a store is
+touched); the triples in the update are written by pyoxigraph's own term serialiser from parsed
+terms, and graph names are checked as IRIs: nothing is pasted in unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from interlink_kg.errors import ParseError, StoreError
+from interlink_kg.store.base import GraphPayload
+
+
+def graph_node(value: str) -> ox.NamedNode:
+    """A graph name as an IRI; StoreError when it is not one."""
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise StoreError(f"not a valid graph IRI: {value!r}") from exc
+
+
+def triples_of(payload: GraphPayload) -> list[str]:
+    """The payload's triples, each as N-Triples text; ParseError when it does not parse."""
+    try:
+        return [
+            str(quad.triple)
+            for quad in ox.parse(
+                payload.data, format=payload.format.oxigraph, base_iri=payload.base_iri
+            )
+        ]
+    except SyntaxError as exc:
+        raise ParseError(
+            f"{payload.source} is not valid {payload.format.name}: {exc}",
+            details={"source": payload.source},
+        ) from exc
+
+
+def replacing(graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> str:
+    """One update that drops ``drop`` and puts each payload in its graph, replacing what was
+    there (empty when there is nothing to do). One update is one transaction."""
+    operations: list[str] = [f"DROP SILENT GRAPH {graph_node(name)}" for name in drop]
+    for name, payload in graphs.items():
+        target = graph_node(name)
+        triples = triples_of(payload)
+        operations.append(f"DROP SILENT GRAPH {target}")
+        if triples:
+            body = " .\n".join(triples)
+            operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
+    return " ;\n".join(operations)
+
+
+def dropping(names: Iterable[str]) -> str:
+    """One update that drops the named graphs (empty when there are none)."""
+    return " ;\n".join(f"DROP SILENT GRAPH {graph_node(name)}" for name in names)

@@ -1,0 +1,210 @@
+"""The remote store (``sparql+http://``) against a real Oxigraph server the tests start: the
+catalogue served from it, a server that goes down (503 with Retry-After, then recovery by
+itself), a server that hangs (a timeout, not a hung request), credentials, and the settings a
+remote deployment needs. The store contract itself runs on this backend in test_store.py."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import ClassVar
+
+import pytest
+from support import BASE, SparqlServer
+
+from interlink_kg.curation.loading import load_bundled
+from interlink_kg.errors import ConfigurationError, StoreError, StoreUnavailableError
+from interlink_kg.finding import recommendations
+from interlink_kg.settings import Settings
+from interlink_kg.store import open_store, open_workspace_store
+from interlink_kg.store.remote import RemoteStore, open_remote
+from interlink_kg.web.app import close_app, create_app
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture
+def loaded(remote_store_url: str) -> Iterator[RemoteStore]:
+    store = open_store(remote_store_url)
+    assert isinstance(store, RemoteStore)
+    load_bundled(store, BASE, validate=False)
+    yield store
+    store.close()
+
+
+def test_the_catalogue_is_served_from_a_sparql_server(loaded: RemoteStore) -> None:
+    ranked = recommendations.for_task(loaded, BASE, "default", "task-define_personas", limit=5)
+    assert "model_for_personas_in_english" in [r.id for r in ranked.items]
+    app = create_app(Settings(base_iri=BASE, store_url=loaded.url), store=loaded)
+    try:
+        client = app.test_client()
+        body = client.get("/interlinkers?per_page=1000").get_json()
+        assert body["total"] == 78
+        page = client.get("/catalogue?per_page=10", headers={"Accept": "text/turtle"})
+        assert page.status_code == 200
+        assert b"dcat:Dataset" in page.data
+        assert (
+            client.get("/interlinkers/trello", headers={"Accept": "text/turtle"}).status_code == 200
+        )
+    finally:
+        close_app(app)
+
+
+def test_a_server_that_goes_down_gives_503_and_the_service_recovers(
+    loaded: RemoteStore, oxigraph_server: SparqlServer
+) -> None:
+    app = create_app(Settings(base_iri=BASE, store_url=loaded.url), store=loaded)
+    try:
+        client = app.test_client()
+        assert client.get("/interlinkers/trello").status_code == 200
+        oxigraph_server.stop()
+        down = client.get("/interlinkers/trello")
+        assert down.status_code == 503
+        assert down.headers["Retry-After"] == "5"
+        assert down.get_json()["code"] == "store_unavailable"
+        assert "cannot be reached" in down.get_json()["message"]
+        oxigraph_server.start()  # same folder: the data is still there
+        back = client.get("/interlinkers/trello")
+        assert back.status_code == 200
+        assert b"interlinkers/trello" in back.data
+    finally:
+        close_app(app)
+        if oxigraph_server.process is None:
+            oxigraph_server.start()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+                accepted.append(connection)
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_a_server_that_hangs_times_out(silent_server: int) -> None:
+    store = open_remote(f"http://127.0.0.1:{silent_server}/", timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailableError):
+        store.select(COUNT)
+    assert time.monotonic() - started < 5
+    store.close()
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers every query with no rows and remembers the Authorization headers."""
+
+    seen: ClassVar[list[str | None]] = []
+    status: ClassVar[int] = 200
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        type(self).seen.append(self.headers.get("Authorization"))
+        body = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
+        self.send_response(type(self).status)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[int, type[_Recorder]]]:
+    handler = type("Recorder", (_Recorder,), {"seen": [], "status": 200})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], handler
+    server.shutdown()
+    server.server_close()
+
+
+def test_credentials_are_sent_and_never_shown(recorder: tuple[int, type[_Recorder]]) -> None:
+    port, handler = recorder
+    store = open_store(f"sparql+http://ada:p%40ss%20w@127.0.0.1:{port}/")
+    assert store.select(COUNT) == []
+    assert handler.seen[-1] == "Basic " + base64.b64encode(b"ada:p@ss w").decode()
+    assert "ada" not in store.url
+    assert "p%40ss" not in store.url
+    bearer = open_store(f"sparql+http://127.0.0.1:{port}/", token="t0k3n")
+    bearer.select(COUNT)
+    assert handler.seen[-1] == "Bearer t0k3n"
+
+
+def test_refused_credentials_are_a_clear_error(recorder: tuple[int, type[_Recorder]]) -> None:
+    port, handler = recorder
+    handler.status = 401
+    store = open_store(f"sparql+http://127.0.0.1:{port}/")
+    with pytest.raises(StoreError, match="refused the credentials"):
+        store.select(COUNT)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sparql+http://", "sparql+http:///query", "sparql+http:relative/path"],
+)
+def test_malformed_remote_urls_are_refused(url: str) -> None:
+    with pytest.raises(StoreError, match="names an http"):
+        open_store(url)
+
+
+def test_endpoints_of_another_layout_are_named_in_the_url() -> None:
+    fuseki = open_store(
+        "sparql+http://127.0.0.1:3030/ds?query=sparql&update=update&store=data&union="
+    )
+    assert isinstance(fuseki, RemoteStore)
+    assert fuseki.endpoints.query == "http://127.0.0.1:3030/ds/sparql"
+    assert fuseki.endpoints.update == "http://127.0.0.1:3030/ds/update"
+    assert fuseki.endpoints.store == "http://127.0.0.1:3030/ds/data"
+    assert fuseki.endpoints.union_parameter is None
+    oxigraph = open_store("sparql+https://db.example.org:7878/")
+    assert isinstance(oxigraph, RemoteStore)
+    assert oxigraph.endpoints.query == "https://db.example.org:7878/query"
+    assert oxigraph.endpoints.union_parameter == "union-default-graph"
+    with pytest.raises(StoreError, match="unknown setting"):
+        open_store("sparql+http://127.0.0.1:3030/ds?password=x")
+
+
+def test_a_remote_catalogue_needs_a_named_workspace() -> None:
+    settings = Settings.from_env({"INTERLINK_KG_STORE": "sparql+http://127.0.0.1:1/"})
+    assert settings.workspace_url == ""
+    with pytest.raises(ConfigurationError, match="INTERLINK_KG_WORKSPACE"):
+        open_workspace_store(settings)
+    named = Settings.from_env(
+        {
+            "INTERLINK_KG_STORE": "sparql+http://127.0.0.1:1/",
+            "INTERLINK_KG_WORKSPACE": "memory:",
+            "INTERLINK_KG_STORE_TOKEN": "secret",
+            "INTERLINK_KG_STORE_TIMEOUT": "2.5",
+        }
+    )
+    assert named.workspace_url == "memory:"
+    assert named.store_token == "secret"
+    assert named.store_timeout == 2.5
