@@ -16,9 +16,10 @@ a buffering reverse proxy (nginx's default), or slow clients can hold every thre
 """
 
 import os
+from typing import Any
 
 from interlink_kg.errors import ConfigurationError
-from interlink_kg.settings import Settings
+from interlink_kg.settings import Settings, shown
 
 _settings = Settings.from_env()
 
@@ -32,15 +33,22 @@ max_requests = 0
 preload_app = False  # each worker opens its own store client (no connection crosses a fork)
 
 
-def on_starting(server: object) -> None:
-    scheme = _settings.store_url.partition(":")[0]
-    if workers > 1 and not scheme.startswith("sparql+"):
+# Who served what: the access log names the worker process (%(p)s); off unless asked for.
+accesslog = os.environ.get("INTERLINK_KG_ACCESS_LOG") or None
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss worker=%(p)s'
+
+
+def on_starting(server: Any) -> None:
+    """Refuse several workers on stores that cannot be shared (the count gunicorn will really
+    start: ``-w`` on the command line wins over this file)."""
+    count = int(server.cfg.workers)
+    if count > 1 and not _settings.store_url.partition(":")[0].startswith("sparql+"):
         raise ConfigurationError(
-            f"{workers} workers need a remote store (INTERLINK_KG_STORE=sparql+http://...): "
-            f"the store {_settings.store_url} cannot be shared between processes; use one "
-            "worker, or `interlink-kg serve`"
+            f"{count} workers need a remote store (INTERLINK_KG_STORE=sparql+http://...): "
+            f"the store {shown(_settings.store_url)} cannot be shared between processes; use "
+            "one worker, or `interlink-kg serve`"
         )
-    if workers > 1 and not _settings.workspace_url.partition(":")[0].startswith("sparql+"):
+    if count > 1 and not _settings.workspace_url.partition(":")[0].startswith("sparql+"):
         raise ConfigurationError(
-            f"{workers} workers need a remote workspace (INTERLINK_KG_WORKSPACE=sparql+http://...)"
+            f"{count} workers need a remote workspace (INTERLINK_KG_WORKSPACE=sparql+http://...)"
         )

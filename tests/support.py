@@ -161,24 +161,35 @@ class SparqlServer:
         return f"sparql+http://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
+        """Start the server and wait for *its* "Listening" line: a connection alone could reach
+        another process that holds the port, whose data ``clear`` would then drop."""
         import shutil
         import sys
 
         binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        self.process = subprocess.Popen(  # the server the project's dev dependencies install
-            [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        log = self.location.with_name(self.location.name + f"-{self.port}.log")
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(  # the server the project's dev dependencies install
+                [
+                    binary,
+                    "serve",
+                    "--location",
+                    str(self.location),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        ready = f"Listening for requests at http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
+                raise RuntimeError(f"oxigraph serve exited: {log.read_text(errors='replace')}")
+            if ready in log.read_text(errors="replace"):
+                return
+            time.sleep(0.05)
+        self.stop()
         raise RuntimeError("oxigraph serve did not start within 30 s")
 
     def stop(self) -> None:

@@ -20,7 +20,7 @@ from support import BASE, SparqlServer
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.errors import ConfigurationError, StoreError, StoreUnavailableError
 from interlink_kg.finding import recommendations
-from interlink_kg.settings import Settings
+from interlink_kg.settings import Settings, shown
 from interlink_kg.store import open_store, open_workspace_store
 from interlink_kg.store.remote import RemoteStore, open_remote
 from interlink_kg.web.app import close_app, create_app
@@ -68,6 +68,7 @@ def test_a_server_that_goes_down_gives_503_and_the_service_recovers(
         assert down.headers["Retry-After"] == "5"
         assert down.get_json()["code"] == "store_unavailable"
         assert "cannot be reached" in down.get_json()["message"]
+        assert "127.0.0.1" not in down.get_data(as_text=True)  # where the store is stays private
         oxigraph_server.start()  # same folder: the data is still there
         back = client.get("/interlinkers/trello")
         assert back.status_code == 200
@@ -115,17 +116,24 @@ def test_a_server_that_hangs_times_out(silent_server: int) -> None:
     store.close()
 
 
+NO_ROWS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    """Answers every query with no rows and remembers the Authorization headers."""
+    """Answers every request with ``status`` and ``body`` (no rows by default) and remembers
+    the Authorization headers."""
 
     seen: ClassVar[list[str | None]] = []
     status: ClassVar[int] = 200
+    body: ClassVar[bytes] = NO_ROWS
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         type(self).seen.append(self.headers.get("Authorization"))
-        body = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
+        body = type(self).body
         self.send_response(type(self).status)
+        if type(self).status in {301, 302, 307, 308}:
+            self.send_header("Location", "https://elsewhere.example/query")
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -137,7 +145,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def recorder() -> Iterator[tuple[int, type[_Recorder]]]:
-    handler = type("Recorder", (_Recorder,), {"seen": [], "status": 200})
+    handler = type("Recorder", (_Recorder,), {"seen": [], "status": 200, "body": NO_ROWS})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -161,9 +169,61 @@ def test_credentials_are_sent_and_never_shown(recorder: tuple[int, type[_Recorde
 def test_refused_credentials_are_a_clear_error(recorder: tuple[int, type[_Recorder]]) -> None:
     port, handler = recorder
     handler.status = 401
-    store = open_store(f"sparql+http://127.0.0.1:{port}/")
-    with pytest.raises(StoreError, match="refused the credentials"):
+    store = open_store(f"sparql+http://ada:s3cret@127.0.0.1:{port}/")
+    with pytest.raises(StoreError, match="refused the credentials") as refused:
         store.select(COUNT)
+    assert "s3cret" not in str(refused.value) + json.dumps(refused.value.to_dict())
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_an_error_not_an_empty_answer(
+    recorder: tuple[int, type[_Recorder]], status: int
+) -> None:
+    """A write that a redirect swallowed must not pass for done."""
+    port, handler = recorder
+    handler.status = status
+    handler.body = b""
+    store = open_store(f"sparql+http://127.0.0.1:{port}/")
+    with pytest.raises(StoreError, match="redirected"):
+        store.drop_graphs(["http://127.0.0.1:8080/graphs/one"])
+    with pytest.raises(StoreError, match="redirected"):
+        store.graph("http://127.0.0.1:8080/graphs/one")
+
+
+@pytest.mark.parametrize(
+    ("body", "call"),
+    [
+        (b"not json", "select"),
+        (b'{"results": {"bindings": {"n": 1}}}', "select"),
+        (b'{"results": {"bindings": [{"n": "plain string"}]}}', "select"),
+        (b'{"results": {"bindings": [{"n": {"type": "uri"}}]}}', "select"),
+        (b'{"results": {"bindings": [{"n": {"type": "uri", "value": "not an iri"}}]}}', "select"),
+        (b'{"results": {"bindings": [{"n": {"type": "weird", "value": "x"}}]}}', "select"),
+        (b'{"boolean": "maybe"', "ask"),
+        (b"<a> <b> .", "graph"),
+        (b"\xff\xfe garbage", "graph"),
+    ],
+)
+def test_a_malformed_answer_is_a_store_error(
+    recorder: tuple[int, type[_Recorder]], body: bytes, call: str
+) -> None:
+    port, handler = recorder
+    handler.body = body
+    store = open_store(f"sparql+http://127.0.0.1:{port}/")
+    calls = {
+        "select": lambda: store.select(COUNT),
+        "ask": lambda: store.ask("ASK { ?s ?p ?o }"),
+        "graph": lambda: store.graph("http://127.0.0.1:8080/graphs/one"),
+    }
+    with pytest.raises(StoreError):
+        calls[call]()
+
+
+@pytest.mark.parametrize("token", ["two words", "line\nbreak", "tab\there", "\x7f", " "])
+def test_a_token_that_cannot_be_a_header_is_refused(token: str) -> None:
+    with pytest.raises(StoreError, match="one word") as refused:
+        open_store("sparql+http://127.0.0.1:1/", token=token)
+    assert token.strip() not in str(refused.value) or not token.strip()
 
 
 @pytest.mark.parametrize(
@@ -176,20 +236,30 @@ def test_malformed_remote_urls_are_refused(url: str) -> None:
 
 
 def test_endpoints_of_another_layout_are_named_in_the_url() -> None:
-    fuseki = open_store(
-        "sparql+http://127.0.0.1:3030/ds?query=sparql&update=update&store=data&union="
-    )
+    fuseki = open_store("sparql+http://127.0.0.1:3030/ds?query=sparql&update=update&union=")
     assert isinstance(fuseki, RemoteStore)
     assert fuseki.endpoints.query == "http://127.0.0.1:3030/ds/sparql"
     assert fuseki.endpoints.update == "http://127.0.0.1:3030/ds/update"
-    assert fuseki.endpoints.store == "http://127.0.0.1:3030/ds/data"
     assert fuseki.endpoints.union_parameter is None
+    ipv6 = open_store("sparql+http://[::1]:7878/")
+    assert isinstance(ipv6, RemoteStore)
+    assert ipv6.endpoints.query == "http://[::1]:7878/query"
     oxigraph = open_store("sparql+https://db.example.org:7878/")
     assert isinstance(oxigraph, RemoteStore)
     assert oxigraph.endpoints.query == "https://db.example.org:7878/query"
     assert oxigraph.endpoints.union_parameter == "union-default-graph"
     with pytest.raises(StoreError, match="unknown setting"):
         open_store("sparql+http://127.0.0.1:3030/ds?password=x")
+    with pytest.raises(StoreError, match="not a number"):
+        open_store("sparql+http://127.0.0.1:abc/")
+    with pytest.raises(StoreError, match="not a number"):
+        open_store("sparql+http://127.0.0.1:abc/")
+
+
+def test_shown_store_urls_have_no_password() -> None:
+    assert shown("sparql+http://ada:s3cret@db:7878/") == "sparql+http://db:7878/"
+    assert shown("sparql+https://db:7878/x?query=q") == "sparql+https://db:7878/x?query=q"
+    assert shown("oxigraph:/var/lib/ilk") == "oxigraph:/var/lib/ilk"
 
 
 def test_a_remote_catalogue_needs_a_named_workspace() -> None:
@@ -202,9 +272,11 @@ def test_a_remote_catalogue_needs_a_named_workspace() -> None:
             "INTERLINK_KG_STORE": "sparql+http://127.0.0.1:1/",
             "INTERLINK_KG_WORKSPACE": "memory:",
             "INTERLINK_KG_STORE_TOKEN": "secret",
+            "INTERLINK_KG_WORKSPACE_TOKEN": "other",
             "INTERLINK_KG_STORE_TIMEOUT": "2.5",
         }
     )
     assert named.workspace_url == "memory:"
     assert named.store_token == "secret"
+    assert named.workspace_token == "other"
     assert named.store_timeout == 2.5

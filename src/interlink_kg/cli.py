@@ -23,7 +23,7 @@ from interlink_kg.finding.search import FACETS
 from interlink_kg.rdf import formats
 from interlink_kg.rdf.parse import parse_file
 from interlink_kg.rdf.serialize import serialize
-from interlink_kg.settings import Settings
+from interlink_kg.settings import Settings, shown
 from interlink_kg.store.base import Store
 
 EXIT_OK = 0
@@ -71,9 +71,9 @@ def _open(settings: Settings, *, create: bool = False) -> Store:
 
     if not create and not store_exists(settings.store_url):
         raise StoreMissingError(
-            f"there is no store at {settings.store_url}: check --store / INTERLINK_KG_STORE, "
-            "or create it with 'interlink-kg load'",
-            details={"store": settings.store_url},
+            f"there is no store at {shown(settings.store_url)}: check --store / "
+            "INTERLINK_KG_STORE, or create it with 'interlink-kg load'",
+            details={"store": shown(settings.store_url)},
         )
     return open_settings_store(settings)
 
@@ -101,7 +101,8 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             optimize()
     out.write(
         f"loaded {len(summary.graphs)} graph(s), {summary.triples} triples "
-        f"into {settings.store_url}; {len(summary.records)} catalogue record(s) new or changed\n"
+        f"into {shown(settings.store_url)}; "
+        f"{len(summary.records)} catalogue record(s) new or changed\n"
     )
     if summary.report is not None and summary.report.warnings:
         out.write(f"{len(summary.report.warnings)} warning(s); run `validate` to read them\n")
@@ -119,7 +120,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
             data = store.graph(*store.data_graphs())
         report = validator(settings.base_iri).validate(data, with_background=False)
         sys.stderr.write(
-            f"validated {len(data)} triples of {settings.store_url}: "
+            f"validated {len(data)} triples of {shown(settings.store_url)}: "
             f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)\n"
         )
     else:

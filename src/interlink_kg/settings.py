@@ -40,6 +40,16 @@ def normalise_base_iri(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def shown(store_url: str) -> str:
+    """A store URL as it may be shown (logs, messages): without a user and password."""
+    scheme, sep, rest = store_url.partition(":")
+    if not scheme.startswith("sparql+") or "@" not in rest:
+        return store_url
+    parts = urlsplit(rest)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{scheme}{sep}{parts._replace(netloc=host).geturl()}"
+
+
 def workspace_url_for(store_url: str) -> str:
     """The curators' workspace store beside a catalogue store (``PATH`` -> ``PATH-workspace``).
 
@@ -61,8 +71,9 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     store_url: str = ""
     workspace_url: str = "memory:"
-    # A bearer token for a remote store (sparql+http...); seconds any store call may take.
+    # Bearer tokens for remote stores (sparql+http...); seconds any store call may take.
     store_token: str | None = None
+    workspace_token: str | None = None
     store_timeout: float = 30.0
     page_size: int = 100
     max_page_size: int = 1000
@@ -112,6 +123,7 @@ class Settings:
             store_url=store,
             workspace_url=env.get("INTERLINK_KG_WORKSPACE") or workspace_url_for(store),
             store_token=env.get("INTERLINK_KG_STORE_TOKEN") or None,
+            workspace_token=env.get("INTERLINK_KG_WORKSPACE_TOKEN") or None,
             store_timeout=_seconds(env, "INTERLINK_KG_STORE_TIMEOUT"),
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from interlink_kg.errors import ConfigurationError
-from interlink_kg.settings import Settings
+from interlink_kg.settings import Settings, shown
 from interlink_kg.store.base import Store
 
 BackendFactory = Callable[..., Store]  # (part after the colon, **options) -> store
@@ -43,13 +43,14 @@ def open_workspace_store(settings: Settings) -> Store:
     """The workspace store (teams, processes, submissions) the settings name."""
     if not settings.workspace_url:
         raise ConfigurationError(
-            f"the catalogue store {settings.store_url} is remote, so the workspace (teams, private "
-            "processes, submissions) has no place beside it: set INTERLINK_KG_WORKSPACE to a "
-            "second SPARQL server or dataset (sparql+http://...) or to a folder (oxigraph:PATH)",
-            details={"store": settings.store_url},
+            f"the catalogue store {shown(settings.store_url)} is remote, so the workspace (teams, "
+            "private processes, submissions) has no place beside it: set "
+            "INTERLINK_KG_WORKSPACE to a second SPARQL server or dataset (sparql+http://...) "
+            "or to a folder (oxigraph:PATH)",
+            details={"store": shown(settings.store_url)},
         )
     return open_store(
-        settings.workspace_url, token=settings.store_token, timeout=settings.store_timeout
+        settings.workspace_url, token=settings.workspace_token, timeout=settings.store_timeout
     )
 
 

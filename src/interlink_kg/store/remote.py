@@ -1,9 +1,10 @@
 """A store on a SPARQL 1.1 server, spoken over HTTP (``sparql+http://`` store URLs).
 
-The default layout is Oxigraph server's: under one root, ``query`` (SPARQL Query), ``update``
-(SPARQL Update) and ``store`` (Graph Store Protocol). Other servers name their endpoints
-differently (Apache Jena Fuseki: ``/ds/sparql``, ``/ds/update``, ``/ds/data``): each endpoint
-can be given on its own (:class:`Endpoints`).
+The default layout is Oxigraph server's: under one root, ``query`` (SPARQL Query) and ``update``
+(SPARQL Update). Other servers name their endpoints differently (Apache Jena Fuseki:
+``/ds/query``, ``/ds/update``): each endpoint can be given on its own (:class:`Endpoints`). Only
+the SPARQL 1.1 Protocol is spoken: whole graphs are read with ``CONSTRUCT ... GRAPH``, so a
+wrong endpoint is an error, never an empty graph.
 
 The contract is the embedded store's (:mod:`interlink_kg.store.base`):
 - **all or nothing**: every payload is parsed here first (a syntax error stops everything before
@@ -15,9 +16,14 @@ The contract is the embedded store's (:mod:`interlink_kg.store.base`):
   "union default graph" setting; the internal graphs (``urn:interlink-kg:``) are included the
   same way, as in the embedded store;
 - **store settings** (``get_meta``/``set_meta``) live in an internal graph of the server;
-- **every call has a timeout**; a server that cannot be reached, times out or answers 5xx raises
-  :class:`~interlink_kg.errors.StoreUnavailableError`, which the HTTP layer turns into a 503 with
-  ``Retry-After``: the next request tries again, so the service recovers by itself.
+- **every call has a timeout** (to connect, and for each read); a server that cannot be reached,
+  times out or answers 502/503/504 raises :class:`~interlink_kg.errors.StoreUnavailableError`,
+  which the HTTP layer turns into a 503 with ``Retry-After``: the next request tries again, so
+  the service recovers by itself. Any other answer outside 2xx (a redirect, a 4xx, a 500) is a
+  :class:`~interlink_kg.errors.StoreError`; what the server said is logged, never sent to clients;
+- answers are checked: SPARQL JSON of the expected shape, N-Triples that parse, at most
+  :data:`MAX_RESPONSE_BYTES`; terms are converted as the embedded store converts them (one
+  converter), so blank-node labels and plain literals compare equal across calls.
 
 HTTP goes through one pooled ``urllib3`` client per store (kept-alive connections; thread-safe),
 with optional basic (``sparql+http://user:password@host/``) or bearer authentication.
@@ -27,16 +33,19 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import pyoxigraph as ox
 import urllib3
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph
+from rdflib.term import Node
 
 from interlink_kg.errors import StoreError, StoreUnavailableError
 from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
 
@@ -46,6 +55,9 @@ DEFAULT_TIMEOUT = 30.0  # seconds for any one call (connect: 5)
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _EMPTY = ox.Store()  # parses queries (their form is checked before sending); never written
+MAX_RESPONSE_BYTES = 512 * 1024 * 1024  # the largest answer read from the server
+_LOG = logging.getLogger(__name__)
+_UNAVAILABLE = {502, 503, 504}
 
 
 @dataclass(frozen=True)
@@ -54,17 +66,15 @@ class Endpoints:
 
     query: str
     update: str
-    store: str
     # The query parameter that makes the default graph the union of every graph (Oxigraph:
     # ``union-default-graph``); None: the store names the graphs to read in each query.
     union_parameter: str | None = None
 
     @classmethod
     def under(cls, root: str) -> Endpoints:
-        """Oxigraph server's layout under ``root`` (``.../query``, ``.../update``,
-        ``.../store``)."""
+        """Oxigraph server's layout under ``root`` (``.../query``, ``.../update``)."""
         root = root if root.endswith("/") else root + "/"
-        return cls(root + "query", root + "update", root + "store", "union-default-graph")
+        return cls(root + "query", root + "update", "union-default-graph")
 
 
 _node = updates.graph_node
@@ -75,21 +85,37 @@ def _iri(value: str) -> str:
     return str(_node(value))
 
 
-def _term(value: Mapping[str, str]) -> URIRef | Literal | BNode:
-    """An rdflib term from one binding of SPARQL 1.1 JSON results."""
-    kind = value.get("type")
-    text = value.get("value", "")
-    if kind == "uri":
-        return URIRef(text)
-    if kind == "bnode":
-        return BNode(text)
-    if kind in {"literal", "typed-literal"}:
-        lang = value.get("xml:lang")
-        if lang:
-            return Literal(text, lang=lang)
-        datatype = value.get("datatype")
-        return Literal(text, datatype=URIRef(datatype) if datatype else None)
+def _term(value: object) -> Node:
+    """An rdflib term from one binding of SPARQL 1.1 JSON results, converted as the embedded
+    store converts its terms (``to_rdflib``: same blank-node labels, plain ``xsd:string``)."""
+    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+        raise StoreError("the SPARQL server sent a result term that is not SPARQL JSON")
+    kind, text = value.get("type"), value["value"]
+    try:
+        if kind == "uri":
+            return to_rdflib(ox.NamedNode(text))
+        if kind == "bnode":
+            return to_rdflib(ox.BlankNode(text))
+        if kind in {"literal", "typed-literal"}:
+            lang, datatype = value.get("xml:lang"), value.get("datatype")
+            if isinstance(lang, str) and lang:
+                return to_rdflib(ox.Literal(text, language=lang))
+            if isinstance(datatype, str) and datatype:
+                return to_rdflib(ox.Literal(text, datatype=ox.NamedNode(datatype)))
+            return to_rdflib(ox.Literal(text))
+    except (ValueError, TypeError) as exc:
+        raise StoreError("the SPARQL server sent a result term that is not valid RDF") from exc
     raise StoreError(f"the SPARQL server sent a term of unknown type {kind!r}")
+
+
+def _checked_token(token: str | None) -> str | None:
+    """A bearer token as it may go into a header (no spaces around, no control characters)."""
+    if token is None:
+        return None
+    token = token.strip()
+    if not token or any(ord(c) < 0x21 or ord(c) == 0x7F for c in token):
+        raise StoreError("the store token must be one word of visible characters")
+    return token
 
 
 class RemoteStore:
@@ -112,6 +138,7 @@ class RemoteStore:
             num_pools=4, maxsize=16, retries=False, timeout=self._timeout
         )
         self._headers: dict[str, str] = {}
+        token = _checked_token(token)
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
         elif username is not None:
@@ -128,41 +155,57 @@ class RemoteStore:
         body: bytes | None = None,
         content_type: str | None = None,
         accept: str | None = None,
-        missing_ok: bool = False,
     ) -> bytes:
-        """One HTTP call; ``missing_ok``: a 404 answers empty (a graph that does not exist)."""
+        """One HTTP call; its answer's body when it is a 2xx, else the matching error (what the
+        server said goes to the log: clients only learn that the store failed)."""
         headers = dict(self._headers)
         if content_type:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
         try:
-            response = self._http.request(method, url, body=body, headers=headers)
+            response = self._http.request(
+                method, url, body=body, headers=headers, preload_content=False
+            )
         except urllib3.exceptions.HTTPError as exc:
+            _LOG.warning("store %s cannot be reached: %s", self.url, exc)
             raise StoreUnavailableError(
-                f"the SPARQL server at {self._where()} cannot be reached: {type(exc).__name__}",
-                details={"store": self.url},
+                f"the store cannot be reached ({type(exc).__name__})"
             ) from exc
-        if response.status >= 500 or response.status in {408, 429}:
-            raise StoreUnavailableError(
-                f"the SPARQL server at {self._where()} answered {response.status}",
-                details={"store": self.url},
-            )
-        if response.status == 404 and missing_ok:
-            return b""
+        try:
+            data = self._read(response)
+        finally:
+            response.release_conn()
+        if 200 <= response.status < 300:
+            return data
+        said = data[:500].decode("utf-8", "replace").strip()
+        _LOG.warning("store %s answered %s to %s: %s", self.url, response.status, method, said)
+        if response.status in _UNAVAILABLE or response.status in {408, 429}:
+            raise StoreUnavailableError(f"the store answered {response.status}")
         if response.status in {401, 403}:
+            raise StoreError(f"the store refused the credentials ({response.status})")
+        if 300 <= response.status < 400:
             raise StoreError(
-                f"the SPARQL server at {self._where()} refused the credentials ({response.status})",
-                details={"store": self.url},
+                f"the store redirected ({response.status}): check the store URL "
+                "(its scheme, host and final '/')"
             )
-        if response.status >= 400:
-            detail = response.data[:500].decode("utf-8", "replace").strip()
-            raise StoreError(f"the SPARQL server refused the request ({response.status}): {detail}")
-        return bytes(response.data)
+        raise StoreError(f"the store refused the request ({response.status})")
 
-    def _where(self) -> str:
-        parts = urlsplit(self.endpoints.query)
-        return f"{parts.scheme}://{parts.hostname}:{parts.port or ''}"
+    def _read(self, response: urllib3.BaseHTTPResponse) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.stream(1 << 16):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise StoreError(f"the store sent more than {MAX_RESPONSE_BYTES} bytes")
+                chunks.append(chunk)
+        except urllib3.exceptions.HTTPError as exc:
+            _LOG.warning("store %s broke off its answer: %s", self.url, exc)
+            raise StoreUnavailableError(
+                f"the store broke off its answer ({type(exc).__name__})"
+            ) from exc
+        return b"".join(chunks)
 
     def _query(self, query: str, graphs: Sequence[str] | None, accept: str) -> bytes:
         """POST the query form-encoded (SPARQL 1.1 Protocol), with the graphs it may read in
@@ -204,11 +247,12 @@ class RemoteStore:
             content_type="application/sparql-query",
             accept=_RESULTS_JSON,
         )
-        return [
-            row["g"]["value"]
-            for row in self._bindings(raw)
-            if row.get("g", {}).get("type") == "uri"
-        ]
+        names = []
+        for row in self._bindings(raw):
+            term = _term(row["g"]) if "g" in row else None
+            if term is not None and not isinstance(term, BNode):
+                names.append(str(term))
+        return names
 
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
@@ -226,13 +270,14 @@ class RemoteStore:
     # -- queries ----------------------------------------------------------------------------
 
     @staticmethod
-    def _bindings(raw: bytes) -> list[dict[str, dict[str, str]]]:
+    def _bindings(raw: bytes) -> list[dict[str, object]]:
         try:
-            document = json.loads(raw)
-            bindings = document["results"]["bindings"]
+            bindings = json.loads(raw)["results"]["bindings"]
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreError("the SPARQL server sent results that are not SPARQL JSON") from exc
-        return [b for b in bindings if isinstance(b, dict)]
+        if not isinstance(bindings, list) or not all(isinstance(b, dict) for b in bindings):
+            raise StoreError("the SPARQL server sent results that are not SPARQL JSON")
+        return bindings
 
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
         self._expect(query, ox.QuerySolutions)
@@ -253,8 +298,7 @@ class RemoteStore:
 
     def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
         self._expect(query, ox.QueryTriples)
-        raw = self._query(query, graphs, _NTRIPLES)
-        return self._triples(raw)
+        return self._triples(self._query(query, graphs, _NTRIPLES))
 
     @staticmethod
     def _expect(query: str, kind: type[object]) -> None:
@@ -274,10 +318,17 @@ class RemoteStore:
             raise StoreError(f"expected {names.get(kind, 'another')} query")
 
     @staticmethod
-    def _triples(raw: bytes) -> Graph:
+    def _parsed(raw: bytes) -> list[ox.Triple]:
+        try:
+            return [q.triple for q in ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)]
+        except SyntaxError as exc:
+            raise StoreError("the SPARQL server sent triples that are not N-Triples") from exc
+
+    @classmethod
+    def _triples(cls, raw: bytes) -> Graph:
         graph = Graph()
-        if raw.strip():
-            graph.parse(data=raw, format="nt")
+        for t in cls._parsed(raw):
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
     def graph(self, *names: str) -> Graph:
@@ -302,16 +353,15 @@ class RemoteStore:
         return out if isinstance(out, bytes) else b""
 
     def _graph_ntriples(self, name: str) -> bytes:
-        """One named graph as N-Triples (Graph Store Protocol ``GET``; empty when missing)."""
-        _iri(name)
-        url = f"{self.endpoints.store}?{urlencode({'graph': name})}"
-        return self._call("GET", url, accept=_NTRIPLES, missing_ok=True)
+        """One named graph as N-Triples (empty when it does not exist)."""
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(name)} {{ ?s ?p ?o }} }}"
+        return self._query(query, [name], _NTRIPLES)
 
     def _quads(self, names: Sequence[str]) -> list[ox.Quad]:
         quads: list[ox.Quad] = []
         for name in names:
             target = _node(name)
-            for triple in ox.parse(self._graph_ntriples(name), format=ox.RdfFormat.N_TRIPLES):
+            for triple in self._parsed(self._graph_ntriples(name)):
                 quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, target))
         return quads
 
@@ -338,22 +388,26 @@ class RemoteStore:
         self._http.clear()
 
 
-LAYOUT_KEYS = ("query", "update", "store", "union")
+LAYOUT_KEYS = ("query", "update", "union")
 
 
 def open_remote(
     rest: str, *, token: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> RemoteStore:
-    """``sparql+http://[user:password@]host:port/path/[?query=..&update=..&store=..&union=..]``.
+    """``sparql+http://[user:password@]host:port/path/[?query=..&update=..&union=..]``.
 
     The path is the root under which the endpoints answer: by default Oxigraph server's layout
-    (``query``, ``update``, ``store`` and its ``union-default-graph`` parameter). Another server
-    names its endpoints in the URL's query, relative to the root, e.g. Apache Jena Fuseki:
-    ``sparql+http://127.0.0.1:3030/ds/?query=query&update=update&store=data&union=``
-    (an empty ``union``: the server has no union parameter, every query names its graphs).
-    ``token`` is sent as a bearer token (instead of the URL's user and password).
+    (``query``, ``update`` and its ``union-default-graph`` parameter). Another server names its
+    endpoints in the URL's query, relative to the root, e.g. Apache Jena Fuseki:
+    ``sparql+http://127.0.0.1:3030/ds/?query=query&update=update&union=`` (an empty ``union``:
+    the server has no union parameter, every query names its graphs). ``token`` is sent as a
+    bearer token (instead of the URL's user and password).
     """
     parts = urlsplit(rest)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise StoreError("the store URL has a port that is not a number") from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise StoreError(
             "a sparql+ store URL names an http(s) server, e.g. sparql+http://127.0.0.1:7878/"
@@ -365,14 +419,14 @@ def open_remote(
             f"unknown setting(s) {', '.join(unknown)} in the store URL; "
             f"use {', '.join(LAYOUT_KEYS)}"
         )
-    netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    netloc = host + (f":{port}" if port else "")
     root = parts._replace(netloc=netloc, query="", fragment="").geturl()
     root = root if root.endswith("/") else root + "/"
     default = Endpoints.under(root)
     endpoints = Endpoints(
         root + layout["query"] if "query" in layout else default.query,
         root + layout["update"] if "update" in layout else default.update,
-        root + layout["store"] if "store" in layout else default.store,
         (layout["union"] or None) if "union" in layout else default.union_parameter,
     )
     shown = "sparql+" + root + (f"?{parts.query}" if parts.query else "")

@@ -19,7 +19,7 @@ from waitress.server import create_server
 from interlink_kg.curation.loading import load_bundled_if_empty
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.finding.catalogue import counts
-from interlink_kg.settings import Settings
+from interlink_kg.settings import Settings, shown
 from interlink_kg.store import open_store
 from interlink_kg.store.registry import serving_url
 from interlink_kg.web.app import close_app, create_app
@@ -79,7 +79,7 @@ def serve(settings: Settings, *, host: str, port: int, log: TextIO) -> None:
             ) from exc
         raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
     try:
-        log.write(f"starting on http://{host}:{port}/ with the store {settings.store_url}\n")
+        log.write(f"starting on http://{host}:{port}/ with the store {shown(settings.store_url)}\n")
         log.flush()
         app = build_serving_app(settings, log)
         server.application = app
