@@ -160,3 +160,67 @@ def test_the_catalogue_names_both_theme_taxonomies_with_titles(client: FlaskClie
     }
     for taxonomy in taxonomies:
         assert graph.value(taxonomy, URIRef("http://purl.org/dc/terms/title")) is not None
+
+
+def test_pages_by_key_reach_every_interlinker_once_in_order(client: FlaskClient) -> None:
+    """?after=ID pages: next starts after the page's last identifier; first, previous and last
+    are given too; following next gives the same INTERLINKERs as paging by number."""
+    url = "/catalogue?after=a&per_page=25"
+    by_key: list[str] = []
+    pages = 0
+    while url:
+        graph = fetch(client, url)
+        node = view_node(graph)
+        assert int(graph.value(node, HYDRA.totalItems)) == 78
+        assert str(graph.value(node, HYDRA.first)) == BASE + "catalogue?per_page=25"
+        assert "after=" in str(graph.value(node, HYDRA.last))
+        catalogue = URIRef(BASE + "catalogue")
+        ids = sorted(str(d).rsplit("/", 1)[1] for d in graph.objects(catalogue, DCAT.dataset))
+        by_key += ids
+        following = graph.value(node, HYDRA.next)
+        if following is not None:
+            assert str(following).endswith(f"after={ids[-1]}&per_page=25")
+        if pages:
+            assert graph.value(node, HYDRA.previous) is not None
+        url = str(following) if following is not None else ""
+        pages += 1
+    assert pages == 4
+    by_number: list[str] = []
+    for page in (1, 2, 3, 4):
+        graph = fetch(client, f"/catalogue?page={page}&per_page=25")
+        by_number += sorted(
+            str(d).rsplit("/", 1)[1]
+            for d in graph.objects(URIRef(BASE + "catalogue"), DCAT.dataset)
+        )
+    assert by_key == by_number == sorted(by_number)
+    assert len(set(by_key)) == 78
+
+
+def test_a_page_by_key_after_the_last_is_empty_and_has_no_next(client: FlaskClient) -> None:
+    graph = fetch(client, "/catalogue?after=zzzz")
+    node = view_node(graph)
+    assert not list(graph.objects(URIRef(BASE + "catalogue"), DCAT.dataset))
+    assert graph.value(node, HYDRA.next) is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["after=a&page=2", "after=", "after=../x", "after=%00", "after=" + "a" * 201, "after=a%20b"],
+)
+def test_bad_keys_are_a_400(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/catalogue?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["details"]["parameter"] == "after"
+
+
+def test_changes_since_a_moment_page_by_key_too(client: FlaskClient) -> None:
+    graph = fetch(client, "/catalogue?modified_since=2000-01-01&after=b&per_page=10")
+    node = view_node(graph)
+    ids = sorted(
+        str(d).rsplit("/", 1)[1] for d in graph.objects(URIRef(BASE + "catalogue"), DCAT.dataset)
+    )
+    assert len(ids) == 10
+    assert all(i > "b" for i in ids)
+    following = str(graph.value(node, HYDRA.next))
+    assert f"after={ids[-1]}" in following
+    assert "modified_since=2000-01-01" in following

@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
+from interlink_kg.finding.keys import keys
 from interlink_kg.model.catalogue import (
     PROBLEM_GROUPS,
     InterlinkerSummary,
@@ -46,11 +47,11 @@ def count_interlinkers(store: Store) -> int:
 
 
 def list_interlinkers(store: Store, *, lang: str, page: int, per_page: int) -> Page:
-    """One page of INTERLINKER summaries, in identifier order."""
-    total = count_interlinkers(store)
-    rows = store.select(query("interlinker-page", limit=per_page, offset=(page - 1) * per_page))
-    items = [r["item"] for r in rows if isinstance(r.get("item"), URIRef)]
-    return Page(tuple(summaries(store, items, lang)), page, per_page, total)
+    """One page of INTERLINKER summaries, in identifier order (a slice of the sorted keys kept
+    per catalogue generation: the same cost for every page)."""
+    index = keys(store)
+    items: list[Node] = list(index.page(page, per_page))
+    return Page(tuple(summaries(store, items, lang)), page, per_page, len(index))
 
 
 def summaries(store: Store, items: list[Node], lang: str) -> list[InterlinkerSummary]:

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from interlink_kg.errors import NotFoundError
-from interlink_kg.finding.catalogue import count_interlinkers
+from interlink_kg.finding.keys import keys
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import page_count
 from interlink_kg.publishing import profiles
@@ -66,6 +66,7 @@ class PageRequest:
     profile: Profile = DEFAULT
     modified_since: datetime | None = None  # timezone-aware
     modified_since_text: str | None = None  # as the client wrote it (kept in the links)
+    after: str | None = None  # a page by key: the INTERLINKERs whose identifier comes after
 
     def url(self, base_iri: str, page: int) -> str:
         params: dict[str, str | int] = {"page": page}
@@ -77,24 +78,73 @@ class PageRequest:
             params["modified_since"] = self.modified_since_text
         return f"{base_iri}catalogue?{urlencode(params)}"
 
+    def key_url(self, base_iri: str, after: str | None) -> str:
+        """The page by key that starts after ``after`` (None: the first page)."""
+        params: dict[str, str | int] = {}
+        if after is not None:
+            params["after"] = after
+        if self.per_page != self.default_per_page:
+            params["per_page"] = self.per_page
+        if self.profile is not DEFAULT:
+            params["profile"] = self.profile.name
+        if self.modified_since_text is not None:
+            params["modified_since"] = self.modified_since_text
+        return f"{base_iri}catalogue" + (f"?{urlencode(params)}" if params else "")
+
 
 def _since(request: PageRequest) -> dict[str, list[Literal]]:
     assert request.modified_since is not None
     return {"since": [Literal(request.modified_since.isoformat(), datatype=XSD.dateTime)]}
 
 
-def _select_items(store: Store, request: PageRequest) -> tuple[int, list[URIRef]]:
-    offset = (request.page - 1) * request.per_page
+@dataclass(frozen=True)
+class Selection:
+    total: int  # INTERLINKERs in the whole collection (of this harvest)
+    items: list[URIRef]
+    more: bool  # whether INTERLINKERs come after this page
+    start: int | None = None  # the page's position in the collection, where it is known
+    last_key: str | None = None  # the identifier of the page's last INTERLINKER
+
+
+def _select_items(store: Store, request: PageRequest) -> Selection:
     if request.modified_since is None:
-        total = count_interlinkers(store)
-        rows = store.select(query("interlinker-page", limit=request.per_page, offset=offset))
-    else:
-        counted = store.select(query("interlinker-count-since", _since(request)))
-        total = int(str(counted[0]["total"])) if counted else 0
-        rows = store.select(
-            query("interlinker-page-since", _since(request), limit=request.per_page, offset=offset)
+        index = keys(store)
+        if request.after is not None:
+            start = index.position(request.after)
+        else:
+            start = (request.page - 1) * request.per_page
+        items = list(index.items[start : start + request.per_page])
+        end = start + len(items)
+        return Selection(
+            len(index),
+            items,
+            end < len(index),
+            start,
+            index.ids[end - 1] if items else request.after,
         )
-    return total, [item for r in rows if isinstance(item := r.get("item"), URIRef)]
+    counted = store.select(query("interlinker-count-since", _since(request)))
+    total = int(str(counted[0]["total"])) if counted else 0
+    if request.after is None:
+        offset = (request.page - 1) * request.per_page
+        rows = store.select(
+            query(
+                "interlinker-page-since", _since(request), limit=request.per_page + 1, offset=offset
+            )
+        )
+    else:
+        values = {**_since(request), "after": [Literal(request.after)]}
+        rows = store.select(
+            query("interlinker-page-since-after", values, limit=request.per_page + 1)
+        )
+    found = [(str(r["id"]), item) for r in rows if isinstance(item := r.get("item"), URIRef)]
+    page = found[: request.per_page]
+    return Selection(
+        total,
+        [item for _, item in page],
+        len(found) > request.per_page,
+        None,
+        page[-1][0] if page else request.after,
+    )
 
 
 def _add_records(
@@ -141,7 +191,8 @@ def catalogue_page(
 
     ``contact_email`` (from the settings) is added to the catalogue's contact point.
     """
-    total, items = _select_items(store, request)
+    selection = _select_items(store, request)
+    items = selection.items
     source = _vocabulary_graph(store, base_iri)
     if items:
         source += store.construct(query("resource-description", {"item": items}))
@@ -173,7 +224,10 @@ def catalogue_page(
         view.add((catalogue, DCT.modified, dates[0]["last"]))
     _add_records(store, view, source, catalogue, items, request.profile)
     _name_theme_taxonomies(view, source, catalogue)
-    _add_paging(view, request, base_iri, total, URIRef(requested_url))
+    if request.after is None:
+        _add_paging(view, request, base_iri, selection.total, URIRef(requested_url))
+    else:
+        _add_key_paging(view, request, base_iri, selection, store, URIRef(requested_url))
     return view
 
 
@@ -216,6 +270,43 @@ def _add_paging(
     if page > 1:
         view.add((view_node, HYDRA.previous, link(page - 1)))
         view.add((view_node, HYDRA.previousPage, link(page - 1)))
+
+
+def _add_key_paging(
+    view: Graph,
+    request: PageRequest,
+    base_iri: str,
+    selection: Selection,
+    store: Store,
+    view_node: URIRef,
+) -> None:
+    """Hydra paging of a page by key: ``next`` starts after this page's last identifier, so a
+    harvester following it pays the same for every page, however deep; ``first`` is the first
+    page by key, and ``previous``/``last`` where the position is known (the whole catalogue)."""
+    view.bind("hydra", HYDRA)
+    view.add((view_node, RDF.type, HYDRA.PartialCollectionView))
+    view.add((view_node, RDF.type, HYDRA.PagedCollection))
+    view.add((view_node, HYDRA.totalItems, Literal(selection.total, datatype=XSD.integer)))
+    view.add((view_node, HYDRA.itemsPerPage, Literal(request.per_page, datatype=XSD.integer)))
+    first = URIRef(request.key_url(base_iri, None))
+    view.add((view_node, HYDRA.first, first))
+    view.add((view_node, HYDRA.firstPage, first))
+    if selection.more and selection.last_key is not None:
+        following = URIRef(request.key_url(base_iri, selection.last_key))
+        view.add((view_node, HYDRA.next, following))
+        view.add((view_node, HYDRA.nextPage, following))
+    if selection.start is None:
+        return
+    index = keys(store)
+    if selection.start > 0:
+        before = max(selection.start - request.per_page, 0)
+        previous = URIRef(request.key_url(base_iri, index.key_before(before)))
+        view.add((view_node, HYDRA.previous, previous))
+        view.add((view_node, HYDRA.previousPage, previous))
+    pages = page_count(selection.total, request.per_page)
+    last = URIRef(request.key_url(base_iri, index.key_before((pages - 1) * request.per_page)))
+    view.add((view_node, HYDRA.last, last))
+    view.add((view_node, HYDRA.lastPage, last))
 
 
 def profile_node(store: Store, base_iri: str, item: URIRef, node: URIRef) -> Graph:

@@ -1,4 +1,5 @@
-"""GET /catalogue: the harvestable catalogue, paged (``?page=N&per_page=M``), in a profile
+"""GET /catalogue: the harvestable catalogue, paged by number (``?page=N&per_page=M``) or by key
+(``?after=ID``: constant cost per page, however deep), in a profile
 (``?profile=dcat-ap-3|dcat-ap-2.1.1|adms-ap``), optionally only what changed since a moment
 (``?modified_since=`` ISO 8601)."""
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, request
 
 from interlink_kg.errors import BadRequestError
+from interlink_kg.model.iris import is_identifier
 from interlink_kg.publishing import profiles
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.web.negotiation import (
@@ -37,6 +39,25 @@ def parse_moment(raw: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _after_key() -> str | None:
+    """``?after=ID``: a page by key (the INTERLINKERs whose identifier comes after ``ID``)."""
+    raw = request.args.get("after")
+    if raw is None:
+        return None
+    if "page" in request.args:
+        raise BadRequestError(
+            "ask for a page by number (page=) or by key (after=), not both",
+            details={"parameter": "after"},
+        )
+    if not is_identifier(raw):
+        raise BadRequestError(
+            "after must be an INTERLINKER identifier (letters, digits, '_', '.', '-'; at most "
+            "200 characters), as the previous page's next link gives it",
+            details={"parameter": "after"},
+        )
+    return raw
+
+
 @bp.get("/catalogue")
 @bp.get("/catalogue" + SUFFIX_RULE)
 def show(suffix: str | None = None) -> Response:
@@ -45,6 +66,7 @@ def show(suffix: str | None = None) -> Response:
     profiles.require_contact_email(profile, settings.contact_email)
     page, per_page = page_args(request, settings.page_size, settings.max_page_size)
     since_text = request.args.get("modified_since")
+    after = _after_key()
     page_request = PageRequest(
         page=page,
         per_page=per_page,
@@ -52,6 +74,7 @@ def show(suffix: str | None = None) -> Response:
         profile=profile,
         modified_since=parse_moment(since_text) if since_text is not None else None,
         modified_since_text=since_text,
+        after=after,
     )
     requested = settings.base_iri + request.path.lstrip("/") + canonical_query(request)
     with state().expensive.slot():  # a page of 1000 costs ~0.5 s of CPU

@@ -1,0 +1,99 @@
+"""Harvesting speed: one DCAT-AP page of 100 at the start, middle and end of the catalogue, by
+number (``?page=``) and by key (``?after=``), and the whole catalogue harvested page by page by
+key, on synthetic catalogues of 1k and 10k (``--large``: 100k) INTERLINKERs.
+
+Baseline measured in the same run: the raw engine's ``ORDER BY ... OFFSET`` page query
+(``queries/interlinker-page.rq``) on the same pyoxigraph store, which is what a page cost before
+the pages were cut from the sorted keys kept per catalogue generation (``finding/keys.py``).
+The service figures include building the whole DCAT-AP page (descriptions, records,
+vocabularies, Hydra links); the first call of a generation also reads the keys, measured apart.
+
+Run: ``python bench/catalogue_bench.py [--large]``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import synthetic
+
+from interlink_kg.finding import keys as key_index
+from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
+from interlink_kg.queries import query
+from interlink_kg.store import open_store
+from interlink_kg.store.base import Store
+
+PER_PAGE = 100
+REPEAT = 5
+
+
+def median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def page(store: Store, request: PageRequest) -> int:
+    url = synthetic.BASE + "catalogue"
+    return len(catalogue_page(store, synthetic.BASE, request, requested_url=url))
+
+
+def measure(n: int) -> None:
+    store = open_store("memory:")
+    started = time.perf_counter()
+    synthetic.load(store, n)
+    print(f"\n{n} INTERLINKERs (loaded in {time.perf_counter() - started:.1f} s)")
+    started = time.perf_counter()
+    index = key_index.keys(store)
+    print(f"  keys read once per generation   {(time.perf_counter() - started) * 1000:8.1f} ms")
+    pages = (len(index) + PER_PAGE - 1) // PER_PAGE
+    for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
+        raw = median_ms(
+            lambda number=number: store.select(
+                query("interlinker-page", limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+            )
+        )
+        by_number = median_ms(
+            lambda number=number: page(store, PageRequest(page=number, per_page=PER_PAGE))
+        )
+        after = index.key_before((number - 1) * PER_PAGE)
+        by_key = median_ms(
+            lambda after=after: page(store, PageRequest(per_page=PER_PAGE, after=after))
+        )
+        print(
+            f"  {label:6} page  by number {by_number:7.1f} ms   by key {by_key:7.1f} ms   "
+            f"raw engine OFFSET query alone {raw:7.1f} ms"
+        )
+    started = time.perf_counter()
+    after: str | None = None
+    harvested = 0
+    while True:
+        items = index.after(after, PER_PAGE) if after is not None else index.page(1, PER_PAGE)
+        if not items:
+            break
+        page(store, PageRequest(per_page=PER_PAGE, after=after))
+        harvested += len(items)
+        after = (
+            index.ids[index.position(after) + len(items) - 1]
+            if after
+            else index.ids[len(items) - 1]
+        )
+    seconds = time.perf_counter() - started
+    print(f"  whole harvest by key: {harvested} INTERLINKERs in {seconds:.1f} s")
+    store.close()
+
+
+def main() -> None:
+    sizes = [1000, 10_000] + ([100_000] if "--large" in sys.argv else [])
+    for n in sizes:
+        measure(n)
+
+
+if __name__ == "__main__":
+    main()
