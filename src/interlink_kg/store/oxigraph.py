@@ -21,6 +21,7 @@ from rdflib import Graph
 
 from interlink_kg.errors import StoreError
 from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
@@ -106,7 +107,7 @@ class OxigraphStore:
         return bool(answer)
 
     def graph(self, *names: str) -> Graph:
-        graph = Graph()
+        graph = triples_graph()
         for name in names:
             for quad in self._store.quads_for_pattern(None, None, None, _iri(name)):
                 graph.add(
@@ -118,7 +119,7 @@ class OxigraphStore:
         triples = self._query(query, graphs)
         if not isinstance(triples, ox.QueryTriples):
             raise StoreError("expected a CONSTRUCT or DESCRIBE query")
-        graph = Graph()
+        graph = triples_graph()
         for triple in triples:
             graph.add(
                 (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))

@@ -45,6 +45,7 @@ from rdflib.term import Node
 
 from interlink_kg.errors import StoreError, StoreUnavailableError
 from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
@@ -326,13 +327,13 @@ class RemoteStore:
 
     @classmethod
     def _triples(cls, raw: bytes) -> Graph:
-        graph = Graph()
+        graph = triples_graph()
         for t in cls._parsed(raw):
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
     def graph(self, *names: str) -> Graph:
-        graph = Graph()
+        graph = triples_graph()
         for name in names:
             _iri(name)
             raw = self._graph_ntriples(name)

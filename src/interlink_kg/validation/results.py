@@ -24,6 +24,10 @@ def apply_shapes(
 ) -> list[ValidationResult]:
     """Run pySHACL (no inference) with ``shapes`` (default: the whole set) and read the
     top-level results about ``subjects``."""
+    if not data.store.context_aware:  # pySHACL wraps the data in a dataset over the same store
+        copied = Graph()
+        copied += data
+        data = copied
     _conforms, results_graph, text = pyshacl.validate(
         data,
         shacl_graph=shape_set.graph if shapes is None else shapes,

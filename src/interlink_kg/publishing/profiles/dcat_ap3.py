@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.model import file_types
+from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.vocab import (
     DCAT,
     DCT,
@@ -105,7 +106,7 @@ def build(source: Graph, catalogue: URIRef | None = None) -> Graph:
     ``source`` holds the descriptions together with the vocabularies (and the catalogue node,
     whose publisher and contact point every dataset names).
     """
-    view = Graph()
+    view = triples_graph()
     for prefix, namespace in PREFIXES.items():
         view.bind(prefix, namespace)
     publisher = source.value(catalogue, DCT.publisher) if catalogue is not None else None
