@@ -8,7 +8,11 @@ the pages were cut from the sorted keys kept per catalogue generation (``finding
 The service figures include building the whole DCAT-AP page (descriptions, records,
 vocabularies, Hydra links); the first call of a generation also reads the keys, measured apart.
 
-Run: ``python bench/catalogue_bench.py [--large]``.
+With ``--remote`` the same catalogue is also served from an ``oxigraph serve`` this script
+starts on a free loopback port (the ``sparql+http://`` backend), and its page figures are printed
+beside the embedded ones (issue 15: within 2x).
+
+Run: ``python bench/catalogue_bench.py [--large] [--remote]``.
 """
 
 from __future__ import annotations
@@ -44,8 +48,58 @@ def page(store: Store, request: PageRequest) -> int:
     return len(catalogue_page(store, synthetic.BASE, request, requested_url=url))
 
 
+def remote_pages(n: int, embedded: dict[str, float]) -> None:
+    """The same pages from a SPARQL server on loopback, against the embedded figures."""
+    import socket
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    binary = str(Path(sys.executable).with_name("oxigraph"))
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "server.log"
+        with log.open("wb") as output:
+            server = subprocess.Popen(
+                [binary, "serve", "--location", f"{folder}/db", "--bind", f"127.0.0.1:{port}"],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            deadline = time.monotonic() + 30
+            while "Listening" not in log.read_text(errors="replace"):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("oxigraph serve did not start")
+                time.sleep(0.05)
+            store = open_store(f"sparql+http://127.0.0.1:{port}/")
+            started = time.perf_counter()
+            synthetic.load(store, n)
+            print(
+                f"  remote store (oxigraph serve, loopback; loaded in "
+                f"{time.perf_counter() - started:.1f} s)"
+            )
+            index = key_index.keys(store)
+            pages = (len(index) + PER_PAGE - 1) // PER_PAGE
+            for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
+                after = index.key_before((number - 1) * PER_PAGE)
+                by_key = median_ms(
+                    lambda after=after: page(store, PageRequest(per_page=PER_PAGE, after=after))
+                )
+                print(
+                    f"  {label:6} page  by key {by_key:7.1f} ms   "
+                    f"x{by_key / embedded[label]:.2f} of the embedded store"
+                )
+            store.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def measure(n: int) -> None:
     store = open_store("memory:")
+    embedded: dict[str, float] = {}
     started = time.perf_counter()
     synthetic.load(store, n)
     print(f"\n{n} INTERLINKERs (loaded in {time.perf_counter() - started:.1f} s)")
@@ -66,6 +120,7 @@ def measure(n: int) -> None:
         by_key = median_ms(
             lambda after=after: page(store, PageRequest(per_page=PER_PAGE, after=after))
         )
+        embedded[label] = by_key
         print(
             f"  {label:6} page  by number {by_number:7.1f} ms   by key {by_key:7.1f} ms   "
             f"raw engine OFFSET query alone {raw:7.1f} ms"
@@ -87,6 +142,8 @@ def measure(n: int) -> None:
     seconds = time.perf_counter() - started
     print(f"  whole harvest by key: {harvested} INTERLINKERs in {seconds:.1f} s")
     store.close()
+    if "--remote" in sys.argv:
+        remote_pages(n, embedded)
 
 
 def main() -> None:
