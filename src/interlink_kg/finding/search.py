@@ -79,6 +79,8 @@ class SearchIndex:
         )
         db.execute("CREATE TABLE facets (id TEXT, facet TEXT, value TEXT)")
         db.execute("CREATE INDEX facets_by_value ON facets (facet, value, id)")
+        # Counting the facets of a result walks its hits, not every facet row.
+        db.execute("CREATE INDEX facets_by_id ON facets (id, facet, value)")
         texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for row in self._store.select(query("search-texts")):
             texts[str(row["id"])][str(row["field"])].append(str(row["text"]))
@@ -100,6 +102,11 @@ class SearchIndex:
                 (str(r["id"]), str(r["facet"]), str(r["value"]))
                 for r in self._store.select(query("search-facets"))
             ],
+        )
+        # The counts of the whole catalogue (a search with no words and no filter), kept.
+        db.execute(
+            "CREATE TABLE all_counts AS SELECT facet, value, COUNT(*) AS n FROM facets "
+            "GROUP BY facet, value"
         )
         db.commit()
         return db
@@ -127,7 +134,8 @@ class SearchIndex:
                         details={"parameter": facet, "allowed": sorted(self._values(db, facet))},
                     )
                 ids = [i for i in ids if i in allowed]
-            facets = self._counts(db, ids)
+            everything = not request.filters and not _WORD.findall(request.text)
+            facets = self._all_counts(db) if everything else self._counts(db, ids)
         start = (request.page - 1) * request.per_page
         page = ids[start : start + request.per_page]
         return SearchResult(
@@ -156,14 +164,24 @@ class SearchIndex:
         return [r[0] for r in rows], {r[0]: round(-float(r[1]), 6) for r in rows}
 
     @staticmethod
+    def _all_counts(db: sqlite3.Connection) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+        for facet, value, count in db.execute(
+            "SELECT facet, value, n FROM all_counts ORDER BY facet, value"
+        ):
+            if facet in counts:
+                counts[facet][value] = int(count)
+        return counts
+
+    @staticmethod
     def _counts(db: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
         db.execute("CREATE TEMP TABLE IF NOT EXISTS hits (id TEXT PRIMARY KEY)")
         db.execute("DELETE FROM hits")
         db.executemany("INSERT OR IGNORE INTO hits (id) VALUES (?)", ((i,) for i in ids))
         rows = db.execute(
-            "SELECT facet, value, COUNT(*) FROM facets JOIN hits USING (id) "
-            "GROUP BY facet, value ORDER BY facet, value"
+            "SELECT f.facet, f.value, COUNT(*) FROM hits h CROSS JOIN facets f "
+            "ON f.id = h.id GROUP BY f.facet, f.value ORDER BY f.facet, f.value"
         )
         for facet, value, count in rows:
             if facet in counts:
