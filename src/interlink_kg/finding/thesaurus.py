@@ -56,9 +56,6 @@ class Thesaurus:
                 labels[lang][concept].append(Label(tuple(stems), tuple(words)))
         return cls({lang: dict(by_concept) for lang, by_concept in labels.items()})
 
-    def __len__(self) -> int:
-        return sum(len(concepts) for concepts in self._labels.values())
-
     def related(self, analysed: list[tuple[str, str]], lang: str) -> dict[str, Related]:
         """The related words of a text (its ``(stem, word)`` pairs), by stem; none of them is
         a word of the text itself."""

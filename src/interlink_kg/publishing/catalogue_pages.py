@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from interlink_kg.errors import NotFoundError
-from interlink_kg.finding.keys import keys
+from interlink_kg.finding.keys import Keys, keys
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import page_count
 from interlink_kg.publishing import profiles
@@ -69,27 +69,24 @@ class PageRequest:
     after: str | None = None  # a page by key: the INTERLINKERs whose identifier comes after
 
     def url(self, base_iri: str, page: int) -> str:
-        params: dict[str, str | int] = {"page": page}
-        if self.per_page != self.default_per_page:
-            params["per_page"] = self.per_page
-        if self.profile is not DEFAULT:
-            params["profile"] = self.profile.name
-        if self.modified_since_text is not None:
-            params["modified_since"] = self.modified_since_text
-        return f"{base_iri}catalogue?{urlencode(params)}"
+        """The page by number ``page``, with this request's other parameters."""
+        return f"{base_iri}catalogue?{urlencode({'page': page, **self._kept()})}"
 
     def key_url(self, base_iri: str, after: str | None) -> str:
         """The page by key that starts after ``after`` (None: the first page)."""
+        params = {**({"after": after} if after is not None else {}), **self._kept()}
+        return f"{base_iri}catalogue" + (f"?{urlencode(params)}" if params else "")
+
+    def _kept(self) -> dict[str, str | int]:
+        """The parameters every link of a harvest keeps (those that differ from the default)."""
         params: dict[str, str | int] = {}
-        if after is not None:
-            params["after"] = after
         if self.per_page != self.default_per_page:
             params["per_page"] = self.per_page
         if self.profile is not DEFAULT:
             params["profile"] = self.profile.name
         if self.modified_since_text is not None:
             params["modified_since"] = self.modified_since_text
-        return f"{base_iri}catalogue" + (f"?{urlencode(params)}" if params else "")
+        return params
 
 
 def _since(request: PageRequest) -> dict[str, list[Literal]]:
@@ -104,6 +101,7 @@ class Selection:
     more: bool  # whether INTERLINKERs come after this page
     start: int | None = None  # the page's position in the collection, where it is known
     last_key: str | None = None  # the identifier of the page's last INTERLINKER
+    keys: Keys | None = None  # the sorted keys the page was cut from (the whole catalogue)
 
 
 def _select_items(store: Store, request: PageRequest) -> Selection:
@@ -111,9 +109,10 @@ def _select_items(store: Store, request: PageRequest) -> Selection:
         index = keys(store)
         if request.after is not None:
             start = index.position(request.after)
+            items = index.after(request.after, request.per_page)
         else:
             start = (request.page - 1) * request.per_page
-        items = list(index.items[start : start + request.per_page])
+            items = index.page(request.page, request.per_page)
         end = start + len(items)
         return Selection(
             len(index),
@@ -121,6 +120,7 @@ def _select_items(store: Store, request: PageRequest) -> Selection:
             end < len(index),
             start,
             index.ids[end - 1] if items else request.after,
+            index,
         )
     counted = store.select(query("interlinker-count-since", _since(request)))
     total = int(str(counted[0]["total"])) if counted else 0
@@ -227,7 +227,7 @@ def catalogue_page(
     if request.after is None:
         _add_paging(view, request, base_iri, selection.total, URIRef(requested_url))
     else:
-        _add_key_paging(view, request, base_iri, selection, store, URIRef(requested_url))
+        _add_key_paging(view, request, base_iri, selection, URIRef(requested_url))
     return view
 
 
@@ -277,7 +277,6 @@ def _add_key_paging(
     request: PageRequest,
     base_iri: str,
     selection: Selection,
-    store: Store,
     view_node: URIRef,
 ) -> None:
     """Hydra paging of a page by key: ``next`` starts after this page's last identifier, so a
@@ -295,9 +294,9 @@ def _add_key_paging(
         following = URIRef(request.key_url(base_iri, selection.last_key))
         view.add((view_node, HYDRA.next, following))
         view.add((view_node, HYDRA.nextPage, following))
-    if selection.start is None:
+    index = selection.keys
+    if selection.start is None or index is None:
         return
-    index = keys(store)
     if selection.start > 0:
         before = max(selection.start - request.per_page, 0)
         previous = URIRef(request.key_url(base_iri, index.key_before(before)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TextIO
 
 from flask import Flask
@@ -20,7 +21,7 @@ from interlink_kg.curation.loading import load_bundled_if_empty
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.finding.catalogue import counts
 from interlink_kg.settings import Settings, shown
-from interlink_kg.store import open_store
+from interlink_kg.store import open_settings_store
 from interlink_kg.store.registry import serving_url
 from interlink_kg.web.app import close_app, create_app
 
@@ -31,11 +32,7 @@ MULTIPART_ALLOWANCE = 64 * 1024
 
 def build_serving_app(settings: Settings, log: TextIO) -> Flask:
     """Open the catalogue store (loading the bundled catalogue if it is empty) and the app."""
-    store = open_store(
-        serving_url(settings.store_url),
-        token=settings.store_token,
-        timeout=settings.store_timeout,
-    )
+    store = open_settings_store(replace(settings, store_url=serving_url(settings.store_url)))
     summary = load_bundled_if_empty(store, settings.base_iri)
     if summary is not None:
         log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
