@@ -16,9 +16,7 @@ Run: ``python bench/recommend_bench.py [--large]``.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -34,6 +32,7 @@ from rdflib import Literal, URIRef
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
+from live_server import serving
 
 from interlink_kg.finding import ranking, recommendations
 from interlink_kg.finding.ranking import profile_tiers
@@ -127,27 +126,7 @@ def http_timings(
     disk.set_meta("base_iri", synthetic.BASE)
     disk.close()
     del disk
-    port = free_port()
-    env = {**os.environ, "INTERLINK_KG_STORE": store_url, "INTERLINK_KG_BASE_IRI": synthetic.BASE}
-    log = (folder / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "interlink_kg", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=5) as reply:
-                    if b'"recommendations_precomputed":true' in reply.read():
-                        break
-            except OSError:
-                pass
-            time.sleep(0.3)
+    with serving(store_url, synthetic.BASE, folder / "serve.log") as base:
 
         def get(schema: str, task: str, extra: str = "") -> None:
             url = f"{base}/schemas/{schema}/tasks/{task}/recommendations?limit=10{extra}"
@@ -160,10 +139,6 @@ def http_timings(
         warm_cases = iter(tasks)
         warm = timings(lambda: get(*next(warm_cases)), len(tasks))
         return first, warm
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-        log.close()
 
 
 def bench(n: int, cases: int) -> None:

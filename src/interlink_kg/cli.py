@@ -67,6 +67,7 @@ class StoreMissingError(NotFoundError):
 def _open(settings: Settings, *, create: bool = False) -> Store:
     """The store of ``--store``; commands that only read refuse one that does not exist yet
     (opening it would create it empty, and a typo in the path would then answer "nothing")."""
+    from interlink_kg.store.held import HeldStore
     from interlink_kg.store.registry import open_settings_store, store_exists
 
     if not create and not store_exists(settings.store_url):
@@ -75,7 +76,11 @@ def _open(settings: Settings, *, create: bool = False) -> Store:
             "INTERLINK_KG_STORE, or create it with 'interlink-kg load'",
             details={"store": shown(settings.store_url)},
         )
-    return open_settings_store(settings)
+    store = open_settings_store(settings, through_server=True)
+    if create and isinstance(store, HeldStore):  # a load would only fail at its end
+        store.close()
+        raise store.refusal()
+    return store
 
 
 @contextmanager

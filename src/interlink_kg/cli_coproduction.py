@@ -45,7 +45,7 @@ def _services(settings: Settings, opened: Store) -> Iterator[tuple[Coproduction,
     from interlink_kg.rdf.untrusted import InputLimits
     from interlink_kg.validation.engine import validator
 
-    workspace = open_workspace_store(settings)
+    workspace = open_workspace_store(settings, through_server=True)
     try:
         registry = TokenRegistry.load(settings.tokens_file, settings.tokens_env)
         curation = Workspace(

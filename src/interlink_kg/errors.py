@@ -76,6 +76,20 @@ class StoreUnavailableError(StoreError):
     retry_after = 5
 
 
+class StoreInUseError(StoreError):
+    """An on-disk store is open in another process (one process at a time may open it)."""
+
+    code = "store_in_use"
+    status = 409
+
+
+class StoreHeldError(StoreInUseError):
+    """A change to an on-disk store that ``interlink-kg serve`` holds: it must be made through
+    the server, or with the server stopped (reads go through the server)."""
+
+    code = "store_held_by_server"
+
+
 class SeedImportError(InterlinkKGError):
     """An upstream INTERLINK seed could not be converted."""
 

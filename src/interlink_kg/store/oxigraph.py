@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from interlink_kg.errors import StoreError
+from interlink_kg.errors import StoreError, StoreInUseError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
@@ -38,13 +38,13 @@ class OxigraphStore:
         try:
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
-            message = str(exc)
-            if "lock" in message.lower():
-                message = (
-                    f"the store at {path} is in use by another process "
-                    "(is `interlink-kg serve` running?)"
-                )
-            raise StoreError(f"cannot open store: {message}", details={"store": self.url}) from exc
+            if "lock" in str(exc).lower():
+                raise StoreInUseError(
+                    f"cannot open store: the store at {path} is in use by another process "
+                    "(is `interlink-kg serve` running?)",
+                    details={"store": self.url},
+                ) from exc
+            raise StoreError(f"cannot open store: {exc}", details={"store": self.url}) from exc
         self._meta_path = path.with_name(path.name + ".meta.json") if path is not None else None
         self._meta: dict[str, str] = self._read_meta()
 
@@ -84,6 +84,32 @@ class OxigraphStore:
             return self._store.query(query, default_graph=default, named_graphs=named)
         except SyntaxError as exc:
             raise StoreError(f"invalid SPARQL query: {exc}") from exc
+
+    def answer(
+        self, query: str, *, union: bool, default_graphs: Sequence[str], named_graphs: Sequence[str]
+    ) -> tuple[bytes, str]:
+        """A query as the SPARQL 1.1 Protocol answers it, serialised by the engine: SPARQL JSON
+        results, or N-Triples for CONSTRUCT/DESCRIBE; with its media type. The dataset is the
+        union of the named graphs (``union``), the graphs given, or the engine's own default.
+        For the server's local store access (:mod:`interlink_kg.store.held`)."""
+        options: dict[str, object] = {}
+        if union:
+            options["use_default_graph_as_union"] = True
+        elif default_graphs or named_graphs:
+            options["default_graph"] = [_iri(g) for g in default_graphs] or [
+                ox.NamedNode(f"{INTERNAL_PREFIX}empty")
+            ]
+            options["named_graphs"] = [_iri(g) for g in named_graphs]
+        try:
+            result = self._store.query(query, **options)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise StoreError(f"invalid SPARQL query: {exc}") from exc
+        if isinstance(result, ox.QueryTriples):
+            return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"", "application/n-triples"
+        return (
+            result.serialize(format=ox.QueryResultsFormat.JSON) or b"",
+            "application/sparql-results+json",
+        )
 
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
         solutions = self._query(query, graphs)

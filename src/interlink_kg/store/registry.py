@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from interlink_kg.errors import ConfigurationError
+from interlink_kg.errors import ConfigurationError, StoreInUseError
 from interlink_kg.settings import Settings, shown
 from interlink_kg.store.base import Store
+from interlink_kg.store.serving_record import ON_DISK
 
 BackendFactory = Callable[..., Store]  # (part after the colon, **options) -> store
 _BACKENDS: dict[str, BackendFactory] = {}
@@ -32,14 +33,33 @@ def open_store(url: str, *, token: str | None = None, timeout: float | None = No
     return _BACKENDS[scheme](rest, **options)
 
 
-def open_settings_store(settings: Settings) -> Store:
-    """The catalogue store the settings name, with their credentials and timeout."""
-    return open_store(
-        settings.store_url, token=settings.store_token, timeout=settings.store_timeout
-    )
+def open_or_through_server(
+    url: str, *, token: str | None = None, timeout: float | None = None
+) -> Store:
+    """:func:`open_store`, or, when an on-disk store is locked by ``interlink-kg serve``, the
+    store read through that server (:class:`~interlink_kg.store.held.HeldStore`: reads work,
+    changes are refused with the way to make them). For the command line, never the server."""
+    try:
+        return open_store(url, token=token, timeout=timeout)
+    except StoreInUseError:
+        from interlink_kg.store.held import HeldStore
+        from interlink_kg.store.serving_record import folder_of, read_record
+
+        folder = folder_of(url)
+        record = read_record(folder) if folder is not None else None
+        if folder is None or record is None:
+            raise
+        return HeldStore(folder, record, timeout=timeout or 30.0)
 
 
-def open_workspace_store(settings: Settings) -> Store:
+def open_settings_store(settings: Settings, *, through_server: bool = False) -> Store:
+    """The catalogue store the settings name, with their credentials and timeout;
+    ``through_server``: see :func:`open_or_through_server`."""
+    opener = open_or_through_server if through_server else open_store
+    return opener(settings.store_url, token=settings.store_token, timeout=settings.store_timeout)
+
+
+def open_workspace_store(settings: Settings, *, through_server: bool = False) -> Store:
     """The workspace store (teams, processes, submissions) the settings name."""
     if not settings.workspace_url:
         raise ConfigurationError(
@@ -49,20 +69,17 @@ def open_workspace_store(settings: Settings) -> Store:
             "or to a folder (oxigraph:PATH)",
             details={"store": shown(settings.store_url)},
         )
-    return open_store(
+    opener = open_or_through_server if through_server else open_store
+    return opener(
         settings.workspace_url, token=settings.workspace_token, timeout=settings.store_timeout
     )
-
-
-# Backends whose URL names a folder on this machine (the part after the colon).
-_ON_DISK = {"oxigraph", "oxigraph-mirror"}
 
 
 def store_exists(url: str) -> bool:
     """False when ``url`` names an on-disk store whose folder is missing or empty (opening it
     would create a new, empty store: usually a typo)."""
     scheme, _, rest = url.partition(":")
-    if scheme not in _ON_DISK:
+    if scheme not in ON_DISK:
         return True
     folder = Path(rest).expanduser()
     return folder.is_dir() and any(folder.iterdir())

@@ -16,6 +16,7 @@ from interlink_kg.rdf.untrusted import InputLimits
 from interlink_kg.settings import Settings
 from interlink_kg.sparql.endpoint import EndpointLimits, PublicEndpoint
 from interlink_kg.store import Store, open_settings_store, open_workspace_store
+from interlink_kg.store.local_access import LocalAccess
 from interlink_kg.validation.engine import validator
 from interlink_kg.validation.pool import ValidationLimits, ValidationPool
 from interlink_kg.web import browser_session
@@ -29,6 +30,7 @@ from interlink_kg.web.routes import (
     entry_points,
     health,
     interlinkers,
+    local_store,
     pages,
     problem_profiles,
     processes,
@@ -65,6 +67,7 @@ BLUEPRINTS = (
     resources.bp,
     catalogue.bp,
     sparql.bp,
+    local_store.bp,
 )
 
 
@@ -74,6 +77,7 @@ def create_app(
     workspace_store: Store | None = None,
     *,
     precompute: bool = False,
+    local_key: str | None = None,
 ) -> Flask:
     """Build the app; stores are opened now unless given (tests pass their own).
 
@@ -118,6 +122,9 @@ def create_app(
         publication=publication,
         processes=together.processes,
         ratings=together.ratings,
+        local_access=LocalAccess(local_key, {"catalogue": catalogue_store, "workspace": private})
+        if local_key
+        else None,
     )
     app.extensions[KEY] = state
     # Caches check the catalogue's generation themselves; this only gives the endpoint's

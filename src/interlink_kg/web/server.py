@@ -4,14 +4,20 @@ Why waitress (decision 0006): its I/O thread reads each request (line, headers a
 full before a worker thread sees it, and writes answers out from buffers. A slow or idle
 client therefore holds a connection, never an application thread, and a connection silent for
 ``read_timeout`` seconds is closed. Bodies over the limit, chunked or not, are refused with
-413 before the app runs. One process: the embedded on-disk store is opened by one process.
+413 before the app runs. One process: the embedded on-disk store is opened by one process;
+while it runs, the command line reads that store through it (``store/held.py``).
 """
 
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from flask import Flask
@@ -23,6 +29,13 @@ from interlink_kg.finding.catalogue import counts
 from interlink_kg.settings import Settings, shown
 from interlink_kg.store import open_settings_store
 from interlink_kg.store.registry import serving_url
+from interlink_kg.store.serving_record import (
+    ServingRecord,
+    folder_of,
+    new_key,
+    remove_record,
+    write_record,
+)
 from interlink_kg.web.app import close_app, create_app
 
 # waitress refuses larger bodies itself (a plain-text 413) before reading them: up to twice the
@@ -30,8 +43,9 @@ from interlink_kg.web.app import close_app, create_app
 MULTIPART_ALLOWANCE = 64 * 1024
 
 
-def build_serving_app(settings: Settings, log: TextIO) -> Flask:
-    """Open the catalogue store (loading the bundled catalogue if it is empty) and the app."""
+def build_serving_app(settings: Settings, log: TextIO, local_key: str | None = None) -> Flask:
+    """Open the catalogue store (loading the bundled catalogue if it is empty) and the app;
+    ``local_key`` opens the command line's reads of the held stores (``/_local/store/``)."""
     store = open_settings_store(replace(settings, store_url=serving_url(settings.store_url)))
     summary = load_bundled_if_empty(store, settings.base_iri)
     if summary is not None:
@@ -42,7 +56,52 @@ def build_serving_app(settings: Settings, log: TextIO) -> Flask:
         f"profiles, {sizes['schemas']} schemas ({sizes['tasks']} tasks)\n"
     )
     log.flush()
-    return create_app(settings, store=store, precompute=True)
+    return create_app(settings, store=store, precompute=True, local_key=local_key)
+
+
+def _loopback_of(host: str) -> str | None:
+    """The loopback address the command line reaches this server on (None when it listens on
+    one address that is not loopback: its held stores cannot be read then)."""
+    if host in {"127.0.0.1", "localhost", "0.0.0.0", ""}:
+        return "127.0.0.1"
+    if host in {"::1", "::"}:
+        return "[::1]"
+    return None
+
+
+def _leave_notes(settings: Settings, base: str, key: str) -> list[tuple[Path, ServingRecord]]:
+    """Beside each on-disk store the server holds, the note that lets the command line read it
+    through the server (:mod:`interlink_kg.store.serving_record`)."""
+    notes = []
+    for name, url in (("catalogue", settings.store_url), ("workspace", settings.workspace_url)):
+        folder = folder_of(url)
+        if folder is not None:
+            record = ServingRecord(os.getpid(), f"{base}/_local/store/{name}/", key)
+            write_record(folder, record)
+            notes.append((folder, record))
+    return notes
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (a service manager stopping the server): end like an interrupt, cleaning up."""
+
+
+@contextmanager
+def _stopping_on_sigterm() -> Iterator[None]:
+    """SIGTERM stops the server as Ctrl-C does: the stores are flushed and closed, the notes
+    beside them removed (by default SIGTERM ends the process without any of that)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _not_ready(environ: object, start_response: Callable[..., object]) -> list[bytes]:
@@ -78,13 +137,19 @@ def serve(settings: Settings, *, host: str, port: int, log: TextIO) -> None:
     try:
         log.write(f"starting on http://{host}:{port}/ with the store {shown(settings.store_url)}\n")
         log.flush()
-        app = build_serving_app(settings, log)
+        loopback = _loopback_of(host)
+        key = new_key() if loopback else None
+        app = build_serving_app(settings, log, key)
         server.application = app
+        notes = _leave_notes(settings, f"http://{loopback}:{port}", key) if key else []
         log.write(f"listening on http://{host}:{port}/ ({settings.threads} threads)\n")
         log.flush()
         try:
-            server.run()
+            with _stopping_on_sigterm():
+                server.run()
         finally:
+            for folder, record in notes:
+                remove_record(folder, record)
             close_app(app)
     finally:
         server.close()

@@ -22,6 +22,7 @@ from interlink_kg.finding.warmer import Warmer
 from interlink_kg.settings import Settings
 from interlink_kg.sparql.endpoint import PublicEndpoint
 from interlink_kg.store import Store
+from interlink_kg.store.local_access import LocalAccess
 from interlink_kg.validation.pool import ValidationPool
 from interlink_kg.web.auth import Authenticator
 from interlink_kg.web.expensive import ExpensiveWork
@@ -45,6 +46,7 @@ class AppState:
     publication: Publication  # what co-production publishes in the catalogue store
     processes: Processes
     ratings: Ratings
+    local_access: LocalAccess | None = None  # the command line's reads of held stores
 
     def close(self) -> None:
         """Stop the worker processes (query and validation pools)."""

@@ -1,0 +1,150 @@
+"""A bounded load test: 1, 8, 32 and 128 concurrent clients against `interlink-kg serve`.
+
+Serves a synthetic catalogue (``bench/synthetic.py``, 10k INTERLINKERs by default) from an
+on-disk store on loopback with the default settings, waits until every task's default
+recommendations are precomputed, then for each level of concurrency runs that many client
+threads for a fixed time. Every request is different from the ones before it (no answer cache
+helps): a recommendation for a random task with a random filter and language (computed on
+demand), a word search, a catalogue page by key and one INTERLINKER's description, in turns.
+Reported per level: requests per second, p50 and p99 latency, and errors (anything but 200,
+including refused connections and time-outs). The 1-client figures are the baseline of the
+same run; the other levels are also given as a ratio of its p50.
+
+Run: ``python bench/concurrency_bench.py [--size N] [--seconds S]`` (loopback only; each level
+runs S seconds, 20 by default; about 3 minutes in all at 10k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import synthetic
+from live_server import serving
+
+from interlink_kg.queries import query
+from interlink_kg.store import open_store
+
+LEVELS = (1, 8, 32, 128)
+KINDS = ("knowledge", "software", "externalsoftware", "externalknowledge")
+LANGS = ("en", "es", "it", "lv")
+
+
+@dataclass
+class Level:
+    clients: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, latency: float, ok: bool) -> None:
+        with self.lock:
+            self.latencies.append(latency)
+            self.errors += not ok
+
+
+def _requests(
+    base: str, tasks: list[tuple[str, str]], ids: list[str], rng: random.Random
+) -> list[str]:
+    """An endless-enough mix of unique requests for one client (built before timing)."""
+    out = []
+    for i in range(4000):
+        turn = i % 4
+        if turn == 0:
+            schema, task = rng.choice(tasks)
+            out.append(
+                f"{base}/schemas/{schema}/tasks/{task}/recommendations?limit=10"
+                f"&lang={rng.choice(LANGS)}&kind={rng.choice(KINDS)}&n={rng.random()}"
+            )
+        elif turn == 1:
+            words = f"{rng.choice(synthetic.WORDS)}+{rng.randrange(len(ids))}"  # unique
+            out.append(f"{base}/interlinkers?q={words}&per_page=20&lang={rng.choice(LANGS)}")
+        elif turn == 2:
+            out.append(f"{base}/catalogue?after={rng.choice(ids)}&per_page=100")
+        else:
+            out.append(f"{base}/interlinkers/{rng.choice(ids)}.jsonld")
+    return out
+
+
+def _client(level: Level, urls: list[str], stop: float) -> None:
+    for url in urls:
+        if time.monotonic() >= stop:
+            return
+        started = time.perf_counter()
+        ok = False
+        try:
+            with urllib.request.urlopen(url, timeout=30) as reply:  # loopback only
+                reply.read()
+                ok = reply.status == 200
+        except (urllib.error.URLError, OSError):
+            ok = False
+        level.record(time.perf_counter() - started, ok)
+
+
+def run_level(
+    base: str, clients: int, seconds: float, tasks: list[tuple[str, str]], ids: list[str]
+) -> Level:
+    level = Level(clients, seconds)
+    plans = [_requests(base, tasks, ids, random.Random(clients * 1000 + c)) for c in range(clients)]
+    stop = time.monotonic() + seconds
+    threads = [threading.Thread(target=_client, args=(level, p, stop)) for p in plans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return level
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="ilk-concurrency-"))
+    store_url = f"oxigraph:{folder / 'store'}"
+    disk = open_store(store_url)
+    started = time.perf_counter()
+    synthetic.load(disk, args.size)
+    disk.set_meta("base_iri", synthetic.BASE)
+    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in disk.select(query("all-tasks"))]
+    ids = sorted(str(r["id"]) for r in disk.select(query("interlinker-keys")))
+    disk.close()
+    del disk
+    print(f"{args.size} INTERLINKERs loaded in {time.perf_counter() - started:.1f} s")
+    with serving(store_url, synthetic.BASE, folder / "serve.log") as base:
+        results = [run_level(base, c, args.seconds, tasks, ids) for c in LEVELS]
+    baseline = statistics.median(results[0].latencies)
+    print(
+        f"\n{args.size} INTERLINKERs, {args.seconds:g} s per level, server threads: default "
+        "(8), requests: recommendation (on demand) / search / page by key / one INTERLINKER\n"
+    )
+    print("| clients | requests | requests/s | p50 ms | p99 ms | p50 / 1 client | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for level in results:
+        p50 = _quantile(level.latencies, 0.5)
+        print(
+            f"| {level.clients} | {len(level.latencies)} | "
+            f"{len(level.latencies) / level.seconds:.1f} | {p50 * 1000:.1f} | "
+            f"{_quantile(level.latencies, 0.99) * 1000:.1f} | x{p50 / baseline:.1f} | "
+            f"{level.errors} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

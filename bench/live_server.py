@@ -1,0 +1,56 @@
+"""`interlink-kg serve` as a process of its own for the benchmarks: started on a free loopback
+port over a store, ready once every task's default recommendations are precomputed, killed
+with its process group at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(
+    store_url: str, base_iri: str, log_path: Path, ready_within: float = 600
+) -> Iterator[str]:
+    """Serve ``store_url``; yields the base URL (no final ``/``) once the server is ready."""
+    port = free_port()
+    env = {**os.environ, "INTERLINK_KG_STORE": store_url, "INTERLINK_KG_BASE_IRI": base_iri}
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "interlink_kg", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + ready_within
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=5) as reply:
+                    if b'"recommendations_precomputed":true' in reply.read():
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the server was not ready within {ready_within:g} s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)

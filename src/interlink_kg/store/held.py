@@ -1,0 +1,94 @@
+"""An on-disk store that ``interlink-kg serve`` holds, read through the server.
+
+The command line opens it when the store is locked and the server's note is beside it
+(:mod:`interlink_kg.store.serving_record`): reads are SPARQL queries over the server's local
+store access (loopback, with the note's key), answered by the very store the server writes, so
+they see every committed change and never a half-written one. Settings are read from the
+store's settings file, which the server replaces atomically. Every change is refused with a
+message that says how to make it: through the server, or with the server stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from rdflib import Graph
+
+from interlink_kg.errors import StoreHeldError
+from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.store.base import GraphPayload, Row
+from interlink_kg.store.remote import Endpoints, RemoteStore
+from interlink_kg.store.serving_record import ServingRecord
+
+
+class HeldStore:
+    """A :class:`~interlink_kg.store.base.Store` whose reads go through the server holding it."""
+
+    def __init__(self, folder: Path, record: ServingRecord, *, timeout: float) -> None:
+        self.path = folder
+        self.url = f"oxigraph:{folder}"
+        self.record = record
+        self._reads = RemoteStore(
+            Endpoints.under(record.url),
+            url=f"{record.url} (serving {folder})",
+            token=record.key,
+            timeout=timeout,
+        )
+        self._meta_path = folder.with_name(folder.name + ".meta.json")
+
+    def refusal(self) -> StoreHeldError:
+        """The error for a change: what holds the store, and how to make the change."""
+        return StoreHeldError(
+            f"the store at {self.path} is held by `interlink-kg serve` (process "
+            f"{self.record.pid}), and this command would change it: stop the server first, or "
+            "make the change through the server's API (submissions, teams, processes, ratings); "
+            "commands that only read work while it runs",
+            details={"store": self.url, "server_pid": self.record.pid},
+        )
+
+    # -- reads, through the server ----------------------------------------------------------
+
+    def data_graphs(self) -> list[str]:
+        return self._reads.data_graphs()
+
+    def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
+        return self._reads.select(query, graphs)
+
+    def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
+        return self._reads.ask(query, graphs)
+
+    def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
+        return self._reads.construct(query, graphs)
+
+    def graph(self, *names: str) -> Graph:
+        return self._reads.graph(*names)
+
+    def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
+        return self._reads.dump(fmt, graphs)
+
+    def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
+        return self._reads.dump_quads(graphs)
+
+    def get_meta(self, key: str) -> str | None:
+        try:
+            loaded = json.loads(self._meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        value = loaded.get(key) if isinstance(loaded, dict) else None
+        return None if value is None else str(value)
+
+    # -- changes, refused -------------------------------------------------------------------
+
+    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
+        raise self.refusal()
+
+    def drop_graphs(self, names: Iterable[str]) -> None:
+        raise self.refusal()
+
+    def set_meta(self, key: str, value: str) -> None:
+        raise self.refusal()
+
+    def close(self) -> None:
+        self._reads.close()
