@@ -25,6 +25,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,13 +46,14 @@ class Level:
     clients: int
     seconds: float
     latencies: list[float] = field(default_factory=list)
-    errors: int = 0
+    errors: Counter[str] = field(default_factory=Counter)  # by status or exception
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, latency: float, ok: bool) -> None:
+    def record(self, latency: float, outcome: str) -> None:
         with self.lock:
             self.latencies.append(latency)
-            self.errors += not ok
+            if outcome != "200":
+                self.errors[outcome] += 1
 
 
 def _requests(
@@ -82,14 +84,16 @@ def _client(level: Level, urls: list[str], stop: float) -> None:
         if time.monotonic() >= stop:
             return
         started = time.perf_counter()
-        ok = False
         try:
             with urllib.request.urlopen(url, timeout=30) as reply:  # loopback only
                 reply.read()
-                ok = reply.status == 200
-        except (urllib.error.URLError, OSError):
-            ok = False
-        level.record(time.perf_counter() - started, ok)
+                outcome = str(reply.status)
+        except urllib.error.HTTPError as error:
+            with error:
+                outcome = f"{error.code} {url.split('?')[0].rsplit('/', 1)[-1]}"
+        except (urllib.error.URLError, OSError) as error:
+            outcome = type(error).__name__
+        level.record(time.perf_counter() - started, outcome)
 
 
 def run_level(
@@ -142,8 +146,11 @@ def main() -> None:
             f"| {level.clients} | {len(level.latencies)} | "
             f"{len(level.latencies) / level.seconds:.1f} | {p50 * 1000:.1f} | "
             f"{_quantile(level.latencies, 0.99) * 1000:.1f} | x{p50 / baseline:.1f} | "
-            f"{level.errors} |"
+            f"{sum(level.errors.values())} |"
         )
+    for level in results:
+        if level.errors:
+            print(f"errors at {level.clients} clients: {dict(level.errors)}")
 
 
 if __name__ == "__main__":

@@ -165,7 +165,18 @@ def test_the_local_store_access_needs_the_key_and_only_answers_queries(held: Hel
     )
     assert update[0] in {404, 405}
     smuggled = held.post(path, b"query=CLEAR+ALL", {**form, **key})
-    assert smuggled[0] >= 400
+    assert smuggled[0] == 403  # an update is not a query
+    broken = held.post(path, b"query=SELECT+%7B", {**form, **key})
+    assert broken[0] == 400
+    federated = held.post(
+        path,
+        b"query=SELECT+*+WHERE+%7B+SERVICE+%3Chttp%3A%2F%2F127.0.0.1%3A9%2F%3E+%7B+%3Fs+%3Fp+%3Fo+%7D+%7D",
+        {**form, **key},
+    )
+    assert federated[0] == 403  # never makes the server fetch
+    for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
+        proxied = held.post(path, body, {**form, **key, header: "203.0.113.9"})
+        assert proxied[0] == 404, header
     assert held.post("/_local/store/other/query", body, {**form, **key})[0] == 404
     assert _count(held) > 9000
 
@@ -222,7 +233,7 @@ def test_sigterm_stops_the_server_cleanly_and_the_store_is_writable_again(tmp_pa
         wait_until_healthy(f"http://127.0.0.1:{port}", log)
         assert read_record(tmp_path / "store") is not None
         server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=30) is not None
+        assert server.wait(timeout=30) == 0
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
@@ -245,15 +256,56 @@ def test_a_note_of_a_gone_process_is_ignored_and_another_servers_note_is_kept(
     folder = tmp_path / "store"
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    write_record(folder, ServingRecord(gone.pid, "http://127.0.0.1:1/", "key"))
+    write_record(
+        folder, ServingRecord(gone.pid, "http://127.0.0.1:1/_local/store/catalogue/", "key")
+    )
     assert read_record(folder) is None
     assert read_record(folder, check_alive=False) is not None
-    mine = ServingRecord(os.getpid(), "http://127.0.0.1:2/", "mine")
+    mine = ServingRecord(os.getpid(), "http://127.0.0.1:2/_local/store/catalogue/", "mine")
     write_record(folder, mine)
     assert read_record(folder) == mine
-    remove_record(folder, ServingRecord(os.getpid(), "http://127.0.0.1:3/", "other"))
+    other = ServingRecord(os.getpid(), "http://127.0.0.1:3/_local/store/catalogue/", "other")
+    remove_record(folder, other)
     assert read_record(folder) == mine  # not the caller's note: kept
     remove_record(folder, mine)
     assert not record_path(folder).exists()
     record_path(folder).write_text("{not json", encoding="utf-8")
     assert read_record(folder) is None
+
+
+def test_a_note_someone_else_could_have_planted_is_not_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    good = ServingRecord(os.getpid(), "http://127.0.0.1:8080/_local/store/catalogue/", "k" * 43)
+    write_record(folder, good)
+    note = record_path(folder)
+    assert note.stat().st_mode & 0o777 == 0o600
+    assert read_record(folder) == good
+    note.chmod(0o644)  # others could read (or have written) it
+    assert read_record(folder) is None
+    note.chmod(0o600)
+    for url in (
+        "http://evil.example/_local/store/catalogue/",
+        "http://127.0.0.1:8080/sparql",
+        "https://127.0.0.1:8080/_local/store/catalogue/",
+        "http://127.0.0.1.evil.example:80/_local/store/catalogue/",
+    ):
+        write_record(folder, ServingRecord(os.getpid(), url, "k" * 43))
+        assert read_record(folder) is None, url
+    write_record(folder, good)
+    elsewhere = tmp_path / "elsewhere.json"
+    note.rename(elsewhere)
+    note.symlink_to(elsewhere)  # a link to a note: not followed
+    assert read_record(folder) is None
+    note.unlink()
+    # Writing never goes through a file or link planted beside the store.
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    for planted in (
+        note.with_name(note.name + f".{os.getpid()}.tmp"),
+        note.with_name(note.name + ".tmp"),
+    ):
+        planted.symlink_to(victim)
+    write_record(folder, good)
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not note.is_symlink()
+    assert read_record(folder) == good

@@ -28,6 +28,7 @@ from interlink_kg.store.base import Store
 
 EXIT_OK = 0
 EXIT_INVALID = 1
+SHOWN_VIOLATIONS = 20  # on stderr when a load is refused; the rest with `validate`
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
@@ -52,12 +53,17 @@ def _print_report_summary(report: dict[str, object]) -> None:
     results = report.get("results")
     if not isinstance(results, list):
         return
-    for result in results:
-        if isinstance(result, dict) and result.get("severity") == "Violation":
-            sys.stderr.write(
-                f"  {result.get('focus_node')}: {result.get('message')} "
-                f"[{result.get('source_shape')}]\n"
-            )
+    violations = [r for r in results if isinstance(r, dict) and r.get("severity") == "Violation"]
+    for result in violations[:SHOWN_VIOLATIONS]:
+        sys.stderr.write(
+            f"  {result.get('focus_node')}: {result.get('message')} "
+            f"[{result.get('source_shape')}]\n"
+        )
+    if len(violations) > SHOWN_VIOLATIONS:
+        sys.stderr.write(
+            f"  ... and {len(violations) - SHOWN_VIOLATIONS} more: `interlink-kg validate FILE "
+            "--format json` lists them all\n"
+        )
 
 
 class StoreMissingError(NotFoundError):
@@ -94,10 +100,14 @@ def _opened(settings: Settings, *, create: bool = False) -> Iterator[Store]:
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.curation.bulk import recover
     from interlink_kg.curation.loading import bundled_paths, load_files
 
+    if args.bulk:
+        return _bulk_load(args, settings, out)
     paths = list(args.paths) or bundled_paths()
     with _opened(settings, create=True) as store:
+        recover(store)  # a bulk load that died half-way
         summary = load_files(
             store, paths, settings.base_iri, validate=not args.no_validate, reset=args.reset
         )
@@ -111,6 +121,27 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     )
     if summary.report is not None and summary.report.warnings:
         out.write(f"{len(summary.report.warnings)} warning(s); run `validate` to read them\n")
+    return EXIT_OK
+
+
+def _bulk_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from interlink_kg.cli_progress import BulkProgressBars
+    from interlink_kg.curation.bulk import bulk_load
+
+    if not args.paths:
+        raise BadRequestError("--bulk needs the files to load")
+    if args.reset:
+        raise BadRequestError("--bulk adds or replaces graphs; --reset is for a plain load")
+    with _opened(settings, create=True) as store, BulkProgressBars(sys.stderr) as bars:
+        summary = bulk_load(
+            store, args.paths, settings.base_iri, validate=not args.no_validate, progress=bars
+        )
+    checked = f"; {summary.validated} INTERLINKER(s) validated" if not args.no_validate else ""
+    out.write(
+        f"loaded {summary.triples} triples into {len(summary.graphs)} graph(s) of "
+        f"{shown(settings.store_url)} in {summary.seconds:.1f} s "
+        f"({summary.rate:,.0f} triples/s){checked}\n"
+    )
     return EXIT_OK
 
 

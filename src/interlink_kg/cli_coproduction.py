@@ -22,6 +22,7 @@ from interlink_kg.rdf.serialize import serialize, serialize_named
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_workspace_store
 from interlink_kg.store.base import Store
+from interlink_kg.store.held import HeldStore
 
 EXIT_OK = 0
 
@@ -58,7 +59,8 @@ def _services(settings: Settings, opened: Store) -> Iterator[tuple[Coproduction,
             user_exists=lambda user: any(e.user == user for e in registry.entries),
             is_deprecated=curation.is_deprecated,
         )
-        together.publication.reconcile()
+        if not isinstance(opened, HeldStore) and not isinstance(workspace, HeldStore):
+            together.publication.reconcile()  # (a server holding the stores reconciles itself)
         yield together, opened
     finally:
         workspace.close()

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--no-validate", action="store_true", help="skip SHACL validation before loading"
     )
+    load.add_argument(
+        "--bulk",
+        action="store_true",
+        help="stream large N-Triples, N-Quads or Turtle files (.gz too) with the engine's bulk "
+        "loader and a progress bar; validated INTERLINKER by INTERLINKER; all or nothing",
+    )
 
     validate = sub.add_parser(
         "validate",

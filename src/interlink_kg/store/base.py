@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -73,6 +74,18 @@ class Store(Protocol):
 
     def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
         """Serialise ``graphs`` (default: every data graph) as N-Quads, graph names kept."""
+        ...
+
+    def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
+        """Add parsed quads (each in a named graph) as fast as the backend can: the engine's
+        bulk loader on the embedded store, large ``INSERT DATA`` batches on a SPARQL server.
+        Not atomic: a caller that may fail half-way inserts into graphs it drops on failure
+        (see :mod:`interlink_kg.curation.bulk`). Returns the number of quads read."""
+        ...
+
+    def move_graphs(self, pairs: Mapping[str, str]) -> None:
+        """Move each graph onto its target (``source -> target``), replacing the target's
+        content, all in one step."""
         ...
 
     def get_meta(self, key: str) -> str | None:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from interlink_kg.errors import StoreHeldError
@@ -85,6 +86,12 @@ class HeldStore:
         raise self.refusal()
 
     def drop_graphs(self, names: Iterable[str]) -> None:
+        raise self.refusal()
+
+    def move_graphs(self, pairs: Mapping[str, str]) -> None:
+        raise self.refusal()
+
+    def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
         raise self.refusal()
 
     def set_meta(self, key: str, value: str) -> None:

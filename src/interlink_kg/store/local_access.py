@@ -5,10 +5,13 @@ note. Queries only; the HTTP route (``web/routes/local_store.py``) adds the loop
 from __future__ import annotations
 
 import hmac
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from interlink_kg.errors import NotFoundError, UnauthorizedError
+from interlink_kg.errors import NotFoundError, StoreUnavailableError, UnauthorizedError
+
+AT_ONCE = 2  # local queries running at a time: the rest of the server's threads stay free
 
 
 class Answering(Protocol):
@@ -22,6 +25,7 @@ class LocalAccess:
 
     def __init__(self, key: str, stores: Mapping[str, object]) -> None:
         self.key = key
+        self._slots = threading.BoundedSemaphore(AT_ONCE)
         self._stores = {
             name: store
             for name, store in stores.items()
@@ -44,6 +48,13 @@ class LocalAccess:
         if store is None:
             raise NotFoundError(f"no local store {name!r}")
         answering: Answering = store  # type: ignore[assignment]
-        return answering.answer(
-            query, union=union, default_graphs=default_graphs, named_graphs=named_graphs
-        )
+        if not self._slots.acquire(blocking=False):
+            raise StoreUnavailableError(
+                f"the server is already answering {AT_ONCE} queries of the command line"
+            )
+        try:
+            return answering.answer(
+                query, union=union, default_graphs=default_graphs, named_graphs=named_graphs
+            )
+        finally:
+            self._slots.release()

@@ -13,13 +13,13 @@ in a small JSON file beside it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from interlink_kg.errors import StoreError, StoreInUseError
+from interlink_kg.errors import BadRequestError, StoreError, StoreInUseError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
@@ -70,6 +70,20 @@ class OxigraphStore:
         if update:
             self._write(update)
 
+    def move_graphs(self, pairs: Mapping[str, str]) -> None:
+        update = updates.moving(pairs)
+        if update:
+            self._write(update)
+
+    def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
+        """pyoxigraph's bulk loader (``bulk_extend``): no transaction, no undo log."""
+        counted = _Counted(quads)
+        self._bulk_extend(counted)
+        return counted.count
+
+    def _bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        self._store.bulk_extend(quads)
+
     # -- queries ----------------------------------------------------------------------------
 
     def _query(self, query: str, graphs: Sequence[str] | None) -> object:
@@ -102,14 +116,17 @@ class OxigraphStore:
             options["named_graphs"] = [_iri(g) for g in named_graphs]
         try:
             result = self._store.query(query, **options)  # type: ignore[arg-type]
+            if isinstance(result, ox.QueryTriples):
+                triples = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+                return triples, "application/n-triples"
+            return (
+                result.serialize(format=ox.QueryResultsFormat.JSON) or b"",
+                "application/sparql-results+json",
+            )
         except SyntaxError as exc:
-            raise StoreError(f"invalid SPARQL query: {exc}") from exc
-        if isinstance(result, ox.QueryTriples):
-            return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"", "application/n-triples"
-        return (
-            result.serialize(format=ox.QueryResultsFormat.JSON) or b"",
-            "application/sparql-results+json",
-        )
+            raise BadRequestError(f"invalid SPARQL query: {exc}") from exc
+        except (OSError, RuntimeError) as exc:  # the evaluation failed half-way
+            raise StoreError(f"the query failed: {exc}") from exc
 
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
         solutions = self._query(query, graphs)
@@ -202,6 +219,21 @@ class OxigraphStore:
         del self._store
 
 
+class _Counted:
+    """An iterable of quads that counts what was taken from it (and checks the graphs)."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self._quads = quads
+        self.count = 0
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        for quad in self._quads:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise StoreError("a bulk insert names the graph of every triple")
+            self.count += 1
+            yield quad
+
+
 class MirroredOxigraphStore(OxigraphStore):
     """An on-disk store whose reads are served from an in-memory copy of it.
 
@@ -221,6 +253,17 @@ class MirroredOxigraphStore(OxigraphStore):
     def _write(self, update: str) -> None:
         self._disk.update(update)
         self._memory.update(update)
+
+    def _bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        taken: list[ox.Quad] = []
+
+        def kept() -> Iterator[ox.Quad]:
+            for quad in quads:
+                taken.append(quad)
+                yield quad
+
+        self._disk.bulk_extend(kept())
+        self._memory.bulk_extend(taken)
 
     def optimize(self) -> None:
         self._disk.optimize()

@@ -53,6 +53,7 @@ from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
 _META_PREDICATE = f"{INTERNAL_PREFIX}meta/"
 DEFAULT_TIMEOUT = 30.0  # seconds for any one call (connect: 5)
+INSERT_BATCH = 20_000  # quads per INSERT DATA of a bulk load (a few MB per request)
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _EMPTY = ox.Store()  # parses queries (their form is checked before sending); never written
@@ -267,6 +268,25 @@ class RemoteStore:
         update = updates.dropping(names)
         if update:
             self._update(update)
+
+    def move_graphs(self, pairs: Mapping[str, str]) -> None:
+        update = updates.moving(pairs)
+        if update:
+            self._update(update)
+
+    def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
+        """``INSERT DATA`` in batches of :data:`INSERT_BATCH` quads, one update each."""
+        count = 0
+        batch: list[ox.Quad] = []
+        for quad in quads:
+            batch.append(quad)
+            count += 1
+            if len(batch) >= INSERT_BATCH:
+                self._update(updates.inserting(batch))
+                batch = []
+        if batch:
+            self._update(updates.inserting(batch))
+        return count
 
     # -- queries ----------------------------------------------------------------------------
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +36,10 @@ class ServingRecord:
 
 
 def folder_of(store_url: str) -> Path | None:
-    """The folder of an on-disk store URL; None for the other backends."""
+    """The folder of an on-disk store URL, resolved (the server and a command may spell one
+    folder differently); None for the other backends."""
     scheme, _, rest = store_url.partition(":")
-    return Path(rest).expanduser() if scheme in ON_DISK and rest.strip() else None
+    return Path(rest).expanduser().resolve() if scheme in ON_DISK and rest.strip() else None
 
 
 def record_path(folder: Path) -> Path:
@@ -47,13 +51,18 @@ def new_key() -> str:
 
 
 def write_record(folder: Path, record: ServingRecord) -> Path:
-    """Write the note atomically, readable by its owner only."""
+    """Write the note atomically, readable by its owner only: a new file of a random name
+    (``mkstemp``: created exclusively, mode 0600, never through a planted file or link) renamed
+    over the note."""
     path = record_path(folder)
-    temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        json.dump(record.to_dict(), out)
-    temporary.replace(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(record.to_dict(), out)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -73,13 +82,46 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def read_record(folder: Path, *, check_alive: bool = True) -> ServingRecord | None:
-    """The server's note beside ``folder``; None when there is none, it cannot be read, or
-    (``check_alive``) its process is gone."""
+# Where a note may send the command line: this machine's loopback, the local store access.
+_LOCAL_URL = re.compile(
+    r"http://(127\.0\.0\.1|\[::1\]):[1-9][0-9]{0,4}/_local/store/(catalogue|workspace)/"
+)
+
+
+def _trusted_text(path: Path) -> str | None:
+    """The note's text if it is a regular file (not a link) of this user that no one else can
+    read or write; None otherwise (a note planted by someone else is not followed)."""
     try:
-        loaded = json.loads(record_path(folder).read_text(encoding="utf-8"))
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "r", encoding="utf-8") as note:
+        status = os.fstat(note.fileno())
+        if (
+            not stat.S_ISREG(status.st_mode)
+            or status.st_uid != os.geteuid()
+            or status.st_mode & 0o077
+        ):
+            return None
+        try:
+            return note.read(4096)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+
+def read_record(folder: Path, *, check_alive: bool = True) -> ServingRecord | None:
+    """The server's note beside ``folder``; None when there is none, it cannot be read or
+    trusted (see :func:`_trusted_text`), it points anywhere but this machine's local store
+    access, or (``check_alive``) its process is gone."""
+    text = _trusted_text(record_path(folder))
+    if text is None:
+        return None
+    try:
+        loaded = json.loads(text)
         record = ServingRecord(int(loaded["pid"]), str(loaded["url"]), str(loaded["key"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not _LOCAL_URL.fullmatch(record.url) or not record.key:
         return None
     if check_alive and (record.pid <= 0 or not _alive(record.pid)):
         return None

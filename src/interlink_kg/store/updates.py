@@ -56,3 +56,23 @@ def replacing(graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> s
 def dropping(names: Iterable[str]) -> str:
     """One update that drops the named graphs (empty when there are none)."""
     return " ;\n".join(f"DROP SILENT GRAPH {graph_node(name)}" for name in names)
+
+
+def moving(pairs: Mapping[str, str]) -> str:
+    """One update that moves each graph onto its target (``source -> target``), replacing the
+    target's content: all the moves in one transaction (empty when there are none)."""
+    return " ;\n".join(
+        f"MOVE SILENT GRAPH {graph_node(source)} TO GRAPH {graph_node(target)}"
+        for source, target in pairs.items()
+    )
+
+
+def inserting(quads: Iterable[ox.Quad]) -> str:
+    """One ``INSERT DATA`` update of already parsed quads (empty when there are none); each
+    term is written by pyoxigraph's serialiser. Quads in the default graph are refused."""
+    lines = []
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            raise StoreError("a bulk insert names the graph of every triple")
+        lines.append(f"GRAPH {quad.graph_name} {{ {quad.triple} }}")
+    return f"INSERT DATA {{\n{chr(10).join(lines)}\n}}" if lines else ""

@@ -23,6 +23,7 @@ from typing import TextIO
 from flask import Flask
 from waitress.server import create_server
 
+from interlink_kg.curation.bulk import recover
 from interlink_kg.curation.loading import load_bundled_if_empty
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.finding.catalogue import counts
@@ -47,6 +48,9 @@ def build_serving_app(settings: Settings, log: TextIO, local_key: str | None = N
     """Open the catalogue store (loading the bundled catalogue if it is empty) and the app;
     ``local_key`` opens the command line's reads of the held stores (``/_local/store/``)."""
     store = open_settings_store(replace(settings, store_url=serving_url(settings.store_url)))
+    undone = recover(store)  # a bulk load that died half-way
+    if undone:
+        log.write(f"undid an unfinished bulk load ({len(undone)} graph(s))\n")
     summary = load_bundled_if_empty(store, settings.base_iri)
     if summary is not None:
         log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
@@ -69,17 +73,23 @@ def _loopback_of(host: str) -> str | None:
     return None
 
 
-def _leave_notes(settings: Settings, base: str, key: str) -> list[tuple[Path, ServingRecord]]:
+def _leave_notes(
+    settings: Settings, base: str, key: str, notes: list[tuple[Path, ServingRecord]]
+) -> None:
     """Beside each on-disk store the server holds, the note that lets the command line read it
-    through the server (:mod:`interlink_kg.store.serving_record`)."""
-    notes = []
+    through the server (:mod:`interlink_kg.store.serving_record`); each is added to ``notes``
+    once written, so that the caller removes what was written even if the next one fails."""
     for name, url in (("catalogue", settings.store_url), ("workspace", settings.workspace_url)):
         folder = folder_of(url)
         if folder is not None:
             record = ServingRecord(os.getpid(), f"{base}/_local/store/{name}/", key)
-            write_record(folder, record)
+            try:
+                write_record(folder, record)
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"cannot write the note beside the store {folder}: {exc.strerror}"
+                ) from exc
             notes.append((folder, record))
-    return notes
 
 
 class Stopped(KeyboardInterrupt):
@@ -141,10 +151,13 @@ def serve(settings: Settings, *, host: str, port: int, log: TextIO) -> None:
         key = new_key() if loopback else None
         app = build_serving_app(settings, log, key)
         server.application = app
-        notes = _leave_notes(settings, f"http://{loopback}:{port}", key) if key else []
-        log.write(f"listening on http://{host}:{port}/ ({settings.threads} threads)\n")
-        log.flush()
+        notes: list[tuple[Path, ServingRecord]] = []
         try:
+            if key:
+                base = f"http://{loopback}:{server.effective_port}"
+                _leave_notes(settings, base, key, notes)
+            log.write(f"listening on http://{host}:{port}/ ({settings.threads} threads)\n")
+            log.flush()
             with _stopping_on_sigterm():
                 server.run()
         finally:
