@@ -1,0 +1,141 @@
+"""Bulk loading (`interlink-kg load --bulk`) against pyoxigraph's own bulk loader, in one run.
+
+For synthetic catalogues of 10k (and, with --large, 100k) INTERLINKERs written as N-Triples
+(``bench/synthetic.py``), each into a fresh on-disk store:
+- raw: ``pyoxigraph.Store.bulk_load`` of the file (the engine's limit; no progress, no undo);
+- bulk: ``bulk_load`` without validation (streamed parse, progress callback, pending note,
+  statistics refresh), and the same file again (a replacement: staging graph + one MOVE);
+- gzip: the same file compressed;
+- plain: the former ``load`` path (one atomic INSERT DATA update), at 10k only.
+Validation is measured apart, on copies of the 78 real INTERLINKERs (synthetic ones break the
+shapes on purpose: they claim languages without texts), in INTERLINKERs per second.
+Peak resident memory of the process is printed at the end.
+
+Run: ``python bench/bulk_bench.py [--large]``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).parent))
+import synthetic
+
+from interlink_kg.curation.bulk import bulk_load
+from interlink_kg.curation.loading import load_files
+from interlink_kg.rdf import bundle
+from interlink_kg.store import open_store
+
+BASE = synthetic.BASE
+
+
+def _ntriples(n: int, folder: Path) -> Path:
+    path = folder / f"items-{n}.nt"
+    turtle = synthetic.generate(n)
+    path.write_bytes(
+        ox.serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+        or b""
+    )
+    return path
+
+
+def _seconds(work: object) -> float:
+    started = time.perf_counter()
+    work()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def measure(n: int, folder: Path) -> None:
+    path = _ntriples(n, folder)
+    triples = sum(1 for _ in path.open("rb"))
+    raw_store = ox.Store(str(folder / f"raw-{n}"))
+
+    def raw() -> None:
+        raw_store.bulk_load(
+            path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:g")
+        )
+        raw_store.flush()
+
+    raw_s = _seconds(raw)
+    store = open_store(f"oxigraph:{folder / f'ours-{n}'}")
+    first = _seconds(lambda: bulk_load(store, [path], BASE, validate=False))
+    again = _seconds(lambda: bulk_load(store, [path], BASE, validate=False))
+    store.close()
+    packed = folder / f"items-{n}.nt.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes(), compresslevel=6))
+    zipped_store = open_store(f"oxigraph:{folder / f'gz-{n}'}")
+    zipped = _seconds(lambda: bulk_load(zipped_store, [packed], BASE, validate=False))
+    zipped_store.close()
+    rows = [
+        ("pyoxigraph bulk_load (raw)", raw_s),
+        ("load --bulk, new graph", first),
+        ("load --bulk, replacing the graph", again),
+        ("load --bulk, gzip", zipped),
+    ]
+    if n <= 10_000:
+        plain_store = open_store(f"oxigraph:{folder / f'plain-{n}'}")
+        rows.append(
+            (
+                "load (plain: one INSERT DATA)",
+                _seconds(lambda: load_files(plain_store, [path], BASE, validate=False)),
+            )
+        )
+        plain_store.close()
+    print(f"\n{n} INTERLINKERs, {triples} triples ({path.stat().st_size / 1e6:.1f} MB N-Triples)\n")
+    print("| path | seconds | triples/s | rate / raw |")
+    print("|---|---|---|---|")
+    for name, seconds in rows:
+        rate = triples / seconds
+        print(f"| {name} | {seconds:.2f} | {rate:,.0f} | {raw_s / seconds:.0%} |")
+
+
+def validation(folder: Path, copies: int = 10) -> None:
+    """Validated bulk load of ``copies`` x the 78 real INTERLINKERs (renamed per copy)."""
+    files = [p for p in bundle.catalogue_files() if p.parent.name == "interlinkers"]
+    quads = []
+    for path in files:
+        quads += list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+    text = (ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+    identifier = "<http://purl.org/dc/terms/identifier>"
+    lines = []
+    for copy in range(copies):
+        for line in text.replace(
+            f"{BASE}interlinkers/", f"{BASE}interlinkers/c{copy}_"
+        ).splitlines():
+            if f"{BASE}interlinkers/c{copy}_" in line.split(" ", 1)[0] and identifier in line:
+                line = line.replace(f'{identifier} "', f'{identifier} "c{copy}_')
+            lines.append(line + "\n")
+    path = folder / "real.nt"
+    path.write_text("".join(lines), encoding="utf-8")
+    store = open_store(f"oxigraph:{folder / 'validated'}")
+    others = [p for p in bundle.catalogue_files() if p.parent.name != "interlinkers"]
+    from interlink_kg import resources
+
+    load_files(store, [resources.ontology_file(), *others], BASE, validate=False)
+    started = time.perf_counter()
+    summary = bulk_load(store, [path], BASE, validate=True)
+    seconds = time.perf_counter() - started
+    print(
+        f"\nvalidated bulk load: {summary.validated} INTERLINKERs ({summary.triples} triples) "
+        f"in {seconds:.1f} s, {summary.validated / seconds:.0f} INTERLINKERs/s"
+    )
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="ilk-bulk-"))
+    for n in [10_000] + ([100_000] if "--large" in sys.argv else []):
+        measure(n, folder)
+    validation(folder)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak resident memory of the run: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

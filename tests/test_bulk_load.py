@@ -1,0 +1,270 @@
+"""`interlink-kg load --bulk`: large files streamed in with the engine's bulk loader, validated
+INTERLINKER by INTERLINKER, all or nothing (a parse error, a violation or a dead process leave
+the store as it was), on the embedded store and on a SPARQL server."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from support import BASE
+
+from interlink_kg import resources
+from interlink_kg.curation import bulk
+from interlink_kg.curation.bulk import BulkInvalidError, Progress, bulk_load, recover
+from interlink_kg.curation.loading import graph_name, load_bundled
+from interlink_kg.errors import BadRequestError, ParseError
+from interlink_kg.rdf import bundle
+from interlink_kg.store import Store, open_store
+
+CLI = [sys.executable, "-m", "interlink_kg"]
+
+
+def _catalogue_ntriples() -> bytes:
+    """Every bundled INTERLINKER file as one N-Triples document (valid data, 78 INTERLINKERs)."""
+    files = [p for p in bundle.catalogue_files() if p.parent.name == "interlinkers"]
+    quads = []
+    for path in files:
+        quads += list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+@pytest.fixture(scope="module")
+def interlinkers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bulk")
+    path = folder / "interlinkers.nt"
+    path.write_bytes(_catalogue_ntriples())
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An on-disk store holding the bundled catalogue without its INTERLINKERs' files."""
+    opened = open_store(f"oxigraph:{tmp_path / 'store'}")
+    others = [p for p in bundle.catalogue_files() if p.parent.name != "interlinkers"]
+    from interlink_kg.curation.loading import load_files
+
+    load_files(opened, [resources.ontology_file(), *others], BASE, validate=False)
+    yield opened
+    opened.close()
+
+
+def _snapshot(store: Store) -> bytes:
+    return b"\n".join(sorted(store.dump_quads().splitlines()))
+
+
+def _graphs(store: Store) -> set[str]:
+    return {str(r["g"]) for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
+
+
+def test_a_bulk_load_streams_validates_and_reports_progress(
+    store: Store, interlinkers: Path
+) -> None:
+    seen: list[Progress] = []
+    summary = bulk_load(store, [interlinkers], BASE, progress=seen.append)
+    target = graph_name(interlinkers, BASE)
+    assert summary.graphs == (target,)
+    assert summary.validated == 78
+    assert summary.triples == len(Graph().parse(interlinkers, format="nt"))
+    assert summary.rate > 0
+    assert isomorphic(store.graph(target), Graph().parse(interlinkers, format="nt"))
+    loading = [p for p in seen if p.stage == "loading"]
+    assert loading[0].done == 0
+    assert loading[-1].done == summary.triples
+    assert loading[-1].bytes_read == loading[-1].total_bytes == interlinkers.stat().st_size
+    assert [p.done for p in seen if p.stage == "validating"][-1] == 78
+    assert store.get_meta(bulk.PENDING_KEY) == "[]"
+    assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
+    # The catalogue answers from it: the INTERLINKERs are there for search and recommendation.
+    from interlink_kg.finding import recommendations
+
+    found = recommendations.for_task(store, BASE, "default", "task-define_personas")
+    assert any(item.id == "model_for_personas_in_english" for item in found.items)
+
+
+def test_gzip_and_turtle_load_the_same_triples(
+    tmp_path: Path, store: Store, interlinkers: Path
+) -> None:
+    packed = tmp_path / "interlinkers.nt.gz"
+    packed.write_bytes(gzip.compress(interlinkers.read_bytes()))
+    summary = bulk_load(store, [packed], BASE, validate=False)
+    assert isomorphic(store.graph(graph_name(packed, BASE)), Graph().parse(interlinkers))
+    turtle = tmp_path / "one.ttl"
+    turtle.write_text(
+        "@prefix dct: <http://purl.org/dc/terms/> .\n<things/a> dct:title 'A' .\n",
+        encoding="utf-8",
+    )
+    bulk_load(store, [turtle], BASE, validate=False)
+    assert len(store.graph(graph_name(turtle, BASE))) == 1
+    assert summary.triples == len(Graph().parse(interlinkers))
+
+
+def test_a_violation_loads_nothing(tmp_path: Path, store: Store, interlinkers: Path) -> None:
+    broken = tmp_path / "broken.nt"
+    trello = f"<{BASE}interlinkers/trello>"
+    lines = interlinkers.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not (line.startswith(trello) and "/title>" in line)]
+    assert len(kept) < len(lines)
+    broken.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    before = _snapshot(store)
+    with pytest.raises(BulkInvalidError) as caught:
+        bulk_load(store, [broken], BASE)
+    assert "nothing was loaded" in caught.value.message
+    assert {r.focus_node for r in caught.value.report.violations} == {f"{BASE}interlinkers/trello"}
+    assert _snapshot(store) == before
+    assert store.get_meta(bulk.PENDING_KEY) == "[]"
+
+
+@pytest.mark.parametrize("replacing", [False, True])
+def test_a_parse_error_half_way_loads_nothing(
+    tmp_path: Path, store: Store, interlinkers: Path, replacing: bool
+) -> None:
+    path = tmp_path / "data.nt"
+    if replacing:  # the graph exists: the load goes through a staging graph
+        path.write_bytes(interlinkers.read_bytes())
+        bulk_load(store, [path], BASE, validate=False)
+    lines = interlinkers.read_bytes().splitlines()
+    half = len(lines) // 2
+    path.write_bytes(b"\n".join([*lines[:half], b"<a> <b> 'not n-triples", *lines[half:]]))
+    before = _snapshot(store)
+    with pytest.raises(ParseError, match=r"data\.nt is not valid"):
+        bulk_load(store, [path], BASE, validate=False)
+    assert _snapshot(store) == before
+    assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
+
+
+def test_reloading_replaces_the_graph(tmp_path: Path, store: Store, interlinkers: Path) -> None:
+    path = tmp_path / "data.nt"
+    path.write_bytes(interlinkers.read_bytes())
+    bulk_load(store, [path], BASE, validate=False)
+    smaller = b"\n".join(interlinkers.read_bytes().splitlines()[:100]) + b"\n"
+    path.write_bytes(smaller)
+    summary = bulk_load(store, [path], BASE, validate=False)
+    assert summary.triples == 100
+    assert len(store.graph(graph_name(path, BASE))) == 100
+    assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
+
+
+def test_n_quads_keep_their_graphs_but_never_an_internal_one(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "dump.nq"
+    path.write_text(
+        f'<{BASE}things/a> <http://purl.org/dc/terms/title> "A" <{BASE}graphs/extra> .\n'
+        f'<{BASE}things/b> <http://purl.org/dc/terms/title> "B" .\n',
+        encoding="utf-8",
+    )
+    bulk_load(store, [path], BASE, validate=False)
+    assert len(store.graph(f"{BASE}graphs/extra")) == 1
+    assert len(store.graph(graph_name(path, BASE))) == 1
+    internal = tmp_path / "internal.nq"
+    internal.write_text('<urn:x> <urn:y> "z" <urn:interlink-kg:meta> .\n', encoding="utf-8")
+    before = _snapshot(store)
+    with pytest.raises(BadRequestError, match="internal graph"):
+        bulk_load(store, [internal], BASE, validate=False)
+    assert _snapshot(store) == before
+
+
+@pytest.mark.parametrize("name", ["data.rdf", "data.json", "data.gz", "data"])
+def test_other_formats_are_refused_before_anything(tmp_path: Path, store: Store, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"")
+    before = _snapshot(store)
+    with pytest.raises(BadRequestError, match="N-Triples"):
+        bulk_load(store, [path], BASE, validate=False)
+    assert _snapshot(store) == before
+
+
+def test_a_process_that_dies_half_way_is_undone(tmp_path: Path, interlinkers: Path) -> None:
+    """The bulk loader writes without a transaction: a process killed before the load is
+    complete leaves triples behind, which the next load (or the server's start) removes."""
+    url = f"oxigraph:{tmp_path / 'store'}"
+    env = {**os.environ, "INTERLINK_KG_STORE": url, "INTERLINK_KG_BASE_IRI": BASE}
+    subprocess.run([*CLI, "load", "--no-validate"], env=env, check=True, capture_output=True)
+    first = open_store(url)
+    before = _snapshot(first)
+    first.close()
+    dying = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from interlink_kg.curation import bulk\n"
+        "from interlink_kg.store import open_store\n"
+        "def die(base_iri):\n"  # after the data is in, before the load is complete
+        "    os._exit(9)\n"
+        "bulk.change_markers = die\n"
+        f"store = open_store({url!r})\n"
+        f"bulk.bulk_load(store, [Path({str(interlinkers)!r})], {BASE!r}, validate=False)\n"
+    )
+    died = subprocess.run([sys.executable, "-c", dying], env=env, capture_output=True, text=True)
+    assert died.returncode == 9, died.stderr
+    after_crash = open_store(url)
+    try:
+        assert json.loads(after_crash.get_meta(bulk.PENDING_KEY) or "[]")
+        assert _snapshot(after_crash) != before  # half a load is in the store
+        assert recover(after_crash)
+        assert _snapshot(after_crash) == before
+    finally:
+        after_crash.close()
+    # The next load undoes it too, before its own work.
+    died = subprocess.run([sys.executable, "-c", dying], env=env, capture_output=True, text=True)
+    assert died.returncode == 9, died.stderr
+    small = tmp_path / "small.nt"
+    small.write_text(f'<{BASE}things/a> <http://purl.org/dc/terms/title> "A" .\n')
+    loaded = subprocess.run(
+        [*CLI, "load", "--bulk", "--no-validate", str(small)], env=env, capture_output=True
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    again = open_store(url)
+    try:
+        assert graph_name(interlinkers, BASE) not in again.data_graphs()
+        assert graph_name(small, BASE) in again.data_graphs()
+    finally:
+        again.close()
+
+
+def test_the_command_line_shows_progress_and_the_rate(tmp_path: Path, interlinkers: Path) -> None:
+    url = f"oxigraph:{tmp_path / 'store'}"
+    env = {**os.environ, "INTERLINK_KG_STORE": url, "INTERLINK_KG_BASE_IRI": BASE}
+    subprocess.run([*CLI, "load", "--no-validate"], env=env, check=True, capture_output=True)
+    result = subprocess.run(
+        [*CLI, "load", "--bulk", str(interlinkers)], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "triples/s" in result.stdout
+    assert "78 INTERLINKER(s) validated" in result.stdout
+    assert "loading" in result.stderr
+    assert "validating" in result.stderr
+    for args, message in (
+        (["load", "--bulk"], "--bulk needs the files"),
+        (["load", "--bulk", "--reset", str(interlinkers)], "--reset"),
+        (["load", "--bulk", str(tmp_path / "missing.nt")], "no such file"),
+    ):
+        refused = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True)
+        assert refused.returncode == 2, args
+        assert message in refused.stderr
+        assert "Traceback" not in refused.stderr
+
+
+def test_a_bulk_load_into_a_sparql_server(remote_store_url: str, interlinkers: Path) -> None:
+    remote = open_store(remote_store_url)
+    try:
+        load_bundled(remote, BASE, validate=False)
+        summary = bulk_load(remote, [interlinkers], BASE, validate=False)
+        assert isomorphic(remote.graph(graph_name(interlinkers, BASE)), Graph().parse(interlinkers))
+        before = _snapshot(remote)
+        lines = interlinkers.read_bytes().splitlines()
+        broken = interlinkers.with_name("broken.nt")
+        broken.write_bytes(b"\n".join([*lines[:5000], b"<a> <b>", *lines[5000:]]))
+        with pytest.raises(ParseError):
+            bulk_load(remote, [broken], BASE, validate=False)
+        assert _snapshot(remote) == before
+        assert summary.triples == len(lines)
+    finally:
+        remote.close()
