@@ -567,6 +567,29 @@ def test_teams_selections_enter_the_score_counted_by_team(env: Env) -> None:
     assert twice["score"] <= before["score"] * bound + 1e-9
 
 
+def test_what_teams_do_leaves_the_catalogues_indexes_alone(env: Env) -> None:
+    """A selection changes rankings and the public data (their stamp moves), not the texts or
+    identifiers of the INTERLINKERs: the search index and the page keys are not rebuilt."""
+    from interlink_kg.finding.keys import keys as catalogue_keys
+    from interlink_kg.store.generation import generation, latest_generation
+    from interlink_kg.web.state import state_of
+
+    search = state_of(env.app).search
+    assert env.ok("GET", "/interlinkers?q=personas", None)["items"]
+    index = search._connection()
+    keys = catalogue_keys(env.catalogue)
+    content, latest = generation(env.catalogue), latest_generation(env.catalogue)
+    pid = new_process(env, visibility="public")
+    chosen = "stakeholder_types_guidelines"
+    env.ok("POST", f"/processes/{pid}/tasks/{TASK}/selections", "ana", {"interlinker": chosen}, 201)
+    assert generation(env.catalogue) == content
+    assert latest_generation(env.catalogue) != latest
+    assert env.ok("GET", "/interlinkers?q=personas", None)["items"]
+    assert search._connection() is index
+    assert catalogue_keys(env.catalogue) is keys
+    assert recommendation(env, chosen)["explanation"]["uses"] == 1  # the ranking did change
+
+
 def test_selections_for_related_tasks_and_ratings_are_their_own_components(env: Env) -> None:
     chosen = "stakeholder_types_guidelines"
     pid = new_process(env)

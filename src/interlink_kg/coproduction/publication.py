@@ -37,7 +37,7 @@ from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store.base import GraphPayload, Store
-from interlink_kg.store.generation import new_generation
+from interlink_kg.store.generation import new_usage_generation
 from interlink_kg.vocab import ILK
 
 PROCESSES_PREFIX = iris.graph("processes/")
@@ -167,6 +167,6 @@ class Publication:
             graphs[registry] = self._payload(aggregates, "registry of use")
         else:
             drop.append(registry)
-        self.catalogue.replace_graphs({**graphs, **new_generation(self.base_iri)}, drop=drop)
+        self.catalogue.replace_graphs({**graphs, **new_usage_generation(self.base_iri)}, drop=drop)
         for listener in self.on_change:
             listener()

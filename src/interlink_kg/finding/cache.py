@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation, newer
+from interlink_kg.store.generation import latest_generation, newer
 
 T = TypeVar("T")
 
@@ -29,7 +29,7 @@ class AnswerCache(Generic[T]):
         self.misses = 0
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        stamp = generation(self._store)
+        stamp = latest_generation(self._store)  # rankings count uses too
         full = (stamp, key)
         with self._lock:
             if self._generation is None or newer(stamp, self._generation):

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
+from interlink_kg.store.generation import latest_generation
 
 
 class Snapshots:
@@ -29,7 +29,7 @@ class Snapshots:
     def current(self) -> tuple[str, Path]:
         """The generation of the catalogue now, and its snapshot file."""
         with self._lock:
-            stamp = generation(self._store)
+            stamp = latest_generation(self._store)  # public processes are published too
             if self._written and self._written[-1][0] == stamp:
                 return self._written[-1]
             if self._directory is None:

@@ -17,15 +17,31 @@ from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
 
 GENERATION_GRAPH = f"{INTERNAL_PREFIX}state/generation"
+# What teams do (public processes, the registry of use, ratings) has a stamp of its own: it
+# changes rankings and the public SPARQL data, but not the INTERLINKERs' texts or identifiers,
+# so the search index, the text relevance index and the page keys are not rebuilt for it (at
+# 100k INTERLINKERs each rebuild takes seconds, and teams select all day).
+USAGE_GRAPH = f"{INTERNAL_PREFIX}state/usage-generation"
 _PREDICATE = f"{INTERNAL_PREFIX}generation"
 _READ = f"SELECT ?stamp WHERE {{ ?s <{_PREDICATE}> ?stamp }}"
 
 
-def new_generation(base_iri: str) -> dict[str, GraphPayload]:
-    """A fresh stamp, as a graph to put in the same ``replace_graphs`` as the change."""
+def _stamp_graph(name: str, base_iri: str) -> dict[str, GraphPayload]:
     stamp = f"{time.time_ns():x}-{secrets.token_hex(6)}"
-    triple = f'<{GENERATION_GRAPH}> <{_PREDICATE}> "{stamp}" .\n'.encode()
-    return {GENERATION_GRAPH: GraphPayload(triple, NTRIPLES, base_iri, "generation stamp")}
+    triple = f'<{name}> <{_PREDICATE}> "{stamp}" .\n'.encode()
+    return {name: GraphPayload(triple, NTRIPLES, base_iri, "generation stamp")}
+
+
+def new_generation(base_iri: str) -> dict[str, GraphPayload]:
+    """A fresh stamp of the catalogue's content, as a graph to put in the same
+    ``replace_graphs`` as the change."""
+    return _stamp_graph(GENERATION_GRAPH, base_iri)
+
+
+def new_usage_generation(base_iri: str) -> dict[str, GraphPayload]:
+    """A fresh stamp of what teams did (see :data:`USAGE_GRAPH`), for the same
+    ``replace_graphs`` as the change."""
+    return _stamp_graph(USAGE_GRAPH, base_iri)
 
 
 def newer(stamp: str, than: str) -> bool:
@@ -40,6 +56,18 @@ def newer(stamp: str, than: str) -> bool:
 
 
 def generation(store: Store) -> str:
-    """The stamp of the store's current data; empty for data never written through a change."""
+    """The stamp of the catalogue's content (INTERLINKERs, profiles, schemas); empty for data
+    never written through a change. For what is derived from that content alone."""
     rows = store.select(_READ, graphs=[GENERATION_GRAPH])
     return str(rows[0]["stamp"]) if rows else ""
+
+
+def latest_generation(store: Store) -> str:
+    """The newest stamp of the content and of what teams did: it changes with either. For
+    what depends on both (rankings, which count uses; the public SPARQL data)."""
+    stamps = [str(r["stamp"]) for r in store.select(_READ, graphs=[GENERATION_GRAPH, USAGE_GRAPH])]
+    latest = ""
+    for stamp in stamps:
+        if newer(stamp, latest):
+            latest = stamp
+    return latest
