@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 
 import synthetic
+from live_server import oxigraph_serve
 
 from interlink_kg.finding import keys as key_index
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
@@ -50,51 +51,29 @@ def page(store: Store, request: PageRequest) -> int:
 
 def remote_pages(n: int, embedded: dict[str, float]) -> None:
     """The same pages from a SPARQL server on loopback, against the embedded figures."""
-    import socket
-    import subprocess
     import tempfile
     from pathlib import Path
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    binary = str(Path(sys.executable).with_name("oxigraph"))
-    with tempfile.TemporaryDirectory() as folder:
-        log = Path(folder) / "server.log"
-        with log.open("wb") as output:
-            server = subprocess.Popen(
-                [binary, "serve", "--location", f"{folder}/db", "--bind", f"127.0.0.1:{port}"],
-                stdout=output,
-                stderr=subprocess.STDOUT,
+    with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
+        store = open_store(url)
+        started = time.perf_counter()
+        synthetic.load(store, n)
+        print(
+            f"  remote store (oxigraph serve, loopback; loaded in "
+            f"{time.perf_counter() - started:.1f} s)"
+        )
+        index = key_index.keys(store)
+        pages = (len(index) + PER_PAGE - 1) // PER_PAGE
+        for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
+            after = index.key_before((number - 1) * PER_PAGE)
+            by_key = median_ms(
+                lambda after=after: page(store, PageRequest(per_page=PER_PAGE, after=after))
             )
-        try:
-            deadline = time.monotonic() + 30
-            while "Listening" not in log.read_text(errors="replace"):
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("oxigraph serve did not start")
-                time.sleep(0.05)
-            store = open_store(f"sparql+http://127.0.0.1:{port}/")
-            started = time.perf_counter()
-            synthetic.load(store, n)
             print(
-                f"  remote store (oxigraph serve, loopback; loaded in "
-                f"{time.perf_counter() - started:.1f} s)"
+                f"  {label:6} page  by key {by_key:7.1f} ms   "
+                f"x{by_key / embedded[label]:.2f} of the embedded store"
             )
-            index = key_index.keys(store)
-            pages = (len(index) + PER_PAGE - 1) // PER_PAGE
-            for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
-                after = index.key_before((number - 1) * PER_PAGE)
-                by_key = median_ms(
-                    lambda after=after: page(store, PageRequest(per_page=PER_PAGE, after=after))
-                )
-                print(
-                    f"  {label:6} page  by key {by_key:7.1f} ms   "
-                    f"x{by_key / embedded[label]:.2f} of the embedded store"
-                )
-            store.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        store.close()
 
 
 def measure(n: int) -> None:

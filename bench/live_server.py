@@ -54,3 +54,28 @@ def serving(
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+
+
+@contextmanager
+def oxigraph_serve(folder: Path, ready_within: float = 30) -> Iterator[str]:
+    """An ``oxigraph serve`` (the dev dependency's binary) on a free loopback port over a new
+    database in ``folder``; yields its ``sparql+http://`` store URL, stops it at the end."""
+    port = free_port()
+    binary = str(Path(sys.executable).with_name("oxigraph"))
+    log = folder / "oxigraph.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + ready_within
+        while "Listening" not in log.read_text(errors="replace"):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("oxigraph serve did not start:\n" + log.read_text())
+            time.sleep(0.05)
+        yield f"sparql+http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -11,13 +11,15 @@ For random real tasks: the median and p95 of
   and after each change),
 - full-text search through the service.
 
-Run: ``python bench/recommend_bench.py [--large]``.
+With ``--remote``, the service-layer recommendation and the search are measured again with the
+catalogue on an ``oxigraph serve`` on loopback (the ``sparql+http`` backend).
+
+Run: ``python bench/recommend_bench.py [--large] [--remote]``.
 """
 
 from __future__ import annotations
 
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,7 +34,7 @@ from rdflib import Literal, URIRef
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import serving
+from live_server import oxigraph_serve, serving
 
 from interlink_kg.finding import ranking, recommendations
 from interlink_kg.finding.ranking import profile_tiers
@@ -110,12 +112,6 @@ def rdflib_timing(store: Store, text: str, seconds: int) -> float | None:
     return float(done.stdout.strip()) if done.returncode == 0 else None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def http_timings(
     n: int, tasks: list[tuple[str, str]]
 ) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -187,6 +183,8 @@ def bench(n: int, cases: int) -> None:
     words = iter(rng.choice(synthetic.WORDS) for _ in range(cases))
     found = timings(lambda: index.search(SearchRequest(next(words), per_page=20)), cases)
     print(f"  search (FTS5)      median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms")
+    if "--remote" in sys.argv:
+        remote_timings(n, sample, ours[0], found[0], cases)
     if 1000 <= n <= 10_000:
         cold, warm = http_timings(n, [(s, t) for s, t, _ in sample])
         print(
@@ -197,6 +195,45 @@ def bench(n: int, cases: int) -> None:
             f"  HTTP, precomputed  median {warm[0]:7.1f} ms  p95 {warm[1]:7.1f} ms"
             "   (default parameters, ranked after start-up)"
         )
+
+
+def remote_timings(
+    n: int,
+    sample: list[tuple[str, str, URIRef]],
+    embedded_ranking: float,
+    embedded_search: float,
+    cases: int,
+) -> None:
+    """The same recommendations and searches with the catalogue on an ``oxigraph serve`` on
+    loopback (the ``sparql+http`` backend), against the embedded medians of this run."""
+    with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
+        remote = open_store(url)
+        started = time.perf_counter()
+        synthetic.load(remote, n)
+        loaded = time.perf_counter() - started
+        print(f"  remote store (oxigraph serve, loopback; loaded in {loaded:.1f} s)")
+        picks = iter(sample * 2)
+
+        def service() -> None:
+            schema, task, _ = next(picks)
+            recommendations.for_task(remote, synthetic.BASE, schema, task, limit=10)
+
+        service()  # the text index is built on first use
+        ranked = timings(service, cases)
+        index = SearchIndex(remote)
+        index.search(SearchRequest("warmup"))
+        rng = random.Random(n + 1)
+        words = iter(rng.choice(synthetic.WORDS) for _ in range(cases))
+        found = timings(lambda: index.search(SearchRequest(next(words), per_page=20)), cases)
+        print(
+            f"  remote, service    median {ranked[0]:7.1f} ms  p95 {ranked[1]:7.1f} ms"
+            f"   x{ranked[0] / embedded_ranking:.2f} of the embedded store"
+        )
+        print(
+            f"  remote, search     median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms"
+            f"   x{found[0] / embedded_search:.2f} of the embedded store"
+        )
+        remote.close()
 
 
 def main() -> None:
