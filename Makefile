@@ -52,6 +52,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/recommend_bench.py
 	$(BIN)/python bench/sparql_bench.py
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/catalogue_bench.py
+	$(BIN)/python bench/bulk_bench.py
+	$(BIN)/python bench/concurrency_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
