@@ -20,13 +20,17 @@ from support import BASE
 
 from interlink_kg import resources
 from interlink_kg.curation import bulk
-from interlink_kg.curation.bulk import BulkInvalidError, Progress, bulk_load, recover
+from interlink_kg.curation.bulk import BulkInProgressError, bulk_load, recover
+from interlink_kg.curation.bulk_validation import BulkInvalidError, Progress
 from interlink_kg.curation.loading import graph_name, load_bundled
 from interlink_kg.errors import BadRequestError, ParseError
 from interlink_kg.rdf import bundle
 from interlink_kg.store import Store, open_store
 
 CLI = [sys.executable, "-m", "interlink_kg"]
+# What a bulk load of the bundled INTERLINKER files validates: the 78 INTERLINKERs and the other
+# typed resources those files describe (distributions go with their INTERLINKER).
+RESOURCES = 78
 
 
 def _catalogue_ntriples() -> bytes:
@@ -73,7 +77,7 @@ def test_a_bulk_load_streams_validates_and_reports_progress(
     summary = bulk_load(store, [interlinkers], BASE, progress=seen.append)
     target = graph_name(interlinkers, BASE)
     assert summary.graphs == (target,)
-    assert summary.validated == 78
+    assert summary.validated == RESOURCES
     assert summary.triples == len(Graph().parse(interlinkers, format="nt"))
     assert summary.rate > 0
     assert isomorphic(store.graph(target), Graph().parse(interlinkers, format="nt"))
@@ -81,8 +85,8 @@ def test_a_bulk_load_streams_validates_and_reports_progress(
     assert loading[0].done == 0
     assert loading[-1].done == summary.triples
     assert loading[-1].bytes_read == loading[-1].total_bytes == interlinkers.stat().st_size
-    assert [p.done for p in seen if p.stage == "validating"][-1] == 78
-    assert store.get_meta(bulk.PENDING_KEY) == "[]"
+    assert [p.done for p in seen if p.stage == "validating"][-1] == RESOURCES
+    assert store.get_meta(bulk.PENDING_KEY) == "{}"
     assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
     # The catalogue answers from it: the INTERLINKERs are there for search and recommendation.
     from interlink_kg.finding import recommendations
@@ -121,7 +125,7 @@ def test_a_violation_loads_nothing(tmp_path: Path, store: Store, interlinkers: P
     assert "nothing was loaded" in caught.value.message
     assert {r.focus_node for r in caught.value.report.violations} == {f"{BASE}interlinkers/trello"}
     assert _snapshot(store) == before
-    assert store.get_meta(bulk.PENDING_KEY) == "[]"
+    assert store.get_meta(bulk.PENDING_KEY) == "{}"
 
 
 @pytest.mark.parametrize("replacing", [False, True])
@@ -157,12 +161,12 @@ def test_reloading_replaces_the_graph(tmp_path: Path, store: Store, interlinkers
 def test_n_quads_keep_their_graphs_but_never_an_internal_one(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "dump.nq"
     path.write_text(
-        f'<{BASE}things/a> <http://purl.org/dc/terms/title> "A" <{BASE}graphs/extra> .\n'
+        f'<{BASE}things/a> <http://purl.org/dc/terms/title> "A" <{BASE}datasets/extra> .\n'
         f'<{BASE}things/b> <http://purl.org/dc/terms/title> "B" .\n',
         encoding="utf-8",
     )
     bulk_load(store, [path], BASE, validate=False)
-    assert len(store.graph(f"{BASE}graphs/extra")) == 1
+    assert len(store.graph(f"{BASE}datasets/extra")) == 1
     assert len(store.graph(graph_name(path, BASE))) == 1
     internal = tmp_path / "internal.nq"
     internal.write_text('<urn:x> <urn:y> "z" <urn:interlink-kg:meta> .\n', encoding="utf-8")
@@ -206,7 +210,7 @@ def test_a_process_that_dies_half_way_is_undone(tmp_path: Path, interlinkers: Pa
     assert died.returncode == 9, died.stderr
     after_crash = open_store(url)
     try:
-        assert json.loads(after_crash.get_meta(bulk.PENDING_KEY) or "[]")
+        assert json.loads(after_crash.get_meta(bulk.PENDING_KEY) or "{}")["graphs"]
         assert _snapshot(after_crash) != before  # half a load is in the store
         assert recover(after_crash)
         assert _snapshot(after_crash) == before
@@ -238,7 +242,7 @@ def test_the_command_line_shows_progress_and_the_rate(tmp_path: Path, interlinke
     )
     assert result.returncode == 0, result.stderr
     assert "triples/s" in result.stdout
-    assert "78 INTERLINKER(s) validated" in result.stdout
+    assert f"{RESOURCES} resource(s) validated" in result.stdout
     assert "loading" in result.stderr
     assert "validating" in result.stderr
     for args, message in (
@@ -266,5 +270,148 @@ def test_a_bulk_load_into_a_sparql_server(remote_store_url: str, interlinkers: P
             bulk_load(remote, [broken], BASE, validate=False)
         assert _snapshot(remote) == before
         assert summary.triples == len(lines)
+    finally:
+        remote.close()
+
+
+def test_a_failing_commit_loads_nothing(
+    tmp_path: Path, store: Store, interlinkers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.nt"
+    path.write_bytes(interlinkers.read_bytes())
+    bulk_load(store, [path], BASE, validate=False)  # the next load replaces: staged
+    path.write_bytes(b"\n".join(interlinkers.read_bytes().splitlines()[:100]) + b"\n")
+    before = _snapshot(store)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "move_graphs", broken)
+    with pytest.raises(OSError, match="disk full"):
+        bulk_load(store, [path], BASE, validate=False)
+    assert _snapshot(store) == before
+    assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
+
+
+def test_after_the_commit_nothing_is_undone(
+    tmp_path: Path, store: Store, interlinkers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data and the commit go in one transaction; if forgetting the note fails after it,
+    the load stays (recover() sees the commit and only clears the note)."""
+    path = tmp_path / "data.nt"
+    path.write_bytes(interlinkers.read_bytes())
+    original = store.set_meta
+    calls: list[str] = []
+
+    def failing_once(key: str, value: str) -> None:
+        if key == bulk.PENDING_KEY and value == "{}" and not calls:
+            calls.append(value)
+            raise OSError("cannot write the settings")
+        original(key, value)
+
+    monkeypatch.setattr(store, "set_meta", failing_once)
+    with pytest.raises(OSError, match="cannot write the settings"):
+        bulk_load(store, [path], BASE, validate=False)
+    loaded = store.graph(graph_name(path, BASE))
+    assert isomorphic(loaded, Graph().parse(interlinkers))
+    assert recover(store) == []
+    assert isomorphic(store.graph(graph_name(path, BASE)), Graph().parse(interlinkers))
+    assert store.get_meta(bulk.PENDING_KEY) == "{}"
+
+
+def test_a_load_still_running_is_left_alone(tmp_path: Path, store: Store) -> None:
+    """recover() never drops the graphs of a load whose process is alive: a second load and a
+    server start leave it alone; `load --recover` forces it once that process is gone."""
+    import socket
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        graph = f"{BASE}datasets/half"
+        store.replace_graphs(
+            {
+                graph: bulk.GraphPayload(
+                    b"<urn:a> <urn:b> <urn:c> .\n", bulk.NTRIPLES, BASE, "half a load"
+                )
+            }
+        )
+        note = {"token": "t", "owner": f"{socket.gethostname()}:{sleeper.pid}", "graphs": [graph]}
+        store.set_meta(bulk.PENDING_KEY, json.dumps(note))
+        with pytest.raises(BulkInProgressError, match="has not finished"):
+            recover(store)
+        small = tmp_path / "small.nt"
+        small.write_text("<urn:x> <urn:y> <urn:z> .\n", encoding="utf-8")
+        with pytest.raises(BulkInProgressError):
+            bulk_load(store, [small], BASE, validate=False)
+        assert graph in store.data_graphs()
+        assert recover(store, force=True) == [graph]
+        assert graph not in store.data_graphs()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_a_failed_first_load_leaves_no_ontology_behind(tmp_path: Path) -> None:
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    try:
+        broken = tmp_path / "broken.nt"
+        broken.write_text("<urn:a> <urn:b> 'not n-triples\n", encoding="utf-8")
+        with pytest.raises(ParseError):
+            bulk_load(store, [broken], BASE, validate=False)
+        assert store.data_graphs() == []
+    finally:
+        store.close()
+
+
+def test_an_interlinker_without_identifier_is_still_validated(
+    tmp_path: Path, store: Store, interlinkers: Path
+) -> None:
+    trello = f"<{BASE}interlinkers/trello>"
+    lines = interlinkers.read_text(encoding="utf-8").splitlines()
+    kept = [x for x in lines if not (x.startswith(trello) and "/identifier>" in x)]
+    assert len(kept) == len(lines) - 1
+    path = tmp_path / "no-identifier.nt"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(BulkInvalidError) as caught:
+        bulk_load(store, [path], BASE)
+    assert f"{BASE}interlinkers/trello" in {r.focus_node for r in caught.value.report.violations}
+
+
+def test_what_is_not_a_regular_readable_file_is_refused_first(tmp_path: Path, store: Store) -> None:
+    fifo = tmp_path / "pipe.nt"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.nt"
+    folder.mkdir()
+    before = _snapshot(store)
+    for path, message in ((fifo, "not a regular file"), (folder, "not a regular file")):
+        with pytest.raises(BadRequestError, match=message):
+            bulk_load(store, [path], BASE, validate=False)
+    assert _snapshot(store) == before
+
+
+def test_a_failure_after_batches_reached_the_server_is_undone(
+    remote_store_url: str, interlinkers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interlink_kg.store import remote as remote_backend
+
+    monkeypatch.setattr(remote_backend, "INSERT_BATCH", 500)
+    remote = open_store(remote_store_url)
+    try:
+        load_bundled(remote, BASE, validate=False)
+        before = _snapshot(remote)
+        lines = interlinkers.read_bytes().splitlines()
+        broken = interlinkers.with_name("late-error.nt")
+        broken.write_bytes(b"\n".join([*lines[:-10], b"<a> <b>", *lines[-10:]]))
+        with pytest.raises(ParseError):
+            bulk_load(remote, [broken], BASE, validate=False)
+        assert _snapshot(remote) == before
+        # A blank node met again after its batch went out is refused, never split in two.
+        spread = interlinkers.with_name("spread.nt")
+        filler = [f"<urn:s{i}> <urn:p> <urn:o> .".encode() for i in range(600)]
+        spread.write_bytes(
+            b"\n".join([b"<urn:a> <urn:link> _:shared .", *filler, b'_:shared <urn:p> "x" .'])
+        )
+        with pytest.raises(BadRequestError, match="blank node"):
+            bulk_load(remote, [spread], BASE, validate=False)
+        assert _snapshot(remote) == before
     finally:
         remote.close()

@@ -103,7 +103,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.curation.bulk import recover
     from interlink_kg.curation.loading import bundled_paths, load_files
 
-    if args.bulk:
+    if args.bulk or args.recover:
         return _bulk_load(args, settings, out)
     paths = list(args.paths) or bundled_paths()
     with _opened(settings, create=True) as store:
@@ -126,8 +126,13 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def _bulk_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.cli_progress import BulkProgressBars
-    from interlink_kg.curation.bulk import bulk_load
+    from interlink_kg.curation.bulk import bulk_load, recover
 
+    if args.recover:
+        with _opened(settings) as store:
+            dropped = recover(store, force=True)
+        out.write(f"undid an unfinished bulk load: {len(dropped)} graph(s) dropped\n")
+        return EXIT_OK
     if not args.paths:
         raise BadRequestError("--bulk needs the files to load")
     if args.reset:
@@ -136,11 +141,11 @@ def _bulk_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         summary = bulk_load(
             store, args.paths, settings.base_iri, validate=not args.no_validate, progress=bars
         )
-    checked = f"; {summary.validated} INTERLINKER(s) validated" if not args.no_validate else ""
+    checked = f"; {summary.validated} resource(s) validated" if not args.no_validate else ""
     out.write(
         f"loaded {summary.triples} triples into {len(summary.graphs)} graph(s) of "
         f"{shown(settings.store_url)} in {summary.seconds:.1f} s "
-        f"({summary.rate:,.0f} triples/s){checked}\n"
+        f"(streamed at {summary.rate:,.0f} triples/s){checked}\n"
     )
     return EXIT_OK
 

@@ -60,7 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--bulk",
         action="store_true",
         help="stream large N-Triples, N-Quads or Turtle files (.gz too) with the engine's bulk "
-        "loader and a progress bar; validated INTERLINKER by INTERLINKER; all or nothing",
+        "loader and a progress bar; validated resource by resource; all or nothing",
+    )
+    load.add_argument(
+        "--recover",
+        action="store_true",
+        help="undo a bulk load whose process is gone (what `load` and `serve` do by themselves "
+        "when that process ran on this machine)",
     )
 
     validate = sub.add_parser(

@@ -9,7 +9,7 @@ from typing import NoReturn, TextIO
 
 from tqdm import tqdm
 
-from interlink_kg.curation.bulk import Progress
+from interlink_kg.curation.bulk_validation import Progress
 
 
 class BulkProgressBars:

@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import secrets
+import socket
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,27 +39,27 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Literal
 
 from interlink_kg import resources
-from interlink_kg.curation.loading import (
-    BASE_IRI_KEY,
-    InvalidDataError,
-    check_base,
-    graph_name,
-    load_files,
+from interlink_kg.curation.bulk_validation import (
+    Progress,
+    ProgressCallback,
+    validate_new,
 )
-from interlink_kg.errors import BadRequestError, ParseError
+from interlink_kg.curation.loading import BASE_IRI_KEY, check_base, graph_name, load_files
+from interlink_kg.errors import BadRequestError, ConflictError, ParseError
 from interlink_kg.finding.statistics import change_markers, refresh_statistics
-from interlink_kg.model.report import ValidationReport, ValidationResult
+from interlink_kg.model.report import ValidationReport
 from interlink_kg.queries import query
-from interlink_kg.store.base import INTERNAL_PREFIX, Store
-from interlink_kg.validation.engine import validator
+from interlink_kg.rdf.formats import NTRIPLES
+from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
 
 STAGING_PREFIX = INTERNAL_PREFIX + "staging:"
 PENDING_KEY = "bulk_pending"
-VALIDATION_BATCH = 250  # INTERLINKERs validated together
-MAX_REPORTED = 200  # results kept in the report of a failed bulk validation
+# The last bulk load that committed (written in its commit, in one transaction with the data).
+COMMITS_GRAPH = INTERNAL_PREFIX + "state/bulk-commit"
+_COMMITTED = INTERNAL_PREFIX + "committedLoad"
 _FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".nq": ox.RdfFormat.N_QUADS,
@@ -66,61 +69,18 @@ PROGRESS_EVERY = 50_000  # triples between two progress reports
 
 
 @dataclass(frozen=True)
-class Progress:
-    """Where a bulk load is: ``stage`` is "loading" or "validating"."""
-
-    stage: str
-    source: str
-    done: int  # triples read (loading) or INTERLINKERs checked (validating)
-    bytes_read: int = 0
-    total_bytes: int = 0
-    total: int = 0  # INTERLINKERs to check (validating)
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-class BulkInvalidError(InvalidDataError):
-    """Some INTERLINKERs of a bulk load break the shapes; nothing was loaded."""
-
-    def __init__(self, report: ValidationReport, checked: int, total: int, cut: bool) -> None:
-        super().__init__(report)
-        bad = len({r.focus_node for r in report.violations})
-        self.message = (
-            f"{'at least ' if cut else ''}{len(report.violations)} violation(s) of the "
-            f"{report.shapes_name} shapes in {bad} of the {checked} INTERLINKERs checked"
-            f"{f' (of {total}; checking stops after {MAX_REPORTED} violations)' if cut else ''}"
-            "; nothing was loaded"
-        )
-
-
-@dataclass(frozen=True)
 class BulkSummary:
-    graphs: tuple[str, ...]
-    triples: int
-    seconds: float
-    validated: int  # INTERLINKERs checked (0 without validation)
+    graphs: tuple[str, ...]  # the graphs that received triples
+    triples: int  # triples read (a triple read twice counts twice; it is stored once)
+    seconds: float  # the whole load: streaming, validation, commit, statistics
+    validated: int  # resources checked (0 without validation)
     report: ValidationReport | None
+    loading_seconds: float = 0.0  # streaming the files into the store
 
     @property
     def rate(self) -> float:
-        return self.triples / self.seconds if self.seconds > 0 else 0.0
-
-
-class _CountingReader:
-    """A binary file that counts the compressed bytes read from the disk."""
-
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-        self.count = 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._raw.read(size)
-        self.count += len(chunk)
-        return chunk
-
-    def readable(self) -> bool:
-        return True
+        """Triples read per second of streaming."""
+        return self.triples / self.loading_seconds if self.loading_seconds > 0 else 0.0
 
 
 def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
@@ -139,39 +99,99 @@ def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
     return fmt, compressed
 
 
-def recover(store: Store) -> list[str]:
-    """Undo a bulk load that did not finish (the process died): drop the graphs it noted and
-    every staging graph. Returns the graphs dropped."""
-    noted = store.get_meta(PENDING_KEY)
-    pending: list[str] = []
-    if noted:
+class BulkInProgressError(ConflictError):
+    """Another bulk load is running on this store (or one on another machine left its note)."""
+
+    code = "bulk_load_in_progress"
+
+
+@dataclass(frozen=True)
+class _Note:
+    """The pending note of a bulk load (in the store settings, ``bulk_pending``)."""
+
+    token: str
+    owner: str  # host:pid of the loading process
+    graphs: tuple[str, ...]
+
+    @classmethod
+    def read(cls, store: Store) -> _Note | None:
         try:
-            loaded = json.loads(noted)
-            pending = [str(g) for g in loaded] if isinstance(loaded, list) else []
+            loaded = json.loads(store.get_meta(PENDING_KEY) or "{}")
+            graphs = tuple(str(g) for g in loaded["graphs"])
+            return cls(str(loaded["token"]), str(loaded["owner"]), graphs)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, store: Store) -> None:
+        value = {"token": self.token, "owner": self.owner, "graphs": list(self.graphs)}
+        store.set_meta(PENDING_KEY, json.dumps(value))
+
+    def alive(self) -> bool:
+        """Whether the process that wrote the note may still be loading: a live process of
+        this machine, or any process of another (which cannot be checked from here)."""
+        host, _, pid = self.owner.rpartition(":")
+        if host != socket.gethostname():
+            return True
+        try:
+            number = int(pid)
         except ValueError:
-            pending = []
-    staging = [
-        str(r["g"])
-        for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        if str(r["g"]).startswith(STAGING_PREFIX)
-    ]
-    dropped = sorted(set(pending) | set(staging))
-    if dropped:
-        store.drop_graphs(dropped)
-    if noted:
-        store.set_meta(PENDING_KEY, "[]")
-    return dropped
+            return False
+        if number == os.getpid():
+            return False
+        try:
+            os.kill(number, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def _committed(store: Store, token: str) -> bool:
+    return store.ask(query("bulk-committed", {"token": [Literal(token)]}))
+
+
+def recover(store: Store, *, force: bool = False) -> list[str]:
+    """Undo a bulk load that did not finish (its process died): drop the graphs its note lists.
+    A load whose commit went through only has its note cleared. A note of a process that may
+    still be loading is left alone (:class:`BulkInProgressError`) unless ``force``. Returns the
+    graphs dropped."""
+    note = _Note.read(store)
+    if note is None:
+        if store.get_meta(PENDING_KEY) not in (None, "", "{}"):
+            store.set_meta(PENDING_KEY, "{}")  # an unreadable note: nothing can be undone
+        return []
+    if _committed(store, note.token):
+        store.set_meta(PENDING_KEY, "{}")
+        return []
+    if note.alive() and not force:
+        raise BulkInProgressError(
+            f"a bulk load by {note.owner} has not finished on this store; wait for it, or, if "
+            "that process is gone, undo it with `interlink-kg load --recover`",
+            details={"owner": note.owner},
+        )
+    store.drop_graphs(note.graphs)
+    store.set_meta(PENDING_KEY, "{}")
+    return list(note.graphs)
 
 
 class _Load:
     """One bulk load: where each graph is written first, and what was written."""
 
-    def __init__(self, store: Store, staged: bool) -> None:
+    def __init__(self, store: Store, base_iri: str, staged: bool) -> None:
         self.store = store
+        self.base_iri = base_iri
         self.staged = staged  # everything through staging graphs, or everything direct
-        self.token = secrets.token_hex(6)
+        self.note = _Note(secrets.token_hex(8), f"{socket.gethostname()}:{os.getpid()}", ())
         self.first: dict[str, str] = {}  # target graph -> graph written first
+        self.filled: set[str] = set()  # targets that received at least one triple
         self.triples = 0
+
+    def claim(self, graph: str) -> None:
+        """Note ``graph`` as written by this load, before anything is written to it."""
+        if graph not in self.note.graphs:
+            self.note = _Note(self.note.token, self.note.owner, (*self.note.graphs, graph))
+            self.note.write(self.store)
 
     def where(self, target: str) -> str:
         """The graph a target's triples go to first (noting it before anything is written)."""
@@ -179,102 +199,143 @@ class _Load:
         if found is None:
             if target.startswith(INTERNAL_PREFIX):
                 raise BadRequestError(f"a bulk load cannot write the internal graph {target}")
-            found = f"{STAGING_PREFIX}{self.token}:{len(self.first)}" if self.staged else target
+            if target.startswith(self.base_iri + "graphs/"):
+                raise BadRequestError(
+                    f"a bulk load cannot write {target}: the ontology, the bundled catalogue "
+                    "files and derived data are loaded with a plain `load`"
+                )
+            staging = f"{STAGING_PREFIX}{self.note.token}:{len(self.first)}"
+            found = staging if self.staged else target
+            self.claim(found)
             self.first[target] = found
-            self.store.set_meta(PENDING_KEY, json.dumps(sorted(self.first.values())))
         return found
 
     def quads(
         self, stream: Iterable[ox.Quad], file_graph: str, report: Callable[[int], None]
     ) -> Iterator[ox.Quad]:
-        default = ox.NamedNode(self.where(file_graph))
-        named: dict[ox.NamedNode | ox.BlankNode, ox.NamedNode] = {}
+        named: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, ox.NamedNode] = {}
         count = 0
         report(0)
         for quad in stream:
             graph = quad.graph_name
-            if isinstance(graph, ox.DefaultGraph):
-                target = default
-            else:
-                known = named.get(graph)
-                if known is None:
-                    if not isinstance(graph, ox.NamedNode):
-                        raise BadRequestError("a bulk load takes named graphs by IRI only")
-                    known = ox.NamedNode(self.where(graph.value))
-                    named[graph] = known
-                target = known
+            target = named.get(graph)
+            if target is None:
+                if isinstance(graph, ox.DefaultGraph):
+                    name = file_graph
+                elif isinstance(graph, ox.NamedNode):
+                    name = graph.value
+                else:
+                    raise BadRequestError("a bulk load takes named graphs by IRI only")
+                target = ox.NamedNode(self.where(name))
+                named[graph] = target
+                self.filled.add(name)
             count += 1
             if count % PROGRESS_EVERY == 0:
                 report(count)
             yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
         report(count)
 
+    def commit(self) -> None:
+        """One update, one transaction: the staging graphs onto their targets (``MOVE``, which
+        fails if a staging graph went missing), the change markers and this load's commit."""
+        moves = {
+            first: target
+            for target, first in self.first.items()
+            if first != target and target in self.filled
+        }
+        commit = f"<{COMMITS_GRAPH}> <{_COMMITTED}> {json.dumps(self.note.token)} .\n".encode()
+        payloads = {
+            **change_markers(self.base_iri),
+            COMMITS_GRAPH: GraphPayload(commit, NTRIPLES, self.base_iri, "bulk load commit"),
+        }
+        self.store.move_graphs(moves, then=payloads)
+
     def undo(self) -> None:
-        self.store.drop_graphs(self.first.values())
-        self.store.set_meta(PENDING_KEY, "[]")
+        self.store.drop_graphs(self.note.graphs)
+        self.store.set_meta(PENDING_KEY, "{}")
+
+
+class _Reader:
+    """The bytes of a file for the parser: counts what was read from the disk (for progress)
+    and turns read errors, gzip's included, into a ParseError naming the file (so that a store
+    error is never taken for a file error)."""
+
+    def __init__(self, path: Path, raw: BinaryIO, compressed: bool) -> None:
+        self.path = path
+        self.count = 0
+        self._raw = raw
+        self._source: BinaryIO = (
+            gzip.GzipFile(fileobj=_Counted(raw, self), mode="rb")  # type: ignore[call-overload]
+            if compressed
+            else raw
+        )
+        self._compressed = compressed
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            chunk = self._source.read(size)
+        except (OSError, EOFError) as exc:
+            raise ParseError(f"{self.path} cannot be read: {exc}") from exc
+        if not self._compressed:
+            self.count += len(chunk)
+        return chunk
+
+    def readable(self) -> bool:
+        return True
+
+
+class _Counted:
+    """The compressed bytes under a gzip stream, counted."""
+
+    def __init__(self, raw: BinaryIO, reader: _Reader) -> None:
+        self._raw = raw
+        self._reader = reader
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(size)
+        self._reader.count += len(chunk)
+        return chunk
+
+
+def _check_file(path: Path) -> None:
+    """A clear BadRequestError for what cannot be bulk loaded: an unknown format, a missing
+    file, a folder, a FIFO that would block, no permission. Checked before the store is
+    touched."""
+    format_of(path)
+    try:
+        status = path.stat()
+    except FileNotFoundError as exc:
+        raise BadRequestError(f"no such file: {path}") from exc
+    except OSError as exc:
+        raise BadRequestError(f"cannot read {path}: {exc.strerror}") from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise BadRequestError(f"{path} is not a regular file")
+    if not os.access(path, os.R_OK):
+        raise BadRequestError(f"cannot read {path}: permission denied")
+
+
+def _open_file(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise BadRequestError(f"cannot read {path}: {exc.strerror}") from exc
 
 
 def _stream_file(load: _Load, path: Path, base_iri: str, progress: ProgressCallback | None) -> int:
     fmt, compressed = format_of(path)
-    try:
-        raw = path.open("rb")
-    except FileNotFoundError as exc:
-        raise BadRequestError(f"no such file: {path}") from exc
-    except IsADirectoryError as exc:
-        raise BadRequestError(f"{path} is a folder, not a file") from exc
-    total = path.stat().st_size
-    with raw:
-        counter = _CountingReader(raw)
-        source: object = gzip.GzipFile(fileobj=counter, mode="rb") if compressed else counter  # type: ignore[call-overload]
+    with _open_file(path) as raw:
+        total = os.fstat(raw.fileno()).st_size
+        reader = _Reader(path, raw, compressed)
 
         def report(done: int) -> None:
             if progress is not None:
-                progress(Progress("loading", str(path), done, counter.count, total))
+                progress(Progress("loading", str(path), done, reader.count, total))
 
         try:
-            stream = ox.parse(source, format=fmt, base_iri=base_iri)  # type: ignore[arg-type]
+            stream = ox.parse(reader, format=fmt, base_iri=base_iri)  # type: ignore[arg-type]
             return load.store.insert_quads(load.quads(stream, graph_name(path, base_iri), report))
         except SyntaxError as exc:
             raise ParseError(f"{path} is not valid {fmt.name}: {exc}") from exc
-        except (OSError, EOFError) as exc:  # a broken gzip stream
-            raise ParseError(f"{path} cannot be read: {exc}") from exc
-
-
-def _validate(
-    store: Store, graphs: list[str], base_iri: str, progress: ProgressCallback | None
-) -> tuple[int, ValidationReport]:
-    """Validate every INTERLINKER of ``graphs``, a batch at a time; BulkInvalidError on the
-    first :data:`MAX_REPORTED` violations (or all, if fewer)."""
-    engine = validator(base_iri)
-    items = sorted(str(r["item"]) for r in store.select(query("interlinker-keys"), graphs=graphs))
-    results: list[ValidationResult] = []
-    violations = 0
-    shapes_name = shapes_version = ""
-    for start in range(0, len(items), VALIDATION_BATCH):
-        batch = [URIRef(i) for i in items[start : start + VALIDATION_BATCH]]
-        data = store.construct(query("bulk-descriptions", {"item": batch}), graphs=graphs)
-        referenced = sorted({o for o in data.objects() if isinstance(o, URIRef)})
-        context = Graph()
-        if referenced:
-            context = store.construct(query("bulk-context", {"ref": referenced}))
-        report = engine.validate(data, context=context)
-        shapes_name, shapes_version = report.shapes_name, report.shapes_version
-        violations += len(report.violations)
-        room = MAX_REPORTED - len(results)
-        if room > 0:
-            results.extend(report.violations[:room])
-        if progress is not None:
-            done = min(start + VALIDATION_BATCH, len(items))
-            progress(Progress("validating", "", done, total=len(items)))
-        checked = min(start + VALIDATION_BATCH, len(items))
-        if len(results) >= MAX_REPORTED:
-            break
-    else:
-        checked = len(items)
-    report = ValidationReport(shapes_name, shapes_version, tuple(results))
-    if results:
-        raise BulkInvalidError(report, checked, len(items), cut=checked < len(items))
-    return checked, report
 
 
 def bulk_load(
@@ -287,38 +348,46 @@ def bulk_load(
 ) -> BulkSummary:
     """Stream ``paths`` into ``store``; all or nothing (see the module)."""
     started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        _check_file(path)  # before the store is touched
     check_base(store, base_iri)
     recover(store)
     existing = set(store.data_graphs())
-    ontology = resources.ontology_file()
-    if graph_name(ontology, base_iri) not in existing:
-        load_files(store, [ontology], base_iri, validate=False)  # services need the classes
-        existing = set(store.data_graphs())
+    targets = {graph_name(p, base_iri) for p in paths}
+    quads = any(format_of(p)[0] == ox.RdfFormat.N_QUADS for p in paths)
     # All through staging graphs (moved in one update at the end) when a graph is replaced or
-    # may be (N-Quads name their own graphs); else all direct. Never a mix: a crash between
-    # the move and forgetting the pending graphs would then undo half a load.
-    targets = {graph_name(Path(p), base_iri) for p in paths}
-    quads = any(format_of(Path(p))[0] == ox.RdfFormat.N_QUADS for p in paths)
-    load = _Load(store, staged=quads or bool(targets & existing))
-    checked, report = 0, None
+    # may be (N-Quads name their own graphs); else all direct.
+    load = _Load(store, base_iri, staged=quads or bool(targets & existing))
+    checked, report, loading = 0, None, 0.0
     try:
+        ontology = graph_name(resources.ontology_file(), base_iri)
+        if ontology not in existing:  # services need the classes; undone with the rest
+            load.claim(ontology)
+            load_files(store, [resources.ontology_file()], base_iri, validate=False)
+        streamed = time.perf_counter()
         for path in paths:
-            load.triples += _stream_file(load, Path(path), base_iri, progress)
+            load.triples += _stream_file(load, path, base_iri, progress)
+        loading = time.perf_counter() - streamed
         if validate:
-            checked, report = _validate(store, list(load.first.values()), base_iri, progress)
-        moves = {first: target for target, first in load.first.items() if first != target}
-        store.move_graphs(moves)
-        store.replace_graphs(change_markers(base_iri))
+            replaced = {t for t, first in load.first.items() if first != t}
+            context = sorted((existing - replaced) | set(load.first.values()) | {ontology})
+            checked, report = validate_new(
+                store, sorted(set(load.first.values())), context, base_iri, progress
+            )
+        load.commit()
     except BaseException:
         load.undo()
         raise
-    store.set_meta(PENDING_KEY, "[]")
+    # Committed: from here on nothing is undone (recover() sees the commit and only forgets).
+    store.set_meta(PENDING_KEY, "{}")
     store.set_meta(BASE_IRI_KEY, base_iri)
     refresh_statistics(store, base_iri)
     return BulkSummary(
-        tuple(sorted(load.first)),
+        tuple(sorted(load.filled)),
         load.triples,
         time.perf_counter() - started,
         checked,
         report,
+        loading,
     )

@@ -83,9 +83,12 @@ class Store(Protocol):
         (see :mod:`interlink_kg.curation.bulk`). Returns the number of quads read."""
         ...
 
-    def move_graphs(self, pairs: Mapping[str, str]) -> None:
+    def move_graphs(
+        self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
+    ) -> None:
         """Move each graph onto its target (``source -> target``), replacing the target's
-        content, all in one step."""
+        content, and put the payloads ``then`` in their graphs: all in one step, which fails
+        as a whole if a source graph does not exist."""
         ...
 
     def get_meta(self, key: str) -> str | None:

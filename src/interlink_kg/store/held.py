@@ -88,7 +88,9 @@ class HeldStore:
     def drop_graphs(self, names: Iterable[str]) -> None:
         raise self.refusal()
 
-    def move_graphs(self, pairs: Mapping[str, str]) -> None:
+    def move_graphs(
+        self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
+    ) -> None:
         raise self.refusal()
 
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:

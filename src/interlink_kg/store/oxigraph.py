@@ -12,6 +12,7 @@ in a small JSON file beside it.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from interlink_kg.store import updates
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
 
 _iri = updates.graph_node
+MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
 
 
 class OxigraphStore:
@@ -70,8 +72,10 @@ class OxigraphStore:
         if update:
             self._write(update)
 
-    def move_graphs(self, pairs: Mapping[str, str]) -> None:
-        update = updates.moving(pairs)
+    def move_graphs(
+        self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
+    ) -> None:
+        update = updates.moving(pairs, then)
         if update:
             self._write(update)
 
@@ -255,15 +259,11 @@ class MirroredOxigraphStore(OxigraphStore):
         self._memory.update(update)
 
     def _bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
-        taken: list[ox.Quad] = []
-
-        def kept() -> Iterator[ox.Quad]:
-            for quad in quads:
-                taken.append(quad)
-                yield quad
-
-        self._disk.bulk_extend(kept())
-        self._memory.bulk_extend(taken)
+        """The disk first, then the copy, a chunk at a time (memory stays bounded)."""
+        iterator = iter(quads)
+        while chunk := list(itertools.islice(iterator, MIRROR_CHUNK)):
+            self._disk.bulk_extend(chunk)
+            self._memory.bulk_extend(chunk)
 
     def optimize(self) -> None:
         self._disk.optimize()

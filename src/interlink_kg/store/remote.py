@@ -43,7 +43,7 @@ import urllib3
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
-from interlink_kg.errors import StoreError, StoreUnavailableError
+from interlink_kg.errors import BadRequestError, StoreError, StoreUnavailableError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
@@ -269,21 +269,39 @@ class RemoteStore:
         if update:
             self._update(update)
 
-    def move_graphs(self, pairs: Mapping[str, str]) -> None:
-        update = updates.moving(pairs)
+    def move_graphs(
+        self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
+    ) -> None:
+        update = updates.moving(pairs, then)
         if update:
             self._update(update)
 
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
-        """``INSERT DATA`` in batches of :data:`INSERT_BATCH` quads, one update each."""
+        """``INSERT DATA`` in batches of :data:`INSERT_BATCH` quads, one update each.
+
+        A blank node is scoped to one update, so a blank node met again after its batch was
+        sent would become a second node: that is refused (BadRequestError), never split."""
         count = 0
         batch: list[ox.Quad] = []
+        sent: set[str] = set()  # blank nodes of the batches already sent
+        current: set[str] = set()
         for quad in quads:
+            for term in (quad.subject, quad.object):
+                if isinstance(term, ox.BlankNode):
+                    if term.value in sent:
+                        raise BadRequestError(
+                            f"the blank node _:{term.value} appears again after "
+                            f"{INSERT_BATCH} triples: a SPARQL server cannot join blank nodes "
+                            "across requests; give it an IRI, or keep its triples together"
+                        )
+                    current.add(term.value)
             batch.append(quad)
             count += 1
             if len(batch) >= INSERT_BATCH:
                 self._update(updates.inserting(batch))
                 batch = []
+                sent |= current
+                current = set()
         if batch:
             self._update(updates.inserting(batch))
         return count

@@ -58,13 +58,16 @@ def dropping(names: Iterable[str]) -> str:
     return " ;\n".join(f"DROP SILENT GRAPH {graph_node(name)}" for name in names)
 
 
-def moving(pairs: Mapping[str, str]) -> str:
+def moving(pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None) -> str:
     """One update that moves each graph onto its target (``source -> target``), replacing the
-    target's content: all the moves in one transaction (empty when there are none)."""
-    return " ;\n".join(
-        f"MOVE SILENT GRAPH {graph_node(source)} TO GRAPH {graph_node(target)}"
+    target's content, then puts the payloads ``then`` in their graphs: one transaction (empty
+    when there is nothing to do). ``MOVE`` is not ``SILENT``: a missing source fails it all."""
+    operations = [
+        f"MOVE GRAPH {graph_node(source)} TO GRAPH {graph_node(target)}"
         for source, target in pairs.items()
-    )
+    ]
+    rest = replacing(then or {})
+    return " ;\n".join([*operations, *([rest] if rest else [])])
 
 
 def inserting(quads: Iterable[ox.Quad]) -> str:

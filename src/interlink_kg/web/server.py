@@ -23,7 +23,7 @@ from typing import TextIO
 from flask import Flask
 from waitress.server import create_server
 
-from interlink_kg.curation.bulk import recover
+from interlink_kg.curation.bulk import BulkInProgressError, recover
 from interlink_kg.curation.loading import load_bundled_if_empty
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.finding.catalogue import counts
@@ -48,9 +48,13 @@ def build_serving_app(settings: Settings, log: TextIO, local_key: str | None = N
     """Open the catalogue store (loading the bundled catalogue if it is empty) and the app;
     ``local_key`` opens the command line's reads of the held stores (``/_local/store/``)."""
     store = open_settings_store(replace(settings, store_url=serving_url(settings.store_url)))
-    undone = recover(store)  # a bulk load that died half-way
-    if undone:
-        log.write(f"undid an unfinished bulk load ({len(undone)} graph(s))\n")
+    try:
+        undone = recover(store)  # a bulk load that died half-way
+    except BulkInProgressError as running:
+        log.write(f"left alone: {running.message}\n")
+    else:
+        if undone:
+            log.write(f"undid an unfinished bulk load ({len(undone)} graph(s))\n")
     summary = load_bundled_if_empty(store, settings.base_iri)
     if summary is not None:
         log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
