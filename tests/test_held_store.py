@@ -309,3 +309,38 @@ def test_a_note_someone_else_could_have_planted_is_not_followed(tmp_path: Path) 
     assert victim.read_text(encoding="utf-8") == "keep me"
     assert not note.is_symlink()
     assert read_record(folder) == good
+
+
+def test_a_note_that_leads_nowhere_says_the_store_is_in_use(tmp_path: Path) -> None:
+    """Another program holds the store, and a note of a live process (its id reused, say)
+    points at a port where no server answers: the command says so, it does not hang or crash."""
+    env = _env(tmp_path)
+    subprocess.run([*CLI, "load", "--no-validate"], env=env, check=True, capture_output=True)
+    folder = (tmp_path / "store").resolve()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import pyoxigraph, time; s = pyoxigraph.Store({str(folder)!r}); "
+            "print('open', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "open"
+        url = f"http://127.0.0.1:{free_port()}/_local/store/catalogue/"
+        write_record(folder, ServingRecord(holder.pid, url, "k" * 43))
+        result = subprocess.run(
+            [*CLI, "query", "ASK {}"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 2
+        assert "in use by another process" in result.stderr
+        assert "does not lead to a server that answers" in result.stderr
+        assert "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from interlink_kg.errors import ConfigurationError, StoreInUseError
+from interlink_kg.errors import ConfigurationError, InterlinkKGError, StoreInUseError
 from interlink_kg.settings import Settings, shown
 from interlink_kg.store.base import Store
 from interlink_kg.store.serving_record import ON_DISK
@@ -41,7 +41,7 @@ def open_or_through_server(
     changes are refused with the way to make them). For the command line, never the server."""
     try:
         return open_store(url, token=token, timeout=timeout)
-    except StoreInUseError:
+    except StoreInUseError as in_use:
         from interlink_kg.store.held import HeldStore
         from interlink_kg.store.serving_record import folder_of, read_record
 
@@ -49,7 +49,19 @@ def open_or_through_server(
         record = read_record(folder) if folder is not None else None
         if folder is None or record is None:
             raise
-        return HeldStore(folder, record, timeout=timeout or 30.0)
+        held = HeldStore(folder, record, timeout=timeout or 30.0)
+        try:
+            held.ask("ASK {}")  # the note's server answers with the note's key
+        except InterlinkKGError as unreachable:
+            held.close()
+            raise StoreInUseError(
+                f"{in_use.message}; the server's note beside it "
+                f"({folder.name}.serving.json, process {record.pid}) does not lead to a "
+                f"server that answers ({unreachable.message}): another program may hold the "
+                "store, or the note is stale",
+                details=in_use.details,
+            ) from unreachable
+        return held
 
 
 def open_settings_store(settings: Settings, *, through_server: bool = False) -> Store:
