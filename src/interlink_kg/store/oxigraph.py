@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -207,11 +208,22 @@ class OxigraphStore:
         return self._meta.get(key)
 
     def set_meta(self, key: str, value: str) -> None:
+        """Written to a new file, synced to disk, renamed over the settings file: a crash or
+        a power loss leaves the old settings or the new ones (a bulk load's pending note
+        relies on it)."""
         self._meta[key] = value
         if self._meta_path is not None:
             temporary = self._meta_path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self._meta, indent=2), encoding="utf-8")
+            with temporary.open("w", encoding="utf-8") as out:
+                out.write(json.dumps(self._meta, indent=2))
+                out.flush()
+                os.fsync(out.fileno())
             temporary.replace(self._meta_path)
+            folder = os.open(self._meta_path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
 
     def optimize(self) -> None:
         """Compact the on-disk store after a bulk change (see the engine notes)."""
