@@ -54,6 +54,7 @@ from interlink_kg.model.report import ValidationReport
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
+from interlink_kg.store.serving_record import process_alive
 
 STAGING_PREFIX = INTERNAL_PREFIX + "staging:"
 PENDING_KEY = "bulk_pending"
@@ -114,9 +115,10 @@ class _Note:
     graphs: tuple[str, ...]
 
     @classmethod
-    def read(cls, store: Store) -> _Note | None:
+    def parse(cls, text: str | None) -> _Note | None:
+        """The note in the settings' text; None when there is none or it cannot be read."""
         try:
-            loaded = json.loads(store.get_meta(PENDING_KEY) or "{}")
+            loaded = json.loads(text or "{}")
             graphs = tuple(str(g) for g in loaded["graphs"])
             return cls(str(loaded["token"]), str(loaded["owner"]), graphs)
         except (ValueError, KeyError, TypeError):
@@ -136,15 +138,7 @@ class _Note:
             number = int(pid)
         except ValueError:
             return False
-        if number == os.getpid():
-            return False
-        try:
-            os.kill(number, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return number != os.getpid() and process_alive(number)
 
 
 def _committed(store: Store, token: str) -> bool:
@@ -156,9 +150,10 @@ def recover(store: Store, *, force: bool = False) -> list[str]:
     A load whose commit went through only has its note cleared. A note of a process that may
     still be loading is left alone (:class:`BulkInProgressError`) unless ``force``. Returns the
     graphs dropped."""
-    note = _Note.read(store)
+    text = store.get_meta(PENDING_KEY)
+    note = _Note.parse(text)
     if note is None:
-        if store.get_meta(PENDING_KEY) not in (None, "", "{}"):
+        if text not in (None, "", "{}"):
             store.set_meta(PENDING_KEY, "{}")  # an unreadable note: nothing can be undone
         return []
     if _committed(store, note.token):
@@ -255,46 +250,39 @@ class _Load:
         self.store.set_meta(PENDING_KEY, "{}")
 
 
-class _Reader:
-    """The bytes of a file for the parser: counts what was read from the disk (for progress)
-    and turns read errors, gzip's included, into a ParseError naming the file (so that a store
-    error is never taken for a file error)."""
+class _Counted:
+    """The bytes read from the disk, counted (for progress)."""
 
-    def __init__(self, path: Path, raw: BinaryIO, compressed: bool) -> None:
-        self.path = path
-        self.count = 0
+    def __init__(self, raw: BinaryIO) -> None:
         self._raw = raw
-        self._source: BinaryIO = (
-            gzip.GzipFile(fileobj=_Counted(raw, self), mode="rb")  # type: ignore[call-overload]
-            if compressed
-            else raw
-        )
-        self._compressed = compressed
+        self.count = 0
 
     def read(self, size: int = -1) -> bytes:
-        try:
-            chunk = self._source.read(size)
-        except (OSError, EOFError) as exc:
-            raise ParseError(f"{self.path} cannot be read: {exc}") from exc
-        if not self._compressed:
-            self.count += len(chunk)
+        chunk = self._raw.read(size)
+        self.count += len(chunk)
         return chunk
 
     def readable(self) -> bool:
         return True
 
 
-class _Counted:
-    """The compressed bytes under a gzip stream, counted."""
+class _Reader:
+    """The bytes of a file for the parser, read errors (gzip's included) turned into a
+    ParseError naming the file, so that a store error is never taken for a file error."""
 
-    def __init__(self, raw: BinaryIO, reader: _Reader) -> None:
-        self._raw = raw
-        self._reader = reader
+    def __init__(self, path: Path, source: object) -> None:
+        self._path = path
+        self._source = source
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self._raw.read(size)
-        self._reader.count += len(chunk)
+        try:
+            chunk: bytes = self._source.read(size)  # type: ignore[attr-defined]
+        except (OSError, EOFError) as exc:
+            raise ParseError(f"{self._path} cannot be read: {exc}") from exc
         return chunk
+
+    def readable(self) -> bool:
+        return True
 
 
 def _check_file(path: Path) -> None:
@@ -325,14 +313,17 @@ def _stream_file(load: _Load, path: Path, base_iri: str, progress: ProgressCallb
     fmt, compressed = format_of(path)
     with _open_file(path) as raw:
         total = os.fstat(raw.fileno()).st_size
-        reader = _Reader(path, raw, compressed)
+        counted = _Counted(raw)
+        source: object = counted
+        if compressed:
+            source = gzip.GzipFile(fileobj=counted, mode="rb")  # type: ignore[call-overload]
 
         def report(done: int) -> None:
             if progress is not None:
-                progress(Progress("loading", str(path), done, reader.count, total))
+                progress(Progress("loading", str(path), done, counted.count, total))
 
         try:
-            stream = ox.parse(reader, format=fmt, base_iri=base_iri)  # type: ignore[arg-type]
+            stream = ox.parse(_Reader(path, source), format=fmt, base_iri=base_iri)  # type: ignore[arg-type]
             return load.store.insert_quads(load.quads(stream, graph_name(path, base_iri), report))
         except SyntaxError as exc:
             raise ParseError(f"{path} is not valid {fmt.name}: {exc}") from exc

@@ -19,6 +19,8 @@ from interlink_kg.rdf.formats import RdfFormat
 
 # Graph names reserved for the store itself; never part of the data.
 INTERNAL_PREFIX = "urn:interlink-kg:"
+# A graph that never exists: the default graph of a query over an empty list of graphs.
+EMPTY_GRAPH = f"{INTERNAL_PREFIX}empty"
 
 Row = dict[str, Node]
 

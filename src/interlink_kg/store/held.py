@@ -10,7 +10,6 @@ message that says how to make it: through the server, or with the server stopped
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -20,14 +19,17 @@ from rdflib import Graph
 from interlink_kg.errors import StoreHeldError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.store.base import GraphPayload, Row
-from interlink_kg.store.remote import Endpoints, RemoteStore
+from interlink_kg.store.oxigraph import read_settings, settings_path
+from interlink_kg.store.remote import DEFAULT_TIMEOUT, Endpoints, RemoteStore
 from interlink_kg.store.serving_record import ServingRecord
 
 
 class HeldStore:
     """A :class:`~interlink_kg.store.base.Store` whose reads go through the server holding it."""
 
-    def __init__(self, folder: Path, record: ServingRecord, *, timeout: float) -> None:
+    def __init__(
+        self, folder: Path, record: ServingRecord, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.path = folder
         self.url = f"oxigraph:{folder}"
         self.record = record
@@ -37,7 +39,7 @@ class HeldStore:
             token=record.key,
             timeout=timeout,
         )
-        self._meta_path = folder.with_name(folder.name + ".meta.json")
+        self._meta_path = settings_path(folder)
 
     def refusal(self) -> StoreHeldError:
         """The error for a change: what holds the store, and how to make the change."""
@@ -73,12 +75,8 @@ class HeldStore:
         return self._reads.dump_quads(graphs)
 
     def get_meta(self, key: str) -> str | None:
-        try:
-            loaded = json.loads(self._meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        value = loaded.get(key) if isinstance(loaded, dict) else None
-        return None if value is None else str(value)
+        """From the settings file, which the server replaces atomically at each change."""
+        return read_settings(self._meta_path).get(key)
 
     # -- changes, refused -------------------------------------------------------------------
 

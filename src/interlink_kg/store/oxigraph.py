@@ -26,10 +26,34 @@ from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
-from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
+from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Row
 
 _iri = updates.graph_node
 MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
+
+
+def settings_path(folder: Path) -> Path:
+    """The small JSON file beside an on-disk store that holds its settings (``set_meta``)."""
+    return folder.with_name(folder.name + ".meta.json")
+
+
+def read_settings(path: Path) -> dict[str, str]:
+    """The settings in ``path`` (none when it does not exist); StoreError when unreadable."""
+    if not path.is_file():
+        return {}
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"cannot read the store settings {path}: {exc}") from exc
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+def _dataset(default: Sequence[str], named: Sequence[str]) -> dict[str, object]:
+    """A query's dataset as pyoxigraph takes it; no default graph given: an empty one."""
+    return {
+        "default_graph": [_iri(g) for g in default] or [ox.NamedNode(EMPTY_GRAPH)],
+        "named_graphs": [_iri(g) for g in named],
+    }
 
 
 class OxigraphStore:
@@ -48,8 +72,10 @@ class OxigraphStore:
                     details={"store": self.url},
                 ) from exc
             raise StoreError(f"cannot open store: {exc}", details={"store": self.url}) from exc
-        self._meta_path = path.with_name(path.name + ".meta.json") if path is not None else None
-        self._meta: dict[str, str] = self._read_meta()
+        self._meta_path = settings_path(path) if path is not None else None
+        self._meta: dict[str, str] = (
+            read_settings(self._meta_path) if self._meta_path is not None else {}
+        )
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -92,15 +118,10 @@ class OxigraphStore:
     # -- queries ----------------------------------------------------------------------------
 
     def _query(self, query: str, graphs: Sequence[str] | None) -> object:
+        union: dict[str, object] = {"use_default_graph_as_union": True}
+        options = union if graphs is None else _dataset(graphs, graphs)
         try:
-            if graphs is None:
-                return self._store.query(query, use_default_graph_as_union=True)
-            dataset = [_iri(name) for name in graphs]
-            default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(dataset) or [
-                ox.NamedNode(f"{INTERNAL_PREFIX}empty")
-            ]
-            named: list[ox.NamedNode | ox.BlankNode] = list(dataset)
-            return self._store.query(query, default_graph=default, named_graphs=named)
+            return self._store.query(query, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise StoreError(f"invalid SPARQL query: {exc}") from exc
 
@@ -115,10 +136,7 @@ class OxigraphStore:
         if union:
             options["use_default_graph_as_union"] = True
         elif default_graphs or named_graphs:
-            options["default_graph"] = [_iri(g) for g in default_graphs] or [
-                ox.NamedNode(f"{INTERNAL_PREFIX}empty")
-            ]
-            options["named_graphs"] = [_iri(g) for g in named_graphs]
+            options = _dataset(default_graphs, named_graphs)
         try:
             result = self._store.query(query, **options)  # type: ignore[arg-type]
             if isinstance(result, ox.QueryTriples):
@@ -194,15 +212,6 @@ class OxigraphStore:
         return out if isinstance(out, bytes) else b""
 
     # -- settings ---------------------------------------------------------------------------
-
-    def _read_meta(self) -> dict[str, str]:
-        if self._meta_path is None or not self._meta_path.is_file():
-            return {}
-        try:
-            loaded = json.loads(self._meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"cannot read the store settings {self._meta_path}: {exc}") from exc
-        return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
     def get_meta(self, key: str) -> str | None:
         return self._meta.get(key)

@@ -49,7 +49,7 @@ def open_or_through_server(
         record = read_record(folder) if folder is not None else None
         if folder is None or record is None:
             raise
-        held = HeldStore(folder, record, timeout=timeout or 30.0)
+        held = HeldStore(folder, record, **({"timeout": timeout} if timeout else {}))
         try:
             held.ask("ASK {}")  # the note's server answers with the note's key
         except InterlinkKGError as unreachable:

@@ -48,7 +48,7 @@ from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
-from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Row
+from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Row
 
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
 _META_PREDICATE = f"{INTERNAL_PREFIX}meta/"
@@ -64,7 +64,7 @@ _UNAVAILABLE = {502, 503, 504}
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where a SPARQL server answers: query, update and Graph Store Protocol URLs."""
+    """Where a SPARQL server answers: its query and update URLs."""
 
     query: str
     update: str
@@ -220,7 +220,7 @@ class RemoteStore:
             for name in names:
                 _iri(name)
             params += [("default-graph-uri", g) for g in names] or [
-                ("default-graph-uri", f"{INTERNAL_PREFIX}empty")
+                ("default-graph-uri", EMPTY_GRAPH)
             ]
             params += [("named-graph-uri", g) for g in names]
         return self._call(

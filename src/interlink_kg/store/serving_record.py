@@ -72,7 +72,8 @@ def remove_record(folder: Path, record: ServingRecord) -> None:
         record_path(folder).unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with this id exists (another user's included)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -123,6 +124,6 @@ def read_record(folder: Path, *, check_alive: bool = True) -> ServingRecord | No
         return None
     if not _LOCAL_URL.fullmatch(record.url) or not record.key:
         return None
-    if check_alive and (record.pid <= 0 or not _alive(record.pid)):
+    if check_alive and (record.pid <= 0 or not process_alive(record.pid)):
         return None
     return record
