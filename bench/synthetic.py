@@ -2,8 +2,9 @@
 
 The number of problem profiles per INTERLINKER and the popularity of each profile follow the
 real catalogue (so catch-alls and rare profiles occur in the same proportions); kinds, languages,
-difficulty and targets are drawn from the real vocabularies. The real schemas, vocabularies and
-ontology come along, so recommendations for real tasks can be measured at any size.
+difficulty, purposes and targets are drawn from the real vocabularies. The real schemas,
+vocabularies and ontology come along, so recommendations for real tasks can be measured at any
+size.
 """
 
 from __future__ import annotations
@@ -27,6 +28,21 @@ CLASSES = {
     "externalsoftware": "ExternalSoftwareInterlinker",
     "externalknowledge": "ExternalKnowledgeInterlinker",
 }
+DIFFICULTIES = ["very_easy", "easy", "medium", "difficult", "very_difficult"]
+PURPOSES = ["aid_service_development", "build_capacity", "guide_coproduction"]
+TARGETS = [
+    "all",
+    "businesses",
+    "citizens",
+    "expert_citizens",
+    "freelancers",
+    "large_companies",
+    "pas",
+    "politicians",
+    "public_servants",
+    "smes",
+    "universities",
+]
 WORDS = [
     "stakeholder",
     "map",
@@ -81,6 +97,9 @@ def real_shape() -> tuple[list[int], Counter[str]]:
 def generate(n: int, seed: int = 7) -> bytes:
     """N INTERLINKERs as N-Triples-compatible Turtle with absolute IRIs."""
     rng = random.Random(seed)
+    # Difficulty, purposes and target groups from a second generator: the draws above stay
+    # those of earlier runs, so figures before and after they were added compare.
+    facet_rng = random.Random(seed + 1)
     sizes, popularity = real_shape()
     profiles = sorted(popularity)
     weights = [popularity[p] for p in profiles]
@@ -101,10 +120,23 @@ def generate(n: int, seed: int = 7) -> bytes:
             chosen.add(rng.choices(profiles, weights)[0])
         words = " ".join(rng.sample(WORDS, 4))
         languages = ["ENG", *rng.sample(["SPA", "ITA", "LAV"], rng.randint(0, 2))]
+        facets = (
+            f"ilk:difficulty <{BASE}vocabularies/difficulty-levels/"
+            f"{facet_rng.choice(DIFFICULTIES)}> ; "
+            + " ".join(
+                f"ilk:purpose <{BASE}vocabularies/purposes/{p}> ;"
+                for p in sorted(facet_rng.sample(PURPOSES, facet_rng.randint(1, 2)))
+            )
+            + " "
+            + " ".join(
+                f"ilk:target <{BASE}vocabularies/targets/{t}> ;"
+                for t in sorted(facet_rng.sample(TARGETS, facet_rng.randint(1, 2)))
+            )
+        )
         lines.append(
             f'<{BASE}interlinkers/{ident}> a ilk:{CLASSES[kind]} ; dct:identifier "{ident}" ; '
             f'dct:title "{words.title()} {index}"@en ; dct:description "A synthetic {words}."@en ; '
-            f"ilk:kind <{BASE}vocabularies/interlinker-kinds/{kind}> ; "
+            f"ilk:kind <{BASE}vocabularies/interlinker-kinds/{kind}> ; {facets} "
             + " ".join(
                 f"ilk:addressesProblem <{BASE}problem-profiles/{p}> ;" for p in sorted(chosen)
             )

@@ -374,15 +374,14 @@ def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None
 
 
 def test_the_ranking_constants_have_one_source() -> None:
-    """The preferences' factors are bound into recommend.rq from finding/ranking.py, and the
-    candidate limit written in the query is the one the explanation names."""
+    """The preferences' factors are bound into recommend-preferences.rq from
+    finding/ranking.py, and the candidate limit is the one the explanation names."""
     from interlink_kg.finding import ranking
     from interlink_kg.queries import load_query
 
-    text = load_query("recommend")
+    text = load_query("recommend-preferences")
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    assert not any(constant in code for constant in ("0.6", "0.75", "0.25"))
-    assert f"LIMIT {ranking.CANDIDATES}" in code
+    assert not any(constant in code for constant in ("0.6", "0.75", "0.25", "0.3", "0.1"))
     assert str(ranking.CANDIDATES) in ranking.WEIGHTS_TEXT["score"]
 
 

@@ -84,6 +84,35 @@ def test_queries_see_the_union_and_can_be_restricted(store: Store) -> None:
     assert rows[0]["n"] == Literal(1)
 
 
+def test_select_values_gives_each_term_as_plain_text(store: Store) -> None:
+    """The fast read of many rows: an IRI's text, a literal's lexical form (whatever its type
+    or language), None where unbound; in the order of the query's variables; restricted to
+    graphs like select()."""
+    store.replace_graphs(
+        {
+            G1: ttl(
+                '<a> <p> 1.5 , "x"@lv , "y" , '
+                '"2026-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .'
+            ),
+            G2: ttl("<b> <p> <c> ."),
+        }
+    )
+    rows = store.select_values(
+        f"SELECT ?o ?s ?none WHERE {{ ?s ?p ?o OPTIONAL {{ ?s <{BASE}q> ?none }} }} "
+        "ORDER BY STR(?o)"
+    )
+    assert rows == [
+        ("1.5", BASE + "a", None),
+        ("2026-01-01", BASE + "a", None),
+        (BASE + "c", BASE + "b", None),
+        ("x", BASE + "a", None),
+        ("y", BASE + "a", None),
+    ]
+    assert store.select_values("SELECT ?s WHERE { ?s ?p ?o }", graphs=[G2]) == [(BASE + "b",)]
+    with pytest.raises(StoreError):
+        store.select_values("ASK { ?s ?p ?o }")
+
+
 def test_drop_graphs(store: Store) -> None:
     store.replace_graphs({G1: ttl("<a> <p> 1 ."), G2: ttl("<b> <p> 2 .")})
     store.drop_graphs([G1])

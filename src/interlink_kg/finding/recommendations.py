@@ -3,8 +3,11 @@
 The path of a task gives weighted problem profiles (its own and its objective's; failing that,
 its sibling tasks' and phase's; failing that, the phase's other objectives'); when fewer than
 three INTERLINKERs match, profiles of the same group (SKOS ``broader``) join at a reduced
-strength. ``recommend.rq`` scores every candidate in the store; ``recommend-details.rq`` tells
-which profiles each matched, for the explanation.
+strength. The candidates come from the in-memory candidate index (``finding/candidates.py``:
+the best by profile match and focus, after the hard filters) and from the words of the task
+(``finding/relevance.py``); ``recommend-preferences.rq`` reads their preferences (language,
+audience, the registry of use, ratings) and ``recommend-details.rq`` the profiles' identifiers
+for the explanation.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import ranking
+from interlink_kg.finding.candidates import candidate_index
 from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles, summaries
 from interlink_kg.finding.ranking import (
     MIN_CANDIDATES,
@@ -75,8 +79,11 @@ def _concepts(store: Store, scheme_id: str) -> dict[str, URIRef]:
     return {str(r["notation"]): URIRef(str(r["concept"])) for r in rows}
 
 
-def _check_filters(store: Store, filters: Filters) -> dict[str, list[Node]]:
-    values: dict[str, list[Node]] = {}
+def _check_filters(store: Store, filters: Filters) -> tuple[dict[str, str], list[Node]]:
+    """The hard filters as the candidate index reads them (``facet -> notation or IRI``) and
+    the audience to bind in the preferences query (none: empty)."""
+    hard: dict[str, str] = {}
+    audience: list[Node] = []
     for name, scheme in _FILTER_SCHEMES.items():
         value = getattr(filters, name)
         if value is None:
@@ -87,10 +94,10 @@ def _check_filters(store: Store, filters: Filters) -> dict[str, list[Node]]:
                 f"unknown {name} {value!r}; use one of: {', '.join(sorted(concepts))}",
                 details={"parameter": name, "allowed": sorted(concepts)},
             )
-        if name in {"target", "audience"}:
-            values["targetFilter" if name == "target" else "audience"] = [concepts[value]]
+        if name == "audience":
+            audience = [concepts[value]]
         else:
-            values[f"{name}Filter"] = [Literal(value)]
+            hard[name] = str(concepts[value]) if name == "target" else value
     if filters.language is not None:
         if filters.language not in SUPPORTED_LANGUAGES:
             raise BadRequestError(
@@ -98,8 +105,8 @@ def _check_filters(store: Store, filters: Filters) -> dict[str, list[Node]]:
                 f"{', '.join(SUPPORTED_LANGUAGES)}",
                 details={"parameter": "language", "allowed": list(SUPPORTED_LANGUAGES)},
             )
-        values["languageFilter"] = [language_iri(filters.language)]
-    return values
+        hard["language"] = str(language_iri(filters.language))
+    return hard, audience
 
 
 def language_iri(tag: str) -> URIRef:
@@ -150,7 +157,7 @@ def _rank(
     profiles: list[WeightedProfile],
     lang: str,
     limit: int,
-    filter_values: dict[str, list[Node]],
+    filters: tuple[dict[str, str], list[Node]],
     task: URIRef | None,
     exclude: set[str],
     usage_profiles: list[WeightedProfile],
@@ -159,16 +166,31 @@ def _rank(
     """The candidates of one stage with every factor, scored (``ranking.combine``) and sorted,
     best first; at most ``limit``, none of ``exclude``; and the word matches used.
 
-    The word matches may still be being computed (a future): the candidates by profile are
-    queried meanwhile, then those found by words alone in a second, small query."""
+    The candidates by profile come from the in-memory candidate index while the word matches
+    may still be being computed (a future); then one query reads the preferences of those and
+    of the INTERLINKERs found by words alone."""
+    hard, audience = filters
+    index = candidate_index(store)
+    chosen = {
+        c.item: c
+        for c in index.best([(p.iri, p.strength) for p in profiles], hard, ranking.CANDIDATES)
+    }
+    text = words.result() if isinstance(words, Future) else words
+    for item in index.passing(text_candidates(text, exclude), hard):
+        if item not in chosen:
+            found = index.candidate(item)
+            if found is not None:
+                chosen[item] = found
+    chosen = {item: c for item, c in chosen.items() if item not in exclude}
+    if not chosen:
+        return [], text
     values: dict[str, object] = {
-        "problem strength": [(URIRef(p.iri), Literal(p.strength)) for p in profiles]
-        or [(URIRef(NOTHING), ZERO)],
+        "item": [URIRef(item) for item in chosen],
         "lang": [language_iri(lang)],
         _CONSTANT_NAMES: [PREFERENCE_CONSTANTS],
-        "textItem": [URIRef(NOTHING)],
-        **filter_values,
     }
+    if audience:
+        values["audience"] = audience
     usage_values: dict[str, object] = {
         "problem": [URIRef(p.iri) for p in usage_profiles] or [URIRef(f"{NOTHING}")]
     }
@@ -177,53 +199,51 @@ def _rank(
     uses = store.select(query("usage-for-task", usage_values))  # type: ignore[arg-type]
     if uses:
         values["item usesFound relatedFound"] = [
-            (r["item"], r.get("sameTeams", ZERO), r.get("relatedTeams", ZERO)) for r in uses
-        ]
-    rows = store.select(query("recommend", values))  # type: ignore[arg-type]
-    text = words.result() if isinstance(words, Future) else words
-    found = {str(r["item"]) for r in rows}
-    by_words = [i for i in text_candidates(text, exclude) if str(i) not in found]
-    if by_words and str(by_words[0]) != NOTHING:
-        values["problem strength"] = [(URIRef(NOTHING), ZERO)]
-        values["textItem"] = by_words
-        rows = [*rows, *store.select(query("recommend", values))]  # type: ignore[arg-type]
-    best: dict[str, Row] = {}
-    for row in rows:  # an INTERLINKER found by both its profiles and its words: once
-        key = str(row["item"])
-        if key in exclude:
-            continue
-        if key not in best or _number(row, "match") > _number(best[key], "match"):
-            best[key] = row
-    strongest = max((_number(r, "match") * _number(r, "focus") for r in best.values()), default=0)
-    scored = []
-    for key, row in best.items():
-        match = text.matches.get(key) if text is not None else None
+            (r["item"], r.get("sameTeams", ZERO), r.get("relatedTeams", ZERO))
+            for r in uses
+            if str(r["item"]) in chosen
+        ] or [(URIRef(NOTHING), ZERO, ZERO)]
+    rows = store.select(query("recommend-preferences", values))  # type: ignore[arg-type]
+    kept = [chosen[str(r["item"])] for r in rows]
+    strongest = max((c.match * c.focus for c in kept), default=0)
+    scored: list[Row] = []
+    for row in rows:
+        found = chosen[str(row["item"])]
+        match = text.matches.get(found.item) if text is not None else None
         parts = ranking.combine(
-            graph=_number(row, "match") * _number(row, "focus"),
+            graph=found.match * found.focus,
             strongest=strongest,
             text=match.score if match else 0.0,
-            focus=_number(row, "focus"),
+            focus=found.focus,
             language=_number(row, "languageFactor"),
             target=_number(row, "targetFactor"),
             boost=_number(row, "usage") + _number(row, "related") + _number(row, "rating"),
         )
         if parts["score"] <= 0:
             continue
-        scored.append({**row, **{k: Literal(v) for k, v in parts.items()}})
+        scored.append(
+            {
+                **row,
+                "match": Literal(found.match),
+                "matched": Literal(found.matched),
+                "breadth": Literal(found.breadth),
+                "focus": Literal(found.focus),
+                **{k: Literal(v) for k, v in parts.items()},
+            }
+        )
     scored.sort(key=lambda r: (-_number(r, "score"), str(r["id"])))
     return scored[:limit], text
 
 
-def text_candidates(text: TextScores | None, exclude: set[str]) -> list[URIRef]:
+def text_candidates(text: TextScores | None, exclude: set[str]) -> list[str]:
     """The INTERLINKERs whose words match best (at most ``ranking.TEXT_CANDIDATES``, each at
-    least ``ranking.TEXT_FLOOR``); a placeholder when none, so the query adds none."""
+    least ``ranking.TEXT_FLOOR``)."""
     if text is None:
-        return [URIRef(NOTHING)]
+        return []
     ranked = sorted((m.score, item) for item, m in text.matches.items() if item not in exclude)
-    chosen = [URIRef(item) for score, item in reversed(ranked) if score >= ranking.TEXT_FLOOR][
+    return [item for score, item in reversed(ranked) if score >= ranking.TEXT_FLOOR][
         : ranking.TEXT_CANDIDATES
     ]
-    return chosen or [URIRef(NOTHING)]
 
 
 def _recommend(
@@ -247,7 +267,7 @@ def _recommend(
     cannot add up for INTERLINKERs that address everything.
     """
     limit = _check_limit(limit)
-    filter_values = _check_filters(store, filters)
+    checked = _check_filters(store, filters)
     skip = set(exclude or ())
     wanted = max(limit, MIN_CANDIDATES)
     used: list[WeightedProfile] = []
@@ -258,7 +278,7 @@ def _recommend(
         found = sum(len(rows) for rows, _, _ in stages)
         words = text if not stages else None  # words count in the first stage only
         rows, matches = _rank(
-            store, profiles, lang, wanted - found, filter_values, task, skip, usage_profiles, words
+            store, profiles, lang, wanted - found, checked, task, skip, usage_profiles, words
         )
         stages.append((rows, profiles, matches))
         skip.update(str(r["item"]) for r in rows)
@@ -312,31 +332,36 @@ def _explain(
         return []
     items = [r["item"] for r in rows]
     by_profile = {p.iri: p for p in profiles}
-    details = (
-        store.select(
-            query(
-                "recommend-details",
-                {"item": items, "problem": [URIRef(p.iri) for p in profiles]},
-            )
+    # Which of the profiles each addresses: from the candidate index; the profiles' identifiers
+    # and df from the store.
+    addressed = candidate_index(store).addressed([str(i) for i in items], list(by_profile))
+    details = {
+        str(r["problem"]): r
+        for r in (
+            store.select(query("recommend-details", {"problem": [URIRef(p.iri) for p in profiles]}))
+            if profiles
+            else []
         )
-        if profiles
-        else []
-    )
+    }
     labels = _labels(store, [URIRef(p.iri) for p in profiles], lang)
     matched: dict[Node, list[MatchedProfile]] = defaultdict(list)
-    for detail in details:
-        profile = by_profile[str(detail["problem"])]
-        matched[detail["item"]].append(
-            MatchedProfile(
-                id=str(detail["problemId"]),
-                iri=profile.iri,
-                label=labels.get(profile.iri),
-                source=profile.source,
-                strength=profile.strength,
-                interlinkers_addressing=int(_number(detail, "df")),
-                via=profile.via,
+    for item in items:
+        for problem in addressed.get(str(item), []):
+            detail = details.get(problem)
+            if detail is None:
+                continue
+            profile = by_profile[problem]
+            matched[item].append(
+                MatchedProfile(
+                    id=str(detail["problemId"]),
+                    iri=profile.iri,
+                    label=labels.get(profile.iri),
+                    source=profile.source,
+                    strength=profile.strength,
+                    interlinkers_addressing=int(_number(detail, "df")),
+                    via=profile.via,
+                )
             )
-        )
     summary = {s.iri: s for s in summaries(store, items, lang)}
     out = []
     for row in rows:

@@ -1,8 +1,9 @@
 """Text relevance for the ranking: how well an INTERLINKER's words match a task's words.
 
-BM25 (SQLite FTS5's ``bm25``) over each INTERLINKER's title, keywords, the labels of the problem
-profiles it addresses and its description (weighted in that order), one index per language,
-of words with stop words removed (``stopwordsiso``) and reduced to their stems by the Snowball
+BM25 (:mod:`interlink_kg.finding.bm25`: SQLite FTS5's ``bm25`` scores, precomputed per word
+so that a query costs little more than its words' postings) over each INTERLINKER's title,
+keywords, the labels of the problem profiles it addresses and its description (weighted in that
+order), one index per language, of words with stop words removed (``stopwordsiso``) and reduced to their stems by the Snowball
 stemmers (PyStemmer: English, Spanish, Italian; Latvian words are kept whole, Snowball having
 no Latvian stemmer). IDF weighting makes a rare word ("personas") count and a common one
 ("service") hardly at all.
@@ -16,7 +17,6 @@ to the best one (1.0) with, for each INTERLINKER, the task words it matched and 
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 import weakref
 from collections import defaultdict
@@ -29,6 +29,7 @@ import stopwordsiso
 from rdflib import Literal, URIRef
 
 from interlink_kg.finding import ranking, thesaurus
+from interlink_kg.finding.bm25 import Bm25
 from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
@@ -166,54 +167,40 @@ class TextScores:
 
 
 class _Index:
-    """The FTS5 tables of one generation: one per language, of the INTERLINKERs that have a
+    """The BM25 indexes of one generation: one per language, of the INTERLINKERs that have a
     title or description in it (English: all, falling back to any language)."""
 
     def __init__(self, store: Store) -> None:
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
         texts: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(
             lambda: defaultdict(lambda: defaultdict(list))
         )
-        for row in store.select(query("relevance-texts")):
-            text = row["text"]
-            if not isinstance(text, Literal):
+        for item, field_name, text, tag in store.select_values(query("relevance-texts")):
+            if item is None or field_name is None or text is None:
                 continue
-            lang = (text.language or FALLBACK_LANGUAGE).split("-")[0]
+            lang = (tag or FALLBACK_LANGUAGE).split("-")[0].lower()
             if lang in SUPPORTED_LANGUAGES:
-                texts[str(row["item"])][lang][str(row["field"])].append(str(text))
+                texts[item][lang][field_name].append(text)
         self.stems: dict[tuple[str, str], set[str]] = {}
         self.languages: dict[str, set[str]] = defaultdict(set)  # item -> its own languages
+        self._bm25: dict[str, Bm25] = {}
         for lang in SUPPORTED_LANGUAGES:
-            self.db.execute(
-                f"CREATE VIRTUAL TABLE docs_{lang} USING fts5(item UNINDEXED, "
-                f"{', '.join(FIELDS)}, tokenize = 'unicode61 remove_diacritics 0')"
-            )
-            rows = []
-            for item, by_lang in texts.items():
-                fields = by_lang.get(lang)
+            documents: list[tuple[str, list[list[str]]]] = []
+            for item in sorted(texts):  # ties go to the smaller IRI
+                fields = texts[item].get(lang)
                 if not fields or not (fields.get("title") or fields.get("description")):
                     continue
                 self.languages[item].add(lang)
-                analysed = {f: analyse(" ".join(fields.get(f, [])), lang) for f in FIELDS}
-                self.stems[(item, lang)] = {s for pairs in analysed.values() for s, _ in pairs}
-                rows.append((item, *(" ".join(s for s, _ in analysed[f]) for f in FIELDS)))
-            self.db.executemany(
-                f"INSERT INTO docs_{lang} VALUES ({', '.join('?' * (len(FIELDS) + 1))})", rows
-            )
-        self.db.commit()
+                stems = [[s for s, _ in analyse(" ".join(fields.get(f, [])), lang)] for f in FIELDS]
+                self.stems[(item, lang)] = {s for words in stems for s in words}
+                documents.append((item, stems))
+            self._bm25[lang] = Bm25(documents, FIELD_WEIGHTS)
         self.thesaurus = thesaurus.from_store(store, analyse)
 
     def bm25(self, lang: str, stems: list[str]) -> dict[str, float]:
-        if not stems or lang not in SUPPORTED_LANGUAGES:  # table names come from this list only
+        index = self._bm25.get(lang)
+        if not stems or index is None:
             return {}
-        match = " OR ".join(f'"{s}"' for s in sorted(set(stems))[:MAX_QUERY_WORDS])
-        weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
-        rows = self.db.execute(
-            f"SELECT item, -bm25(docs_{lang}, 0, {weights}) AS score FROM docs_{lang} "
-            f"WHERE docs_{lang} MATCH ? ORDER BY score DESC LIMIT {MAX_MATCHES}",
-            (match,),
-        ).fetchall()
-        return {str(item): float(score) for item, score in rows}
+        return index.top(sorted(set(stems))[:MAX_QUERY_WORDS], MAX_MATCHES)
 
 
 _BY_STORE: weakref.WeakKeyDictionary[Store, TextRelevance] = weakref.WeakKeyDictionary()

@@ -62,6 +62,15 @@ class Store(Protocol):
         query asks about; a query over everything, such as a count, names the data graphs)."""
         ...
 
+    def select_values(
+        self, query: str, graphs: Sequence[str] | None = None
+    ) -> list[tuple[str | None, ...]]:
+        """Run a SELECT like :meth:`select`, each row as the plain text of its terms in the
+        order of the query's variables (an IRI's text, a literal's lexical form, a blank node's
+        label; None where unbound): for indexes that read many rows, skipping the cost of
+        rdflib terms. The query must say which kind of term it returns."""
+        ...
+
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool: ...
 
     def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph: ...

@@ -59,6 +59,11 @@ class HeldStore:
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
         return self._reads.select(query, graphs)
 
+    def select_values(
+        self, query: str, graphs: Sequence[str] | None = None
+    ) -> list[tuple[str | None, ...]]:
+        return self._reads.select_values(query, graphs)
+
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
         return self._reads.ask(query, graphs)
 

@@ -166,6 +166,18 @@ class OxigraphStore:
             rows.append(row)
         return rows
 
+    def select_values(
+        self, query: str, graphs: Sequence[str] | None = None
+    ) -> list[tuple[str | None, ...]]:
+        solutions = self._query(query, graphs)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise StoreError("expected a SELECT query")
+        names = [v.value for v in solutions.variables]
+        return [
+            tuple(None if (term := solution[name]) is None else term.value for name in names)
+            for solution in solutions
+        ]
+
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
         answer = self._query(query, graphs)
         if not isinstance(answer, ox.QueryBoolean):

@@ -87,6 +87,15 @@ def _iri(value: str) -> str:
     return str(_node(value))
 
 
+def _value(value: object) -> str | None:
+    """The text of one binding of SPARQL 1.1 JSON results (None: unbound)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+        raise StoreError("the SPARQL server sent a result term that is not SPARQL JSON")
+    return str(value["value"])
+
+
 def _term(value: object) -> Node:
     """An rdflib term from one binding of SPARQL 1.1 JSON results, converted as the embedded
     store converts its terms (``to_rdflib``: same blank-node labels, plain ``xsd:string``)."""
@@ -326,6 +335,17 @@ class RemoteStore:
             for binding in self._bindings(raw)
         ]
 
+    def select_values(
+        self, query: str, graphs: Sequence[str] | None = None
+    ) -> list[tuple[str | None, ...]]:
+        solutions = self._expect(query, ox.QuerySolutions)
+        assert isinstance(solutions, ox.QuerySolutions)  # what _expect checked
+        names = [v.value for v in solutions.variables]
+        raw = self._query(query, graphs, _RESULTS_JSON)
+        return [
+            tuple(_value(binding.get(name)) for name in names) for binding in self._bindings(raw)
+        ]
+
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
         self._expect(query, ox.QueryBoolean)
         raw = self._query(query, graphs, _RESULTS_JSON)
@@ -340,7 +360,7 @@ class RemoteStore:
         return self._triples(self._query(query, graphs, _NTRIPLES))
 
     @staticmethod
-    def _expect(query: str, kind: type[object]) -> None:
+    def _expect(query: str, kind: type[object]) -> object:
         """Check the query's form here, as the embedded store does: a syntax error or the wrong
         form is the caller's error (never sent to the server). Parsed by the same engine as
         the embedded store's, on an empty dataset."""
@@ -355,6 +375,7 @@ class RemoteStore:
                 ox.QueryTriples: "a CONSTRUCT or DESCRIBE",
             }
             raise StoreError(f"expected {names.get(kind, 'another')} query")
+        return result
 
     @staticmethod
     def _parsed(raw: bytes) -> list[ox.Triple]:

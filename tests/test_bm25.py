@@ -1,0 +1,64 @@
+"""The precomputed BM25 arrays score as SQLite FTS5's ``bm25()`` does (the text relevance's
+reference before them), on generated documents of weighted fields."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from interlink_kg.finding.bm25 import Bm25
+
+WEIGHTS = (4.0, 2.0, 1.0, 2.0)
+WORDS = st.sampled_from(["persona", "journey", "map", "canvas", "consent", "budget", "ūdens"])
+FIELD = st.lists(WORDS, max_size=6)
+DOCUMENT = st.tuples(FIELD, FIELD, FIELD, FIELD).filter(lambda fields: any(fields))
+
+
+def _fts5(documents: list[list[list[str]]], words: list[str]) -> dict[str, float]:
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(item UNINDEXED, a, b, c, d, "
+        "tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    db.executemany(
+        "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
+        [(f"doc{i:03d}", *(" ".join(f) for f in fields)) for i, fields in enumerate(documents)],
+    )
+    match = " OR ".join(f'"{w}"' for w in sorted(set(words)))
+    rows = db.execute(
+        "SELECT item, -bm25(docs, 0, 4.0, 2.0, 1.0, 2.0) FROM docs WHERE docs MATCH ?", (match,)
+    ).fetchall()
+    return {str(item): float(score) for item, score in rows}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(DOCUMENT, min_size=1, max_size=25), st.lists(WORDS, min_size=1, max_size=4))
+def test_scores_are_those_of_fts5(documents: list[list[list[str]]], words: list[str]) -> None:
+    index = Bm25([(f"doc{i:03d}", fields) for i, fields in enumerate(documents)], WEIGHTS)
+    found = index.top(words, len(documents))
+    expected = _fts5(documents, words)
+    assert set(found) == set(expected)
+    for key, score in expected.items():
+        assert math.isclose(found[key], score, rel_tol=1e-9, abs_tol=1e-12), key
+
+
+def test_the_best_come_first_and_ties_go_to_the_first_added() -> None:
+    same = [["map"], [], [], []]
+    index = Bm25(
+        [("c", same), ("a", same), ("b", [["map", "map"], [], [], []]), ("d", [[], [], [], []])],
+        WEIGHTS,
+    )
+    assert list(index.top(["map"], 10)) == ["b", "c", "a"]
+    assert list(index.top(["map"], 2)) == ["b", "c"]
+    assert list(index.top(["map", "map"], 1)) == ["b"]  # a word given twice counts once
+
+
+def test_unknown_words_and_an_empty_index_find_nothing() -> None:
+    index = Bm25([("a", [["map"], [], [], []])], WEIGHTS)
+    assert index.top(["nothing"], 5) == {}
+    assert index.top([], 5) == {}
+    assert index.top(["map"], 0) == {}
+    assert Bm25([], WEIGHTS).top(["map"], 5) == {}

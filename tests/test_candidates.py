@@ -1,0 +1,204 @@
+"""The in-memory candidate index chooses what the engine's own ranking query chose.
+
+``bench/engine_ranking.rq`` is the candidate choice as one SPARQL query (what the service ran
+before the index): for every profile set and hard filter below, on the bundled catalogue and
+on a synthetic one with catch-alls, rare profiles and ties, the index must give the same
+INTERLINKERs in the same order with the same match.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+from rdflib import Literal, URIRef
+from support import BASE, ROOT
+
+from interlink_kg.finding.candidates import CandidateIndex, candidate_index
+from interlink_kg.finding.recommendations import NOTHING, Filters, _check_filters
+from interlink_kg.queries import bind
+from interlink_kg.rdf.formats import TURTLE
+from interlink_kg.store import Store, open_store
+from interlink_kg.store.base import GraphPayload
+from interlink_kg.store.generation import new_generation
+
+ENGINE_RANKING = (ROOT / "bench" / "engine_ranking.rq").read_text(encoding="utf-8")
+FILTERS = [
+    Filters(),
+    Filters(kind="knowledge"),
+    Filters(kind="software", language="es"),
+    Filters(licence="permissive"),
+    Filters(difficulty="2"),
+    Filters(purpose="build_capacity"),
+    Filters(target="citizens"),  # the group, its narrower groups and its broader ones
+    Filters(target="expert_citizens"),
+    Filters(language="lv"),
+]
+
+
+def _synthetic() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def synthetic_store() -> Iterator[Store]:
+    store = open_store("memory:")
+    _synthetic().load(store, 600)
+    yield store
+    store.close()
+
+
+def _profile_sets(store: Store) -> list[list[tuple[str, float]]]:
+    """Single profiles (the most and the least addressed), weighted mixes and a profile given
+    twice."""
+    rows = store.select(
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "SELECT ?p ?df WHERE { ?p ilk:interlinkerCount ?df } ORDER BY DESC(?df) ?p"
+    )
+    profiles = [str(r["p"]) for r in rows]
+    assert len(profiles) >= 6
+    return [
+        [(profiles[0], 1.0)],
+        [(profiles[-1], 1.0)],
+        [(profiles[1], 1.0), (profiles[2], 0.75), (profiles[-2], 0.3)],
+        [(p, 0.75) for p in profiles[:8]],
+        [(profiles[3], 1.0), (profiles[3], 1.0), (profiles[4], 0.5)],
+    ]
+
+
+def _engine(
+    store: Store, profiles: list[tuple[str, float]], hard: dict[str, list[object]]
+) -> list[tuple[str, float, int]]:
+    text = bind(
+        ENGINE_RANKING,
+        {
+            "problem strength": [(URIRef(p), Literal(s)) for p, s in profiles],
+            "textItem": [URIRef(NOTHING)],
+            **hard,
+        },  # type: ignore[arg-type]
+    )
+    rows = store.select(text)
+    ranked = sorted(
+        rows,
+        key=lambda r: (
+            -float(r["match"].toPython()) * float(r["focus"].toPython()),
+            str(r["item"]),
+        ),
+    )
+    return [(str(r["item"]), float(r["match"].toPython()), int(r["matched"])) for r in ranked]
+
+
+def _engine_filters(filters: Filters, store: Store) -> dict[str, list[object]]:
+    """The filters as the engine's query binds them (notations as literals, IRIs)."""
+    hard, _ = _check_filters(store, filters)
+    values: dict[str, list[object]] = {}
+    for name, value in hard.items():
+        term: object = URIRef(value) if name in {"target", "language"} else Literal(value)
+        values["targetFilter" if name == "target" else f"{name}Filter"] = [term]
+    return values
+
+
+@pytest.mark.parametrize("which", ["bundled", "synthetic"])
+@pytest.mark.parametrize("filters", FILTERS, ids=repr)
+def test_the_index_chooses_what_the_engine_chose(
+    which: str, filters: Filters, catalogue_store: Store, synthetic_store: Store
+) -> None:
+    store = catalogue_store if which == "bundled" else synthetic_store
+    index = candidate_index(store)
+    hard, _ = _check_filters(store, filters)
+    compared = 0
+    for profiles in _profile_sets(store):
+        expected = _engine(store, profiles, _engine_filters(filters, store))
+        compared += len(expected)
+        found = [(c.item, c.match, c.matched) for c in index.best(profiles, hard, 60)]
+        assert [i for i, _, _ in found] == [i for i, _, _ in expected], profiles
+        for (_, match, matched), (_, want, want_matched) in zip(found, expected, strict=True):
+            assert math.isclose(match, want, rel_tol=1e-12)
+            assert matched == want_matched
+    assert compared > 0  # every filter leaves some candidates to compare
+
+
+def test_ties_at_the_limit_go_to_the_smaller_iri(synthetic_store: Store) -> None:
+    index = candidate_index(synthetic_store)
+    profiles = _profile_sets(synthetic_store)[0]  # the most addressed profile: many equal scores
+    everything = index.best(profiles, {}, len(index))
+    for limit in (1, 7, 60):
+        assert index.best(profiles, {}, limit) == everything[:limit]
+    scores = [c.match * c.focus for c in everything]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_unknown_profiles_and_an_empty_store_give_no_candidates(catalogue_store: Store) -> None:
+    index = candidate_index(catalogue_store)
+    assert index.best([("https://example.org/no-such-profile", 1.0)], {}, 60) == []
+    empty = open_store("memory:")
+    assert len(CandidateIndex(empty)) == 0
+    assert CandidateIndex(empty).best([("https://example.org/p", 1.0)], {}, 60) == []
+
+
+def test_words_only_candidates_pass_the_same_filters(catalogue_store: Store) -> None:
+    index = candidate_index(catalogue_store)
+    hard, _ = _check_filters(catalogue_store, Filters(kind="software"))
+    allowed = index.allowed(hard)
+    chosen = index.passing([*index.items, "https://example.org/unknown"], hard)
+    assert chosen == [item for at, item in enumerate(index.items) if allowed[at]]
+    assert 0 < len(chosen) < len(index.items)
+    found = index.candidate(chosen[0])
+    assert found is not None
+    assert found.match == 0.0
+    assert found.matched == 0
+
+
+def test_a_catalogue_change_rebuilds_the_index() -> None:
+    """A new INTERLINKER (and a new generation stamp) is a candidate at once."""
+    store = open_store("memory:")
+    from interlink_kg.curation.loading import load_bundled
+    from interlink_kg.finding.statistics import refresh_statistics
+
+    load_bundled(store, BASE, validate=False)
+    before = candidate_index(store)
+    problem = URIRef(before.items and next(iter(before._postings)))  # any addressed profile
+    new_item = f"{BASE}interlinkers/zz_fresh_tool"
+    data = (
+        "@prefix ilk: <https://w3id.org/interlink-kg/ontology#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        f'<{new_item}> a ilk:KnowledgeInterlinker ; dct:identifier "zz_fresh_tool" ;\n'
+        f"  ilk:kind <{BASE}vocabularies/interlinker-kinds/knowledge> ;\n"
+        f"  ilk:addressesProblem <{problem}> .\n"
+    ).encode()
+    store.replace_graphs(
+        {f"{BASE}graphs/fresh": GraphPayload(data, TURTLE, BASE), **new_generation(BASE)}
+    )
+    refresh_statistics(store, BASE)
+    after = candidate_index(store)
+    assert after is not before
+    assert new_item in after.items
+    assert new_item not in before.items
+    assert new_item in {c.item for c in after.best([(str(problem), 1.0)], {}, len(after))}
+    assert candidate_index(store) is after  # kept while the generation stays
+
+
+def test_addressed_tells_which_profiles_each_addresses(catalogue_store: Store) -> None:
+    index = candidate_index(catalogue_store)
+    rows = catalogue_store.select(
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "SELECT ?i ?p WHERE { ?i ilk:addressesProblem ?p ; ilk:kind ?k }"
+    )
+    truth: dict[str, set[str]] = {}
+    for row in rows:
+        truth.setdefault(str(row["i"]), set()).add(str(row["p"]))
+    items = sorted(truth)[:25]
+    profiles = sorted({p for i in items for p in truth[i]})[::2]
+    found = index.addressed([*items, "https://example.org/unknown"], profiles)
+    for item in items:
+        assert found.get(item, []) == [p for p in profiles if p in truth[item]]
+    assert "https://example.org/unknown" not in found
+    assert any(found.values())
