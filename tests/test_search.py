@@ -118,3 +118,33 @@ def test_cli_search(cli) -> None:
     assert "survey_editor" in text.out
     as_json = json.loads(cli("search", "--group", "BUILD", "--json").out)
     assert as_json["total"] == sum(as_json["facets"]["group"].get(g, 0) for g in ["BUILD"])
+
+
+def test_results_and_pages_are_those_of_fts5(index: SearchIndex, catalogue_store: Store) -> None:
+    """Hits, order (BM25, then identifier) and pages as a plain FTS5 ranking gives them, for
+    every title word alone, as a prefix, and with a second word."""
+    built = index._current()
+    words = sorted(
+        {
+            w.lower()
+            for row in catalogue_store.select(TITLES)
+            for w in re.findall(r"\w+", str(row["title"]))
+        }
+    )
+    assert len(words) > 300
+    for first, second in zip(words, [*words[1:], words[0]], strict=True):
+        for query_words in ([first], [first[:3]], [first, second]):
+            match = " AND ".join([f'"{w}"' for w in query_words[:-1]] + [f'"{query_words[-1]}"*'])
+            expected = tuple(
+                built.ids[rowid - 1]
+                for (rowid,) in built.db.execute(
+                    "SELECT rowid FROM docs WHERE docs MATCH ? "
+                    "ORDER BY bm25(docs, 10.0, 1.0, 4.0), rowid",
+                    (match,),
+                )
+            )
+            text = " ".join(query_words)
+            assert index.search(SearchRequest(text, per_page=1000)).ids == expected, text
+            page = index.search(SearchRequest(text, page=2, per_page=3))
+            assert page.ids == expected[3:6]
+            assert page.total == len(expected)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -84,11 +85,23 @@ class Bm25:
         present = np.zeros(len(self.keys), dtype=np.bool_)
         present[positions] = True
         hits = np.flatnonzero(present)  # sorted, unlike a sort of the positions: O(documents)
-        score = scores[hits]
-        if len(hits) > limit:
-            threshold = -np.partition(-score, limit - 1)[limit - 1]
-            above = hits[score > threshold]
-            hits = np.concatenate([above, hits[score == threshold][: limit - len(above)]])
-            score = scores[hits]
-        order = np.lexsort((hits, -score))
-        return {self.keys[int(at)]: float(scores[at]) for at in hits[order]}
+        best = best_first(hits, scores[hits], limit)
+        return {self.keys[int(at)]: float(scores[at]) for at in hits[best]}
+
+
+def best_first(
+    positions: npt.NDArray[Any], scores: npt.NDArray[Any], limit: int
+) -> npt.NDArray[np.intp]:
+    """Indexes into ``positions`` of the ``limit`` best by score, best first, ties to the
+    smaller position; a partial sort (``limit`` is usually far below the number of hits)."""
+    chosen = np.arange(len(positions))
+    if len(positions) > limit:
+        # The limit-th best score; all above it, then the smallest positions among equals
+        # (positions come sorted, so the first ones).
+        threshold = -np.partition(-scores, limit - 1)[limit - 1]
+        above = np.flatnonzero(scores > threshold)
+        equal = np.flatnonzero(scores == threshold)
+        equal = equal[np.argsort(positions[equal], kind="stable")][: limit - len(above)]
+        chosen = np.concatenate([above, equal])
+    order = np.lexsort((positions[chosen], -scores[chosen]))
+    return chosen[order]

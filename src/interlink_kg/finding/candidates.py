@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from interlink_kg.finding.bm25 import best_first
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 from interlink_kg.store.generation import generation
@@ -139,18 +140,8 @@ class CandidateIndex:
         if filters:
             keep &= self.allowed(filters)
         chosen = np.flatnonzero(keep)
-        score = match[chosen] * self.focus[chosen]
-        if len(chosen) > limit:
-            # The limit-th best score; all above it, then the smallest positions among equals.
-            threshold = -np.partition(-score, limit - 1)[limit - 1]
-            above = chosen[score > threshold]
-            equal = chosen[score == threshold][: limit - len(above)]
-            chosen = np.concatenate([above, equal])
-            score = match[chosen] * self.focus[chosen]
-        order = np.lexsort((chosen, -score))
-        return [
-            self._candidate(int(at), float(match[at]), int(matched[at])) for at in chosen[order]
-        ]
+        best = chosen[best_first(chosen, match[chosen] * self.focus[chosen], limit)]
+        return [self._candidate(int(at), float(match[at]), int(matched[at])) for at in best]
 
     def passing(self, items: Iterable[str], filters: Mapping[str, str]) -> list[str]:
         """The INTERLINKERs of ``items`` the index knows that pass ``filters``, in order."""

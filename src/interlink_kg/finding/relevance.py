@@ -3,10 +3,10 @@
 BM25 (:mod:`interlink_kg.finding.bm25`: SQLite FTS5's ``bm25`` scores, precomputed per word
 so that a query costs little more than its words' postings) over each INTERLINKER's title,
 keywords, the labels of the problem profiles it addresses and its description (weighted in that
-order), one index per language, of words with stop words removed (``stopwordsiso``) and reduced to their stems by the Snowball
-stemmers (PyStemmer: English, Spanish, Italian; Latvian words are kept whole, Snowball having
-no Latvian stemmer). IDF weighting makes a rare word ("personas") count and a common one
-("service") hardly at all.
+order), one index per language, of words with stop words removed (``stopwordsiso``) and
+reduced to their stems by the Snowball stemmers (PyStemmer: English, Spanish, Italian; Latvian
+words are kept whole, Snowball having no Latvian stemmer). IDF weighting makes a rare word
+("personas") count and a common one ("service") hardly at all.
 
 A task is matched in the asked language when it has text in it, else in English; so is each
 INTERLINKER (the explanation says when English stood in). The task's own title counts most,

@@ -4,8 +4,10 @@ An in-process SQLite index (FTS5, standard library) is built from the catalogue 
 named queries and rebuilt after the catalogue changes. Titles, descriptions and keywords in
 every language are indexed with ``porter unicode61 remove_diacritics 2``: case- and
 accent-insensitive, with English stemming (the same transform applies to queries, so words in
-the other languages still match themselves). Facet values live in a side table; counts are
-computed over the filtered result set with SQL.
+the other languages still match themselves). FTS5 finds the matches and ranks one page of them
+(BM25); filters and facet counts work on NumPy arrays by INTERLINKER position (one mask per
+filter, one ``bincount`` per facet), so counting the facets of 16,000 hits costs milliseconds
+where a SQL ``GROUP BY`` over their facet rows took over 100 ms.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from interlink_kg.errors import BadRequestError
+from interlink_kg.finding.bm25 import best_first
+from interlink_kg.finding.postings import Postings
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 from interlink_kg.store.generation import generation
@@ -33,6 +40,10 @@ FACETS = (
     "group",
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TOKENIZER = "porter unicode61 remove_diacritics 2"
+# The weights of title, description and keywords in the BM25 scores.
+_WEIGHTS = {"title": 10.0, "body": 1.0, "keywords": 4.0}
+_BM25 = "bm25(docs, 10.0, 1.0, 4.0)"
 
 
 @dataclass(frozen=True)
@@ -51,65 +62,127 @@ class SearchResult:
     scores: dict[str, float]
 
 
+Positions = npt.NDArray[np.int64]
+_NONE: Positions = np.zeros(0, dtype=np.int64)
+
+
+class _Built:
+    """The index of one generation: FTS5 and its postings for the words, NumPy arrays by
+    INTERLINKER position for filters and facet counts."""
+
+    def __init__(self, store: Store) -> None:
+        texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for ident, field_name, text in store.select_values(query("search-texts")):
+            if ident is not None and field_name is not None and text is not None:
+                texts[ident][field_name].append(text)
+        pairs = [
+            (ident, facet, value)
+            for ident, facet, value in store.select_values(query("search-facets"))
+            if ident is not None and facet in FACETS and value is not None
+        ]
+        # Every INTERLINKER in identifier order; its position + 1 is its FTS5 rowid, so the
+        # rowid order is the identifier order (ties of a ranking go to the smaller one).
+        self.ids: tuple[str, ...] = tuple(sorted(set(texts) | {i for i, _, _ in pairs}))
+        position = {ident: at for at, ident in enumerate(self.ids)}
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, keywords, "
+            f"tokenize = '{_TOKENIZER}')"
+        )
+        self.db.executemany(
+            "INSERT INTO docs (rowid, title, body, keywords) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    position[ident] + 1,
+                    " \n".join(fields["title"]),
+                    " \n".join(fields["description"]),
+                    " \n".join(fields["keyword"]),
+                )
+                for ident, fields in texts.items()
+            ],
+        )
+        self.db.commit()
+        self.postings = Postings(self.db, "docs", _TOKENIZER, _WEIGHTS)
+        # Per facet: its values, who holds each, and the values of each INTERLINKER (CSR:
+        # offsets by position into value numbers) for counting over any set of hits.
+        by_facet: dict[str, dict[str, set[int]]] = {f: defaultdict(set) for f in FACETS}
+        for ident, facet, value in pairs:
+            by_facet[facet][value].add(position[ident])
+        self.values: dict[str, tuple[str, ...]] = {}
+        self.holders: dict[tuple[str, str], Positions] = {}
+        self._held: dict[str, tuple[Positions, Positions]] = {}
+        for facet, found in by_facet.items():
+            self.values[facet] = tuple(sorted(found))
+            per_item: list[list[int]] = [[] for _ in self.ids]
+            for number, value in enumerate(self.values[facet]):
+                self.holders[(facet, value)] = np.array(sorted(found[value]), dtype=np.int64)
+                for at in found[value]:
+                    per_item[at].append(number)
+            sizes = np.array([len(v) for v in per_item], dtype=np.int64)
+            offsets = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes)])
+            numbers = np.array([n for v in per_item for n in v], dtype=np.int64)
+            self._held[facet] = (offsets, numbers)
+        self.everyone: Positions = np.arange(len(self.ids), dtype=np.int64)
+        self.all_counts = self.counts(self.everyone)
+
+    def counts(self, positions: Positions) -> dict[str, dict[str, int]]:
+        """Facet counts over the INTERLINKERs at ``positions``: work in their number only."""
+        counts: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            offsets, numbers = self._held[facet]
+            starts = offsets[positions]
+            sizes = offsets[positions + 1] - starts
+            # The index of every value of every hit: each hit's start, then +1, +2...
+            steps = np.arange(int(sizes.sum()), dtype=np.int64)
+            firsts = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+            tally = np.bincount(numbers[firsts + steps], minlength=len(self.values[facet]))
+            counts[facet] = {
+                value: int(n) for value, n in zip(self.values[facet], tally, strict=True) if n
+            }
+        return counts
+
+    def matching(self, words: list[str]) -> str:
+        """The FTS5 query of a user's words: every word as a quoted string (no operators from
+        users), all of them required, the last one also as a prefix so that results come while
+        typing."""
+        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+        return " AND ".join(terms)
+
+    def found(self, words: list[str]) -> tuple[Positions, npt.NDArray[np.float64]]:
+        """The positions of the INTERLINKERs holding every word, ascending, and their BM25
+        scores: from the postings, or from FTS5 for words it reads as phrases."""
+        answer = self.postings.search(words)
+        if answer is not None:
+            return answer.rows - 1, answer.scores
+        rows = self.db.execute(
+            f"SELECT rowid, {_BM25} FROM docs WHERE docs MATCH ? ORDER BY rowid",
+            (self.matching(words),),
+        ).fetchall()
+        return (
+            np.array([r[0] - 1 for r in rows], dtype=np.int64),
+            np.array([-float(r[1]) for r in rows], dtype=np.float64),
+        )
+
+
 class SearchIndex:
-    """The FTS5 index of one catalogue store, rebuilt when the catalogue's generation changes
+    """The search index of one catalogue store, rebuilt when the catalogue's generation changes
     (:mod:`interlink_kg.store.generation`)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+        self._built: _Built | None = None
         self._generation: str | None = None
 
-    def _connection(self) -> sqlite3.Connection:
+    def _current(self) -> _Built:
         """The index of the current generation (the caller holds the lock)."""
         stamp = generation(self._store)
-        if self._db is None or stamp != self._generation:
-            if self._db is not None:
-                self._db.close()
-            self._db = self._build()
+        if self._built is None or stamp != self._generation:
+            if self._built is not None:
+                self._built.db.close()
+            self._built = _Built(self._store)
             self._generation = stamp
-        return self._db
-
-    def _build(self) -> sqlite3.Connection:
-        db = sqlite3.connect(":memory:", check_same_thread=False)
-        db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, keywords, "
-            "tokenize = 'porter unicode61 remove_diacritics 2')"
-        )
-        db.execute("CREATE TABLE facets (id TEXT, facet TEXT, value TEXT)")
-        db.execute("CREATE INDEX facets_by_value ON facets (facet, value, id)")
-        # Counting the facets of a result walks its hits, not every facet row.
-        db.execute("CREATE INDEX facets_by_id ON facets (id, facet, value)")
-        texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for row in self._store.select(query("search-texts")):
-            texts[str(row["id"])][str(row["field"])].append(str(row["text"]))
-        db.executemany(
-            "INSERT INTO docs (id, title, body, keywords) VALUES (?, ?, ?, ?)",
-            [
-                (
-                    ident,
-                    " \n".join(fields["title"]),
-                    " \n".join(fields["description"]),
-                    " \n".join(fields["keyword"]),
-                )
-                for ident, fields in sorted(texts.items())
-            ],
-        )
-        db.executemany(
-            "INSERT INTO facets (id, facet, value) VALUES (?, ?, ?)",
-            [
-                (str(r["id"]), str(r["facet"]), str(r["value"]))
-                for r in self._store.select(query("search-facets"))
-            ],
-        )
-        # The counts of the whole catalogue (a search with no words and no filter), kept.
-        db.execute(
-            "CREATE TABLE all_counts AS SELECT facet, value, COUNT(*) AS n FROM facets "
-            "GROUP BY facet, value"
-        )
-        db.commit()
-        return db
+        return self._built
 
     def search(self, request: SearchRequest) -> SearchResult:
         unknown = sorted(set(request.filters) - set(FACETS))
@@ -118,75 +191,41 @@ class SearchIndex:
                 f"unknown filter {unknown[0]!r}; use: {', '.join(FACETS)}",
                 details={"allowed": list(FACETS)},
             )
+        start = (request.page - 1) * request.per_page
+        end = start + request.per_page
+        words = _WORD.findall(request.text)
         with self._lock:
-            db = self._connection()
-            ids, scores = self._matching(db, request.text)
+            built = self._current()
+            chosen: Positions | None = None  # None: no filter
             for facet, value in sorted(request.filters.items()):
-                allowed = {
-                    r[0]
-                    for r in db.execute(
-                        "SELECT id FROM facets WHERE facet = ? AND value = ?", (facet, value)
-                    )
-                }
-                if not allowed and value not in self._values(db, facet):
+                holders = built.holders.get((facet, value))
+                if holders is None:
                     raise BadRequestError(
                         f"unknown {facet} {value!r}",
-                        details={"parameter": facet, "allowed": sorted(self._values(db, facet))},
+                        details={"parameter": facet, "allowed": list(built.values[facet])},
                     )
-                ids = [i for i in ids if i in allowed]
-            everything = not request.filters and not _WORD.findall(request.text)
-            facets = self._all_counts(db) if everything else self._counts(db, ids)
-        start = (request.page - 1) * request.per_page
-        page = ids[start : start + request.per_page]
-        return SearchResult(
-            tuple(page), len(ids), facets, {i: scores[i] for i in page if i in scores}
-        )
-
-    @staticmethod
-    def _values(db: sqlite3.Connection, facet: str) -> set[str]:
-        return {
-            r[0] for r in db.execute("SELECT DISTINCT value FROM facets WHERE facet = ?", (facet,))
-        }
-
-    @staticmethod
-    def _matching(db: sqlite3.Connection, text: str) -> tuple[list[str], dict[str, float]]:
-        words = _WORD.findall(text)
-        if not words:
-            return sorted(r[0] for r in db.execute("SELECT id FROM docs")), {}
-        # Every word as a quoted FTS5 string (no operators from users), all of them required,
-        # the last one also as a prefix so that results come while typing.
-        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
-        rows = db.execute(
-            "SELECT id, bm25(docs, 0, 10.0, 1.0, 4.0) AS rank FROM docs WHERE docs MATCH ? "
-            "ORDER BY rank, id",
-            (" AND ".join(terms),),
-        ).fetchall()
-        return [r[0] for r in rows], {r[0]: round(-float(r[1]), 6) for r in rows}
-
-    @staticmethod
-    def _all_counts(db: sqlite3.Connection) -> dict[str, dict[str, int]]:
-        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        for facet, value, count in db.execute(
-            "SELECT facet, value, n FROM all_counts ORDER BY facet, value"
-        ):
-            if facet in counts:
-                counts[facet][value] = int(count)
-        return counts
-
-    @staticmethod
-    def _counts(db: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
-        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS hits (id TEXT PRIMARY KEY)")
-        db.execute("DELETE FROM hits")
-        db.executemany("INSERT OR IGNORE INTO hits (id) VALUES (?)", ((i,) for i in ids))
-        rows = db.execute(
-            "SELECT f.facet, f.value, COUNT(*) FROM hits h CROSS JOIN facets f "
-            "ON f.id = h.id GROUP BY f.facet, f.value ORDER BY f.facet, f.value"
-        )
-        for facet, value, count in rows:
-            if facet in counts:
-                counts[facet][value] = int(count)
-        return counts
+                chosen = (
+                    holders
+                    if chosen is None
+                    else np.intersect1d(chosen, holders, assume_unique=True)
+                )
+            if not words:
+                hits = built.everyone if chosen is None else chosen
+                facets = built.all_counts if chosen is None else built.counts(hits)
+                ids = tuple(built.ids[at] for at in hits[start:end])
+                return SearchResult(ids, len(hits), facets, {})
+            hits, scores = built.found(words)
+            if chosen is not None:
+                kept = np.isin(hits, chosen, assume_unique=True)
+                hits, scores = hits[kept], scores[kept]
+            facets = built.counts(hits)
+            best = best_first(hits, scores, end)[start:]
+            ids = tuple(built.ids[at] for at in hits[best])
+            found = {
+                built.ids[at]: round(float(scores[i]), 6)
+                for i, at in zip(best, hits[best], strict=True)
+            }
+        return SearchResult(ids, len(hits), facets, found)
 
 
 def facets_to_dict(result: SearchResult) -> dict[str, Any]:
