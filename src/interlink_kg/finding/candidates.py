@@ -16,8 +16,6 @@ from the statistics graph), ``focus = 2 / (1 + breadth)``, ties go to the smalle
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,9 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from interlink_kg.finding.bm25 import best_first
+from interlink_kg.finding.per_generation import PerGeneration
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
 
 # The hard filters the index applies: those by notation (kind, licence category, difficulty,
 # purpose), the language by IRI, and the target group by IRI with its broader and narrower
@@ -181,19 +179,9 @@ class CandidateIndex:
         )
 
 
-_BY_STORE: weakref.WeakKeyDictionary[Store, tuple[str, CandidateIndex]] = (
-    weakref.WeakKeyDictionary()
-)
-_LOCK = threading.Lock()  # one build at a time: the builds of one generation are one
+_INDEX = PerGeneration(CandidateIndex)
 
 
 def candidate_index(store: Store) -> CandidateIndex:
     """The candidate index of ``store``'s current content generation."""
-    stamp = generation(store)
-    with _LOCK:
-        known = _BY_STORE.get(store)
-        if known is not None and known[0] == stamp:
-            return known[1]
-        built = CandidateIndex(store)
-        _BY_STORE[store] = (stamp, built)
-        return built
+    return _INDEX.get(store)

@@ -9,15 +9,13 @@ any process: the stamp lives in the store), like the search index.
 from __future__ import annotations
 
 import bisect
-import threading
-import weakref
 from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from interlink_kg.finding.per_generation import PerGeneration
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
 
 
 @dataclass(frozen=True)
@@ -46,25 +44,20 @@ class Keys:
         return self.ids[index - 1] if index > 0 else None
 
 
-_BY_STORE: weakref.WeakKeyDictionary[Store, tuple[str, Keys]] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+def _read(store: Store) -> Keys:
+    pairs = sorted(
+        {
+            (ident, URIRef(item))
+            for item, ident in store.select_values(query("interlinker-keys"))
+            if item is not None and ident is not None
+        }
+    )
+    return Keys(tuple(i for i, _ in pairs), tuple(item for _, item in pairs))
+
+
+_KEYS = PerGeneration(_read)
 
 
 def keys(store: Store) -> Keys:
     """The sorted identifiers of ``store``'s current generation."""
-    stamp = generation(store)
-    with _LOCK:
-        known = _BY_STORE.get(store)
-        if known is not None and known[0] == stamp:
-            return known[1]
-    pairs = sorted(
-        {
-            (str(row["id"]), URIRef(str(row["item"])))
-            for row in store.select(query("interlinker-keys"))
-            if isinstance(row.get("item"), URIRef)
-        }
-    )
-    built = Keys(tuple(i for i, _ in pairs), tuple(item for _, item in pairs))
-    with _LOCK:
-        _BY_STORE[store] = (stamp, built)
-    return built
+    return _KEYS.get(store)
