@@ -12,12 +12,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from rdflib import Graph
-
 from interlink_kg import resources
 from interlink_kg.finding.statistics import refresh_statistics
 from interlink_kg.rdf import bundle
-from interlink_kg.rdf.formats import NTRIPLES, TURTLE
+from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.store.base import GraphPayload, Store
 
 BASE = "http://127.0.0.1:8080/"
@@ -161,7 +159,5 @@ def load(store: Store, n: int) -> None:
             for i, path in enumerate(files)
         }
     )
-    data = generate(n)
-    graph_text = Graph().parse(data=data, format="turtle").serialize(format="nt", encoding="utf-8")
-    store.replace_graphs({f"{BASE}graphs/synthetic": GraphPayload(graph_text, NTRIPLES, BASE)})
+    store.replace_graphs({f"{BASE}graphs/synthetic": GraphPayload(generate(n), TURTLE, BASE)})
     refresh_statistics(store, BASE)
