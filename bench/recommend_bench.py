@@ -14,7 +14,8 @@ For random real tasks: the median and p95 of
 With ``--remote``, the service-layer recommendation and the search are measured again with the
 catalogue on an ``oxigraph serve`` on loopback (the ``sparql+http`` backend).
 
-Run: ``python bench/recommend_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only.
+Run: ``python bench/recommend_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
+``--size N``: N only.
 """
 
 from __future__ import annotations
@@ -272,6 +273,8 @@ def main() -> None:
     sizes = [1000, 10_000] + ([100_000] if "--large" in sys.argv else [])
     if "--huge" in sys.argv:
         sizes = [100_000, 1_000_000]
+    if "--size" in sys.argv:  # one size only, e.g. --size 100000
+        sizes = [int(sys.argv[sys.argv.index("--size") + 1])]
     for n in sizes:
         bench(n, cases=30)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pyoxigraph as ox
+
 from interlink_kg import resources
 from interlink_kg.finding.statistics import refresh_statistics
 from interlink_kg.rdf import bundle
@@ -159,5 +161,11 @@ def load(store: Store, n: int) -> None:
             for i, path in enumerate(files)
         }
     )
-    store.replace_graphs({f"{BASE}graphs/synthetic": GraphPayload(generate(n), TURTLE, BASE)})
+    # The engine's bulk path (large INSERT DATA batches on a SPARQL server, whose one-update
+    # replacement refuses 100k INTERLINKERs).
+    graph = ox.NamedNode(f"{BASE}graphs/synthetic")
+    store.insert_quads(
+        ox.Quad(t.subject, t.predicate, t.object, graph)
+        for t in ox.parse(generate(n), format=ox.RdfFormat.TURTLE)
+    )
     refresh_statistics(store, BASE)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 import sqlite3
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interlink_kg.finding.bm25 import Bm25
+from interlink_kg.finding.bm25 import Bm25, best_first
 
 WEIGHTS = (4.0, 2.0, 1.0, 2.0)
 WORDS = st.sampled_from(["persona", "journey", "map", "canvas", "consent", "budget", "ūdens"])
@@ -54,6 +55,14 @@ def test_the_best_come_first_and_ties_go_to_the_first_added() -> None:
     assert list(index.top(["map"], 10)) == ["b", "c", "a"]
     assert list(index.top(["map"], 2)) == ["b", "c"]
     assert list(index.top(["map", "map"], 1)) == ["b"]  # a word given twice counts once
+
+
+def test_best_first_keeps_the_limit() -> None:
+    positions = np.arange(5)
+    scores = np.array([3.0, 1.0, 2.0, 2.0, 0.5])
+    assert list(best_first(positions, scores, 0)) == []
+    assert list(best_first(positions, scores, 3)) == [0, 2, 3]
+    assert list(best_first(positions, scores, 9)) == [0, 2, 3, 1, 4]
 
 
 def test_unknown_words_and_an_empty_index_find_nothing() -> None:

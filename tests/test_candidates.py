@@ -202,3 +202,23 @@ def test_addressed_tells_which_profiles_each_addresses(catalogue_store: Store) -
         assert found.get(item, []) == [p for p in profiles if p in truth[item]]
     assert "https://example.org/unknown" not in found
     assert any(found.values())
+
+
+def test_an_interlinker_with_two_identifiers_is_recommended_once() -> None:
+    """The store is the union of its graphs: a second dct:identifier from another graph gives
+    two preference rows for one INTERLINKER, which must still be one recommendation."""
+    from interlink_kg.curation.loading import load_bundled
+    from interlink_kg.finding.recommendations import for_profiles
+
+    store = open_store("memory:")
+    load_bundled(store, BASE, validate=False)
+    alias = (
+        f'<{BASE}interlinkers/survey_editor> <http://purl.org/dc/terms/identifier> "alias_id" .\n'
+    ).encode()
+    store.replace_graphs(
+        {f"{BASE}graphs/alias": GraphPayload(alias, TURTLE, BASE), **new_generation(BASE)}
+    )
+    found = for_profiles(store, BASE, [], text="survey editor questionnaire", limit=20)
+    iris = [item.iri for item in found.items]
+    assert f"{BASE}interlinkers/survey_editor" in iris
+    assert len(iris) == len(set(iris))

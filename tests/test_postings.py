@@ -85,3 +85,16 @@ def test_queries_leave_no_trace_between_searches() -> None:
     other = postings.search(["surv"])
     assert other is not None
     assert list(other.rows) == [2]
+
+
+def test_a_token_cut_inside_a_character_breaks_nothing() -> None:
+    """FTS5 cuts a token at 32 KB, maybe inside a multi-byte character: the postings read
+    tokens as bytes, so such a document neither breaks the index nor other searches."""
+    db = _table([("a" + "ж" * 16384, "map", ""), ("ж" * 16384, "", ""), ("maps", "", "")])
+    postings = Postings(db, "docs", TOKENIZER, WEIGHTS)
+    found = postings.search(["map"])
+    assert found is not None
+    assert sorted(int(r) for r in found.rows) == sorted(_fts5(db, ["map"]))
+    prefix = postings.search(["жжж"])
+    assert prefix is not None
+    assert sorted(int(r) for r in prefix.rows) == sorted(_fts5(db, ["жжж"]))

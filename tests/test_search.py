@@ -91,6 +91,17 @@ def test_user_text_cannot_inject_fts_syntax(index: SearchIndex) -> None:
     assert index.search(SearchRequest(per_page=1000)).total == 78
 
 
+def test_a_search_of_too_many_words_is_refused(index: SearchIndex, client: FlaskClient) -> None:
+    assert index.search(SearchRequest(" ".join(["map"] * 32))).total >= 0
+    with pytest.raises(BadRequestError, match="more than 32 words"):
+        index.search(SearchRequest(" ".join(["map"] * 33)))
+    with pytest.raises(BadRequestError, match="more than 200 characters"):
+        index.search(SearchRequest("survey " + "ж" * 201))
+    reply = client.get("/interlinkers?q=" + "+".join(["survey"] * 5000))
+    assert reply.status_code == 400
+    assert reply.get_json()["details"]["parameter"] == "q"
+
+
 def test_bad_filters(index: SearchIndex) -> None:
     with pytest.raises(BadRequestError, match="unknown kind"):
         index.search(SearchRequest(filters={"kind": "robot"}))

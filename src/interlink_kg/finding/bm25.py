@@ -94,6 +94,8 @@ def best_first(
 ) -> npt.NDArray[np.intp]:
     """Indexes into ``positions`` of the ``limit`` best by score, best first, ties to the
     smaller position; a partial sort (``limit`` is usually far below the number of hits)."""
+    if limit <= 0:
+        return np.zeros(0, dtype=np.intp)
     chosen = np.arange(len(positions))
     if len(positions) > limit:
         # The limit-th best score; all above it, then the smallest positions among equals

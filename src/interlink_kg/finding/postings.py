@@ -46,13 +46,14 @@ class Postings:
             f"CREATE VIRTUAL TABLE temp.{table}_terms USING fts5vocab(main, {table}, 'instance')"
         )
         weight_of = " ".join(f"WHEN '{c}' THEN {float(w)!r}" for c, w in weights.items())
-        terms: list[str] = []
+        # Tokens are read as bytes: FTS5 cuts a token at 32 KB, maybe inside a character.
+        terms: list[bytes] = []
         starts: list[int] = [0]
         rows: list[int] = []
         frequencies: list[float] = []
         for term, row, frequency in db.execute(
-            f"SELECT term, doc, SUM(CASE col {weight_of} ELSE 1.0 END) FROM {table}_terms "
-            "GROUP BY term, doc ORDER BY term, doc"
+            f"SELECT CAST(term AS BLOB), doc, SUM(CASE col {weight_of} ELSE 1.0 END) "
+            f"FROM {table}_terms GROUP BY term, doc ORDER BY term, doc"
         ):
             if not terms or terms[-1] != term:
                 if terms:
@@ -61,8 +62,7 @@ class Postings:
             rows.append(int(row))
             frequencies.append(float(frequency))
         starts.append(len(rows))
-        self._terms = terms  # sorted by SQLite's BINARY order, i.e. by UTF-8 bytes
-        self._keys = [t.encode() for t in terms]
+        self._terms = terms  # sorted by SQLite's BINARY order: by bytes
         self._starts = np.array(starts, dtype=np.int64)
         self._rows = np.array(rows, dtype=np.int64)
         self._frequencies = np.array(frequencies, dtype=np.float64)
@@ -86,36 +86,37 @@ class Postings:
         )
         self._table = table
 
-    def _tokens(self, words: Sequence[str]) -> list[list[str]]:
-        """The tokens of each word, in order."""
+    def _tokens(self, words: Sequence[str]) -> list[list[bytes]]:
+        """The tokens of each word, in order (the caller holds the index's lock)."""
         table = self._table
+        self._db.execute(f"DELETE FROM {table}_words")
         self._db.executemany(
             f"INSERT INTO {table}_words (rowid, word) VALUES (?, ?)",
             [(i + 1, w) for i, w in enumerate(words)],
         )
         try:
             rows = self._db.execute(
-                f"SELECT doc, term FROM {table}_word_terms ORDER BY doc, offset"
+                f"SELECT doc, CAST(term AS BLOB) FROM {table}_word_terms ORDER BY doc, offset"
             ).fetchall()
         finally:
             self._db.execute(f"DELETE FROM {table}_words")
-        tokens: list[list[str]] = [[] for _ in words]
+            self._db.commit()
+        tokens: list[list[bytes]] = [[] for _ in words]
         for row, term in rows:
-            tokens[int(row) - 1].append(str(term))
+            tokens[int(row) - 1].append(bytes(term))
         return tokens
 
-    def _term(self, term: str) -> tuple[Rows, npt.NDArray[np.float64]]:
+    def _term(self, term: bytes) -> tuple[Rows, npt.NDArray[np.float64]]:
         at = bisect.bisect_left(self._terms, term)
         if at == len(self._terms) or self._terms[at] != term:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         start, end = self._starts[at], self._starts[at + 1]
         return self._rows[start:end], self._frequencies[start:end]
 
-    def _prefix(self, prefix: str) -> tuple[Rows, npt.NDArray[np.float64]]:
+    def _prefix(self, prefix: bytes) -> tuple[Rows, npt.NDArray[np.float64]]:
         """Every token beginning with ``prefix``, as one: occurrences added up per row."""
-        key = prefix.encode()
-        first = bisect.bisect_left(self._keys, key)
-        last = bisect.bisect_left(self._keys, key + b"\xff")
+        first = bisect.bisect_left(self._terms, prefix)
+        last = bisect.bisect_left(self._terms, prefix + b"\xff")  # no UTF-8 byte is 0xff
         if first == last:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         start, end = self._starts[first], self._starts[last]

@@ -203,7 +203,13 @@ def _rank(
             for r in uses
             if str(r["item"]) in chosen
         ] or [(URIRef(NOTHING), ZERO, ZERO)]
-    rows = store.select(query("recommend-preferences", values))  # type: ignore[arg-type]
+    # One row per INTERLINKER (one with two identifiers in the union of graphs answers twice).
+    rows = list(
+        {
+            str(r["item"]): r
+            for r in reversed(store.select(query("recommend-preferences", values)))  # type: ignore[arg-type]
+        }.values()
+    )
     kept = [chosen[str(r["item"])] for r in rows]
     strongest = max((c.match * c.focus for c in kept), default=0)
     scored: list[Row] = []

@@ -40,6 +40,8 @@ FACETS = (
     "group",
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+MAX_WORDS = 32  # words of one search (each must be found: more only costs)
+MAX_WORD_CHARS = 200
 _TOKENIZER = "porter unicode61 remove_diacritics 2"
 # The weights of title, description and keywords in the BM25 scores.
 _WEIGHTS = {"title": 10.0, "body": 1.0, "keywords": 4.0}
@@ -178,10 +180,11 @@ class SearchIndex:
         """The index of the current generation (the caller holds the lock)."""
         stamp = generation(self._store)
         if self._built is None or stamp != self._generation:
+            # Built first, then swapped: a failed build keeps the last good index.
+            fresh = _Built(self._store)
             if self._built is not None:
                 self._built.db.close()
-            self._built = _Built(self._store)
-            self._generation = stamp
+            self._built, self._generation = fresh, stamp
         return self._built
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -194,6 +197,15 @@ class SearchIndex:
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
         words = _WORD.findall(request.text)
+        if len(words) > MAX_WORDS:
+            raise BadRequestError(
+                f"the search text has more than {MAX_WORDS} words", details={"parameter": "q"}
+            )
+        if any(len(w) > MAX_WORD_CHARS for w in words):
+            raise BadRequestError(
+                f"a word of the search text has more than {MAX_WORD_CHARS} characters",
+                details={"parameter": "q"},
+            )
         with self._lock:
             built = self._current()
             chosen: Positions | None = None  # None: no filter
@@ -211,7 +223,11 @@ class SearchIndex:
                 )
             if not words:
                 hits = built.everyone if chosen is None else chosen
-                facets = built.all_counts if chosen is None else built.counts(hits)
+                facets = (
+                    {f: dict(c) for f, c in built.all_counts.items()}  # the kept ones stay
+                    if chosen is None
+                    else built.counts(hits)
+                )
                 ids = tuple(built.ids[at] for at in hits[start:end])
                 return SearchResult(ids, len(hits), facets, {})
             hits, scores = built.found(words)
