@@ -136,6 +136,11 @@ MAX_SCORED = 60  # INTERLINKERs whose matched words are worked out, best first
 RELATED_PARTS = frozenset({"task title", "task description"})
 
 
+def _language(tag: str | None) -> str:
+    """The two-letter language of a tag (none: English)."""
+    return (tag or FALLBACK_LANGUAGE).split("-")[0].lower()
+
+
 @cache
 def _stemmer(lang: str) -> Stemmer.Stemmer | None:
     name = _STEMMERS.get(lang)
@@ -177,20 +182,40 @@ class _Index:
         for item, field_name, text, tag in store.select_values(query("relevance-texts")):
             if item is None or field_name is None or text is None:
                 continue
-            lang = (tag or FALLBACK_LANGUAGE).split("-")[0].lower()
+            lang = _language(tag)
             if lang in SUPPORTED_LANGUAGES:
                 texts[item][lang][field_name].append(text)
+        problems: dict[str, list[str]] = defaultdict(list)  # item -> the profiles it addresses
+        labels: dict[tuple[str, str], list[str]] = defaultdict(list)  # (profile, lang) -> texts
+        for item, problem, label, tag in store.select_values(query("relevance-problems")):
+            if problem is None:
+                continue
+            if item is not None:
+                problems[item].append(problem)
+            elif label is not None and _language(tag) in SUPPORTED_LANGUAGES:
+                labels[(problem, _language(tag))].append(label)
         self.stems: dict[tuple[str, str], set[str]] = {}
         self.languages: dict[str, set[str]] = defaultdict(set)  # item -> its own languages
         self._bm25: dict[str, Bm25] = {}
         for lang in SUPPORTED_LANGUAGES:
+            # A profile's labels are analysed once, whatever the number of INTERLINKERs.
+            label_stems = {
+                problem: [s for s, _ in analyse(" ".join(found), lang)]
+                for (problem, label_lang), found in labels.items()
+                if label_lang == lang
+            }
             documents: list[tuple[str, list[list[str]]]] = []
             for item in sorted(texts):  # ties go to the smaller IRI
                 fields = texts[item].get(lang)
                 if not fields or not (fields.get("title") or fields.get("description")):
                     continue
                 self.languages[item].add(lang)
-                stems = [[s for s, _ in analyse(" ".join(fields.get(f, [])), lang)] for f in FIELDS]
+                stems = [
+                    [s for s, _ in analyse(" ".join(fields.get(f, [])), lang)]
+                    if f != "problems"
+                    else [s for p in problems.get(item, ()) for s in label_stems.get(p, ())]
+                    for f in FIELDS
+                ]
                 self.stems[(item, lang)] = {s for words in stems for s in words}
                 documents.append((item, stems))
             self._bm25[lang] = Bm25(documents, FIELD_WEIGHTS)
