@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,19 +13,26 @@ from interlink_kg.errors import ParseError
 from interlink_kg.rdf.formats import RdfFormat, by_path
 
 
+@lru_cache(maxsize=1 << 16)
+def _iri(value: str) -> URIRef:
+    """One rdflib IRI per text (immutable, so shared): predicates, classes and vocabulary
+    concepts repeat in every page read from a store, and making an IRI checks its text."""
+    return URIRef(value)
+
+
 def to_rdflib(term: object) -> Node:
     """Convert a pyoxigraph term into the equal rdflib term."""
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         if datatype == "http://www.w3.org/2001/XMLSchema#string":
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value, datatype=_iri(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
