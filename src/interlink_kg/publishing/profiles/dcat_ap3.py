@@ -114,6 +114,13 @@ def build(source: Graph, catalogue: URIRef | None = None) -> Graph:
     referenced: set[Node] = set()
     for item in interlinkers_in(source):
         _dataset(source, view, item, publisher, contact, referenced)
+    # Every EU language named anywhere in the view (once per page: walking the view for each
+    # dataset made a page quadratic in its size).
+    referenced.update(
+        language
+        for language in view.objects(None, DCT.language)
+        if str(language).startswith(str(EU_LANGUAGE))
+    )
     for node in sorted(referenced, key=str):
         describe(source, view, node)
     for node in view.objects(None, DCAT.landingPage):
@@ -190,9 +197,6 @@ def _dataset(
             for distribution in view.objects(item, DCAT.distribution):
                 view.add((distribution, DCT.rights, rights))
             referenced.add(rights)
-    for language in view.objects(None, DCT.language):
-        if str(language).startswith(str(EU_LANGUAGE)):
-            referenced.add(language)
 
 
 def _file_distributions(
