@@ -569,14 +569,18 @@ def test_teams_selections_enter_the_score_counted_by_team(env: Env) -> None:
 
 def test_what_teams_do_leaves_the_catalogues_indexes_alone(env: Env) -> None:
     """A selection changes rankings and the public data (their stamp moves), not the texts or
-    identifiers of the INTERLINKERs: the search index and the page keys are not rebuilt."""
+    identifiers of the INTERLINKERs: the search index, the candidate index and the page keys
+    are not rebuilt."""
+    from interlink_kg.finding.candidates import candidate_index
     from interlink_kg.finding.keys import keys as catalogue_keys
     from interlink_kg.store.generation import generation, latest_generation
     from interlink_kg.web.state import state_of
 
     search = state_of(env.app).search
     assert env.ok("GET", "/interlinkers?q=personas", None)["items"]
-    index = search._connection()
+    with search._lock:
+        index = search._current()
+    candidates = candidate_index(env.catalogue)
     keys = catalogue_keys(env.catalogue)
     content, latest = generation(env.catalogue), latest_generation(env.catalogue)
     pid = new_process(env, visibility="public")
@@ -585,7 +589,9 @@ def test_what_teams_do_leaves_the_catalogues_indexes_alone(env: Env) -> None:
     assert generation(env.catalogue) == content
     assert latest_generation(env.catalogue) != latest
     assert env.ok("GET", "/interlinkers?q=personas", None)["items"]
-    assert search._connection() is index
+    with search._lock:
+        assert search._current() is index
+    assert candidate_index(env.catalogue) is candidates
     assert catalogue_keys(env.catalogue) is keys
     assert recommendation(env, chosen)["explanation"]["uses"] == 1  # the ranking did change
 
