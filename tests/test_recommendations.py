@@ -351,6 +351,56 @@ def test_recommendations_as_jsonld(client: FlaskClient) -> None:
     assert client.get(url, headers={"Accept": "image/png"}).status_code == 406
 
 
+def test_the_warmer_rebuilds_the_indexes_first_and_survives_a_failing_one(
+    catalogue_store: Store,
+) -> None:
+    from interlink_kg.finding.cache import AnswerCache
+    from interlink_kg.finding.warmer import Warmer
+
+    calls: list[str] = []
+    cache: AnswerCache[object] = AnswerCache(catalogue_store)
+
+    def failing() -> object:
+        calls.append("failing")
+        raise RuntimeError("an index that cannot be built")
+
+    def answered() -> object:
+        calls.append("built")
+        assert len(cache._items) == 0  # before any recommendation was precomputed
+        return None
+
+    warmer = Warmer(catalogue_store, BASE, cache, indexes=(failing, answered))
+    warmer.start()
+    assert warmer.ready.wait(timeout=60)
+    assert calls == ["failing", "built"]
+    assert len(cache._items) == 109  # the failure stopped nothing
+
+
+def test_a_served_app_has_its_indexes_built_after_start_up(catalogue_store: Store) -> None:
+    """The app's warmer builds the search index (and the candidate index, the word relevance
+    and the page keys) of the current generation before any request asks for them."""
+    from interlink_kg.finding.keys import keys
+    from interlink_kg.settings import Settings
+    from interlink_kg.store.generation import generation
+    from interlink_kg.web.app import close_app, create_app
+    from interlink_kg.web.state import state_of
+
+    app = create_app(
+        Settings(base_iri=BASE, store_url="memory:"), store=catalogue_store, precompute=True
+    )
+    try:
+        state = state_of(app)
+        assert state.warmer.ready.wait(timeout=60)
+        with state.search._lock:
+            assert state.search._generation == generation(catalogue_store)
+            built = state.search._built
+        assert built is not None
+        assert state.search._current() is built  # nothing rebuilt on the first search
+        assert len(keys(catalogue_store)) == 78
+    finally:
+        close_app(app)
+
+
 def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None:
     from interlink_kg.finding.cache import AnswerCache
     from interlink_kg.finding.warmer import DEFAULT_LIMIT, Warmer, task_key

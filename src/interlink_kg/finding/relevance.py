@@ -259,6 +259,10 @@ class TextRelevance:
                 self._generation = stamp
             return self._index
 
+    def warm(self) -> None:
+        """Build the index of the current generation now (the warmer calls it after a change)."""
+        self._current()
+
     def for_task(self, task: URIRef, lang: str) -> TextScores:
         return self._from_query("task-texts", {"task": [task]}, lang)
 

@@ -187,6 +187,11 @@ class SearchIndex:
             self._built, self._generation = fresh, stamp
         return self._built
 
+    def warm(self) -> None:
+        """Build the index of the current generation now (the warmer calls it after a change)."""
+        with self._lock:
+            self._current()
+
     def search(self, request: SearchRequest) -> SearchResult:
         unknown = sorted(set(request.filters) - set(FACETS))
         if unknown:

@@ -10,6 +10,9 @@ from flask_cors import CORS
 from interlink_kg.coproduction.environment import coproduction
 from interlink_kg.curation.submissions import Workspace
 from interlink_kg.finding.cache import AnswerCache
+from interlink_kg.finding.candidates import candidate_index
+from interlink_kg.finding.keys import keys
+from interlink_kg.finding.relevance import text_relevance
 from interlink_kg.finding.search import SearchIndex
 from interlink_kg.finding.warmer import Warmer
 from interlink_kg.rdf.untrusted import InputLimits
@@ -105,14 +108,25 @@ def create_app(
         is_deprecated=workspace.is_deprecated,
     )
     publication = together.publication
+    search = SearchIndex(catalogue_store)
     state = AppState(
         settings=settings,
         store=catalogue_store,
         workspace=workspace,
         auth=auth,
-        search=SearchIndex(catalogue_store),
+        search=search,
         answers=answers,
-        warmer=Warmer(catalogue_store, settings.base_iri, answers),
+        warmer=Warmer(
+            catalogue_store,
+            settings.base_iri,
+            answers,
+            indexes=(
+                lambda: candidate_index(catalogue_store),
+                text_relevance(catalogue_store).warm,
+                search.warm,
+                lambda: keys(catalogue_store),
+            ),
+        ),
         sparql=PublicEndpoint(catalogue_store, settings.base_iri, endpoint_limits(settings)),
         validation=ValidationPool(
             settings.base_iri, settings.contact_email, limits, validation_limits(settings)
