@@ -18,7 +18,8 @@ from rdflib import Literal, URIRef
 from support import BASE, ROOT
 
 from interlink_kg.finding.candidates import CandidateIndex, candidate_index
-from interlink_kg.finding.recommendations import NOTHING, Filters, _check_filters
+from interlink_kg.finding.filters import Filters, check_filters
+from interlink_kg.finding.recommendations import NOTHING
 from interlink_kg.queries import bind
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.store import Store, open_store
@@ -98,7 +99,7 @@ def _engine(
 
 def _engine_filters(filters: Filters, store: Store) -> dict[str, list[object]]:
     """The filters as the engine's query binds them (notations as literals, IRIs)."""
-    hard, _ = _check_filters(store, filters)
+    hard, _ = check_filters(store, filters)
     values: dict[str, list[object]] = {}
     for name, value in hard.items():
         term: object = URIRef(value) if name in {"target", "language"} else Literal(value)
@@ -113,7 +114,7 @@ def test_the_index_chooses_what_the_engine_chose(
 ) -> None:
     store = catalogue_store if which == "bundled" else synthetic_store
     index = candidate_index(store)
-    hard, _ = _check_filters(store, filters)
+    hard, _ = check_filters(store, filters)
     compared = 0
     for profiles in _profile_sets(store):
         expected = _engine(store, profiles, _engine_filters(filters, store))
@@ -146,7 +147,7 @@ def test_unknown_profiles_and_an_empty_store_give_no_candidates(catalogue_store:
 
 def test_words_only_candidates_pass_the_same_filters(catalogue_store: Store) -> None:
     index = candidate_index(catalogue_store)
-    hard, _ = _check_filters(catalogue_store, Filters(kind="software"))
+    hard, _ = check_filters(catalogue_store, Filters(kind="software"))
     allowed = index.allowed(hard)
     chosen = index.passing([*index.items, "https://example.org/unknown"], hard)
     assert chosen == [item for at, item in enumerate(index.items) if allowed[at]]

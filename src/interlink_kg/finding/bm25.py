@@ -30,6 +30,26 @@ B = 0.75
 MIN_IDF = 1e-6  # FTS5's floor for a word in more than half of the documents
 
 
+def idf(documents: int, holding: int) -> float:
+    """The inverse document frequency of a word held by ``holding`` of ``documents``."""
+    value = math.log((documents - holding + 0.5) / (holding + 0.5))
+    return value if value > 0 else MIN_IDF
+
+
+def norms(lengths: npt.NDArray[np.float64], documents: int) -> npt.NDArray[np.float64]:
+    """Each document's length norm, ``k1 * (1 - b + b * |d| / avgdl)`` (lengths in words;
+    ``documents`` counts those of no words too)."""
+    total = float(lengths.sum())
+    average = total / documents if documents and total > 0 else 1.0
+    return K1 * (1 - B + B * lengths / average)
+
+
+def saturated(f: Any, norm: Any) -> Any:
+    """A word's weighted frequency ``f`` saturated against a document's norm (numbers or
+    arrays alike)."""
+    return f * (K1 + 1) / (f + norm)
+
+
 class Bm25:
     """An immutable BM25 index: documents are added in order, then :meth:`top` answers."""
 
@@ -50,8 +70,7 @@ class Bm25:
             frequencies.append(weighted)
             holding.update(weighted.keys())  # every word it holds, whatever its field's weight
         count = len(documents)
-        average = float(lengths.mean()) if count and lengths.sum() > 0 else 1.0
-        norm = K1 * (1 - B + B * lengths / average)
+        norm = norms(lengths, count)
         positions: dict[str, list[int]] = defaultdict(list)
         parts: dict[str, list[float]] = defaultdict(list)
         for at, document in enumerate(frequencies):
@@ -59,14 +78,12 @@ class Bm25:
                 if f <= 0:
                     continue
                 positions[word].append(at)
-                parts[word].append(f * (K1 + 1) / (f + norm[at]))
+                parts[word].append(saturated(f, norm[at]))
         self._postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {}
         for word, found in positions.items():
-            idf = math.log((count - holding[word] + 0.5) / (holding[word] + 0.5))
-            idf = idf if idf > 0 else MIN_IDF
             self._postings[word] = (
                 np.array(found, dtype=np.int32),
-                np.array(parts[word], dtype=np.float64) * idf,
+                np.array(parts[word], dtype=np.float64) * idf(count, holding[word]),
             )
 
     def __len__(self) -> int:

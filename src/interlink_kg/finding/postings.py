@@ -16,7 +16,6 @@ those :meth:`Postings.search` answers None and the caller asks FTS5.
 from __future__ import annotations
 
 import bisect
-import math
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from interlink_kg.finding.bm25 import K1, MIN_IDF, B
+from interlink_kg.finding.bm25 import idf, norms, saturated
 
 Rows = npt.NDArray[np.int64]
 
@@ -74,8 +73,7 @@ class Postings:
         size = np.zeros(top + 1, dtype=np.float64)
         for row, length in lengths.items():
             size[int(row)] = float(length)
-        average = float(size.sum()) / self.count if self.count else 1.0
-        self._norm = K1 * (1 - B + B * size / (average or 1.0))
+        self._norm = norms(size, self.count)
         # Query words are cut by the same tokenizer, in a table of their own.
         db.execute(
             f"CREATE VIRTUAL TABLE temp.{table}_words USING fts5(word, tokenize = '{tokenizer}')"
@@ -137,9 +135,6 @@ class Postings:
             common = np.intersect1d(common, rows, assume_unique=True)
         scores = np.zeros(len(common), dtype=np.float64)
         for rows, frequency in phrases:  # in the query's order, as FTS5 adds them up
-            held = len(rows)
-            idf = math.log((self.count - held + 0.5) / (held + 0.5))
-            idf = idf if idf > 0 else MIN_IDF
             f = frequency[np.searchsorted(rows, common)]
-            scores += idf * (f * (K1 + 1) / (f + self._norm[common]))
+            scores += idf(self.count, len(rows)) * saturated(f, self._norm[common])
         return Found(common, scores)

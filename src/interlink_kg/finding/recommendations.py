@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import ranking
-from interlink_kg.finding.candidates import candidate_index
+from interlink_kg.finding.candidates import CandidateIndex, candidate_index
 from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles, summaries
+from interlink_kg.finding.filters import Filters as Filters  # the service's own filter type
+from interlink_kg.finding.filters import check_filters, language_iri
 from interlink_kg.finding.ranking import (
     MIN_CANDIDATES,
     MatchedProfile,
@@ -36,82 +37,18 @@ from interlink_kg.finding.ranking import (
 )
 from interlink_kg.finding.relevance import TextScores, text_relevance
 from interlink_kg.model import iris
-from interlink_kg.model.labels import LANGUAGE_CODES, SUPPORTED_LANGUAGES, pick
+from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
 from interlink_kg.queries import query
 from interlink_kg.store.base import Row, Store
-from interlink_kg.vocab import EU_LANGUAGE
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
-# Word matching (SQLite) and the SPARQL candidate query both release the GIL: run side by side.
+# The word matching (NumPy) runs in a thread while the candidates and their preferences are
+# read.
 _WORD_MATCHING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="word-matching")
 Words = TextScores | Future[TextScores] | None
 NOTHING = "urn:interlink-kg:no-problem-profile"  # binds ?problem when there is none
 ZERO = Literal(0)
 MAX_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Hard filters, by vocabulary notation (e.g. kind="software", licence="copyleft"), and
-    the ``audience`` whose fit raises a score (a target group notation, e.g. "smes")."""
-
-    kind: str | None = None
-    licence: str | None = None
-    difficulty: str | None = None
-    purpose: str | None = None
-    language: str | None = None
-    target: str | None = None
-    audience: str | None = None
-
-
-_FILTER_SCHEMES = {
-    "kind": "interlinker-kinds",
-    "licence": "licence-categories",
-    "difficulty": "difficulty-levels",
-    "purpose": "purposes",
-    "target": "targets",
-    "audience": "targets",
-}
-
-
-def _concepts(store: Store, scheme_id: str) -> dict[str, URIRef]:
-    rows = store.select(query("scheme-concepts", {"schemeId": [Literal(scheme_id)]}))
-    return {str(r["notation"]): URIRef(str(r["concept"])) for r in rows}
-
-
-def _check_filters(store: Store, filters: Filters) -> tuple[dict[str, str], list[Node]]:
-    """The hard filters as the candidate index reads them (``facet -> notation or IRI``) and
-    the audience to bind in the preferences query (none: empty)."""
-    hard: dict[str, str] = {}
-    audience: list[Node] = []
-    for name, scheme in _FILTER_SCHEMES.items():
-        value = getattr(filters, name)
-        if value is None:
-            continue
-        concepts = _concepts(store, scheme)
-        if value not in concepts:
-            raise BadRequestError(
-                f"unknown {name} {value!r}; use one of: {', '.join(sorted(concepts))}",
-                details={"parameter": name, "allowed": sorted(concepts)},
-            )
-        if name == "audience":
-            audience = [concepts[value]]
-        else:
-            hard[name] = str(concepts[value]) if name == "target" else value
-    if filters.language is not None:
-        if filters.language not in SUPPORTED_LANGUAGES:
-            raise BadRequestError(
-                f"unknown language {filters.language!r}; use one of: "
-                f"{', '.join(SUPPORTED_LANGUAGES)}",
-                details={"parameter": "language", "allowed": list(SUPPORTED_LANGUAGES)},
-            )
-        hard["language"] = str(language_iri(filters.language))
-    return hard, audience
-
-
-def language_iri(tag: str) -> URIRef:
-    """The EU language-table IRI of a two-letter tag we support (``en`` -> ``.../ENG``)."""
-    return URIRef(EU_LANGUAGE[LANGUAGE_CODES.get(tag, "ENG")])
 
 
 def _check_limit(limit: int) -> int:
@@ -154,6 +91,7 @@ _CONSTANT_NAMES = (
 
 def _rank(
     store: Store,
+    index: CandidateIndex,
     profiles: list[WeightedProfile],
     lang: str,
     limit: int,
@@ -170,7 +108,6 @@ def _rank(
     may still be being computed (a future); then one query reads the preferences of those and
     of the INTERLINKERs found by words alone."""
     hard, audience = filters
-    index = candidate_index(store)
     chosen = {
         c.item: c
         for c in index.best([(p.iri, p.strength) for p in profiles], hard, ranking.CANDIDATES)
@@ -273,7 +210,8 @@ def _recommend(
     cannot add up for INTERLINKERs that address everything.
     """
     limit = _check_limit(limit)
-    checked = _check_filters(store, filters)
+    checked = check_filters(store, filters)
+    index = candidate_index(store)  # one generation for every stage and its explanation
     skip = set(exclude or ())
     wanted = max(limit, MIN_CANDIDATES)
     used: list[WeightedProfile] = []
@@ -284,7 +222,7 @@ def _recommend(
         found = sum(len(rows) for rows, _, _ in stages)
         words = text if not stages else None  # words count in the first stage only
         rows, matches = _rank(
-            store, profiles, lang, wanted - found, checked, task, skip, usage_profiles, words
+            store, index, profiles, lang, wanted - found, checked, task, skip, usage_profiles, words
         )
         stages.append((rows, profiles, matches))
         skip.update(str(r["item"]) for r in rows)
@@ -307,7 +245,7 @@ def _recommend(
             run(extra)
     items: list[Recommendation] = []
     for rows, profiles, words in stages:
-        items.extend(_explain(store, rows, profiles, lang, words))
+        items.extend(_explain(store, index, rows, profiles, lang, words))
     return RecommendationList(
         lang, tuple(sorted(used, key=lambda p: p.iri)), tuple(items[:limit]), subject or {}
     )
@@ -329,6 +267,7 @@ def _number(row: Row, key: str) -> float:
 
 def _explain(
     store: Store,
+    index: CandidateIndex,
     rows: list[Row],
     profiles: list[WeightedProfile],
     lang: str,
@@ -340,7 +279,7 @@ def _explain(
     by_profile = {p.iri: p for p in profiles}
     # Which of the profiles each addresses: from the candidate index; the profiles' identifiers
     # and df from the store.
-    addressed = candidate_index(store).addressed([str(i) for i in items], list(by_profile))
+    addressed = index.addressed([str(i) for i in items], list(by_profile))
     details = {
         str(r["problem"]): r
         for r in (

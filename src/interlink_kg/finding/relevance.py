@@ -17,8 +17,6 @@ to the best one (1.0) with, for each INTERLINKER, the task words it matched and 
 from __future__ import annotations
 
 import re
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,11 +28,11 @@ from rdflib import Literal, URIRef
 
 from interlink_kg.finding import ranking, thesaurus
 from interlink_kg.finding.bm25 import Bm25
+from interlink_kg.finding.per_generation import PerGeneration
 from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
 
 # Which words of the task count, and how much (the part a matched word came from).
 PART_WEIGHTS: Mapping[str, float] = {
@@ -228,18 +226,12 @@ class _Index:
         return index.top(sorted(set(stems))[:MAX_QUERY_WORDS], MAX_MATCHES)
 
 
-_BY_STORE: weakref.WeakKeyDictionary[Store, TextRelevance] = weakref.WeakKeyDictionary()
-_BY_STORE_LOCK = threading.Lock()
+_INDEXES = PerGeneration(_Index)
 
 
 def text_relevance(store: Store) -> TextRelevance:
-    """The text relevance of ``store`` (one per store, kept while the store lives)."""
-    with _BY_STORE_LOCK:
-        found = _BY_STORE.get(store)
-        if found is None:
-            found = TextRelevance(store)
-            _BY_STORE[store] = found
-        return found
+    """The text relevance of ``store`` (its index is kept per content generation)."""
+    return TextRelevance(store)
 
 
 class TextRelevance:
@@ -247,17 +239,9 @@ class TextRelevance:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._lock = threading.Lock()
-        self._index: _Index | None = None
-        self._generation: str | None = None
 
     def _current(self) -> _Index:
-        stamp = generation(self._store)
-        with self._lock:
-            if self._index is None or stamp != self._generation:
-                self._index = _Index(self._store)
-                self._generation = stamp
-            return self._index
+        return _INDEXES.get(self._store)
 
     def warm(self) -> None:
         """Build the index of the current generation now (the warmer calls it after a change)."""

@@ -43,9 +43,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 32  # words of one search (each must be found: more only costs)
 MAX_WORD_CHARS = 200
 _TOKENIZER = "porter unicode61 remove_diacritics 2"
-# The weights of title, description and keywords in the BM25 scores.
+# The columns of the index (title, description, keywords), in order, with their BM25 weights.
 _WEIGHTS = {"title": 10.0, "body": 1.0, "keywords": 4.0}
-_BM25 = "bm25(docs, 10.0, 1.0, 4.0)"
+_BM25 = f"bm25(docs, {', '.join(str(w) for w in _WEIGHTS.values())})"  # the columns' order
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,6 @@ class SearchResult:
 
 
 Positions = npt.NDArray[np.int64]
-_NONE: Positions = np.zeros(0, dtype=np.int64)
 
 
 class _Built:
