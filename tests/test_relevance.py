@@ -111,6 +111,23 @@ def test_the_bundled_thesaurus_is_read_in_every_language(catalogue_store: Store)
         assert words.related(analyse(text, lang), lang), lang
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("it", "Comunica i vantaggi agli attori coinvolti", "stakeholder"),
+        ("es", "Informar a las partes interesadas", "actores"),
+        ("lv", "Informējiet ieinteresētās puses", "iesaistītās"),
+    ],
+)
+def test_the_names_of_stakeholders_bring_each_other(
+    catalogue_store: Store, lang: str, text: str, expected: str
+) -> None:
+    """Italian tasks say "attori coinvolti" where the tools say "stakeholder" (and so on in
+    each language): the thesaurus connects them."""
+    words = from_store(catalogue_store, analyse)
+    assert expected in {r.word for r in words.related(analyse(text, lang), lang).values()}
+
+
 def test_a_related_word_is_explained(catalogue_store: Store) -> None:
     """'Coordinate the actors...' finds the shared calendar through the thesaurus and says so."""
     from interlink_kg.finding import recommendations
