@@ -3,6 +3,7 @@ shape of a live server. (Tests import this module, never ``conftest``.)"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 from flask import Flask
 from hypothesis import strategies as st
@@ -222,3 +224,13 @@ def sparql_server(location: Path) -> Iterator[SparqlServer]:
         yield server
     finally:
         server.stop()
+
+
+def synthetic_module() -> ModuleType:
+    """``bench/synthetic.py``, the generator of synthetic INTERLINKERs (bench/ is no package)."""
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -7,10 +7,11 @@ import math
 import sqlite3
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interlink_kg.finding.bm25 import Bm25, best_first
+from interlink_kg.finding.bm25 import Bm25, Layered, best_first
 
 WEIGHTS = (4.0, 2.0, 1.0, 2.0)
 WORDS = st.sampled_from(["persona", "journey", "map", "canvas", "consent", "budget", "ūdens"])
@@ -46,15 +47,48 @@ def test_scores_are_those_of_fts5(documents: list[list[list[str]]], words: list[
         assert math.isclose(found[key], score, rel_tol=1e-9, abs_tol=1e-12), key
 
 
-def test_the_best_come_first_and_ties_go_to_the_first_added() -> None:
+def test_the_best_come_first_and_ties_go_to_the_smaller_key() -> None:
     same = [["map"], [], [], []]
     index = Bm25(
-        [("c", same), ("a", same), ("b", [["map", "map"], [], [], []]), ("d", [[], [], [], []])],
+        [("a", same), ("b", [["map", "map"], [], [], []]), ("c", same), ("d", [[], [], [], []])],
         WEIGHTS,
     )
-    assert list(index.top(["map"], 10)) == ["b", "c", "a"]
-    assert list(index.top(["map"], 2)) == ["b", "c"]
+    assert list(index.top(["map"], 10)) == ["b", "a", "c"]
+    assert list(index.top(["map"], 2)) == ["b", "a"]
     assert list(index.top(["map", "map"], 1)) == ["b"]  # a word given twice counts once
+    with pytest.raises(ValueError, match="ascending"):
+        Bm25([("b", same), ("a", same)], WEIGHTS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(DOCUMENT, min_size=1, max_size=20),
+    st.data(),
+    st.lists(WORDS, min_size=1, max_size=4),
+)
+def test_a_layered_index_scores_as_one_rebuilt(
+    documents: list[list[list[str]]], data: st.DataObject, words: list[str]
+) -> None:
+    """Documents replaced, removed and added by a change, indexed on their own beside the
+    first index, give the scores and order of one index built again with them."""
+    keys = [f"doc{i:03d}" for i in range(len(documents))]
+    base = Bm25(list(zip(keys, documents, strict=True)), WEIGHTS)
+    touched = data.draw(st.sets(st.sampled_from([*keys, "new1", "new2"]), max_size=6))
+    now = {k: d for k, d in zip(keys, documents, strict=True) if k not in touched}
+    changed = {}
+    for key in sorted(touched):
+        fields = data.draw(st.one_of(st.none(), DOCUMENT))  # None: removed
+        if fields is not None:
+            changed[key] = fields
+    now.update(changed)
+    overlay = Bm25(sorted(changed.items()), WEIGHTS)
+    rebuilt = Bm25(sorted(now.items()), WEIGHTS)
+    for limit in (1, 3, 50):
+        found = Layered(base, touched, overlay).top(words, limit)
+        expected = rebuilt.top(words, limit)
+        assert list(found) == list(expected)
+        for key, score in expected.items():
+            assert math.isclose(found[key], score, rel_tol=1e-12), key
 
 
 def test_best_first_keeps_the_limit() -> None:

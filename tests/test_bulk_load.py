@@ -200,7 +200,7 @@ def test_a_process_that_dies_half_way_is_undone(tmp_path: Path, interlinkers: Pa
         "from pathlib import Path\n"
         "from interlink_kg.curation import bulk\n"
         "from interlink_kg.store import open_store\n"
-        "def die(base_iri):\n"  # after the data is in, before the load is complete
+        "def die(base_iri, subjects):\n"  # after the data is in, before the load is complete
         "    os._exit(9)\n"
         "bulk.change_markers = die\n"
         f"store = open_store({url!r})\n"

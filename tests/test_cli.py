@@ -39,13 +39,20 @@ def test_load_default_catalogue_then_query_and_export(cli, tmp_path: Path) -> No
     assert len(target.read_text().splitlines()) > 6000
 
 
+# The data's triples (the store's own state, such as its change log, grows with each load).
+DATA_TRIPLES = (
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+    'FILTER (!STRSTARTS(STR(?g), "urn:interlink-kg:")) }'
+)
+
+
 def test_reload_is_idempotent(cli) -> None:
     cli("load", "--no-validate")
     cli("load", "--no-validate")
-    count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    count = cli("query", DATA_TRIPLES)
     first = count.out
     cli("load", "--no-validate")
-    assert cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").out == first
+    assert cli("query", DATA_TRIPLES).out == first
 
 
 def test_query_from_file_and_construct(cli, tmp_path: Path) -> None:

@@ -69,6 +69,17 @@ class CrashingStore:
         self._writes.tick()
         self._inner.drop_graphs(names)
 
+    def replace_subjects(
+        self,
+        graph: str,
+        subjects: Iterable[str],
+        payload: GraphPayload,
+        then: Mapping[str, GraphPayload] | None = None,
+        drop: Iterable[str] = (),
+    ) -> None:
+        self._writes.tick()
+        self._inner.replace_subjects(graph, subjects, payload, then, drop)
+
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
 

@@ -578,8 +578,7 @@ def test_what_teams_do_leaves_the_catalogues_indexes_alone(env: Env) -> None:
 
     search = state_of(env.app).search
     assert env.ok("GET", "/interlinkers?q=personas", None)["items"]
-    with search._lock:
-        index = search._current()
+    index = search.current()
     candidates = candidate_index(env.catalogue)
     keys = catalogue_keys(env.catalogue)
     content, latest = generation(env.catalogue), latest_generation(env.catalogue)
@@ -589,8 +588,7 @@ def test_what_teams_do_leaves_the_catalogues_indexes_alone(env: Env) -> None:
     assert generation(env.catalogue) == content
     assert latest_generation(env.catalogue) != latest
     assert env.ok("GET", "/interlinkers?q=personas", None)["items"]
-    with search._lock:
-        assert search._current() is index
+    assert search.current() is index
     assert candidate_index(env.catalogue) is candidates
     assert catalogue_keys(env.catalogue) is keys
     assert recommendation(env, chosen)["explanation"]["uses"] == 1  # the ranking did change

@@ -391,11 +391,9 @@ def test_a_served_app_has_its_indexes_built_after_start_up(catalogue_store: Stor
     try:
         state = state_of(app)
         assert state.warmer.ready.wait(timeout=60)
-        with state.search._lock:
-            assert state.search._generation == generation(catalogue_store)
-            built = state.search._built
-        assert built is not None
-        assert state.search._current() is built  # nothing rebuilt on the first search
+        built = state.search._index._known[catalogue_store]
+        assert built.stamp == generation(catalogue_store)
+        assert state.search.current() is built.value  # nothing rebuilt on the first search
         assert len(keys(catalogue_store)) == 78
     finally:
         close_app(app)

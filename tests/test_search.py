@@ -134,7 +134,7 @@ def test_cli_search(cli) -> None:
 def test_results_and_pages_are_those_of_fts5(index: SearchIndex, catalogue_store: Store) -> None:
     """Hits, order (BM25, then identifier) and pages as a plain FTS5 ranking gives them, for
     every title word alone, as a prefix, and with a second word."""
-    built = index._current()
+    built = index.current().base
     words = sorted(
         {
             w.lower()

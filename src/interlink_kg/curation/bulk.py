@@ -240,7 +240,7 @@ class _Load:
         }
         commit = f"<{COMMITS_GRAPH}> <{_COMMITTED}> {json.dumps(self.note.token)} .\n".encode()
         payloads = {
-            **change_markers(self.base_iri),
+            **change_markers(self.base_iri, None),
             COMMITS_GRAPH: GraphPayload(commit, NTRIPLES, self.base_iri, "bulk load commit"),
         }
         self.store.move_graphs(moves, then=payloads)

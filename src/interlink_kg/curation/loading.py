@@ -7,18 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 
 from interlink_kg import resources
 from interlink_kg.curation.records import record_payloads
 from interlink_kg.errors import BadRequestError, ConfigurationError
-from interlink_kg.finding.statistics import change_markers, refresh_statistics
+from interlink_kg.finding.statistics import change, problems_of, refresh_statistics
 from interlink_kg.model import iris
 from interlink_kg.model.report import ValidationReport
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import by_path
 from interlink_kg.rdf.parse import parse_bytes
 from interlink_kg.store.base import GraphPayload, Store
+from interlink_kg.store.changes import MAX_LISTED_GRAPHS, subjects_of
 from interlink_kg.validation.engine import validator
 
 BASE_IRI_KEY = "base_iri"
@@ -127,9 +128,18 @@ def load_files(
     dropped = [g for g in store.data_graphs() if g not in kept] if reset else []
     # One transaction: the data, the records, the graphs a reset drops and the change markers
     # (a crash before the refresh below is made good at the next start).
-    store.replace_graphs({**payloads, **records, **change_markers(base_iri)}, drop=dropped)
+    # The log names what the load touched when the files were read (validated), else all.
+    written = [*payloads, *dropped]
+    touched = (
+        subjects_of(store, written) | {str(s) for s in union.subjects() if isinstance(s, URIRef)}
+        if validate and len(written) <= MAX_LISTED_GRAPHS
+        else None
+    )
+    problems_before = problems_of(store, touched) if touched is not None else set()
+    changed = change(base_iri, touched)
+    store.replace_graphs({**payloads, **records, **changed.payloads}, drop=dropped)
     store.set_meta(BASE_IRI_KEY, base_iri)
-    refresh_statistics(store, base_iri)
+    refresh_statistics(store, base_iri, changed, problems_before)
     triples = len(union) if validate else _count_triples(store, list(payloads))
     return LoadSummary(tuple(sorted(payloads)), triples, report, tuple(sorted(records)))
 

@@ -35,7 +35,8 @@ from interlink_kg.errors import (
     UnprocessableError,
 )
 from interlink_kg.finding.statistics import (
-    change_markers,
+    change,
+    problems_of,
     refresh_if_stale,
     refresh_statistics,
 )
@@ -49,6 +50,7 @@ from interlink_kg.rdf.formats import NTRIPLES, RdfFormat
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.rdf.untrusted import InputLimits, parse_untrusted
 from interlink_kg.store.base import GraphPayload, Store
+from interlink_kg.store.changes import subjects_of
 from interlink_kg.validation.engine import Validator
 
 MAX_REASON_CHARS = 2000
@@ -164,8 +166,11 @@ class Workspace:
         return bool(self._graphs_describing(self._iri(identifier)))
 
     def _graphs_describing(self, iri: URIRef) -> list[str]:
+        """The graphs of data about ``iri`` (not the derived ones, such as the statistics,
+        which are computed again after the change)."""
         rows = self.catalogue.select(query("graphs-describing", {"item": [iri]}))
-        return sorted(str(r["g"]) for r in rows if "g" in r)
+        derived = self.base_iri + iris.DERIVED_GRAPHS
+        return sorted(str(r["g"]) for r in rows if "g" in r and not str(r["g"]).startswith(derived))
 
     def content(self, identifier: str) -> Graph:
         return self.workspace.graph(self._submission_graph(identifier))
@@ -309,23 +314,34 @@ class Workspace:
                 record,
                 {self._published_graph(identifier): self._payload(content, "submission")},
                 drop=stale,
+                subjects={str(s) for s in content.subjects() if isinstance(s, URIRef)},
             )
         self._changed()
         return record
 
     def _both_stores(
-        self, record: SubmissionRecord, published: dict[str, GraphPayload], drop: Iterable[str]
+        self,
+        record: SubmissionRecord,
+        published: dict[str, GraphPayload],
+        drop: Iterable[str],
+        subjects: Iterable[str] = (),
     ) -> None:
         """A transition that changes both stores, in the order recovery can complete (see the
-        module's docstring); the caller holds the lock."""
+        module's docstring); the caller holds the lock. ``subjects``: those the new published
+        triples describe (the change log adds those the replaced graphs described)."""
         identifier = record.identifier
+        drop = list(drop)
+        touched = subjects_of(self.catalogue, [*published, *drop])
+        touched |= {*subjects, str(self._iri(identifier))}
+        problems_before = problems_of(self.catalogue, touched)
+        changed = change(self.base_iri, touched)
         record_payload = self._payload(record_graph(record, self.base_iri), "record")
         self.workspace.replace_graphs({self._pending_graph(identifier): record_payload})
         self.catalogue.replace_graphs(
             {
                 **published,
                 self._record_graph(identifier): record_payload,
-                **change_markers(self.base_iri),
+                **changed.payloads,
             },
             drop=drop,
         )
@@ -333,7 +349,7 @@ class Workspace:
             {self._record_graph(identifier): record_payload},
             drop=[self._pending_graph(identifier)],
         )
-        refresh_statistics(self.catalogue, self.base_iri)
+        refresh_statistics(self.catalogue, self.base_iri, changed, problems_before)
 
     def reject(self, account: Account, identifier: str, reason: str) -> SubmissionRecord:
         self._check_role(account, Action.REJECT)

@@ -18,8 +18,8 @@ Pure: no I/O.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,11 +36,14 @@ def idf(documents: int, holding: int) -> float:
     return value if value > 0 else MIN_IDF
 
 
-def norms(lengths: npt.NDArray[np.float64], documents: int) -> npt.NDArray[np.float64]:
+def average_length(total: float, documents: int) -> float:
+    """The average length of ``documents`` holding ``total`` words (those of no words count)."""
+    return total / documents if documents and total > 0 else 1.0
+
+
+def norm(lengths: Any, average: float) -> Any:
     """Each document's length norm, ``k1 * (1 - b + b * |d| / avgdl)`` (lengths in words;
-    ``documents`` counts those of no words too)."""
-    total = float(lengths.sum())
-    average = total / documents if documents and total > 0 else 1.0
+    numbers or arrays alike)."""
     return K1 * (1 - B + B * lengths / average)
 
 
@@ -51,40 +54,37 @@ def saturated(f: Any, norm: Any) -> Any:
 
 
 class Bm25:
-    """An immutable BM25 index: documents are added in order, then :meth:`top` answers."""
+    """An immutable BM25 index of documents added in their keys' order (ascending, so that ties
+    go to the smaller key); :meth:`top` answers, alone or with the documents of a change in
+    place of some of its own (:meth:`layered`)."""
 
     def __init__(
         self, documents: Sequence[tuple[str, Sequence[Sequence[str]]]], weights: Sequence[float]
     ) -> None:
         """``documents``: (key, one list of words per field), ``weights``: one per field."""
         self.keys: tuple[str, ...] = tuple(key for key, _ in documents)
-        frequencies: list[dict[str, float]] = []
-        lengths = np.zeros(len(documents), dtype=np.float64)
-        holding: Counter[str] = Counter()
+        if any(a >= b for a, b in zip(self.keys, self.keys[1:], strict=False)):
+            raise ValueError("documents come in ascending order of their keys, once each")
+        self.position = {key: at for at, key in enumerate(self.keys)}
+        self.lengths = np.zeros(len(documents), dtype=np.float64)
+        positions: dict[str, list[int]] = defaultdict(list)
+        frequencies: dict[str, list[float]] = defaultdict(list)
         for at, (_, fields) in enumerate(documents):
             weighted: dict[str, float] = defaultdict(float)
             for words, weight in zip(fields, weights, strict=True):
-                lengths[at] += len(words)
+                self.lengths[at] += len(words)
                 for word in words:
                     weighted[word] += weight
-            frequencies.append(weighted)
-            holding.update(weighted.keys())  # every word it holds, whatever its field's weight
-        count = len(documents)
-        norm = norms(lengths, count)
-        positions: dict[str, list[int]] = defaultdict(list)
-        parts: dict[str, list[float]] = defaultdict(list)
-        for at, document in enumerate(frequencies):
-            for word, f in document.items():
-                if f <= 0:
-                    continue
+            for word, f in weighted.items():
+                # Every word it holds counts for df, whatever its field's weight; only those of
+                # a positive weight score.
                 positions[word].append(at)
-                parts[word].append(saturated(f, norm[at]))
-        self._postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {}
-        for word, found in positions.items():
-            self._postings[word] = (
-                np.array(found, dtype=np.int32),
-                np.array(parts[word], dtype=np.float64) * idf(count, holding[word]),
-            )
+                frequencies[word].append(f)
+        self.postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {
+            word: (np.array(found, dtype=np.int32), np.array(frequencies[word]))
+            for word, found in positions.items()
+        }
+        self.total = float(self.lengths.sum())
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -92,18 +92,72 @@ class Bm25:
     def top(self, words: Sequence[str], limit: int) -> dict[str, float]:
         """The ``limit`` best documents for the distinct ``words`` (those matching at least
         one), key -> score, best first."""
-        found = [self._postings[w] for w in dict.fromkeys(words) if w in self._postings]
-        if not found or limit <= 0:
+        return Layered(self).top(words, limit)
+
+
+class Layered:
+    """A :class:`Bm25` whose documents ``replaced`` (keys) give way to those of ``overlay``:
+    the scores, idf and average length included, are those of one index holding both."""
+
+    def __init__(
+        self, base: Bm25, replaced: Iterable[str] = (), overlay: Bm25 | None = None
+    ) -> None:
+        self.base = base
+        self.overlay = overlay
+        self.removed = np.zeros(len(base), dtype=np.bool_)
+        for key in replaced:
+            at = base.position.get(key)
+            if at is not None:
+                self.removed[at] = True
+        self.count = len(base) - int(self.removed.sum()) + (len(overlay) if overlay else 0)
+        total = base.total - float(base.lengths[self.removed].sum())
+        total += overlay.total if overlay else 0.0
+        self.average = average_length(total, self.count)
+
+    def top(self, words: Sequence[str], limit: int) -> dict[str, float]:
+        """The ``limit`` best documents of both for the distinct ``words``, best first, ties to
+        the smaller key."""
+        if limit <= 0:
             return {}
-        positions = np.concatenate([p for p, _ in found])
-        scores = np.bincount(
-            positions, weights=np.concatenate([s for _, s in found]), minlength=len(self.keys)
-        )
-        present = np.zeros(len(self.keys), dtype=np.bool_)
-        present[positions] = True
-        hits = np.flatnonzero(present)  # sorted, unlike a sort of the positions: O(documents)
-        best = best_first(hits, scores[hits], limit)
-        return {self.keys[int(at)]: float(scores[at]) for at in hits[best]}
+        layers = [(self.base, self.removed)] + ([(self.overlay, None)] if self.overlay else [])
+        found: list[list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]] = [
+            [] for _ in layers
+        ]
+        for word in dict.fromkeys(words):
+            held = [index.postings.get(word) for index, _ in layers]
+            holding = 0
+            for (_, removed), posting in zip(layers, held, strict=True):
+                if posting is not None:
+                    gone = int(np.count_nonzero(removed[posting[0]])) if removed is not None else 0
+                    holding += len(posting[0]) - gone
+            if not holding:
+                continue
+            weight = idf(self.count, holding)
+            for n, ((index, removed), posting) in enumerate(zip(layers, held, strict=True)):
+                if posting is None:
+                    continue
+                at, f = posting
+                if removed is not None and self.removed.any():
+                    kept = ~removed[at]
+                    at, f = at[kept], f[kept]
+                scoring = f > 0
+                at, f = at[scoring], f[scoring]
+                found[n].append((at, saturated(f, norm(index.lengths[at], self.average)) * weight))
+        best: list[tuple[float, str]] = []
+        for (index, _), parts in zip(layers, found, strict=True):
+            if not parts:
+                continue
+            positions = np.concatenate([at for at, _ in parts])
+            scores = np.bincount(
+                positions, weights=np.concatenate([s for _, s in parts]), minlength=len(index)
+            )
+            present = np.zeros(len(index), dtype=np.bool_)
+            present[positions] = True
+            hits = np.flatnonzero(present)  # sorted, unlike a sort of the positions
+            chosen = hits[best_first(hits, scores[hits], limit)]
+            best += [(-float(scores[at]), index.keys[int(at)]) for at in chosen]
+        best.sort()
+        return {key: -score for score, key in best[:limit]}
 
 
 def best_first(

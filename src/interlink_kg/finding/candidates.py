@@ -7,24 +7,30 @@ and sorted for each request (about 400 ms). Here the same choice is a sum over p
 a partial sort, in NumPy: a few milliseconds at that size. Only the chosen candidates go to the
 store, for their preferences (``recommend-preferences.rq``).
 
-The arrays are read from the store with four queries, as plain text (``select_values``), when
-the catalogue's content generation changes (:mod:`interlink_kg.store.generation`), like the
-search index and the page keys; a second worker process builds its own. The scores are those
-the SPARQL ranking computed: ``match`` sums ``strength / df`` over the matched profiles (df
-from the statistics graph), ``focus = 2 / (1 + breadth)``, ties go to the smaller IRI.
+The arrays are read from the store with three queries, as plain text (``select_values``), once;
+then each change of the catalogue is patched in (:mod:`interlink_kg.finding.maintained`): the
+INTERLINKERs it touched are read again into small arrays of their own, and their old positions
+in the first arrays are masked out, until a merge builds everything again (:data:`MERGE_AT`). A
+second worker process keeps its own. The scores are those the SPARQL ranking computed:
+``match`` sums ``strength / df`` over the matched profiles (df: how many INTERLINKERs address
+the profile, counted here over both sets of arrays), ``focus = 2 / (1 + breadth)``, ties go to
+the smaller IRI, so a patched index answers exactly as a new one would.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
+from rdflib import URIRef
 
 from interlink_kg.finding.bm25 import best_first
-from interlink_kg.finding.per_generation import PerGeneration
+from interlink_kg.finding.maintained import Maintained
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 
@@ -33,6 +39,7 @@ from interlink_kg.store.base import Store
 # groups.
 FACETS = ("kind", "licence", "difficulty", "purpose", "language", "target")
 Positions = npt.NDArray[np.int32]
+MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warmer build again
 
 
 @dataclass(frozen=True)
@@ -50,47 +57,162 @@ def _holds(positions: Positions, at: int) -> bool:
     return found < len(positions) and int(positions[found]) == at
 
 
-class CandidateIndex:
-    """The arrays of one catalogue generation."""
+class _Arrays:
+    """Postings and filter positions of some INTERLINKERs: all of them, or those a change
+    touched (``items``); positions follow the IRIs' code-point order, as SPARQL's."""
 
-    def __init__(self, store: Store) -> None:
-        breadths: dict[str, float] = {}
-        for item, breadth in store.select_values(query("candidate-items")):
-            if item is not None and breadth is not None:
-                breadths[item] = float(breadth)
-        self.items: tuple[str, ...] = tuple(sorted(breadths))  # code-point order, as SPARQL's
-        self._position = {item: i for i, item in enumerate(self.items)}
-        self.breadth = np.array([breadths[i] for i in self.items], dtype=np.float64)
+    def __init__(self, store: Store, items: Sequence[str] | None = None) -> None:
+        bound = {"item": [URIRef(i) for i in items]} if items is not None else None
+        addressed: dict[str, set[str]] = defaultdict(set)
+        for item, problem in store.select_values(query("candidate-postings", bound)):
+            if item is not None and problem is not None:
+                addressed[item].add(problem)
+        self.items: tuple[str, ...] = tuple(sorted(addressed))
+        self.position = {item: i for i, item in enumerate(self.items)}
+        self.breadth = np.array([len(addressed[i]) for i in self.items], dtype=np.float64)
         self.focus = 2.0 / (1.0 + self.breadth)
-
         postings: dict[str, list[int]] = defaultdict(list)
-        self._df: dict[str, float] = {}
-        for problem, df, item in store.select_values(query("candidate-postings")):
-            at = self._position.get(item or "")
-            if at is None or problem is None or df is None:
-                continue
-            postings[problem].append(at)
-            self._df[problem] = float(df)
-        self._postings = {p: np.unique(np.array(a, dtype=np.int32)) for p, a in postings.items()}
-
+        for number, item in enumerate(self.items):  # positions ascending
+            for problem in addressed[item]:
+                postings[problem].append(number)
+        self.postings = {p: np.array(a, dtype=np.int32) for p, a in postings.items()}
         values: dict[str, dict[str, list[int]]] = {f: defaultdict(list) for f in FACETS}
-        for item, facet, value in store.select_values(query("candidate-facets")):
-            at = self._position.get(item or "")
-            if at is not None and facet in values and value is not None:
-                values[facet][value].append(at)
-        self._facets = {
+        for item, facet, value in store.select_values(query("candidate-facets", bound)):
+            found_at = self.position.get(item or "")
+            if found_at is not None and facet in values and value is not None:
+                values[facet][value].append(found_at)
+        self.facets = {
             facet: {v: np.unique(np.array(a, dtype=np.int32)) for v, a in found.items()}
             for facet, found in values.items()
         }
-        self._broader: dict[str, set[str]] = defaultdict(set)
-        self._narrower: dict[str, set[str]] = defaultdict(set)
-        for concept, broader in store.select_values(query("concept-broader")):
-            if concept is not None and broader is not None:
-                self._broader[concept].add(broader)
-                self._narrower[broader].add(concept)
+
+    def best(
+        self,
+        profiles: Sequence[tuple[str, float]],
+        df: Mapping[str, int],
+        keep: npt.NDArray[np.bool_] | None,
+        limit: int,
+    ) -> list[tuple[float, str, float, int]]:
+        """(-score, item, match, matched) of the ``limit`` best among the positions ``keep``
+        allows (None: all), best first, ties to the smaller IRI."""
+        used = [(p, s) for p, s in profiles if p in self.postings and df.get(p)]
+        if not used or not self.items:
+            return []
+        size = len(self.items)
+        positions = np.concatenate([self.postings[p] for p, _ in used])
+        weights = np.concatenate([np.full(len(self.postings[p]), s / df[p]) for p, s in used])
+        match = np.bincount(positions, weights=weights, minlength=size)
+        distinct = dict.fromkeys(p for p, _ in used)  # a profile given twice matches once
+        matched = np.bincount(np.concatenate([self.postings[p] for p in distinct]), minlength=size)
+        allowed = matched > 0
+        if keep is not None:
+            allowed &= keep
+        chosen = np.flatnonzero(allowed)
+        scores = match[chosen] * self.focus[chosen]
+        best = chosen[best_first(chosen, scores, limit)]
+        return [
+            (-float(match[at] * self.focus[at]), self.items[at], float(match[at]), int(matched[at]))
+            for at in best
+        ]
+
+    def fitting(self, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:
+        """A mask of the positions holding, for every facet, one of its values."""
+        mask = np.ones(len(self.items), dtype=np.bool_)
+        for facet, values in filters.items():
+            passing = np.zeros(len(self.items), dtype=np.bool_)
+            for value in values:
+                found = self.facets[facet].get(value)
+                if found is not None:
+                    passing[found] = True
+            mask &= passing
+        return mask
+
+    def passes(self, at: int, filters: Mapping[str, Iterable[str]]) -> bool:
+        return all(
+            any(
+                (found := self.facets[facet].get(v)) is not None and _holds(found, at)
+                for v in values
+            )
+            for facet, values in filters.items()
+        )
+
+
+class CandidateIndex:
+    """The candidate arrays of the catalogue: those of the first build, and those of the
+    INTERLINKERs changed since (``patched``), which replace theirs."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        base: _Arrays | None = None,
+        changed: frozenset[str] = frozenset(),
+        broader: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None,
+    ) -> None:
+        self._base = base if base is not None else _Arrays(store)
+        self._changed = changed
+        self._overlay = _Arrays(store, sorted(changed)) if changed else None
+        self._removed = np.zeros(len(self._base.items), dtype=np.bool_)
+        for item in changed:
+            at = self._base.position.get(item)
+            if at is not None:
+                self._removed[at] = True
+        # df: INTERLINKERs addressing each profile, over both sets of arrays.
+        self._df = {p: len(posting) for p, posting in self._base.postings.items()}
+        if changed:
+            if self._removed.any():
+                for problem, posting in self._base.postings.items():
+                    self._df[problem] -= int(np.count_nonzero(self._removed[posting]))
+            assert self._overlay is not None
+            for problem, posting in self._overlay.postings.items():
+                self._df[problem] = self._df.get(problem, 0) + len(posting)
+        if broader is None:
+            up: dict[str, set[str]] = defaultdict(set)
+            down: dict[str, set[str]] = defaultdict(set)
+            for concept, wider in store.select_values(query("concept-broader")):
+                if concept is not None and wider is not None:
+                    up[concept].add(wider)
+                    down[wider].add(concept)
+            broader = (up, down)
+        self._broader, self._narrower = broader
+
+    def patched(self, store: Store, subjects: frozenset[str]) -> CandidateIndex:
+        """This index with the INTERLINKERs among ``subjects`` read again."""
+        return CandidateIndex(
+            store,
+            base=self._base,
+            changed=self._changed | subjects,
+            broader=(self._broader, self._narrower),
+        )
+
+    def needs_merge(self) -> bool:
+        return len(self._changed) > MERGE_AT
+
+    def df(self, problem: str) -> int:
+        """How many INTERLINKERs address ``problem``."""
+        return self._df.get(problem, 0)
+
+    def knows(self, subject: str) -> bool:
+        return subject in self._base.position or subject in self._changed
+
+    @cached_property
+    def items(self) -> tuple[str, ...]:
+        """Every INTERLINKER it can choose, in IRI order."""
+        kept = (i for at, i in enumerate(self._base.items) if not self._removed[at])
+        if self._overlay is None:
+            return tuple(kept)
+        return tuple(heapq.merge(kept, self._overlay.items))
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def _where(self, item: str) -> tuple[_Arrays, int] | None:
+        """The arrays holding ``item`` now, and its position there."""
+        if self._overlay is not None and item in self._changed:
+            at = self._overlay.position.get(item)
+            return None if at is None else (self._overlay, at)
+        at = self._base.position.get(item)
+        return None if at is None else (self._base, at)
 
     def _closure(self, start: str, links: Mapping[str, set[str]]) -> set[str]:
         seen = {start}
@@ -102,24 +224,24 @@ class CandidateIndex:
                     todo.append(nxt)
         return seen
 
-    def _fitting(self, facet: str, value: str) -> Iterable[Positions]:
-        found = self._facets[facet]
-        if facet != "target":
-            return [found[value]] if value in found else []
-        # The group asked for, its broader groups and its narrower ones (skos:broader* both
-        # ways, as the preferences query reads an audience).
-        groups = self._closure(value, self._broader) | self._closure(value, self._narrower)
-        return [found[g] for g in sorted(groups) if g in found]
+    def _values(self, filters: Mapping[str, str]) -> dict[str, list[str]]:
+        """Each filter's accepted values: its own, and for the target group asked for, its
+        broader and narrower groups too (skos:broader* both ways, as the preferences query
+        reads an audience)."""
+        out: dict[str, list[str]] = {}
+        for facet, value in filters.items():
+            if facet == "target":
+                groups = self._closure(value, self._broader) | self._closure(value, self._narrower)
+                out[facet] = sorted(groups)
+            else:
+                out[facet] = [value]
+        return out
 
     def allowed(self, filters: Mapping[str, str]) -> npt.NDArray[np.bool_]:
-        """A mask of the INTERLINKERs that pass every hard filter (``facet -> value``)."""
-        mask = np.ones(len(self.items), dtype=np.bool_)
-        for facet, value in filters.items():
-            passing = np.zeros(len(self.items), dtype=np.bool_)
-            for positions in self._fitting(facet, value):
-                passing[positions] = True
-            mask &= passing
-        return mask
+        """A mask over :attr:`items` of the INTERLINKERs that pass every hard filter."""
+        accepted = self._values(filters)
+        passing = set(self.passing(self.items, filters)) if accepted else set(self.items)
+        return np.array([item in passing for item in self.items], dtype=np.bool_)
 
     def best(
         self,
@@ -129,66 +251,64 @@ class CandidateIndex:
     ) -> list[Candidate]:
         """The ``limit`` best INTERLINKERs by ``match * focus`` for weighted profiles
         (``(IRI, strength)``) among those passing ``filters``; ties to the smaller IRI."""
-        used = [(p, s) for p, s in profiles if p in self._postings]
-        if not used or not self.items:
-            return []
-        size = len(self.items)
-        positions = np.concatenate([self._postings[p] for p, _ in used])
-        weights = np.concatenate(
-            [np.full(len(self._postings[p]), s / self._df[p]) for p, s in used]
-        )
-        match = np.bincount(positions, weights=weights, minlength=size)
-        distinct = dict.fromkeys(p for p, _ in used)  # a profile given twice matches once
-        matched = np.bincount(np.concatenate([self._postings[p] for p in distinct]), minlength=size)
-        keep = matched > 0
-        if filters:
-            keep &= self.allowed(filters)
-        chosen = np.flatnonzero(keep)
-        best = chosen[best_first(chosen, match[chosen] * self.focus[chosen], limit)]
-        return [self._candidate(int(at), float(match[at]), int(matched[at])) for at in best]
+        accepted = self._values(filters)
+        keep: npt.NDArray[np.bool_] | None = None
+        if accepted:
+            keep = self._base.fitting(accepted)
+        if self._overlay is not None:
+            keep = ~self._removed if keep is None else keep & ~self._removed
+        found = self._base.best(profiles, self._df, keep, limit)
+        if self._overlay is not None:
+            extra = self._overlay.fitting(accepted) if accepted else None
+            found = list(heapq.merge(found, self._overlay.best(profiles, self._df, extra, limit)))
+        return [self._candidate(item, match, matched) for _, item, match, matched in found[:limit]]
 
     def passing(self, items: Iterable[str], filters: Mapping[str, str]) -> list[str]:
         """The INTERLINKERs of ``items`` the index knows that pass ``filters``, in order (a
         binary search per item and filter: no mask over the whole catalogue for a few)."""
-        fitting = {facet: list(self._fitting(facet, value)) for facet, value in filters.items()}
-        return [
-            item
-            for item in items
-            if (at := self._position.get(item)) is not None
-            and all(any(_holds(p, at) for p in arrays) for arrays in fitting.values())
-        ]
+        accepted = self._values(filters)
+        out = []
+        for item in items:
+            where = self._where(item)
+            if where is not None and where[0].passes(where[1], accepted):
+                out.append(item)
+        return out
 
     def addressed(self, items: Sequence[str], profiles: Sequence[str]) -> dict[str, list[str]]:
         """For each of ``items``, which of ``profiles`` it addresses (in the given order)."""
-        positions = {item: self._position[item] for item in items if item in self._position}
         found: dict[str, list[str]] = defaultdict(list)
-        if not positions:
-            return found
-        wanted = np.array(sorted(positions.values()), dtype=np.int32)
-        by_position = {at: item for item, at in positions.items()}
-        for profile in dict.fromkeys(profiles):
-            posting = self._postings.get(profile)
-            if posting is None:
+        for item in items:
+            where = self._where(item)
+            if where is None:
                 continue
-            hits = np.minimum(np.searchsorted(posting, wanted), len(posting) - 1)
-            for at in wanted[posting[hits] == wanted]:
-                found[by_position[int(at)]].append(profile)
+            arrays, at = where
+            for profile in dict.fromkeys(profiles):
+                posting = arrays.postings.get(profile)
+                if posting is not None and _holds(posting, at):
+                    found[item].append(profile)
         return found
 
     def candidate(self, item: str) -> Candidate | None:
         """``item`` as a candidate matching no profile (found by its words)."""
-        at = self._position.get(item)
-        return None if at is None else self._candidate(at, 0.0, 0)
+        return None if self._where(item) is None else self._candidate(item, 0.0, 0)
 
-    def _candidate(self, at: int, match: float, matched: int) -> Candidate:
+    def _candidate(self, item: str, match: float, matched: int) -> Candidate:
+        where = self._where(item)
+        assert where is not None
+        arrays, at = where
         return Candidate(
-            self.items[at], match, matched, round(float(self.breadth[at])), float(self.focus[at])
+            item, match, matched, round(float(arrays.breadth[at])), float(arrays.focus[at])
         )
 
 
-_INDEX = PerGeneration(CandidateIndex)
+_INDEX = Maintained(CandidateIndex)
 
 
 def candidate_index(store: Store) -> CandidateIndex:
-    """The candidate index of ``store``'s current content generation."""
+    """The candidate index of ``store``'s current content (patched per change)."""
     return _INDEX.get(store)
+
+
+def merge_candidate_index(store: Store) -> bool:
+    """Build the index again if its patches ask for it (the warmer calls this)."""
+    return _INDEX.merge(store)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from interlink_kg.finding.bm25 import idf, norms, saturated
+from interlink_kg.finding.bm25 import average_length, idf, norm, saturated
 
 Rows = npt.NDArray[np.int64]
 
@@ -73,7 +73,8 @@ class Postings:
         size = np.zeros(top + 1, dtype=np.float64)
         for row, length in lengths.items():
             size[int(row)] = float(length)
-        self._norm = norms(size, self.count)
+        self.lengths = size  # words per row, by rowid
+        self.total = float(size.sum())
         # Query words are cut by the same tokenizer, in a table of their own.
         db.execute(
             f"CREATE VIRTUAL TABLE temp.{table}_words USING fts5(word, tokenize = '{tokenizer}')"
@@ -123,18 +124,54 @@ class Postings:
         rows, inverse = np.unique(self._rows[start:end], return_inverse=True)
         return rows, np.bincount(inverse, weights=self._frequencies[start:end]).astype(np.float64)
 
-    def search(self, words: Sequence[str]) -> Found | None:
-        """The rows holding every word (the last one as a prefix) with their BM25 scores, or
-        None when a word is a phrase of several tokens (ask FTS5)."""
+    def words(self, words: Sequence[str]) -> list[tuple[Rows, npt.NDArray[np.float64]]] | None:
+        """For each word, the rows holding it and its weighted occurrences there (the last word
+        as a prefix), or None when a word is a phrase of several tokens (ask FTS5)."""
         tokens = self._tokens(words)
         if any(len(t) != 1 for t in tokens):
             return None
-        phrases = [self._term(t[0]) for t in tokens[:-1]] + [self._prefix(tokens[-1][0])]
-        common = phrases[0][0]
-        for rows, _ in phrases[1:]:
+        return [self._term(t[0]) for t in tokens[:-1]] + [self._prefix(tokens[-1][0])]
+
+    def search(self, words: Sequence[str]) -> Found | None:
+        """The rows holding every word (the last one as a prefix) with their BM25 scores, or
+        None when a word is a phrase of several tokens (ask FTS5)."""
+        found = self.words(words)
+        if found is None:
+            return None
+        return scored([Layer(found, self.lengths)], self.count, self.total)[0]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One table's postings of a query's words, and what the table's rows are now: ``removed``
+    (by rowid) masks the rows a change replaced, whose new selves are in another layer."""
+
+    words: list[tuple[Rows, npt.NDArray[np.float64]]]
+    lengths: npt.NDArray[np.float64]  # words per row, by rowid
+    removed: npt.NDArray[np.bool_] | None = None
+
+
+def scored(layers: Sequence[Layer], count: int, total: float) -> list[Found]:
+    """For each layer, the rows holding every word and their BM25 scores with the statistics
+    of all layers together (``count`` rows, ``total`` words): one table's scores when the
+    layers are a table and the rows a change put in place of some of its own."""
+    average = average_length(total, count)
+    holding = [0] * (len(layers[0].words) if layers else 0)
+    for layer in layers:
+        for n, (rows, _) in enumerate(layer.words):
+            gone = int(np.count_nonzero(layer.removed[rows])) if layer.removed is not None else 0
+            holding[n] += len(rows) - gone
+    out = []
+    for layer in layers:
+        common = layer.words[0][0]
+        for rows, _ in layer.words[1:]:
             common = np.intersect1d(common, rows, assume_unique=True)
+        if layer.removed is not None:
+            common = common[~layer.removed[common]]
         scores = np.zeros(len(common), dtype=np.float64)
-        for rows, frequency in phrases:  # in the query's order, as FTS5 adds them up
+        norms = norm(layer.lengths[common], average)
+        for n, (rows, frequency) in enumerate(layer.words):  # in the query's order, as FTS5
             f = frequency[np.searchsorted(rows, common)]
-            scores += idf(self.count, len(rows)) * saturated(f, self._norm[common])
-        return Found(common, scores)
+            scores += idf(count, holding[n]) * saturated(f, norms)
+        out.append(Found(common, scores))
+    return out

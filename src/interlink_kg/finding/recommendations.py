@@ -277,8 +277,8 @@ def _explain(
         return []
     items = [r["item"] for r in rows]
     by_profile = {p.iri: p for p in profiles}
-    # Which of the profiles each addresses: from the candidate index; the profiles' identifiers
-    # and df from the store.
+    # Which of the profiles each addresses and how many address each: from the candidate index;
+    # the profiles' identifiers from the store.
     addressed = index.addressed([str(i) for i in items], list(by_profile))
     details = {
         str(r["problem"]): r
@@ -303,7 +303,7 @@ def _explain(
                     label=labels.get(profile.iri),
                     source=profile.source,
                     strength=profile.strength,
-                    interlinkers_addressing=int(_number(detail, "df")),
+                    interlinkers_addressing=index.df(problem),
                     via=profile.via,
                 )
             )

@@ -1,7 +1,7 @@
 """Text relevance for the ranking: how well an INTERLINKER's words match a task's words.
 
-BM25 (:mod:`interlink_kg.finding.bm25`: SQLite FTS5's ``bm25`` scores, precomputed per word
-so that a query costs little more than its words' postings) over each INTERLINKER's title,
+BM25 (:mod:`interlink_kg.finding.bm25`: SQLite FTS5's ``bm25`` scores over posting arrays, so
+that a query costs little more than its words' postings) over each INTERLINKER's title,
 keywords, the labels of the problem profiles it addresses and its description (weighted in that
 order), one index per language, of words with stop words removed (``stopwordsiso``) and
 reduced to their stems by the Snowball stemmers (PyStemmer: English, Spanish, Italian; Latvian
@@ -12,13 +12,17 @@ A task is matched in the asked language when it has text in it, else in English;
 INTERLINKER (the explanation says when English stood in). The task's own title counts most,
 then its description, then its objective's and phase's titles. Scores are returned normalised
 to the best one (1.0) with, for each INTERLINKER, the task words it matched and where.
+
+The indexes are built once, then patched per change of the catalogue
+(:mod:`interlink_kg.finding.maintained`): the INTERLINKERs a change touched are analysed again
+into small indexes of their own that stand in for their old texts.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -27,8 +31,8 @@ import stopwordsiso
 from rdflib import Literal, URIRef
 
 from interlink_kg.finding import ranking, thesaurus
-from interlink_kg.finding.bm25 import Bm25
-from interlink_kg.finding.per_generation import PerGeneration
+from interlink_kg.finding.bm25 import Bm25, Layered
+from interlink_kg.finding.maintained import Maintained
 from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
@@ -132,6 +136,7 @@ MAX_SCORED = 60  # INTERLINKERs whose matched words are worked out, best first
 # The parts whose words bring in related words of the activity thesaurus (finding/thesaurus.py),
 # which count ranking.THESAURUS_WEIGHT of the part they came from.
 RELATED_PARTS = frozenset({"task title", "task description"})
+MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warmer build again
 
 
 def _language(tag: str | None) -> str:
@@ -169,73 +174,128 @@ class TextScores:
     task_fallback: bool = False  # the task has no text in the asked language
 
 
-class _Index:
-    """The BM25 indexes of one generation: one per language, of the INTERLINKERs that have a
-    title or description in it (English: all, falling back to any language)."""
+class _Documents:
+    """The analysed texts of some INTERLINKERs (every one, or those a change touched: ``items``),
+    one BM25 index per language of those that have a title or description in it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self,
+        store: Store,
+        label_stems: Mapping[str, Mapping[str, list[str]]],
+        items: Sequence[str] | None = None,
+    ) -> None:
+        bound = {"item": [URIRef(i) for i in items]} if items is not None else None
         texts: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(
             lambda: defaultdict(lambda: defaultdict(list))
         )
-        for item, field_name, text, tag in store.select_values(query("relevance-texts")):
+        for item, field_name, text, tag in store.select_values(query("relevance-texts", bound)):
             if item is None or field_name is None or text is None:
                 continue
             lang = _language(tag)
             if lang in SUPPORTED_LANGUAGES:
                 texts[item][lang][field_name].append(text)
         problems: dict[str, list[str]] = defaultdict(list)  # item -> the profiles it addresses
-        labels: dict[tuple[str, str], list[str]] = defaultdict(list)  # (profile, lang) -> texts
-        for item, problem, label, tag in store.select_values(query("relevance-problems")):
-            if problem is None:
-                continue
-            if item is not None:
+        for item, problem in store.select_values(query("relevance-problems", bound)):
+            if item is not None and problem is not None:
                 problems[item].append(problem)
-            elif label is not None and _language(tag) in SUPPORTED_LANGUAGES:
-                labels[(problem, _language(tag))].append(label)
+        self.items = frozenset(texts)
         self.stems: dict[tuple[str, str], set[str]] = {}
-        self.languages: dict[str, set[str]] = defaultdict(set)  # item -> its own languages
-        self._bm25: dict[str, Bm25] = {}
+        self.bm25: dict[str, Bm25] = {}
         for lang in SUPPORTED_LANGUAGES:
-            # A profile's labels are analysed once, whatever the number of INTERLINKERs.
-            label_stems = {
-                problem: [s for s, _ in analyse(" ".join(found), lang)]
-                for (problem, label_lang), found in labels.items()
-                if label_lang == lang
-            }
+            labels = label_stems.get(lang, {})
             documents: list[tuple[str, list[list[str]]]] = []
             for item in sorted(texts):  # ties go to the smaller IRI
                 fields = texts[item].get(lang)
                 if not fields or not (fields.get("title") or fields.get("description")):
                     continue
-                self.languages[item].add(lang)
                 stems = [
                     [s for s, _ in analyse(" ".join(fields.get(f, [])), lang)]
                     if f != "problems"
-                    else [s for p in problems.get(item, ()) for s in label_stems.get(p, ())]
+                    else [s for p in problems.get(item, ()) for s in labels.get(p, ())]
                     for f in FIELDS
                 ]
                 self.stems[(item, lang)] = {s for words in stems for s in words}
                 documents.append((item, stems))
-            self._bm25[lang] = Bm25(documents, FIELD_WEIGHTS)
-        self.thesaurus = thesaurus.from_store(store, analyse)
+            self.bm25[lang] = Bm25(documents, FIELD_WEIGHTS)
+
+
+def _label_stems(store: Store) -> dict[str, dict[str, list[str]]]:
+    """The stems of each problem profile's labels, by language then profile (each analysed once,
+    whatever the number of INTERLINKERs addressing it)."""
+    labels: dict[tuple[str, str], list[str]] = defaultdict(list)  # (profile, lang) -> texts
+    for problem, label, tag in store.select_values(query("relevance-labels")):
+        if problem is not None and label is not None and _language(tag) in SUPPORTED_LANGUAGES:
+            labels[(problem, _language(tag))].append(label)
+    out: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for (problem, lang), found in labels.items():
+        out[lang][problem] = [s for s, _ in analyse(" ".join(found), lang)]
+    return out
+
+
+class _Index:
+    """The BM25 indexes of the catalogue, one per language: those of the first build, and those
+    of the INTERLINKERs changed since (``patched``), which stand in for theirs with the scores
+    of one index built again (:class:`~interlink_kg.finding.bm25.Layered`)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        base: _Documents | None = None,
+        changed: frozenset[str] = frozenset(),
+        labels: dict[str, dict[str, list[str]]] | None = None,
+        words: thesaurus.Thesaurus | None = None,
+    ) -> None:
+        self._labels = labels if labels is not None else _label_stems(store)
+        self._base = base if base is not None else _Documents(store, self._labels)
+        self._changed = changed
+        self._overlay = _Documents(store, self._labels, sorted(changed)) if changed else None
+        self._layered = {
+            lang: Layered(
+                self._base.bm25[lang], changed, self._overlay.bm25[lang] if self._overlay else None
+            )
+            for lang in SUPPORTED_LANGUAGES
+        }
+        self.thesaurus = words if words is not None else thesaurus.from_store(store, analyse)
+
+    def patched(self, store: Store, subjects: frozenset[str]) -> _Index:
+        """This index with the INTERLINKERs among ``subjects`` read again."""
+        return _Index(
+            store,
+            base=self._base,
+            changed=self._changed | subjects,
+            labels=self._labels,
+            words=self.thesaurus,
+        )
+
+    def needs_merge(self) -> bool:
+        return len(self._changed) > MERGE_AT
+
+    def knows(self, subject: str) -> bool:
+        return subject in self._base.items or subject in self._changed
+
+    def stems(self, item: str, lang: str) -> set[str]:
+        """The stems of ``item``'s words in ``lang`` (none if it has no text in it)."""
+        documents = self._overlay if item in self._changed else self._base
+        return documents.stems.get((item, lang), set()) if documents else set()
 
     def bm25(self, lang: str, stems: list[str]) -> dict[str, float]:
-        index = self._bm25.get(lang)
+        index = self._layered.get(lang)
         if not stems or index is None:
             return {}
         return index.top(sorted(set(stems))[:MAX_QUERY_WORDS], MAX_MATCHES)
 
 
-_INDEXES = PerGeneration(_Index)
+_INDEXES = Maintained(_Index)
 
 
 def text_relevance(store: Store) -> TextRelevance:
-    """The text relevance of ``store`` (its index is kept per content generation)."""
+    """The text relevance of ``store`` (its index is kept in memory and patched per change)."""
     return TextRelevance(store)
 
 
 class TextRelevance:
-    """Text relevance over one catalogue store, rebuilt when its generation changes."""
+    """Text relevance over one catalogue store, patched as its content changes."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -244,8 +304,12 @@ class TextRelevance:
         return _INDEXES.get(self._store)
 
     def warm(self) -> None:
-        """Build the index of the current generation now (the warmer calls it after a change)."""
+        """Bring the index up to date now (the warmer calls it after a change)."""
         self._current()
+
+    def merge(self) -> bool:
+        """Build the index again if its patches ask for it (the warmer calls this)."""
+        return _INDEXES.merge(self._store)
 
     def for_task(self, task: URIRef, lang: str) -> TextScores:
         return self._from_query("task-texts", {"task": [task]}, lang)
@@ -335,7 +399,7 @@ class TextRelevance:
     ) -> tuple[float, str, tuple[str, ...], tuple[str, ...], tuple[thesaurus.Related, ...]] | None:
         """The task words ``item`` matched (best part first) and its related words, with the
         weight and part of its best match; None when it matched nothing."""
-        doc = index.stems.get((item, lang), set())
+        doc = index.stems(item, lang)
         matched: list[tuple[float, str, str]] = []
         seen: set[str] = set()
         for weight, part, analysed in analysed_parts:

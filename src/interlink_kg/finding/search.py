@@ -1,21 +1,22 @@
 """Full-text search with facets over the published INTERLINKERs.
 
-An in-process SQLite index (FTS5, standard library) is built from the catalogue store by two
-named queries and rebuilt after the catalogue changes. Titles, descriptions and keywords in
-every language are indexed with ``porter unicode61 remove_diacritics 2``: case- and
-accent-insensitive, with English stemming (the same transform applies to queries, so words in
-the other languages still match themselves). FTS5 finds the matches and ranks one page of them
-(BM25); filters and facet counts work on NumPy arrays by INTERLINKER position (one mask per
-filter, one ``bincount`` per facet), so counting the facets of 16,000 hits costs milliseconds
-where a SQL ``GROUP BY`` over their facet rows took over 100 ms.
+The index (:mod:`interlink_kg.finding.search_layer`: FTS5, its postings, facet arrays) is built
+once from the catalogue store, then patched per change (:mod:`interlink_kg.finding.maintained`):
+the INTERLINKERs a change touched are indexed again in a small layer of their own, whose rows
+stand in for their old ones in the first layer (masked out there). Hits, BM25 scores (with the
+statistics of both layers together: FTS5's formula, as one index built again would give them),
+facet counts and pages come from both; a merge builds one layer again off the request threads
+when the second has grown (:data:`MERGE_AT`). Words FTS5 reads as phrases (``survey_editor``)
+are asked of each layer's FTS5, whose scores use that layer's statistics.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
-import sqlite3
 import threading
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,28 +25,17 @@ import numpy.typing as npt
 
 from interlink_kg.errors import BadRequestError
 from interlink_kg.finding.bm25 import best_first
-from interlink_kg.finding.postings import Postings
-from interlink_kg.queries import query
-from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
+from interlink_kg.finding.maintained import Maintained
+from interlink_kg.finding.postings import Layer, scored
+from interlink_kg.finding.search_layer import FACETS, Counts, Positions, SearchLayer
 
-FACETS = (
-    "kind",
-    "purpose",
-    "licence",
-    "language",
-    "target",
-    "difficulty",
-    "problem_profile",
-    "group",
-)
+__all__ = ["FACETS", "SearchIndex", "SearchRequest", "SearchResult", "facets_to_dict"]
+from interlink_kg.store.base import Store
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 32  # words of one search (each must be found: more only costs)
 MAX_WORD_CHARS = 200
-_TOKENIZER = "porter unicode61 remove_diacritics 2"
-# The columns of the index (title, description, keywords), in order, with their BM25 weights.
-_WEIGHTS = {"title": 10.0, "body": 1.0, "keywords": 4.0}
-_BM25 = f"bm25(docs, {', '.join(str(w) for w in _WEIGHTS.values())})"  # the columns' order
+MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warmer build again
 
 
 @dataclass(frozen=True)
@@ -64,132 +54,126 @@ class SearchResult:
     scores: dict[str, float]
 
 
-Positions = npt.NDArray[np.int64]
+def _added(counts: Counts, more: Counts, sign: int = 1) -> Counts:
+    out = {facet: dict(values) for facet, values in counts.items()}
+    for facet, values in more.items():
+        found = out.setdefault(facet, {})
+        for value, n in values.items():
+            total = found.get(value, 0) + sign * n
+            if total:
+                found[value] = total
+            else:
+                found.pop(value, None)
+    return out
 
 
-class _Built:
-    """The index of one generation: FTS5 and its postings for the words, NumPy arrays by
-    INTERLINKER position for filters and facet counts."""
+class _Layers:
+    """The first layer, the positions of it a change replaced, and the layer of the changed."""
 
-    def __init__(self, store: Store) -> None:
-        texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for ident, field_name, text in store.select_values(query("search-texts")):
-            if ident is not None and field_name is not None and text is not None:
-                texts[ident][field_name].append(text)
-        pairs = [
-            (ident, facet, value)
-            for ident, facet, value in store.select_values(query("search-facets"))
-            if ident is not None and facet in FACETS and value is not None
-        ]
-        # Every INTERLINKER in identifier order; its position + 1 is its FTS5 rowid, so the
-        # rowid order is the identifier order (ties of a ranking go to the smaller one).
-        self.ids: tuple[str, ...] = tuple(sorted(set(texts) | {i for i, _, _ in pairs}))
-        position = {ident: at for at, ident in enumerate(self.ids)}
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, body, keywords, "
-            f"tokenize = '{_TOKENIZER}')"
+    def __init__(
+        self,
+        store: Store,
+        *,
+        base: SearchLayer | None = None,
+        changed: frozenset[str] = frozenset(),
+    ) -> None:
+        self.base = base if base is not None else SearchLayer(store)
+        self.changed = changed
+        self.overlay = SearchLayer(store, sorted(changed)) if changed else None
+        removed = np.zeros(len(self.base.ids), dtype=np.bool_)
+        for item in changed:
+            removed[self.base.held_by.get(item, [])] = True
+        self.removed = removed if removed.any() else None
+        layers = self.layers()
+        self.count = sum(
+            int(np.count_nonzero(layer.indexed & ~gone))
+            if gone is not None
+            else layer.postings.count
+            for layer, gone in layers
         )
-        self.db.executemany(
-            "INSERT INTO docs (rowid, title, body, keywords) VALUES (?, ?, ?, ?)",
-            [
-                (
-                    position[ident] + 1,
-                    " \n".join(fields["title"]),
-                    " \n".join(fields["description"]),
-                    " \n".join(fields["keyword"]),
+        self.total = sum(
+            float(layer.lengths[1:][~gone].sum()) if gone is not None else layer.postings.total
+            for layer, gone in layers
+        )
+        self.all_counts = self.base.all_counts
+        if self.removed is not None:
+            self.all_counts = _added(
+                self.all_counts, self.base.counts(np.flatnonzero(self.removed)), -1
+            )
+        if self.overlay is not None:
+            self.all_counts = _added(self.all_counts, self.overlay.all_counts)
+
+    def layers(self) -> list[tuple[SearchLayer, npt.NDArray[np.bool_] | None]]:
+        """Each layer with its replaced positions (None: none)."""
+        first: list[tuple[SearchLayer, npt.NDArray[np.bool_] | None]] = [(self.base, self.removed)]
+        return first + ([(self.overlay, None)] if self.overlay is not None else [])
+
+    def patched(self, store: Store, subjects: frozenset[str]) -> _Layers:
+        """These layers with the INTERLINKERs among ``subjects`` indexed again."""
+        return _Layers(store, base=self.base, changed=self.changed | subjects)
+
+    def needs_merge(self) -> bool:
+        return len(self.changed) > MERGE_AT
+
+    def knows(self, subject: str) -> bool:
+        return subject in self.base.held_by or subject in self.changed
+
+    def holders(self, facet: str, value: str) -> list[Positions]:
+        """Per layer, the positions holding ``value`` of ``facet`` now."""
+        out = []
+        for layer, gone in self.layers():
+            found = layer.holders.get((facet, value), np.zeros(0, dtype=np.int64))
+            out.append(found[~gone[found]] if gone is not None else found)
+        return out
+
+    def values(self, facet: str) -> list[str]:
+        """The values of ``facet`` some INTERLINKER holds now."""
+        return sorted(self.all_counts.get(facet, {}))
+
+    def found(self, words: list[str]) -> list[tuple[Positions, npt.NDArray[np.float64]]]:
+        """Per layer, the positions holding every word, ascending, and their BM25 scores."""
+        layers = self.layers()
+        postings = [layer.postings.words(words) for layer, _ in layers]
+        if all(p is not None for p in postings):
+            rows = [
+                Layer(
+                    found,  # type: ignore[arg-type]  # checked just above
+                    layer.lengths,
+                    np.concatenate([[False], gone]) if gone is not None else None,
                 )
-                for ident, fields in texts.items()
-            ],
-        )
-        self.db.commit()
-        self.postings = Postings(self.db, "docs", _TOKENIZER, _WEIGHTS)
-        # Per facet: its values, who holds each, and the values of each INTERLINKER (CSR:
-        # offsets by position into value numbers) for counting over any set of hits.
-        by_facet: dict[str, dict[str, set[int]]] = {f: defaultdict(set) for f in FACETS}
-        for ident, facet, value in pairs:
-            by_facet[facet][value].add(position[ident])
-        self.values: dict[str, tuple[str, ...]] = {}
-        self.holders: dict[tuple[str, str], Positions] = {}
-        self._held: dict[str, tuple[Positions, Positions]] = {}
-        for facet, found in by_facet.items():
-            self.values[facet] = tuple(sorted(found))
-            per_item: list[list[int]] = [[] for _ in self.ids]
-            for number, value in enumerate(self.values[facet]):
-                self.holders[(facet, value)] = np.array(sorted(found[value]), dtype=np.int64)
-                for at in found[value]:
-                    per_item[at].append(number)
-            sizes = np.array([len(v) for v in per_item], dtype=np.int64)
-            offsets = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes)])
-            numbers = np.array([n for v in per_item for n in v], dtype=np.int64)
-            self._held[facet] = (offsets, numbers)
-        self.everyone: Positions = np.arange(len(self.ids), dtype=np.int64)
-        self.all_counts = self.counts(self.everyone)
-
-    def counts(self, positions: Positions) -> dict[str, dict[str, int]]:
-        """Facet counts over the INTERLINKERs at ``positions``: work in their number only."""
-        counts: dict[str, dict[str, int]] = {}
-        for facet in FACETS:
-            offsets, numbers = self._held[facet]
-            starts = offsets[positions]
-            sizes = offsets[positions + 1] - starts
-            # The index of every value of every hit: each hit's start, then +1, +2...
-            steps = np.arange(int(sizes.sum()), dtype=np.int64)
-            firsts = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-            tally = np.bincount(numbers[firsts + steps], minlength=len(self.values[facet]))
-            counts[facet] = {
-                value: int(n) for value, n in zip(self.values[facet], tally, strict=True) if n
-            }
-        return counts
-
-    def matching(self, words: list[str]) -> str:
-        """The FTS5 query of a user's words: every word as a quoted string (no operators from
-        users), all of them required, the last one also as a prefix so that results come while
-        typing."""
-        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
-        return " AND ".join(terms)
-
-    def found(self, words: list[str]) -> tuple[Positions, npt.NDArray[np.float64]]:
-        """The positions of the INTERLINKERs holding every word, ascending, and their BM25
-        scores: from the postings, or from FTS5 for words it reads as phrases."""
-        answer = self.postings.search(words)
-        if answer is not None:
-            return answer.rows - 1, answer.scores
-        rows = self.db.execute(
-            f"SELECT rowid, {_BM25} FROM docs WHERE docs MATCH ? ORDER BY rowid",
-            (self.matching(words),),
-        ).fetchall()
-        return (
-            np.array([r[0] - 1 for r in rows], dtype=np.int64),
-            np.array([-float(r[1]) for r in rows], dtype=np.float64),
-        )
+                for (layer, gone), found in zip(layers, postings, strict=True)
+            ]
+            return [(f.rows - 1, f.scores) for f in scored(rows, self.count, self.total)]
+        out = []
+        for layer, gone in layers:
+            hits, scores = layer.phrase_search(words)
+            if gone is not None:
+                kept = ~gone[hits]
+                hits, scores = hits[kept], scores[kept]
+            out.append((hits, scores))
+        return out
 
 
 class SearchIndex:
-    """The search index of one catalogue store, rebuilt when the catalogue's generation changes
-    (:mod:`interlink_kg.store.generation`)."""
+    """The search index of one catalogue store, patched as its content changes."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._lock = threading.Lock()
-        self._built: _Built | None = None
-        self._generation: str | None = None
+        self._lock = threading.Lock()  # FTS5's scratch tables take one search at a time
+        self._index: Maintained[_Layers] = Maintained(_Layers)
 
-    def _current(self) -> _Built:
-        """The index of the current generation (the caller holds the lock)."""
-        stamp = generation(self._store)
-        if self._built is None or stamp != self._generation:
-            # Built first, then swapped: a failed build keeps the last good index.
-            fresh = _Built(self._store)
-            if self._built is not None:
-                self._built.db.close()
-            self._built, self._generation = fresh, stamp
-        return self._built
+    def current(self) -> _Layers:
+        """The index of the current content."""
+        return self._index.get(self._store)
 
     def warm(self) -> None:
-        """Build the index of the current generation now (the warmer calls it after a change)."""
+        """Bring the index up to date now (the warmer calls it after a change)."""
         with self._lock:
-            self._current()
+            self.current()
+
+    def merge(self) -> bool:
+        """Build the index again if its patches ask for it (the warmer calls this)."""
+        return self._index.merge(self._store)
 
     def search(self, request: SearchRequest) -> SearchResult:
         unknown = sorted(set(request.filters) - set(FACETS))
@@ -198,8 +182,6 @@ class SearchIndex:
                 f"unknown filter {unknown[0]!r}; use: {', '.join(FACETS)}",
                 details={"allowed": list(FACETS)},
             )
-        start = (request.page - 1) * request.per_page
-        end = start + request.per_page
         words = _WORD.findall(request.text)
         if len(words) > MAX_WORDS:
             raise BadRequestError(
@@ -211,41 +193,76 @@ class SearchIndex:
                 details={"parameter": "q"},
             )
         with self._lock:
-            built = self._current()
-            chosen: Positions | None = None  # None: no filter
-            for facet, value in sorted(request.filters.items()):
-                holders = built.holders.get((facet, value))
-                if holders is None:
-                    raise BadRequestError(
-                        f"unknown {facet} {value!r}",
-                        details={"parameter": facet, "allowed": list(built.values[facet])},
-                    )
-                chosen = (
-                    holders
-                    if chosen is None
-                    else np.intersect1d(chosen, holders, assume_unique=True)
-                )
-            if not words:
-                hits = built.everyone if chosen is None else chosen
-                facets = (
-                    {f: dict(c) for f, c in built.all_counts.items()}  # the kept ones stay
-                    if chosen is None
-                    else built.counts(hits)
-                )
-                ids = tuple(built.ids[at] for at in hits[start:end])
-                return SearchResult(ids, len(hits), facets, {})
-            hits, scores = built.found(words)
-            if chosen is not None:
-                kept = np.isin(hits, chosen, assume_unique=True)
-                hits, scores = hits[kept], scores[kept]
-            facets = built.counts(hits)
-            best = best_first(hits, scores, end)[start:]
-            ids = tuple(built.ids[at] for at in hits[best])
-            found = {
-                built.ids[at]: round(float(scores[i]), 6)
-                for i, at in zip(best, hits[best], strict=True)
-            }
-        return SearchResult(ids, len(hits), facets, found)
+            return _answer(self.current(), request, words)
+
+
+def _answer(index: _Layers, request: SearchRequest, words: list[str]) -> SearchResult:
+    """One page of hits and the facet counts of all of them, from every layer."""
+    start = (request.page - 1) * request.per_page
+    end = start + request.per_page
+    layers = index.layers()
+    chosen: list[Positions] | None = None  # per layer; None: no filter
+    for facet, value in sorted(request.filters.items()):
+        holders = index.holders(facet, value)
+        if not any(len(h) for h in holders):
+            raise BadRequestError(
+                f"unknown {facet} {value!r}",
+                details={"parameter": facet, "allowed": index.values(facet)},
+            )
+        chosen = (
+            holders
+            if chosen is None
+            else [
+                np.intersect1d(a, b, assume_unique=True)
+                for a, b in zip(chosen, holders, strict=True)
+            ]
+        )
+    if not words:
+        if chosen is None:
+            hits = [
+                layer.everyone if gone is None else np.flatnonzero(~gone) for layer, gone in layers
+            ]
+            facets = {f: dict(c) for f, c in index.all_counts.items()}  # the kept ones stay
+        else:
+            hits = chosen
+            facets = _summed([layer.counts(h) for (layer, _), h in zip(layers, hits, strict=True)])
+        in_order = heapq.merge(
+            *[_ids(layer, h) for (layer, _), h in zip(layers, hits, strict=True)]
+        )
+        ids = tuple(itertools.islice(in_order, start, end))
+        return SearchResult(ids, sum(len(h) for h in hits), facets, {})
+    found = index.found(words)
+    if chosen is not None:
+        found = [
+            (h[kept], sc[kept])
+            for (h, sc), allowed in zip(found, chosen, strict=True)
+            for kept in [np.isin(h, allowed, assume_unique=True)]
+        ]
+    facets = _summed([layer.counts(h) for (layer, _), (h, _) in zip(layers, found, strict=True)])
+    ranked: list[tuple[float, str]] = []
+    for (layer, _), (h, sc) in zip(layers, found, strict=True):
+        best = best_first(h, sc, end)
+        ranked += [(-float(sc[i]), layer.ids[int(h[i])]) for i in best]
+    ranked.sort()
+    page = ranked[start:end]
+    return SearchResult(
+        tuple(ident for _, ident in page),
+        sum(len(h) for h, _ in found),
+        facets,
+        {ident: round(-score, 6) for score, ident in page},
+    )
+
+
+def _ids(layer: SearchLayer, positions: Positions) -> Iterator[str]:
+    """The identifiers at ``positions`` of ``layer``, in order, as they are asked for."""
+    return (layer.ids[int(at)] for at in positions)
+
+
+def _summed(counts: list[Counts]) -> Counts:
+    out: Counts = {}
+    for more in counts:
+        out = _added(out, more) if out else {f: dict(c) for f, c in more.items()}
+    return out
 
 
 def facets_to_dict(result: SearchResult) -> dict[str, Any]:

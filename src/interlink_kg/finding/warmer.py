@@ -1,8 +1,9 @@
 """Precompute the default recommendations of every task, after start-up and after each change.
 
-First it rebuilds what the catalogue's content feeds (the candidate index, the word relevance,
-the search index, the page keys: seconds to minutes at 100k-1M INTERLINKERs), so that the
-requests after a change made here find them built instead of building them. The answers land
+First it brings up to date what the catalogue's content feeds (the candidate index, the word
+relevance, the search index, the page keys): built at start-up (seconds to minutes at 100k-1M
+INTERLINKERs), then patched with what each change touched (:mod:`interlink_kg.finding.maintained`),
+so that the requests after a change made here find them ready. The answers land
 in the app's answer cache under the same key a request without filters uses (English, 10
 items), so those requests are served from memory. Runs in one background thread; a change while
 it runs starts it again.

@@ -133,6 +133,7 @@ def bundled_file_graph(relative_path: str) -> str:
     return graph(relative_path)
 
 
+DERIVED_GRAPHS = graph("derived/")  # what the service computes from the rest, kept apart
 STATISTICS_GRAPH = graph("derived/statistics")
 ENTAILED_TYPES_GRAPH = graph("derived/types")
 PENDING_PREFIX = graph("pending/")

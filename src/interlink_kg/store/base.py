@@ -102,6 +102,19 @@ class Store(Protocol):
         as a whole if a source graph does not exist."""
         ...
 
+    def replace_subjects(
+        self,
+        graph: str,
+        subjects: Iterable[str],
+        payload: GraphPayload,
+        then: Mapping[str, GraphPayload] | None = None,
+        drop: Iterable[str] = (),
+    ) -> None:
+        """In ``graph``, replace every triple whose subject is one of ``subjects`` (IRIs) by
+        the payload's triples, then drop ``drop`` and put the payloads ``then`` in their graphs:
+        all in one step (for derived data patched per change, such as the statistics)."""
+        ...
+
     def get_meta(self, key: str) -> str | None:
         """A store-level setting recorded at load time (such as the base IRI)."""
         ...

@@ -26,16 +26,21 @@ _PREDICATE = f"{INTERNAL_PREFIX}generation"
 _READ = f"SELECT ?stamp WHERE {{ ?s <{_PREDICATE}> ?stamp }}"
 
 
-def _stamp_graph(name: str, base_iri: str) -> dict[str, GraphPayload]:
-    stamp = f"{time.time_ns():x}-{secrets.token_hex(6)}"
+def new_stamp() -> str:
+    """A fresh stamp: the time it was made, then random bits."""
+    return f"{time.time_ns():x}-{secrets.token_hex(6)}"
+
+
+def _stamp_graph(name: str, base_iri: str, stamp: str | None = None) -> dict[str, GraphPayload]:
+    stamp = stamp or new_stamp()
     triple = f'<{name}> <{_PREDICATE}> "{stamp}" .\n'.encode()
     return {name: GraphPayload(triple, NTRIPLES, base_iri, "generation stamp")}
 
 
-def new_generation(base_iri: str) -> dict[str, GraphPayload]:
-    """A fresh stamp of the catalogue's content, as a graph to put in the same
+def new_generation(base_iri: str, stamp: str | None = None) -> dict[str, GraphPayload]:
+    """A fresh stamp of the catalogue's content (or ``stamp``), as a graph to put in the same
     ``replace_graphs`` as the change."""
-    return _stamp_graph(GENERATION_GRAPH, base_iri)
+    return _stamp_graph(GENERATION_GRAPH, base_iri, stamp)
 
 
 def new_usage_generation(base_iri: str) -> dict[str, GraphPayload]:
@@ -44,15 +49,19 @@ def new_usage_generation(base_iri: str) -> dict[str, GraphPayload]:
     return _stamp_graph(USAGE_GRAPH, base_iri)
 
 
+def stamp_order(stamp: str) -> tuple[int, str]:
+    """A sort key of stamps: by the time they were made (the empty stamp of never-stamped data,
+    or one not made here, is the oldest)."""
+    head = stamp.split("-", 1)[0]
+    try:
+        return (int(head, 16) if head else -1, stamp)
+    except ValueError:
+        return (-1, stamp)
+
+
 def newer(stamp: str, than: str) -> bool:
-    """True when ``stamp`` was made after ``than`` (stamps start with the time they were made;
-    the empty stamp of never-stamped data is the oldest)."""
-
-    def made(value: str) -> tuple[int, str]:
-        head = value.split("-", 1)[0]
-        return (int(head, 16) if head else -1, value)
-
-    return made(stamp) > made(than)
+    """True when ``stamp`` was made after ``than``."""
+    return stamp_order(stamp) > stamp_order(than)
 
 
 def generation(store: Store) -> str:

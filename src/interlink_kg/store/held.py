@@ -91,6 +91,16 @@ class HeldStore:
     def drop_graphs(self, names: Iterable[str]) -> None:
         raise self.refusal()
 
+    def replace_subjects(
+        self,
+        graph: str,
+        subjects: Iterable[str],
+        payload: GraphPayload,
+        then: Mapping[str, GraphPayload] | None = None,
+        drop: Iterable[str] = (),
+    ) -> None:
+        raise self.refusal()
+
     def move_graphs(
         self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
     ) -> None:

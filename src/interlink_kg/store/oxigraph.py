@@ -99,6 +99,18 @@ class OxigraphStore:
         if update:
             self._write(update)
 
+    def replace_subjects(
+        self,
+        graph: str,
+        subjects: Iterable[str],
+        payload: GraphPayload,
+        then: Mapping[str, GraphPayload] | None = None,
+        drop: Iterable[str] = (),
+    ) -> None:
+        update = updates.replacing_subjects(graph, subjects, payload, then, drop)
+        if update:
+            self._write(update)
+
     def move_graphs(
         self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
     ) -> None:

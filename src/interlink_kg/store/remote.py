@@ -41,7 +41,6 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 import pyoxigraph as ox
 import urllib3
 from rdflib import BNode, Graph
-from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, StoreError, StoreUnavailableError
 from interlink_kg.rdf.formats import RdfFormat
@@ -49,6 +48,7 @@ from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Row
+from interlink_kg.store.results_json import term_of, text_of
 
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
 _META_PREDICATE = f"{INTERNAL_PREFIX}meta/"
@@ -85,38 +85,6 @@ _node = updates.graph_node
 def _iri(value: str) -> str:
     """``<value>`` for a query, refusing what is not an IRI (never pasted unchecked)."""
     return str(_node(value))
-
-
-def _value(value: object) -> str | None:
-    """The text of one binding of SPARQL 1.1 JSON results (None: unbound)."""
-    if value is None:
-        return None
-    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
-        raise StoreError("the SPARQL server sent a result term that is not SPARQL JSON")
-    return str(value["value"])
-
-
-def _term(value: object) -> Node:
-    """An rdflib term from one binding of SPARQL 1.1 JSON results, converted as the embedded
-    store converts its terms (``to_rdflib``: same blank-node labels, plain ``xsd:string``)."""
-    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
-        raise StoreError("the SPARQL server sent a result term that is not SPARQL JSON")
-    kind, text = value.get("type"), value["value"]
-    try:
-        if kind == "uri":
-            return to_rdflib(ox.NamedNode(text))
-        if kind == "bnode":
-            return to_rdflib(ox.BlankNode(text))
-        if kind in {"literal", "typed-literal"}:
-            lang, datatype = value.get("xml:lang"), value.get("datatype")
-            if isinstance(lang, str) and lang:
-                return to_rdflib(ox.Literal(text, language=lang))
-            if isinstance(datatype, str) and datatype:
-                return to_rdflib(ox.Literal(text, datatype=ox.NamedNode(datatype)))
-            return to_rdflib(ox.Literal(text))
-    except (ValueError, TypeError) as exc:
-        raise StoreError("the SPARQL server sent a result term that is not valid RDF") from exc
-    raise StoreError(f"the SPARQL server sent a term of unknown type {kind!r}")
 
 
 def _checked_token(token: str | None) -> str | None:
@@ -260,7 +228,7 @@ class RemoteStore:
         )
         names = []
         for row in self._bindings(raw):
-            term = _term(row["g"]) if "g" in row else None
+            term = term_of(row["g"]) if "g" in row else None
             if term is not None and not isinstance(term, BNode):
                 names.append(str(term))
         return names
@@ -275,6 +243,18 @@ class RemoteStore:
 
     def drop_graphs(self, names: Iterable[str]) -> None:
         update = updates.dropping(names)
+        if update:
+            self._update(update)
+
+    def replace_subjects(
+        self,
+        graph: str,
+        subjects: Iterable[str],
+        payload: GraphPayload,
+        then: Mapping[str, GraphPayload] | None = None,
+        drop: Iterable[str] = (),
+    ) -> None:
+        update = updates.replacing_subjects(graph, subjects, payload, then, drop)
         if update:
             self._update(update)
 
@@ -331,7 +311,7 @@ class RemoteStore:
         self._expect(query, ox.QuerySolutions)
         raw = self._query(query, graphs, _RESULTS_JSON)
         return [
-            {name: _term(value) for name, value in binding.items()}
+            {name: term_of(value) for name, value in binding.items()}
             for binding in self._bindings(raw)
         ]
 
@@ -343,7 +323,7 @@ class RemoteStore:
         names = [v.value for v in solutions.variables]
         raw = self._query(query, graphs, _RESULTS_JSON)
         return [
-            tuple(_value(binding.get(name)) for name in names) for binding in self._bindings(raw)
+            tuple(text_of(binding.get(name)) for name in names) for binding in self._bindings(raw)
         ]
 
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:

@@ -53,6 +53,32 @@ def replacing(graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> s
     return " ;\n".join(operations)
 
 
+def replacing_subjects(
+    graph: str,
+    subjects: Iterable[str],
+    payload: GraphPayload,
+    then: Mapping[str, GraphPayload] | None = None,
+    drop: Iterable[str] = (),
+) -> str:
+    """One update that, in ``graph``, deletes every triple of ``subjects`` (IRIs) and inserts
+    the payload's triples, then drops ``drop`` and puts the payloads ``then`` in their graphs:
+    one transaction."""
+    target = graph_node(graph)
+    names = sorted({str(graph_node(s)) for s in subjects})
+    operations = []
+    if names:
+        operations.append(
+            f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} "
+            f"WHERE {{ VALUES ?s {{ {' '.join(names)} }} GRAPH {target} {{ ?s ?p ?o }} }}"
+        )
+    triples = triples_of(payload)
+    if triples:
+        body = " .\n".join(triples)
+        operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
+    rest = replacing(then or {}, drop)
+    return " ;\n".join([*operations, *([rest] if rest else [])])
+
+
 def dropping(names: Iterable[str]) -> str:
     """One update that drops the named graphs (empty when there are none)."""
     return " ;\n".join(f"DROP SILENT GRAPH {graph_node(name)}" for name in names)

@@ -1,0 +1,144 @@
+"""One layer of the search index: the INTERLINKERs of the first build, or those changed since.
+
+An in-process SQLite index (FTS5, standard library) of the layer's titles, descriptions and
+keywords in every language, with ``porter unicode61 remove_diacritics 2``: case- and
+accent-insensitive, with English stemming (the same transform applies to queries, so words in
+the other languages still match themselves). Its tokens become posting arrays
+(:mod:`interlink_kg.finding.postings`); facet values become NumPy arrays by position (the
+INTERLINKERs in identifier order: a position + 1 is the FTS5 rowid), one array of holders per
+value and the values of each INTERLINKER in CSR form, so that counting the facets of any set of
+hits costs their number, not the catalogue's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from rdflib import URIRef
+
+from interlink_kg.finding.postings import Postings
+from interlink_kg.queries import query
+from interlink_kg.store.base import Store
+
+FACETS = (
+    "kind",
+    "purpose",
+    "licence",
+    "language",
+    "target",
+    "difficulty",
+    "problem_profile",
+    "group",
+)
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+# The columns of the index (title, description, keywords), in order, with their BM25 weights.
+WEIGHTS = {"title": 10.0, "body": 1.0, "keywords": 4.0}
+BM25 = f"bm25(docs, {', '.join(str(w) for w in WEIGHTS.values())})"  # the columns' order
+
+Positions = npt.NDArray[np.int64]
+Counts = dict[str, dict[str, int]]
+
+
+class SearchLayer:
+    """The index of every INTERLINKER, or of ``items`` (IRIs) only."""
+
+    def __init__(self, store: Store, items: Sequence[str] | None = None) -> None:
+        bound = {"item": [URIRef(i) for i in items]} if items is not None else None
+        texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for ident, field_name, text in store.select_values(query("search-texts", bound)):
+            if ident is not None and field_name is not None and text is not None:
+                texts[ident][field_name].append(text)
+        pairs = [
+            (ident, facet, value)
+            for ident, facet, value in store.select_values(query("search-facets", bound))
+            if ident is not None and facet in FACETS and value is not None
+        ]
+        # Every INTERLINKER in identifier order; its position + 1 is its FTS5 rowid, so the
+        # rowid order is the identifier order (ties of a ranking go to the smaller one).
+        self.ids: tuple[str, ...] = tuple(sorted(set(texts) | {i for i, _, _ in pairs}))
+        self.position = {ident: at for at, ident in enumerate(self.ids)}
+        # Which positions each INTERLINKER (IRI) holds: a change names IRIs.
+        self.held_by: dict[str, list[int]] = defaultdict(list)
+        for item, ident in store.select_values(query("interlinker-keys", bound)):
+            at = self.position.get(ident or "")
+            if item is not None and at is not None:
+                self.held_by[item].append(at)
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute(
+            f"CREATE VIRTUAL TABLE docs USING fts5(title, body, keywords, tokenize = '{TOKENIZER}')"
+        )
+        self.db.executemany(
+            "INSERT INTO docs (rowid, title, body, keywords) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    self.position[ident] + 1,
+                    " \n".join(fields["title"]),
+                    " \n".join(fields["description"]),
+                    " \n".join(fields["keyword"]),
+                )
+                for ident, fields in texts.items()
+            ],
+        )
+        self.db.commit()
+        self.postings = Postings(self.db, "docs", TOKENIZER, WEIGHTS)
+        # Words per position (rows without text have none), for the length norms.
+        self.lengths = np.zeros(len(self.ids) + 1, dtype=np.float64)
+        self.lengths[: len(self.postings.lengths)] = self.postings.lengths[: len(self.ids) + 1]
+        self.indexed = np.zeros(len(self.ids), dtype=np.bool_)  # has a row in FTS5
+        self.indexed[[self.position[i] for i in texts]] = True
+        by_facet: dict[str, dict[str, set[int]]] = {f: defaultdict(set) for f in FACETS}
+        for ident, facet, value in pairs:
+            by_facet[facet][value].add(self.position[ident])
+        self.values: dict[str, tuple[str, ...]] = {}
+        self.holders: dict[tuple[str, str], Positions] = {}
+        self._held: dict[str, tuple[Positions, Positions]] = {}
+        for facet, found in by_facet.items():
+            self.values[facet] = tuple(sorted(found))
+            per_item: list[list[int]] = [[] for _ in self.ids]
+            for number, value in enumerate(self.values[facet]):
+                self.holders[(facet, value)] = np.array(sorted(found[value]), dtype=np.int64)
+                for at in found[value]:
+                    per_item[at].append(number)
+            sizes = np.array([len(v) for v in per_item], dtype=np.int64)
+            offsets = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes)])
+            numbers = np.array([n for v in per_item for n in v], dtype=np.int64)
+            self._held[facet] = (offsets, numbers)
+        self.everyone: Positions = np.arange(len(self.ids), dtype=np.int64)
+        self.all_counts = self.counts(self.everyone)
+
+    def counts(self, positions: Positions) -> Counts:
+        """Facet counts over the INTERLINKERs at ``positions``: work in their number only."""
+        counts: Counts = {}
+        for facet in FACETS:
+            offsets, numbers = self._held[facet]
+            starts = offsets[positions]
+            sizes = offsets[positions + 1] - starts
+            # The index of every value of every hit: each hit's start, then +1, +2...
+            steps = np.arange(int(sizes.sum()), dtype=np.int64)
+            firsts = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+            tally = np.bincount(numbers[firsts + steps], minlength=len(self.values[facet]))
+            counts[facet] = {
+                value: int(n) for value, n in zip(self.values[facet], tally, strict=True) if n
+            }
+        return counts
+
+    def phrase_search(self, words: list[str]) -> tuple[Positions, npt.NDArray[np.float64]]:
+        """The positions holding every word, ascending, and FTS5's BM25 scores (for words FTS5
+        reads as phrases: every word a quoted string, no operators from users, all required,
+        the last one also as a prefix so that results come while typing)."""
+        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+        rows = self.db.execute(
+            f"SELECT rowid, {BM25} FROM docs WHERE docs MATCH ? ORDER BY rowid",
+            (" AND ".join(terms),),
+        ).fetchall()
+        return (
+            np.array([r[0] - 1 for r in rows], dtype=np.int64),
+            np.array([-float(r[1]) for r in rows], dtype=np.float64),
+        )
+
+    def close(self) -> None:
+        self.db.close()

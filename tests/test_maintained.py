@@ -1,0 +1,303 @@
+"""What is kept in memory per catalogue (page keys, candidate index, text relevance, search
+index) is patched per change from the change log, and a patched one answers exactly as one
+built again from the whole store: checked after each step of a run of edits, additions,
+removals and re-additions, on the bundled catalogue plus synthetic INTERLINKERs, one graph each.
+And it is built again, not patched, whenever the log cannot say what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+from support import BASE, synthetic_module
+
+from interlink_kg.curation.loading import load_bundled
+from interlink_kg.finding import candidates, keys, relevance, statistics
+from interlink_kg.finding.filters import Filters, check_filters
+from interlink_kg.finding.search import SearchIndex, SearchRequest
+from interlink_kg.finding.statistics import change_markers, refresh_statistics
+from interlink_kg.queries import query
+from interlink_kg.rdf.formats import NTRIPLES, TURTLE
+from interlink_kg.rdf.serialize import serialize
+from interlink_kg.store import Store, open_store
+from interlink_kg.store.base import GraphPayload
+from interlink_kg.store.changes import KEEP, read_log, subjects_of
+from interlink_kg.store.generation import new_generation
+
+ILK = Namespace("https://w3id.org/interlink-kg/ontology#")
+SYNTHETIC = 120
+FILTERS = [
+    Filters(),
+    Filters(kind="knowledge"),
+    Filters(kind="software", language="es"),
+    Filters(target="citizens"),
+    Filters(purpose="build_capacity"),
+]
+SEARCHES = [
+    SearchRequest(),
+    SearchRequest("survey"),
+    SearchRequest("canvas"),
+    SearchRequest("map", per_page=5, page=2),
+    SearchRequest("the"),
+    SearchRequest("co"),
+    SearchRequest("quokka"),
+    SearchRequest(filters={"kind": "software"}),
+    SearchRequest("guide", filters={"kind": "knowledge"}),
+    SearchRequest(per_page=7, page=4),
+]
+TEXTS = [
+    ("en", "personas and user journeys"),
+    ("en", "quokka survey canvas map"),
+    ("es", "cuestionario de satisfacción"),
+    ("it", "coinvolgere gli stakeholder"),
+    ("lv", "aptauja"),
+]
+
+
+def _graph_of(store: Store, resource: str) -> str:
+    """The graph describing ``resource`` (not a record about it)."""
+    rows = store.select(query("graphs-describing", {"item": [URIRef(resource)]}))
+    names = [
+        str(r["g"])
+        for r in rows
+        if "/records/" not in str(r["g"]) and "/derived/" not in str(r["g"])
+    ]
+    assert len(names) == 1, names
+    return names[0]
+
+
+def change(store: Store, writes: dict[str, bytes | None]) -> None:
+    """Write (Turtle) or drop (None) graphs as the services do: the subjects of the graphs
+    before and after in the change log, in the same transaction, then the statistics of what
+    changed counted again."""
+    touched = subjects_of(store, writes)
+    for data in writes.values():
+        if data is not None:
+            parsed = Graph().parse(data=data, format="turtle", publicID=BASE)
+            touched |= {str(s) for s in parsed.subjects() if isinstance(s, URIRef)}
+    before = statistics.problems_of(store, touched)
+    changed = statistics.change(BASE, touched)
+    payloads = {g: GraphPayload(d, TURTLE, BASE) for g, d in writes.items() if d is not None}
+    store.replace_graphs(
+        {**payloads, **changed.payloads}, drop=[g for g, d in writes.items() if d is None]
+    )
+    statistics.refresh_statistics(store, BASE, changed, before)
+    assert not statistics.derived_are_stale(store)
+    # Counted in part, as counted in full.
+    name = statistics.statistics_graph(BASE)
+    others = [g for g in store.data_graphs() if g != name]
+    full = statistics._triples(store.select_values(query("statistics-counts"), graphs=others))
+    kept = ox.parse(store.dump(NTRIPLES, graphs=[name]), format=ox.RdfFormat.N_TRIPLES)
+    assert {str(q.triple) for q in kept} == {str(t) for t in full}
+
+
+def edited(store: Store, item: str, edit: str) -> tuple[str, bytes]:
+    """The graph of ``item`` with one edit: a new title word, one profile less, another kind."""
+    name = _graph_of(store, item)
+    graph = store.graph(name)
+    subject = URIRef(item)
+    if edit == "title":
+        title = next(iter(graph.objects(subject, DCTERMS.title)))
+        graph.add((subject, DCTERMS.title, Literal(f"{title} quokka survey", lang="en")))
+    elif edit == "profile":
+        graph.remove(
+            (subject, ILK.addressesProblem, next(graph.objects(subject, ILK.addressesProblem)))
+        )
+    elif edit == "kind":
+        kinds = f"{BASE}vocabularies/interlinker-kinds/"
+        old = next(iter(graph.objects(subject, ILK.kind)))
+        new = "software" if not str(old).endswith("software") else "knowledge"
+        graph.set((subject, ILK.kind, URIRef(kinds + new)))
+    return name, serialize(graph, NTRIPLES)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """The bundled catalogue and synthetic INTERLINKERs, each in a graph of its own."""
+    found = open_store("memory:")
+    load_bundled(found, BASE, validate=False)
+    text = synthetic_module().generate(SYNTHETIC, seed=3).decode()
+    lines = text.splitlines()
+    prefixes, items = "\n".join(lines[:4]), lines[4:]
+    found.replace_graphs(
+        {
+            f"{BASE}graphs/synthetic/{i}": GraphPayload(
+                f"{prefixes}\n{line}\n".encode(), TURTLE, BASE
+            )
+            for i, line in enumerate(items)
+        }
+    )
+    refresh_statistics(found, BASE)
+    yield found
+    found.close()
+
+
+def _profile_sets(store: Store) -> list[list[tuple[str, float]]]:
+    rows = store.select(
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "SELECT ?p (COUNT(?i) AS ?n) WHERE { ?i ilk:kind ?k ; ilk:addressesProblem ?p } "
+        "GROUP BY ?p ORDER BY DESC(?n) ?p"
+    )
+    profiles = [str(r["p"]) for r in rows]
+    return [
+        [(profiles[0], 1.0)],
+        [(profiles[-1], 1.0)],
+        [(profiles[1], 1.0), (profiles[2], 0.75), (profiles[-2], 0.3)],
+        [(p, 0.5) for p in profiles[:10]],
+    ]
+
+
+def assert_as_rebuilt(store: Store, search: SearchIndex) -> None:
+    """Every kept structure, patched, answers as one built again from the store."""
+    assert keys.keys(store) == keys._read(store)
+
+    patched, fresh = candidates.candidate_index(store), candidates.CandidateIndex(store)
+    assert patched.items == fresh.items
+    for filters in FILTERS:
+        hard, _ = check_filters(store, filters)
+        for profiles in _profile_sets(store):
+            assert patched.best(profiles, hard, 40) == fresh.best(profiles, hard, 40), profiles
+        assert patched.passing(fresh.items, hard) == fresh.passing(fresh.items, hard)
+    some = list(fresh.items[::7])
+    every = [p for p, _ in _profile_sets(store)[3]]
+    assert patched.addressed(some, every) == fresh.addressed(some, every)
+
+    words, built = relevance._INDEXES.get(store), relevance._Index(store)
+    for lang, text in TEXTS:
+        stems = [s for s, _ in relevance.analyse(text, lang)]
+        assert words.bm25(lang, stems) == built.bm25(lang, stems), text
+        for item in fresh.items:
+            assert words.stems(item, lang) == built.stems(item, lang)
+
+    again = SearchIndex(store)
+    for request in SEARCHES:
+        assert search.search(request) == again.search(request), request
+    # Words FTS5 reads as phrases are scored by each layer's FTS5 with that layer's statistics
+    # until the next merge: the same hits and counts, scores close.
+    phrase = SearchRequest("survey_editor")
+    found, expected = search.search(phrase), again.search(phrase)
+    assert (set(found.ids), found.total, found.facets) == (
+        set(expected.ids),
+        expected.total,
+        expected.facets,
+    )
+    for ident, score in expected.scores.items():
+        assert found.scores[ident] == pytest.approx(score, rel=0.05)
+
+
+def _patched_not_built(store: Store, search: SearchIndex, base: object) -> None:
+    assert search.current().base is base
+
+
+def test_a_run_of_changes_is_patched_and_answers_as_rebuilt(store: Store) -> None:
+    search = SearchIndex(store)
+    assert_as_rebuilt(store, search)
+    base = search.current().base
+    first_candidates = candidates.candidate_index(store)._base
+    bundled = sorted(str(i) for i in keys.keys(store).items if "synthetic" not in str(i))
+    synthetic = sorted(str(i) for i in keys.keys(store).items if "synthetic" in str(i))
+
+    # Edits: a title, a profile less, another kind.
+    change(
+        store, dict([edited(store, bundled[0], "title"), edited(store, synthetic[5], "profile")])
+    )
+    assert_as_rebuilt(store, search)
+    change(store, dict([edited(store, bundled[3], "kind")]))
+    assert_as_rebuilt(store, search)
+
+    # New INTERLINKERs, one sorting first, one with a word nobody else has.
+    fresh = synthetic_module().generate(4, seed=99).decode().splitlines()
+    prefixes = "\n".join(fresh[:4])
+    added = {}
+    for n, line in enumerate(fresh[4:]):
+        line = line.replace("synthetic_0000", f"aaa_new_{n}_")
+        if n == 1:
+            line = line.replace('dct:title "', 'dct:title "Wombat ')
+        added[f"{BASE}graphs/new/{n}"] = f"{prefixes}\n{line}\n".encode()
+    change(store, added)
+    assert_as_rebuilt(store, search)
+    assert any(i.startswith("aaa_new_") for i in keys.keys(store).ids[:4])
+    assert search.search(SearchRequest("wombat")).total == 1
+
+    # Removals, of bundled and synthetic ones and of one just added.
+    gone = [bundled[1], bundled[10], synthetic[0]]
+    change(store, {_graph_of(store, i): None for i in gone} | {f"{BASE}graphs/new/2": None})
+    assert_as_rebuilt(store, search)
+    assert not set(gone) & {str(i) for i in keys.keys(store).items}
+
+    # An edited one edited again; a removed one back.
+    change(store, dict([edited(store, bundled[0], "profile")]))
+    change(store, {f"{BASE}graphs/new/2": added[f"{BASE}graphs/new/2"]})
+    assert_as_rebuilt(store, search)
+
+    # The statistics refresh logs a change of nothing: no patch, no build.
+    before = candidates.candidate_index(store)
+    refresh_statistics(store, BASE)
+    assert candidates.candidate_index(store) is before
+
+    # All of it patched: the first builds are still the bases.
+    _patched_not_built(store, search, base)
+    assert candidates.candidate_index(store)._base is first_candidates
+
+
+def _rebuilt_after(store: Store, write: object) -> None:
+    search = SearchIndex(store)
+    search.current()
+    base = search.current().base
+    first = candidates.candidate_index(store)._base
+    write()  # type: ignore[operator]
+    assert search.current().base is not base
+    assert candidates.candidate_index(store)._base is not first
+    assert_as_rebuilt(store, search)
+
+
+def test_a_changed_concept_makes_them_built_again(store: Store) -> None:
+    """A target group's notation changes what the filters read of every INTERLINKER pointing
+    to it: the log names the concept only, so everything is read again."""
+    concept = f"{BASE}vocabularies/targets/citizens"
+
+    def rename() -> None:
+        name = _graph_of(store, concept)
+        graph = store.graph(name)
+        graph.add(
+            (
+                URIRef(concept),
+                URIRef("http://www.w3.org/2004/02/skos/core#broader"),
+                URIRef(f"{BASE}vocabularies/targets/public_servants"),
+            )
+        )
+        change(store, {name: serialize(graph, NTRIPLES)})
+
+    _rebuilt_after(store, rename)
+
+
+@pytest.mark.parametrize("how", ["everything", "stamp only", "pruned"])
+def test_an_unlisted_change_makes_them_built_again(store: Store, how: str) -> None:
+    item = f"{BASE}interlinkers/zz_unlisted"
+    data = (
+        "@prefix ilk: <https://w3id.org/interlink-kg/ontology#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        f'<{item}> a ilk:KnowledgeInterlinker ; dct:identifier "zz_unlisted" ;\n'
+        f'  dct:title "Unlisted platypus"@en ;\n'
+        f"  ilk:kind <{BASE}vocabularies/interlinker-kinds/knowledge> ;\n"
+        f"  ilk:addressesProblem <{BASE}problem-profiles/legal_1> .\n"
+    ).encode()
+
+    def write() -> None:
+        graph = {f"{BASE}graphs/unlisted": GraphPayload(data, TURTLE, BASE)}
+        if how == "everything":
+            store.replace_graphs({**graph, **change_markers(BASE, None)})
+        elif how == "stamp only":
+            store.replace_graphs({**graph, **new_generation(BASE)})
+        else:  # more changes than the log keeps, none of them seen
+            for _ in range(KEEP + 1):
+                store.replace_graphs(change_markers(BASE, ()))
+            store.replace_graphs({**graph, **change_markers(BASE, ())})  # not listed either
+            refresh_statistics(store, BASE)
+            assert len(read_log(store)) == KEEP
+
+    _rebuilt_after(store, write)
+    assert SearchIndex(store).search(SearchRequest("platypus")).total == 1
