@@ -26,7 +26,7 @@ import synthetic
 from interlink_kg.finding import candidates, keys, relevance
 from interlink_kg.finding import statistics as counts
 from interlink_kg.finding.search import SearchIndex, SearchRequest
-from interlink_kg.rdf.formats import NTRIPLES
+from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.store import Store, open_store
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.changes import subjects_of
@@ -42,11 +42,13 @@ def _ms(work: Callable[[], object]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def edit(store: Store, n: int, number: int, rng: random.Random) -> tuple[float, float]:
+def edit(
+    store: Store, n: int, number: int, rng: random.Random, profiles: list[str]
+) -> tuple[float, float]:
     """One INTERLINKER edited and its statistics counted again: (write ms, statistics ms)."""
     item = f"{BASE}interlinkers/synthetic_{rng.randrange(n):06d}"
     graph = f"{BASE}graphs/edits/{number}"
-    profile = f"{BASE}problem-profiles/{rng.choice(sorted(synthetic.real_shape()[1]))}"
+    profile = f"{BASE}problem-profiles/{rng.choice(profiles)}"
     data = (
         f'<{item}> <http://purl.org/dc/terms/title> "Edited quokka{number}"@en ;\n'
         f"  <{ILK}addressesProblem> <{profile}> .\n"
@@ -55,7 +57,7 @@ def edit(store: Store, n: int, number: int, rng: random.Random) -> tuple[float, 
     touched = subjects_of(store, [graph]) | {item}
     before = counts.problems_of(store, touched)
     changed = counts.change(BASE, touched)
-    store.replace_graphs({graph: GraphPayload(data, NTRIPLES, BASE), **changed.payloads})
+    store.replace_graphs({graph: GraphPayload(data, TURTLE, BASE), **changed.payloads})
     wrote = time.perf_counter()
     counts.refresh_statistics(store, BASE, changed, before)
     return (wrote - start) * 1000, (time.perf_counter() - wrote) * 1000
@@ -77,10 +79,11 @@ def bench(n: int) -> None:
     built = {name: _ms(work) for name, work in structures.items()}
     full_statistics = _ms(lambda: counts.refresh_statistics(store, BASE))
     rng = random.Random(n)
+    profiles = sorted(synthetic.real_shape()[1])
     writes, stats = [], []
     patched: dict[str, list[float]] = {name: [] for name in structures}
     for number in range(CHANGES):
-        wrote, counted = edit(store, n, number, rng)
+        wrote, counted = edit(store, n, number, rng, profiles)
         writes.append(wrote)
         stats.append(counted)
         for name, work in structures.items():

@@ -9,9 +9,8 @@ change touched (:mod:`interlink_kg.finding.maintained`: any write, by any proces
 from __future__ import annotations
 
 import bisect
-import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 
 from rdflib import URIRef
 
@@ -24,6 +23,7 @@ from interlink_kg.store.base import Store
 class Keys:
     ids: tuple[str, ...]  # sorted by code point, as SPARQL orders plain strings
     items: tuple[URIRef, ...]  # the INTERLINKER of each id
+    ids_of: Mapping[str, tuple[str, ...]]  # each INTERLINKER's identifiers
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -46,25 +46,34 @@ class Keys:
         return self.ids[index - 1] if index > 0 else None
 
     def patched(self, store: Store, subjects: frozenset[str]) -> Keys:
-        """These keys with the INTERLINKERs among ``subjects`` read again."""
-        kept = [
-            (i, item)
-            for i, item in zip(self.ids, self.items, strict=True)
-            if str(item) not in subjects
-        ]
-        fresh = _pairs(store, [URIRef(s) for s in sorted(subjects)])
-        pairs = list(heapq.merge(kept, fresh)) if fresh else kept
-        return Keys(tuple(i for i, _ in pairs), tuple(item for _, item in pairs))
+        """These keys with the INTERLINKERs among ``subjects`` read again: each old pair found
+        and each new one placed by binary search (copies of the lists, no loop over them)."""
+        ids, items, ids_of = list(self.ids), list(self.items), dict(self.ids_of)
+        for subject in subjects:
+            for ident in ids_of.pop(subject, ()):
+                at = _pair_at(ids, items, ident, URIRef(subject))
+                if at < len(ids) and ids[at] == ident and str(items[at]) == subject:
+                    del ids[at], items[at]
+        for ident, item in _pairs(store, [URIRef(s) for s in sorted(subjects)]):
+            at = _pair_at(ids, items, ident, item)
+            ids.insert(at, ident)
+            items.insert(at, item)
+            ids_of[str(item)] = (*ids_of.get(str(item), ()), ident)
+        return Keys(tuple(ids), tuple(items), ids_of)
 
     def needs_merge(self) -> bool:
         return False  # patched in full each time
 
     def knows(self, subject: str) -> bool:
-        return URIRef(subject) in self._known
+        return subject in self.ids_of
 
-    @cached_property
-    def _known(self) -> frozenset[URIRef]:
-        return frozenset(self.items)
+
+def _pair_at(ids: list[str], items: list[URIRef], ident: str, item: URIRef) -> int:
+    """Where the pair (``ident``, ``item``) is, or goes, in the pairs' order."""
+    at, end = bisect.bisect_left(ids, ident), bisect.bisect_right(ids, ident)
+    while at < end and str(items[at]) < str(item):  # ties of identifiers: by IRI
+        at += 1
+    return at
 
 
 def _pairs(store: Store, items: list[URIRef] | None = None) -> list[tuple[str, URIRef]]:
@@ -81,7 +90,10 @@ def _pairs(store: Store, items: list[URIRef] | None = None) -> list[tuple[str, U
 
 def _read(store: Store) -> Keys:
     pairs = _pairs(store)
-    return Keys(tuple(i for i, _ in pairs), tuple(item for _, item in pairs))
+    ids_of: dict[str, tuple[str, ...]] = {}
+    for ident, item in pairs:
+        ids_of[str(item)] = (*ids_of.get(str(item), ()), ident)
+    return Keys(tuple(i for i, _ in pairs), tuple(item for _, item in pairs), ids_of)
 
 
 _KEYS = Maintained(_read)
