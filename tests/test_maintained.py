@@ -6,6 +6,7 @@ And it is built again, not patched, whenever the log cannot say what changed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -301,3 +302,189 @@ def test_an_unlisted_change_makes_them_built_again(store: Store, how: str) -> No
 
     _rebuilt_after(store, write)
     assert SearchIndex(store).search(SearchRequest("platypus")).total == 1
+
+
+PREFIXES = """@prefix ilk: <https://w3id.org/interlink-kg/ontology#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+
+
+def _firsts(store: Store) -> tuple[SearchIndex, object, object, object]:
+    """The structures built once, and their first builds."""
+    search = SearchIndex(store)
+    return (
+        search,
+        search.current().base,
+        candidates.candidate_index(store)._base,
+        relevance._INDEXES.get(store)._base,
+    )
+
+
+def _still_patched(store: Store, firsts: tuple[SearchIndex, object, object, object]) -> bool:
+    search, base, first_candidates, first_words = firsts
+    return (
+        search.current().base is base
+        and candidates.candidate_index(store)._base is first_candidates
+        and relevance._INDEXES.get(store)._base is first_words
+    )
+
+
+def test_an_interlinker_with_its_distribution_is_patched(store: Store) -> None:
+    """The distribution of an INTERLINKER is pointed to by that INTERLINKER alone, which the
+    same change reads again: no reason to build everything again."""
+    firsts = _firsts(store)
+    item = f"{BASE}interlinkers/zz_distributed"
+    change(
+        store,
+        {
+            f"{BASE}graphs/zz_distributed": (
+                PREFIXES
+                + f'<{item}> a ilk:KnowledgeInterlinker ; dct:identifier "zz_distributed" ;'
+                f' dct:title "Distributed marmot guide"@en ;'
+                f" ilk:kind <{BASE}vocabularies/interlinker-kinds/knowledge> ;"
+                f" ilk:addressesProblem <{BASE}problem-profiles/legal_1> ;"
+                f" dcat:distribution <{item}/distributions/en> .\n"
+                f'<{item}/distributions/en> a dcat:Distribution ; dct:title "Marmots"@en .'
+            ).encode()
+        },
+    )
+    assert _still_patched(store, firsts)
+    assert_as_rebuilt(store, firsts[0])
+    assert firsts[0].search(SearchRequest("marmot")).total == 1
+
+
+def test_new_profiles_and_groups_reach_what_is_patched_later(store: Store) -> None:
+    """A new problem profile and target group (pointed to by nothing yet) are patched in; an
+    INTERLINKER that then addresses and targets them is scored with their labels and found by
+    the group's broader one, as after a new build."""
+    firsts = _firsts(store)
+    profile = f"{BASE}problem-profiles/ZEBRA_1"
+    group = f"{BASE}vocabularies/targets/zebra_keepers"
+    change(
+        store,
+        {
+            f"{BASE}graphs/new-profile": (
+                PREFIXES
+                + f'<{profile}> a skos:Concept, ilk:ProblemProfile ; dct:identifier "ZEBRA_1" ;'
+                f' skos:notation "ZEBRA_1" ; skos:prefLabel "Zebrafish wrangling"@en .\n'
+                f"<{group}> a skos:Concept ; skos:broader <{BASE}vocabularies/targets/citizens> ;"
+                f' skos:notation "zebra_keepers" .'
+            ).encode()
+        },
+    )
+    item = f"{BASE}interlinkers/zz_fish"
+    change(
+        store,
+        {
+            f"{BASE}graphs/zz_fish": (
+                PREFIXES + f'<{item}> a ilk:KnowledgeInterlinker ; dct:identifier "zz_fish" ;'
+                f' dct:title "Fish tank guide"@en ; dct:description "How to keep fish."@en ;'
+                f" ilk:kind <{BASE}vocabularies/interlinker-kinds/knowledge> ;"
+                f" ilk:target <{group}> ; ilk:addressesProblem <{profile}> ."
+            ).encode()
+        },
+    )
+    assert _still_patched(store, firsts)
+    stems = [s for s, _ in relevance.analyse("zebrafish wrangling", "en")]
+    assert item in relevance._INDEXES.get(store).bm25("en", stems)
+    hard, _ = check_filters(store, Filters(target="citizens"))
+    assert [c.item for c in candidates.candidate_index(store).best([(profile, 1.0)], hard, 5)] == [
+        item
+    ]
+    assert_as_rebuilt(store, firsts[0])
+
+
+def test_a_profile_changed_keeps_its_count(store: Store) -> None:
+    """A change of a problem profile itself (its labels) counts it again: the statistics keep
+    its INTERLINKERs (checked against a full count by ``change``)."""
+    profile = f"{BASE}problem-profiles/UND_PROBLEM_4"
+    name = _graph_of(store, profile)
+    graph = store.graph(name)
+    graph.add(
+        (
+            URIRef(profile),
+            URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+            Literal("personas", lang="en"),
+        )
+    )
+    change(store, {name: serialize(graph, NTRIPLES)})
+    counted = store.select(
+        f"SELECT ?n WHERE {{ <{profile}> <{ILK}interlinkerCount> ?n }}",
+        graphs=[statistics.statistics_graph(BASE)],
+    )
+    assert counted
+
+
+def test_a_group_reached_through_a_blank_node_makes_them_built_again(store: Store) -> None:
+    """A licence category is reached from INTERLINKERs through their licence, a blank node
+    here: a change of it is not patched."""
+    category = f"{BASE}vocabularies/licence-categories/zz_category"
+    item = f"{BASE}interlinkers/zz_licensed"
+    change(
+        store,
+        {
+            f"{BASE}graphs/zz_licensed": (
+                PREFIXES + f'<{item}> a ilk:KnowledgeInterlinker ; dct:identifier "zz_licensed" ;'
+                f' dct:title "Licensed"@en ;'
+                f" ilk:kind <{BASE}vocabularies/interlinker-kinds/knowledge> ;"
+                f" dct:license [ ilk:licenceCategory <{category}> ] ."
+            ).encode()
+        },
+    )
+
+    def rename() -> None:
+        change(
+            store,
+            {
+                f"{BASE}graphs/zz_category": (
+                    PREFIXES + f'<{category}> a skos:Concept ; skos:notation "zz_renamed" .'
+                ).encode()
+            },
+        )
+
+    _rebuilt_after(store, rename)
+
+
+def test_two_interlinkers_of_one_identifier_stay_one_search_row(store: Store) -> None:
+    search, base, _, _ = _firsts(store)
+    change(
+        store,
+        {
+            f"{BASE}graphs/dup": (
+                PREFIXES
+                + f'<{BASE}other/brevo> a ilk:KnowledgeInterlinker ; dct:identifier "brevo" ;'
+                f' dct:title "Brevo mirror"@en ;'
+                f" ilk:kind <{BASE}vocabularies/interlinker-kinds/knowledge> ."
+            ).encode()
+        },
+    )
+    assert search.current().base is base
+    assert_as_rebuilt(store, search)
+    assert search.search(SearchRequest("brevo")).ids.count("brevo") == 1
+
+
+def test_grown_patches_are_merged_in_the_background(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MERGE_AT changed INTERLINKERs a background thread builds each again; requests
+    keep the patched one meanwhile, and the answers stay those of a new build."""
+    from interlink_kg.finding import search as search_module
+
+    for module in (candidates, relevance, search_module):
+        monkeypatch.setattr(module, "MERGE_AT", 1)
+    firsts = _firsts(store)
+    items = sorted(str(i) for i in keys.keys(store).items)
+    change(store, dict([edited(store, items[2], "title"), edited(store, items[8], "title")]))
+    assert_as_rebuilt(store, firsts[0])  # patched, and the merges start
+    deadline = time.monotonic() + 30
+    while _still_patched(store, firsts) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        firsts[0].current()
+    search, base, first_candidates, first_words = firsts
+    assert search.current().base is not base
+    assert candidates.candidate_index(store)._base is not first_candidates
+    assert relevance._INDEXES.get(store)._base is not first_words
+    assert not search.current().changed  # one build, nothing beside it
+    assert_as_rebuilt(store, search)

@@ -177,12 +177,15 @@ class CandidateIndex:
         self._broader, self._narrower = broader
 
     def patched(self, store: Store, subjects: frozenset[str]) -> CandidateIndex:
-        """This index with the INTERLINKERs among ``subjects`` read again."""
+        """This index with the INTERLINKERs among ``subjects`` read again; the target groups'
+        hierarchy too when some are not INTERLINKERs it knows (a new group, pointed to by
+        nothing yet: one that is pointed to makes everything be built again)."""
+        known = all(self.knows(s) for s in subjects)
         return CandidateIndex(
             store,
             base=self._base,
             changed=self._changed | subjects,
-            broader=(self._broader, self._narrower),
+            broader=(self._broader, self._narrower) if known else None,
         )
 
     def needs_merge(self) -> bool:
@@ -193,7 +196,9 @@ class CandidateIndex:
         return self._df.get(problem, 0)
 
     def knows(self, subject: str) -> bool:
-        return subject in self._base.position or subject in self._changed
+        return subject in self._base.position or (
+            self._overlay is not None and subject in self._overlay.position
+        )
 
     @cached_property
     def items(self) -> tuple[str, ...]:
@@ -307,8 +312,3 @@ _INDEX = Maintained(CandidateIndex)
 def candidate_index(store: Store) -> CandidateIndex:
     """The candidate index of ``store``'s current content (patched per change)."""
     return _INDEX.get(store)
-
-
-def merge_candidate_index(store: Store) -> bool:
-    """Build the index again if its patches ask for it (the warmer calls this)."""
-    return _INDEX.merge(store)

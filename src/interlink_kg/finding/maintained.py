@@ -45,8 +45,8 @@ class Patchable(Protocol):
         ...
 
     def knows(self, subject: str) -> bool:
-        """True when ``subject`` is one of the resources the value is made of (now or as it
-        was first built)."""
+        """True when ``subject`` is one of the INTERLINKERs the value is made of (as first
+        built or as patched since): a change of it is patched in."""
         ...
 
 
@@ -113,7 +113,7 @@ class Maintained(Generic[T]):
         if not subjects:
             return known.value
         unknown = [s for s in subjects if not known.value.knows(s)]
-        if unknown and describes_others(store, unknown):
+        if unknown and describes_others(store, unknown, subjects):
             return None  # a concept or profile changed: what depends on it is not listed
         patched = known.value.patched(store, frozenset(subjects))
         return patched  # type: ignore[return-value]  # a value patches into its own type

@@ -259,20 +259,26 @@ class _Index:
         self.thesaurus = words if words is not None else thesaurus.from_store(store, analyse)
 
     def patched(self, store: Store, subjects: frozenset[str]) -> _Index:
-        """This index with the INTERLINKERs among ``subjects`` read again."""
+        """This index with the INTERLINKERs among ``subjects`` read again; the profiles' labels
+        and the thesaurus too when some are not INTERLINKERs it knows (a new profile or
+        concept, pointed to by nothing yet: one that is pointed to makes everything be built
+        again)."""
+        known = all(self.knows(s) for s in subjects)
         return _Index(
             store,
             base=self._base,
             changed=self._changed | subjects,
-            labels=self._labels,
-            words=self.thesaurus,
+            labels=self._labels if known else None,
+            words=self.thesaurus if known else None,
         )
 
     def needs_merge(self) -> bool:
         return len(self._changed) > MERGE_AT
 
     def knows(self, subject: str) -> bool:
-        return subject in self._base.items or subject in self._changed
+        return subject in self._base.items or (
+            self._overlay is not None and subject in self._overlay.items
+        )
 
     def stems(self, item: str, lang: str) -> set[str]:
         """The stems of ``item``'s words in ``lang`` (none if it has no text in it)."""
@@ -306,10 +312,6 @@ class TextRelevance:
     def warm(self) -> None:
         """Bring the index up to date now (the warmer calls it after a change)."""
         self._current()
-
-    def merge(self) -> bool:
-        """Build the index again if its patches ask for it (the warmer calls this)."""
-        return _INDEXES.merge(self._store)
 
     def for_task(self, task: URIRef, lang: str) -> TextScores:
         return self._from_query("task-texts", {"task": [task]}, lang)

@@ -78,8 +78,12 @@ class _Layers:
         changed: frozenset[str] = frozenset(),
     ) -> None:
         self.base = base if base is not None else SearchLayer(store)
+        self.overlay: SearchLayer | None = None
+        if changed:
+            # One row per identifier: INTERLINKERs sharing one with a changed one (before or
+            # now) are indexed again with it.
+            changed = self._with_namesakes(store, changed)
         self.changed = changed
-        self.overlay = SearchLayer(store, sorted(changed)) if changed else None
         removed = np.zeros(len(self.base.ids), dtype=np.bool_)
         for item in changed:
             removed[self.base.held_by.get(item, [])] = True
@@ -103,6 +107,18 @@ class _Layers:
         if self.overlay is not None:
             self.all_counts = _added(self.all_counts, self.overlay.all_counts)
 
+    def _with_namesakes(self, store: Store, changed: frozenset[str]) -> frozenset[str]:
+        """``changed`` and the INTERLINKERs of the first layer sharing an identifier with one
+        of them; the second layer is built of those."""
+        while True:
+            self.overlay = SearchLayer(store, sorted(changed))
+            rows = {at for item in changed for at in self.base.held_by.get(item, ())}
+            rows |= {self.base.position[i] for i in self.overlay.ids if i in self.base.position}
+            namesakes = {item for at in rows for item in self.base.holders_of.get(at, ())}
+            if namesakes <= changed:
+                return changed
+            changed = changed | namesakes
+
     def layers(self) -> list[tuple[SearchLayer, npt.NDArray[np.bool_] | None]]:
         """Each layer with its replaced positions (None: none)."""
         first: list[tuple[SearchLayer, npt.NDArray[np.bool_] | None]] = [(self.base, self.removed)]
@@ -116,7 +132,9 @@ class _Layers:
         return len(self.changed) > MERGE_AT
 
     def knows(self, subject: str) -> bool:
-        return subject in self.base.held_by or subject in self.changed
+        return subject in self.base.held_by or (
+            self.overlay is not None and subject in self.overlay.held_by
+        )
 
     def holders(self, facet: str, value: str) -> list[Positions]:
         """Per layer, the positions holding ``value`` of ``facet`` now."""
@@ -170,10 +188,6 @@ class SearchIndex:
         """Bring the index up to date now (the warmer calls it after a change)."""
         with self._lock:
             self.current()
-
-    def merge(self) -> bool:
-        """Build the index again if its patches ask for it (the warmer calls this)."""
-        return self._index.merge(self._store)
 
     def search(self, request: SearchRequest) -> SearchResult:
         unknown = sorted(set(request.filters) - set(FACETS))

@@ -63,10 +63,12 @@ class SearchLayer:
         self.position = {ident: at for at, ident in enumerate(self.ids)}
         # Which positions each INTERLINKER (IRI) holds: a change names IRIs.
         self.held_by: dict[str, list[int]] = defaultdict(list)
+        self.holders_of: dict[int, list[str]] = defaultdict(list)  # position -> IRIs
         for item, ident in store.select_values(query("interlinker-keys", bound)):
             at = self.position.get(ident or "")
             if item is not None and at is not None:
                 self.held_by[item].append(at)
+                self.holders_of[at].append(item)
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute(
             f"CREATE VIRTUAL TABLE docs USING fts5(title, body, keywords, tokenize = '{TOKENIZER}')"

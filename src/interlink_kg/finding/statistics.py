@@ -162,7 +162,8 @@ def _refresh_part(
     assert changed.subjects is not None
     name = statistics_graph(base_iri)
     items = sorted(changed.subjects)
-    problems = sorted(problems_of(store, items) | set(problems_before))
+    # A touched subject may be a profile itself (its count is deleted with its other triples).
+    problems = sorted(problems_of(store, items) | set(problems_before) | set(items))
     others = [g for g in store.data_graphs() if g != name]
     values = {"item": [URIRef(i) for i in items], "problem": [URIRef(p) for p in problems]}
     if not items:

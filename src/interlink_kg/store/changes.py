@@ -47,12 +47,16 @@ SELECT DISTINCT ?subject WHERE {
   GRAPH ?g { ?subject ?p ?o }
   FILTER (isIRI(?subject))
 }"""
+# Something outside the change points to one of its resources that is not an INTERLINKER: a
+# blank node counts (it may hang from anything), the store's own graphs and the change's own
+# resources do not (those are read again anyway).
 _POINTED_TO = f"""
 ASK {{
   #bind ?s
   ?x ?p ?s .
-  FILTER (!STRSTARTS(STR(?x), "{INTERNAL_PREFIX}"))
+  FILTER (!isIRI(?x) || !STRSTARTS(STR(?x), "{INTERNAL_PREFIX}"))
   FILTER NOT EXISTS {{ ?s <https://w3id.org/interlink-kg/ontology#kind> ?kind }}
+  FILTER (?x NOT IN (#changed))
 }}"""
 
 
@@ -92,11 +96,14 @@ def _values(name: str, iris: Iterable[str]) -> str:
     return f"VALUES ?{name} {{ {' '.join(URIRef(i).n3() for i in sorted(set(iris)))} }}"
 
 
-def describes_others(store: Store, subjects: Iterable[str]) -> bool:
-    """True when one of ``subjects`` is not an INTERLINKER and something in the catalogue
-    points to it (a concept, a problem profile): a change of it changes what is derived from
-    those pointing to it, which the log does not list."""
-    return store.ask(_POINTED_TO.replace("#bind ?s", _values("s", subjects)))
+def describes_others(store: Store, subjects: Iterable[str], changed: Iterable[str]) -> bool:
+    """True when one of ``subjects`` is not an INTERLINKER and something outside ``changed``
+    points to it (a concept, a problem profile; not the distribution of an INTERLINKER that
+    changed too): a change of it changes what is derived from those pointing to it, which the
+    log does not list."""
+    text = _POINTED_TO.replace("#bind ?s", _values("s", subjects), 1)
+    within = ", ".join(URIRef(i).n3() for i in sorted(set(changed)))
+    return store.ask(text.replace("#changed", within, 1))
 
 
 def read_log(store: Store) -> list[Entry]:
