@@ -26,7 +26,7 @@ from interlink_kg.model.roles import Account, Role
 from interlink_kg.model.workflow import Status
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.store import Store, open_store
-from interlink_kg.store.base import GraphPayload
+from interlink_kg.store.base import GraphPayload, Guard
 from interlink_kg.validation.engine import validator
 
 PLANNER = (
@@ -61,9 +61,14 @@ class CrashingStore:
         self._inner = inner
         self._writes = writes
 
-    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, GraphPayload],
+        drop: Iterable[str] = (),
+        guard: Guard | None = None,
+    ) -> None:
         self._writes.tick()
-        self._inner.replace_graphs(graphs, drop)
+        self._inner.replace_graphs(graphs, drop, guard)
 
     def drop_graphs(self, names: Iterable[str]) -> None:
         self._writes.tick()
@@ -76,9 +81,10 @@ class CrashingStore:
         payload: GraphPayload,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
+        guard: Guard | None = None,
     ) -> None:
         self._writes.tick()
-        self._inner.replace_subjects(graph, subjects, payload, then, drop)
+        self._inner.replace_subjects(graph, subjects, payload, then, drop, guard)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)

@@ -478,13 +478,61 @@ def test_grown_patches_are_merged_in_the_background(
     items = sorted(str(i) for i in keys.keys(store).items)
     change(store, dict([edited(store, items[2], "title"), edited(store, items[8], "title")]))
     assert_as_rebuilt(store, firsts[0])  # patched, and the merges start
-    deadline = time.monotonic() + 30
-    while _still_patched(store, firsts) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        firsts[0].current()
     search, base, first_candidates, first_words = firsts
+
+    def any_patched() -> bool:
+        return (
+            search.current().base is base
+            or candidates.candidate_index(store)._base is first_candidates
+            or relevance._INDEXES.get(store)._base is first_words
+        )
+
+    deadline = time.monotonic() + 30
+    while any_patched() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert search.current().base is not base
     assert candidates.candidate_index(store)._base is not first_candidates
     assert relevance._INDEXES.get(store)._base is not first_words
     assert not search.current().changed  # one build, nothing beside it
     assert_as_rebuilt(store, search)
+
+
+def test_a_refresh_that_counted_earlier_never_overwrites_a_later_one(store: Store) -> None:
+    """Two changes in two processes: A's refresh has counted when B's change and refresh
+    land. A's write is a compare-and-set on its stale marker, which B's full count cleared:
+    it does not apply, and the statistics keep B's (later, right) counts."""
+    profile = f"{BASE}problem-profiles/legal_1"
+
+    def written(name: str, ident: str) -> tuple[statistics.Change, set[str]]:
+        item = f"{BASE}interlinkers/{ident}"
+        data = (
+            PREFIXES + f'<{item}> a ilk:KnowledgeInterlinker ; dct:identifier "{ident}" ;'
+            f' dct:title "Race {ident}"@en ;'
+            f" ilk:kind <{BASE}vocabularies/interlinker-kinds/knowledge> ;"
+            f" ilk:addressesProblem <{profile}> ."
+        ).encode()
+        touched = subjects_of(store, [name]) | {item}
+        before = statistics.problems_of(store, touched)
+        changed = statistics.change(BASE, touched)
+        store.replace_graphs({name: GraphPayload(data, TURTLE, BASE), **changed.payloads})
+        return changed, before
+
+    def counted() -> list[object]:
+        rows = store.select(
+            f"SELECT ?n WHERE {{ <{profile}> <{ILK}interlinkerCount> ?n }}",
+            graphs=[statistics.statistics_graph(BASE)],
+        )
+        return [r["n"].toPython() for r in rows]  # type: ignore[union-attr]
+
+    first, before = written(f"{BASE}graphs/race/a", "race_a")
+    real = store.replace_subjects
+
+    def meanwhile(*args: object, **kwargs: object) -> None:
+        other, other_before = written(f"{BASE}graphs/race/b", "race_b")
+        statistics.refresh_statistics(store, BASE, other, other_before)  # a full count
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    store.replace_subjects = meanwhile  # type: ignore[method-assign]
+    statistics.refresh_statistics(store, BASE, first, before)
+    assert counted() == [2]
+    assert not statistics.derived_are_stale(store)

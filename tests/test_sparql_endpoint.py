@@ -546,3 +546,25 @@ def test_the_class_hierarchy_is_materialised_for_queries(client: FlaskClient) ->
         Graph().parse(data=served.data, format="nt"), Graph().parse(data=derefed.data, format="nt")
     )
     assert len(Graph().parse(data=derefed.data, format="nt")) > 300
+
+
+def test_queries_are_parsed_safely_from_many_threads() -> None:
+    """rdflib's SPARQL parser (pyparsing) is not thread-safe; the request threads of the
+    server, the local store route among them, parse at once: no parse may break another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from interlink_kg.sparql.analysis import analyse, normalise
+
+    texts = [
+        "SELECT DISTINCT ?x WHERE { BIND (<http://example.org/a> AS ?x) }",
+        "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o FILTER (STRSTARTS(STR(?s), 'h')) } "
+        "GROUP BY ?s",
+        "ASK { ?s a <http://example.org/C> OPTIONAL { ?s <http://example.org/p> ?v } }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <http://example.org/a> } ?s ?p ?o }",
+    ]
+
+    def parse(n: int) -> str:
+        return type(analyse(normalise(texts[n % len(texts)]))).__name__
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert len(set(pool.map(parse, range(400)))) == 1

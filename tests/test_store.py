@@ -12,6 +12,7 @@ from support import BASE
 from interlink_kg.errors import ConfigurationError, ParseError, StoreError
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.store import GraphPayload, Store, open_store
+from interlink_kg.store.base import Guard
 
 G1 = "http://127.0.0.1:8080/graphs/one"
 G2 = "http://127.0.0.1:8080/graphs/two"
@@ -117,6 +118,53 @@ def test_drop_graphs(store: Store) -> None:
     store.replace_graphs({G1: ttl("<a> <p> 1 ."), G2: ttl("<b> <p> 2 .")})
     store.drop_graphs([G1])
     assert store.data_graphs() == [G2]
+
+
+def test_replace_subjects_replaces_theirs_only(store: Store) -> None:
+    store.replace_graphs({G1: ttl("<a> <p> 1 , 2 . <b> <p> 3 . <c> <p> 4 .")})
+    store.replace_subjects(
+        G1, [BASE + "a", BASE + "b"], ttl("<a> <p> 5 ."), then={G2: ttl("<d> <p> 6 .")}
+    )
+    rows = store.select_values("SELECT ?s ?o WHERE { ?s ?p ?o }", graphs=[G1])
+    assert sorted(rows) == [(BASE + "a", "5"), (BASE + "c", "4")]
+    assert store.select_values("SELECT ?s WHERE { ?s ?p ?o }", graphs=[G2]) == [(BASE + "d",)]
+
+
+MARKERS = "urn:interlink-kg:test/markers/"
+
+
+@pytest.mark.parametrize(
+    ("markers", "guard", "applies"),
+    [
+        (["m1"], Guard((MARKERS + "m1",)), True),
+        ([], Guard((MARKERS + "m1",)), False),  # the marker went: someone else wrote
+        (["m1", "m2"], Guard((MARKERS + "m1", MARKERS + "m2")), True),
+        (["m1", "m2"], Guard((MARKERS + "m1",), alone_under=MARKERS), False),  # not alone
+        (["m1"], Guard((MARKERS + "m1",), alone_under=MARKERS), True),
+    ],
+)
+def test_a_guarded_write_applies_only_while_its_guard_holds(
+    store: Store, markers: list[str], guard: Guard, applies: bool
+) -> None:
+    """Both writes of the contract are compare-and-sets with a guard: all their parts, or none."""
+    store.replace_graphs({G1: ttl("<a> <p> 1 . <b> <p> 2 ."), G2: ttl("<z> <p> 0 .")})
+    for name in markers:
+        store.replace_graphs({MARKERS + name: ttl("<m> <stale> true .")})
+    store.replace_subjects(
+        G1, [BASE + "a"], ttl("<a> <p> 9 ."), then={G2: ttl("<y> <p> 8 .")}, guard=guard
+    )
+    store.replace_graphs({G2: ttl("<x> <p> 7 .")}, drop=list(guard.present), guard=guard)
+    a = store.select_values(f"SELECT ?o WHERE {{ <{BASE}a> ?p ?o }}", graphs=[G1])
+    two = store.select_values("SELECT ?s WHERE { ?s ?p ?o }", graphs=[G2])
+    left = [m for m in markers if store.ask("ASK { ?s ?p ?o }", graphs=[MARKERS + m])]
+    if applies:
+        assert (a, two) == ([("9",)], [(BASE + "x",)])
+        assert [MARKERS + m for m in left] == [
+            m for m in [MARKERS + n for n in markers] if m not in guard.present
+        ]
+    else:
+        assert (a, two) == ([("1",)], [(BASE + "z",)])
+        assert left == markers
 
 
 def test_construct_ask_and_dump(store: Store) -> None:

@@ -16,6 +16,7 @@ start-up means a refresh was missed: :func:`refresh_if_stale` counts everything 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,12 +26,14 @@ from rdflib import URIRef
 from interlink_kg.model import iris
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
-from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
+from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Guard, Store
 from interlink_kg.store.changes import beyond_kept, entry_payload, read_log
 from interlink_kg.store.generation import new_generation, new_stamp
 
 STALE_MARKER = f"{INTERNAL_PREFIX}state/derived-stale"  # one marker graph per change under it
 _NOTHING = f"{INTERNAL_PREFIX}nothing"  # binds a query's VALUES to no resource
+ATTEMPTS = 3  # counts of one refresh that another refresh's write may make void
+_LOG = logging.getLogger(__name__)
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _INTERLINKER_COUNT = ox.NamedNode("https://w3id.org/interlink-kg/ontology#interlinkerCount")
 _PROBLEM_COUNT = ox.NamedNode("https://w3id.org/interlink-kg/ontology#problemCount")
@@ -113,14 +116,12 @@ def problems_of(store: Store, subjects: Iterable[str]) -> set[str]:
     return {p for (p,) in rows if p is not None}
 
 
-def _stamp(base_iri: str, store: Store) -> tuple[dict[str, GraphPayload], list[str]]:
-    """A new generation with its log entry (touching no resource's own triples) and the log
-    entries to prune, for the refresh's write."""
+def _stamp(base_iri: str) -> tuple[dict[str, GraphPayload], str]:
+    """A new generation with its log entry (touching no resource's own triples), for the
+    refresh's write, and the entry's graph."""
     fresh = new_stamp()
-    return (
-        {**new_generation(base_iri, fresh), **entry_payload(fresh, (), base_iri)},
-        beyond_kept(read_log(store)),
-    )
+    entry = entry_payload(fresh, (), base_iri)
+    return {**new_generation(base_iri, fresh), **entry}, next(iter(entry))
 
 
 def refresh_statistics(
@@ -129,36 +130,60 @@ def refresh_statistics(
     changed: Change | None = None,
     problems_before: Iterable[str] = (),
 ) -> int:
-    """Count the statistics again and clear the stale markers, in one write; returns how many
-    statistics triples were written.
+    """Count the statistics again and clear the stale markers; returns how many statistics
+    triples were written.
 
     After one ``changed`` that names its subjects, only those and the problem profiles they
     address, now or before (``problems_before``), are counted again: the cost of the change,
-    not of the catalogue. Otherwise, or when another change's marker is still there (its
-    refresh was missed or is under way), everything is."""
+    not of the catalogue. Otherwise, or when another change's marker is there (its refresh was
+    missed or is under way), everything is.
+
+    Each write is a compare-and-set (:class:`~interlink_kg.store.base.Guard`): it applies only
+    while the markers it counted for are all still there (and, for a partial count, no other),
+    so a refresh that counted earlier never overwrites one that counted later, in this process
+    or another. One that loses counts again, up to :data:`ATTEMPTS` times; then the markers
+    stay, and the next change or start-up counts everything."""
+    for _ in range(ATTEMPTS):
+        found = markers(store)
+        if changed is not None and changed.subjects is not None and set(found) <= {changed.marker}:
+            if changed.marker not in found:
+                return 0  # another refresh counted after this change and cleared its marker
+            done = _refresh_part(store, base_iri, changed, problems_before)
+        else:
+            done = _refresh_all(store, base_iri, found)
+        if done is not None:
+            return done
+    _LOG.warning("the statistics lost %d races in a row; left stale for the next count", ATTEMPTS)
+    return 0
+
+
+def _written(store: Store, entry: str, emptied: list[str]) -> bool:
+    """Whether a guarded write applied (its log entry is there); then the graphs it emptied,
+    and the log entries beyond those kept, are dropped (names of no triples left behind)."""
+    if not store.ask("ASK { ?s ?p ?o }", graphs=[entry]):
+        return False
+    store.drop_graphs([*emptied, *beyond_kept(read_log(store))])
+    return True
+
+
+def _refresh_all(store: Store, base_iri: str, found: list[str]) -> int | None:
     name = statistics_graph(base_iri)
-    found = markers(store)
-    if changed is not None and changed.subjects is not None and set(found) <= {changed.marker}:
-        return _refresh_part(store, base_iri, changed, problems_before)
     others = [g for g in store.data_graphs() if g != name]
-    triples = (
-        _triples(store.select_values(query("statistics-counts"), graphs=others)) if others else []
-    )
-    stamp, pruned = _stamp(base_iri, store)
-    if not triples:
-        store.replace_graphs(stamp, drop=[name, *found, *pruned])
-        return 0
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    store.replace_graphs(
-        {name: GraphPayload(data, NTRIPLES, base_iri, "statistics"), **stamp},
-        drop=[*found, *pruned],
-    )
-    return len(triples)
+    rows = store.select_values(query("statistics-counts"), graphs=others) if others else []
+    triples = _triples(rows)
+    stamp, entry = _stamp(base_iri)
+    guard = Guard(tuple(found)) if found else None
+    graphs = dict(stamp)
+    if triples:
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        graphs[name] = GraphPayload(data, NTRIPLES, base_iri, "statistics")
+    store.replace_graphs(graphs, drop=[*([] if triples else [name]), *found], guard=guard)
+    return len(triples) if _written(store, entry, found) else None
 
 
 def _refresh_part(
     store: Store, base_iri: str, changed: Change, problems_before: Iterable[str]
-) -> int:
+) -> int | None:
     assert changed.subjects is not None
     name = statistics_graph(base_iri)
     items = sorted(changed.subjects)
@@ -173,15 +198,16 @@ def _refresh_part(
     rows = store.select_values(query("statistics-counts-of", values), graphs=others)
     triples = _triples(rows)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    stamp, pruned = _stamp(base_iri, store)
+    stamp, entry = _stamp(base_iri)
     store.replace_subjects(
         name,
         [*items, *problems],
         GraphPayload(data, NTRIPLES, base_iri, "statistics"),
         then=stamp,
-        drop=[changed.marker, *pruned],
+        drop=[changed.marker],
+        guard=Guard((changed.marker,), alone_under=STALE_MARKER),
     )
-    return len(triples)
+    return len(triples) if _written(store, entry, [changed.marker]) else None
 
 
 def refresh_if_stale(store: Store, base_iri: str) -> bool:

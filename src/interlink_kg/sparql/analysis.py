@@ -20,11 +20,10 @@ from dataclasses import dataclass
 
 from pyparsing.exceptions import ParseException
 from rdflib import URIRef
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from interlink_kg.errors import BadRequestError, ForbiddenError, ParseError
+from interlink_kg.rdf.sparql_text import parse_query, parse_update, translate_query
 
 FORMS = {
     "SelectQuery": "select",
@@ -127,7 +126,7 @@ def _service_calls(node: object, found: list[CompValue]) -> list[CompValue]:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        parse_update(text)
     except Exception:
         return False
     return True
@@ -148,7 +147,7 @@ def analyse(
     if allowed:
         check_plain_for_federation(text)
     try:
-        parsed = parseQuery(text)
+        parsed = parse_query(text)
     except RecursionError:
         raise _too_deep() from None
     except ValueError as exc:  # rdflib's expansion of an impossible \U escape
@@ -164,7 +163,7 @@ def analyse(
             details={"line": exc.lineno, "column": exc.col},
         ) from exc
     try:
-        translated = translateQuery(parsed, base=base_iri)
+        translated = translate_query(parsed, base=base_iri)
     except RecursionError:
         raise _too_deep() from None
     except Exception as exc:

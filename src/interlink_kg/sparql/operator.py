@@ -6,12 +6,12 @@ import json
 
 from pyparsing.exceptions import ParseException
 from rdflib import Literal
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, ParseError
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.rdf.serialize import serialize
+from interlink_kg.rdf.sparql_text import parse_query
 from interlink_kg.sparql.analysis import FORMS
 from interlink_kg.store.base import Store
 
@@ -19,7 +19,7 @@ from interlink_kg.store.base import Store
 def query_form(text: str) -> str:
     """``select``, ``ask``, ``construct`` or ``describe``; refuses updates and bad syntax."""
     try:
-        parsed = parseQuery(text)
+        parsed = parse_query(text)
     except ParseException as exc:
         raise ParseError(
             f"not a valid SPARQL query (updates are not accepted here): {exc.msg} "

@@ -35,6 +35,16 @@ class GraphPayload:
     source: str = "input"
 
 
+@dataclass(frozen=True)
+class Guard:
+    """A write that applies only while the graphs ``present`` all hold triples and, with
+    ``alone_under``, no other graph whose name starts with it does: a compare-and-set, checked
+    by the store inside the write's own transaction."""
+
+    present: tuple[str, ...]
+    alone_under: str | None = None
+
+
 class Store(Protocol):
     """What services may ask of a store."""
 
@@ -44,9 +54,14 @@ class Store(Protocol):
         """Names of the graphs holding data (internal graphs excluded), sorted."""
         ...
 
-    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, GraphPayload],
+        drop: Iterable[str] = (),
+        guard: Guard | None = None,
+    ) -> None:
         """Parse and put each payload in its named graph, replacing what was there, and drop
-        the graphs named in ``drop``.
+        the graphs named in ``drop``; with a ``guard``, only if it holds (else nothing).
 
         All or nothing: if any payload fails to parse, no graph changes.
         """
@@ -109,10 +124,12 @@ class Store(Protocol):
         payload: GraphPayload,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
+        guard: Guard | None = None,
     ) -> None:
         """In ``graph``, replace every triple whose subject is one of ``subjects`` (IRIs) by
         the payload's triples, then drop ``drop`` and put the payloads ``then`` in their graphs:
-        all in one step (for derived data patched per change, such as the statistics)."""
+        all in one step (for derived data patched per change, such as the statistics); with a
+        ``guard``, only if it holds (else nothing)."""
         ...
 
     def get_meta(self, key: str) -> str | None:

@@ -127,7 +127,6 @@ def read_log(store: Store) -> list[Entry]:
 
 
 def beyond_kept(entries: Iterable[Entry]) -> list[str]:
-    """The graphs of the entries a pruning write drops: all but the newest ``KEEP - 1``, so
-    that with its own entry :data:`KEEP` remain."""
+    """The graphs of the entries the pruning drops: all but the newest :data:`KEEP`."""
     ordered = sorted(entries, key=lambda e: stamp_order(e.stamp), reverse=True)
-    return [e.name for e in ordered[KEEP - 1 :]]
+    return [e.name for e in ordered[KEEP:]]

@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from interlink_kg.errors import StoreHeldError
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.store.base import GraphPayload, Row
+from interlink_kg.store.base import GraphPayload, Guard, Row
 from interlink_kg.store.oxigraph import read_settings, settings_path
 from interlink_kg.store.remote import DEFAULT_TIMEOUT, Endpoints, RemoteStore
 from interlink_kg.store.serving_record import ServingRecord
@@ -85,7 +85,12 @@ class HeldStore:
 
     # -- changes, refused -------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, GraphPayload],
+        drop: Iterable[str] = (),
+        guard: Guard | None = None,
+    ) -> None:
         raise self.refusal()
 
     def drop_graphs(self, names: Iterable[str]) -> None:
@@ -98,6 +103,7 @@ class HeldStore:
         payload: GraphPayload,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
+        guard: Guard | None = None,
     ) -> None:
         raise self.refusal()
 

@@ -26,7 +26,7 @@ from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
-from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Row
+from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
 
 _iri = updates.graph_node
 MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
@@ -85,8 +85,13 @@ class OxigraphStore:
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
 
-    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
-        update = updates.replacing(graphs, drop)
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, GraphPayload],
+        drop: Iterable[str] = (),
+        guard: Guard | None = None,
+    ) -> None:
+        update = updates.replacing(graphs, drop, guard)
         if update:
             self._write(update)
 
@@ -106,8 +111,9 @@ class OxigraphStore:
         payload: GraphPayload,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
+        guard: Guard | None = None,
     ) -> None:
-        update = updates.replacing_subjects(graph, subjects, payload, then, drop)
+        update = updates.replacing_subjects(graph, subjects, payload, then, drop, guard)
         if update:
             self._write(update)
 

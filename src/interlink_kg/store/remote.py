@@ -47,7 +47,7 @@ from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
-from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Row
+from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
 from interlink_kg.store.results_json import term_of, text_of
 
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
@@ -236,8 +236,13 @@ class RemoteStore:
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
 
-    def replace_graphs(self, graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> None:
-        update = updates.replacing(graphs, drop)
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, GraphPayload],
+        drop: Iterable[str] = (),
+        guard: Guard | None = None,
+    ) -> None:
+        update = updates.replacing(graphs, drop, guard)
         if update:
             self._update(update)
 
@@ -253,8 +258,9 @@ class RemoteStore:
         payload: GraphPayload,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
+        guard: Guard | None = None,
     ) -> None:
-        update = updates.replacing_subjects(graph, subjects, payload, then, drop)
+        update = updates.replacing_subjects(graph, subjects, payload, then, drop, guard)
         if update:
             self._update(update)
 

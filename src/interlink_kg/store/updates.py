@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from interlink_kg.errors import ParseError, StoreError
-from interlink_kg.store.base import GraphPayload
+from interlink_kg.store.base import GraphPayload, Guard
 
 
 def graph_node(value: str) -> ox.NamedNode:
@@ -39,9 +39,14 @@ def triples_of(payload: GraphPayload) -> list[str]:
         ) from exc
 
 
-def replacing(graphs: Mapping[str, GraphPayload], drop: Iterable[str] = ()) -> str:
+def replacing(
+    graphs: Mapping[str, GraphPayload], drop: Iterable[str] = (), guard: Guard | None = None
+) -> str:
     """One update that drops ``drop`` and puts each payload in its graph, replacing what was
-    there (empty when there is nothing to do). One update is one transaction."""
+    there (empty when there is nothing to do). One update is one transaction; with a ``guard``,
+    every part applies only if it holds (:func:`guarded`)."""
+    if guard is not None:
+        return guarded([], graphs, drop, guard)
     operations: list[str] = [f"DROP SILENT GRAPH {graph_node(name)}" for name in drop]
     for name, payload in graphs.items():
         target = graph_node(name)
@@ -59,24 +64,86 @@ def replacing_subjects(
     payload: GraphPayload,
     then: Mapping[str, GraphPayload] | None = None,
     drop: Iterable[str] = (),
+    guard: Guard | None = None,
 ) -> str:
     """One update that, in ``graph``, deletes every triple of ``subjects`` (IRIs) and inserts
     the payload's triples, then drops ``drop`` and puts the payloads ``then`` in their graphs:
-    one transaction."""
+    one transaction; with a ``guard``, every part applies only if it holds."""
     target = graph_node(graph)
     names = sorted({str(graph_node(s)) for s in subjects})
+    condition = _condition(guard) if guard is not None else "true"
     operations = []
     if names:
         operations.append(
             f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} "
-            f"WHERE {{ VALUES ?s {{ {' '.join(names)} }} GRAPH {target} {{ ?s ?p ?o }} }}"
+            f"WHERE {{ VALUES ?s {{ {' '.join(names)} }} GRAPH {target} {{ ?s ?p ?o }} "
+            f"FILTER ({condition}) }}"
         )
     triples = triples_of(payload)
     if triples:
-        body = " .\n".join(triples)
-        operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
-    rest = replacing(then or {}, drop)
+        operations.append(_inserting_if(target, triples, condition))
+    rest = (
+        guarded([], then or {}, drop, guard) if guard is not None else replacing(then or {}, drop)
+    )
     return " ;\n".join([*operations, *([rest] if rest else [])])
+
+
+def _condition(guard: Guard) -> str:
+    """The guard as a SPARQL filter expression."""
+    parts = [
+        f"EXISTS {{ GRAPH {graph_node(g)} {{ ?s{i} ?p{i} ?o{i} }} }}"
+        for i, g in enumerate(guard.present)
+    ]
+    if guard.alone_under is not None:
+        listed = ", ".join(str(graph_node(g)) for g in guard.present)
+        besides = f" && ?other NOT IN ({listed})" if listed else ""
+        prefix = ox.Literal(guard.alone_under)
+        parts.append(
+            f"NOT EXISTS {{ GRAPH ?other {{ ?os ?op ?oo }} "
+            f"FILTER (isIRI(?other) && STRSTARTS(STR(?other), {prefix}){besides}) }}"
+        )
+    return " && ".join(parts) or "true"
+
+
+def _inserting_if(target: ox.NamedNode, triples: list[str], condition: str) -> str:
+    body = " .\n".join(triples)
+    return f"INSERT {{ GRAPH {target} {{\n{body} .\n}} }} WHERE {{ FILTER ({condition}) }}"
+
+
+def guarded(
+    operations: list[str],
+    graphs: Mapping[str, GraphPayload],
+    drop: Iterable[str],
+    guard: Guard,
+) -> str:
+    """``operations``, then the payloads and drops of :func:`replacing`, each applied only
+    while ``guard`` holds: graphs are emptied by a conditional ``DELETE`` instead of ``DROP``;
+    the guard's own graphs among ``drop`` go last, in one operation, so that the condition holds
+    for every part before them."""
+    condition = _condition(guard)
+
+    def emptied(names: list[str]) -> str:
+        nodes = " ".join(str(graph_node(n)) for n in names)
+        return (
+            f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {nodes} }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} FILTER ({condition}) }}"
+        )
+
+    drop = list(drop)
+    own = [g for g in drop if g in guard.present]
+    others = [g for g in drop if g not in guard.present]
+    parts = list(operations)
+    if others:
+        parts.append(emptied(others))
+    for name, payload in graphs.items():
+        target = graph_node(name)
+        parts.append(emptied([name]))
+        triples = triples_of(payload)
+        if triples:
+            parts.append(_inserting_if(target, triples, condition))
+    if own:
+        parts.append(emptied(own))
+    return " ;\n".join(parts)
 
 
 def dropping(names: Iterable[str]) -> str:

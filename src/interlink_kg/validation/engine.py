@@ -22,10 +22,10 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from interlink_kg.model.report import ValidationReport
+from interlink_kg.rdf.sparql_text import prepare_query
 from interlink_kg.validation.background import (
     allowed_values,
     background,
@@ -58,7 +58,7 @@ class _PreparedQueryGraph(Graph):
 
 @lru_cache(maxsize=512)
 def _prepared(text: str) -> Any:
-    return prepareQuery(text)
+    return prepare_query(text)
 
 
 # What the shapes read from the vocabularies and the ontology: enough for the fast path.
