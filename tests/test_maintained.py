@@ -115,6 +115,15 @@ def edited(store: Store, item: str, edit: str) -> tuple[str, bytes]:
     return name, serialize(graph, NTRIPLES)
 
 
+@pytest.fixture(autouse=True)
+def _count_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count tables for the common words of this small catalogue too, so that patching them
+    is checked as well."""
+    from interlink_kg.finding import search_layer
+
+    monkeypatch.setattr(search_layer, "COUNT_TABLE_MIN", 5)
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
     """The bundled catalogue and synthetic INTERLINKERs, each in a graph of its own."""
@@ -174,7 +183,8 @@ def assert_as_rebuilt(store: Store, search: SearchIndex) -> None:
             assert words.stems(item, lang) == built.stems(item, lang)
 
     again = SearchIndex(store)
-    for request in SEARCHES:
+    words = [SearchRequest(w) for w in synthetic_module().WORDS]  # common: count tables
+    for request in [*SEARCHES, *words]:
         assert search.search(request) == again.search(request), request
     # Words FTS5 reads as phrases are scored by each layer's FTS5 with that layer's statistics
     # until the next merge: the same hits and counts, scores close.

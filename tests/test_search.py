@@ -159,3 +159,28 @@ def test_results_and_pages_are_those_of_fts5(index: SearchIndex, catalogue_store
             page = index.search(SearchRequest(text, page=2, per_page=3))
             assert page.ids == expected[3:6]
             assert page.total == len(expected)
+
+
+def test_count_tables_give_the_counts_of_the_hits(
+    catalogue_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-word search for a common word reads its facet counts from a table counted once;
+    they are the counts of its hits, word by word (every token of two or more here)."""
+    from interlink_kg.finding import search_layer
+
+    monkeypatch.setattr(search_layer, "COUNT_TABLE_MIN", 2)
+    tabled = SearchIndex(catalogue_store)
+    assert len(tabled.current().base.token_counts) > 100
+    monkeypatch.setattr(search_layer, "COUNT_TABLE_MIN", 10**9)
+    walked = SearchIndex(catalogue_store)
+    assert not walked.current().base.token_counts
+    words = sorted(
+        {
+            w.lower()
+            for row in catalogue_store.select(TITLES)
+            for w in re.findall(r"\w+", str(row["title"]))
+        }
+    )
+    for word in words:
+        for request in (SearchRequest(word), SearchRequest(word, filters={"kind": "software"})):
+            assert tabled.search(request) == walked.search(request), word

@@ -114,8 +114,7 @@ class Postings:
 
     def _prefix(self, prefix: bytes) -> tuple[Rows, npt.NDArray[np.float64]]:
         """Every token beginning with ``prefix``, as one: occurrences added up per row."""
-        first = bisect.bisect_left(self._terms, prefix)
-        last = bisect.bisect_left(self._terms, prefix + b"\xff")  # no UTF-8 byte is 0xff
+        first, last = self._range(prefix)
         if first == last:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         start, end = self._starts[first], self._starts[last]
@@ -124,13 +123,33 @@ class Postings:
         rows, inverse = np.unique(self._rows[start:end], return_inverse=True)
         return rows, np.bincount(inverse, weights=self._frequencies[start:end]).astype(np.float64)
 
-    def words(self, words: Sequence[str]) -> list[tuple[Rows, npt.NDArray[np.float64]]] | None:
+    def words(self, words: Sequence[str]) -> Lookup | None:
         """For each word, the rows holding it and its weighted occurrences there (the last word
         as a prefix), or None when a word is a phrase of several tokens (ask FTS5)."""
         tokens = self._tokens(words)
         if any(len(t) != 1 for t in tokens):
             return None
-        return [self._term(t[0]) for t in tokens[:-1]] + [self._prefix(tokens[-1][0])]
+        last = tokens[-1][0]
+        first, end = self._range(last)
+        single = self._terms[first] if len(words) == 1 and end == first + 1 else None
+        found = [self._term(t[0]) for t in tokens[:-1]] + [self._prefix(last)]
+        return Lookup(found, single)
+
+    def _range(self, prefix: bytes) -> tuple[int, int]:
+        """The tokens beginning with ``prefix``: their range in the sorted tokens."""
+        first = bisect.bisect_left(self._terms, prefix)
+        return first, bisect.bisect_left(self._terms, prefix + b"\xff")  # no UTF-8 byte is 0xff
+
+    def common(self, holding: int) -> list[tuple[bytes, Rows]]:
+        """The tokens held by at least ``holding`` rows, with those rows."""
+        sizes = np.diff(self._starts)
+        return [
+            (self._terms[at], self._rows[self._starts[at] : self._starts[at + 1]])
+            for at in np.flatnonzero(sizes >= holding)
+        ]
+
+    def rows_of(self, token: bytes) -> Rows:
+        return self._term(token)[0]
 
     def search(self, words: Sequence[str]) -> Found | None:
         """The rows holding every word (the last one as a prefix) with their BM25 scores, or
@@ -138,7 +157,16 @@ class Postings:
         found = self.words(words)
         if found is None:
             return None
-        return scored([Layer(found, self.lengths)], self.count, self.total)[0]
+        return scored([Layer(found.postings, self.lengths)], self.count, self.total)[0]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A query's words in one table: each word's rows and weighted occurrences; ``single``, the
+    one token a one-word query stands for when its prefix covers no other."""
+
+    postings: list[tuple[Rows, npt.NDArray[np.float64]]]
+    single: bytes | None
 
 
 @dataclass(frozen=True)

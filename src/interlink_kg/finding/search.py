@@ -148,20 +148,26 @@ class _Layers:
         """The values of ``facet`` some INTERLINKER holds now."""
         return sorted(self.all_counts.get(facet, {}))
 
-    def found(self, words: list[str]) -> list[tuple[Positions, npt.NDArray[np.float64]]]:
-        """Per layer, the positions holding every word, ascending, and their BM25 scores."""
+    def found(
+        self, words: list[str]
+    ) -> tuple[list[tuple[Positions, npt.NDArray[np.float64]]], bytes | None]:
+        """Per layer, the positions holding every word, ascending, and their BM25 scores; and
+        the one token a one-word search stands for, when it has one."""
         layers = self.layers()
-        postings = [layer.postings.words(words) for layer, _ in layers]
-        if all(p is not None for p in postings):
+        looked = [layer.postings.words(words) for layer, _ in layers]
+        if all(lookup is not None for lookup in looked):
             rows = [
                 Layer(
-                    found,  # type: ignore[arg-type]  # checked just above
+                    lookup.postings,
                     layer.lengths,
                     np.concatenate([[False], gone]) if gone is not None else None,
                 )
-                for (layer, gone), found in zip(layers, postings, strict=True)
+                for (layer, gone), lookup in zip(layers, looked, strict=True)
+                if lookup is not None
             ]
-            return [(f.rows - 1, f.scores) for f in scored(rows, self.count, self.total)]
+            found = [(f.rows - 1, f.scores) for f in scored(rows, self.count, self.total)]
+            tokens = {lookup.single for lookup in looked if lookup is not None}
+            return found, (tokens.pop() if len(tokens) == 1 else None)
         out = []
         for layer, gone in layers:
             hits, scores = layer.phrase_search(words)
@@ -169,7 +175,26 @@ class _Layers:
                 kept = ~gone[hits]
                 hits, scores = hits[kept], scores[kept]
             out.append((hits, scores))
-        return out
+        return out, None
+
+    def facets_of(
+        self, found: list[tuple[Positions, npt.NDArray[np.float64]]], token: bytes | None
+    ) -> Counts:
+        """The facet counts of all the hits: from the first layer's count table when the hits
+        are the rows holding one common token (less its replaced rows, plus the second layer's
+        hits), else counted over the hits."""
+        table = self.base.token_counts.get(token) if token is not None else None
+        if table is None:
+            return _summed(
+                [layer.counts(h) for (layer, _), (h, _) in zip(self.layers(), found, strict=True)]
+            )
+        counts = {f: dict(c) for f, c in table.items()}
+        if self.removed is not None:
+            rows = self.base.postings.rows_of(token) - 1  # type: ignore[arg-type]
+            counts = _added(counts, self.base.counts(rows[self.removed[rows]]), -1)
+        if self.overlay is not None:
+            counts = _added(counts, self.overlay.counts(found[1][0]))
+        return counts
 
 
 class SearchIndex:
@@ -245,14 +270,15 @@ def _answer(index: _Layers, request: SearchRequest, words: list[str]) -> SearchR
         )
         ids = tuple(itertools.islice(in_order, start, end))
         return SearchResult(ids, sum(len(h) for h in hits), facets, {})
-    found = index.found(words)
+    found, token = index.found(words)
     if chosen is not None:
         found = [
             (h[kept], sc[kept])
             for (h, sc), allowed in zip(found, chosen, strict=True)
             for kept in [np.isin(h, allowed, assume_unique=True)]
         ]
-    facets = _summed([layer.counts(h) for (layer, _), (h, _) in zip(layers, found, strict=True)])
+        token = None  # filtered: the table counts more than the hits
+    facets = index.facets_of(found, token)
     ranked: list[tuple[float, str]] = []
     for (layer, _), (h, sc) in zip(layers, found, strict=True):
         best = best_first(h, sc, end)

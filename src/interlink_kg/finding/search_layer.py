@@ -7,7 +7,8 @@ the other languages still match themselves). Its tokens become posting arrays
 (:mod:`interlink_kg.finding.postings`); facet values become NumPy arrays by position (the
 INTERLINKERs in identifier order: a position + 1 is the FTS5 rowid), one array of holders per
 value and the values of each INTERLINKER in CSR form, so that counting the facets of any set of
-hits costs their number, not the catalogue's.
+hits costs their number, not the catalogue's; the tokens most INTERLINKERs hold have their
+counts in a table (a one-word search for a common word reads them).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"
 WEIGHTS = {"title": 10.0, "body": 1.0, "keywords": 4.0}
 BM25 = f"bm25(docs, {', '.join(str(w) for w in WEIGHTS.values())})"  # the columns' order
 
+# A token held by at least this many INTERLINKERs (and 1% of them) gets a count table.
+COUNT_TABLE_MIN = 2000
 Positions = npt.NDArray[np.int64]
 Counts = dict[str, dict[str, int]]
 
@@ -111,6 +114,12 @@ class SearchLayer:
             self._held[facet] = (offsets, numbers)
         self.everyone: Positions = np.arange(len(self.ids), dtype=np.int64)
         self.all_counts = self.counts(self.everyone)
+        # Count tables: the facet counts of the rows holding each common token, counted once
+        # (a search for a common word then reads its counts instead of walking its hits).
+        holding = max(COUNT_TABLE_MIN, len(self.ids) // 100)
+        self.token_counts: dict[bytes, Counts] = {
+            token: self.counts(rows - 1) for token, rows in self.postings.common(holding)
+        }
 
     def counts(self, positions: Positions) -> Counts:
         """Facet counts over the INTERLINKERs at ``positions``: work in their number only."""
