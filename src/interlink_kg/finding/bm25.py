@@ -113,36 +113,59 @@ class Layered:
         total = base.total - float(base.lengths[self.removed].sum())
         total += overlay.total if overlay else 0.0
         self.average = average_length(total, self.count)
+        self._any_removed = bool(self.removed.any())
+        # Each word's scored postings, per layer, worked out on first use (idf and the average
+        # length are fixed for this pair of indexes): a query then only adds them up.
+        self._parts: dict[str, list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]] = {}
+
+    def _layers(self) -> list[tuple[Bm25, npt.NDArray[np.bool_] | None]]:
+        first: list[tuple[Bm25, npt.NDArray[np.bool_] | None]] = [
+            (self.base, self.removed if self._any_removed else None)
+        ]
+        return first + ([(self.overlay, None)] if self.overlay else [])
+
+    def _scored(self, word: str) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]:
+        """Per layer, the documents holding ``word`` now and its part of their scores."""
+        known = self._parts.get(word)
+        if known is not None:
+            return known
+        layers = self._layers()
+        held = [index.postings.get(word) for index, _ in layers]
+        holding = 0
+        for (_, removed), posting in zip(layers, held, strict=True):
+            if posting is not None:
+                gone = int(np.count_nonzero(removed[posting[0]])) if removed is not None else 0
+                holding += len(posting[0]) - gone
+        empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+        parts = [empty for _ in layers]
+        if holding:
+            weight = idf(self.count, holding)
+            for n, ((index, removed), posting) in enumerate(zip(layers, held, strict=True)):
+                if posting is None:
+                    continue
+                at, f = posting
+                if removed is not None:
+                    kept = ~removed[at]
+                    at, f = at[kept], f[kept]
+                scoring = f > 0
+                at, f = at[scoring], f[scoring]
+                parts[n] = (at, saturated(f, norm(index.lengths[at], self.average)) * weight)
+        self._parts[word] = parts
+        return parts
 
     def top(self, words: Sequence[str], limit: int) -> dict[str, float]:
         """The ``limit`` best documents of both for the distinct ``words``, best first, ties to
         the smaller key."""
         if limit <= 0:
             return {}
-        layers = [(self.base, self.removed)] + ([(self.overlay, None)] if self.overlay else [])
+        layers = self._layers()
         found: list[list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]] = [
             [] for _ in layers
         ]
         for word in dict.fromkeys(words):
-            held = [index.postings.get(word) for index, _ in layers]
-            holding = 0
-            for (_, removed), posting in zip(layers, held, strict=True):
-                if posting is not None:
-                    gone = int(np.count_nonzero(removed[posting[0]])) if removed is not None else 0
-                    holding += len(posting[0]) - gone
-            if not holding:
-                continue
-            weight = idf(self.count, holding)
-            for n, ((index, removed), posting) in enumerate(zip(layers, held, strict=True)):
-                if posting is None:
-                    continue
-                at, f = posting
-                if removed is not None and self.removed.any():
-                    kept = ~removed[at]
-                    at, f = at[kept], f[kept]
-                scoring = f > 0
-                at, f = at[scoring], f[scoring]
-                found[n].append((at, saturated(f, norm(index.lengths[at], self.average)) * weight))
+            for n, part in enumerate(self._scored(word)):
+                if len(part[0]):
+                    found[n].append(part)
         best: list[tuple[float, str]] = []
         for (index, _), parts in zip(layers, found, strict=True):
             if not parts:
