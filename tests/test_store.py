@@ -131,6 +131,7 @@ def test_replace_subjects_replaces_theirs_only(store: Store) -> None:
 
 
 MARKERS = "urn:interlink-kg:test/markers/"
+STALE = BASE + "stale"
 
 
 @pytest.mark.parametrize(
@@ -139,8 +140,8 @@ MARKERS = "urn:interlink-kg:test/markers/"
         (["m1"], Guard((MARKERS + "m1",)), True),
         ([], Guard((MARKERS + "m1",)), False),  # the marker went: someone else wrote
         (["m1", "m2"], Guard((MARKERS + "m1", MARKERS + "m2")), True),
-        (["m1", "m2"], Guard((MARKERS + "m1",), alone_under=MARKERS), False),  # not alone
-        (["m1"], Guard((MARKERS + "m1",), alone_under=MARKERS), True),
+        (["m1", "m2"], Guard((MARKERS + "m1",), MARKERS, STALE), False),  # not alone
+        (["m1"], Guard((MARKERS + "m1",), MARKERS, STALE), True),
     ],
 )
 def test_a_guarded_write_applies_only_while_its_guard_holds(

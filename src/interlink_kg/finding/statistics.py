@@ -37,9 +37,10 @@ _LOG = logging.getLogger(__name__)
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _INTERLINKER_COUNT = ox.NamedNode("https://w3id.org/interlink-kg/ontology#interlinkerCount")
 _PROBLEM_COUNT = ox.NamedNode("https://w3id.org/interlink-kg/ontology#problemCount")
+_STALE = f"{INTERNAL_PREFIX}derivedStale"  # the predicate of a marker's one triple
 _MARKERS = f"""
 SELECT DISTINCT ?g WHERE {{
-  GRAPH ?g {{ ?s <{INTERNAL_PREFIX}derivedStale> ?o }}
+  GRAPH ?g {{ ?s <{_STALE}> ?o }}
   FILTER (STRSTARTS(STR(?g), "{STALE_MARKER}"))
 }}"""
 
@@ -51,7 +52,7 @@ def statistics_graph(base_iri: str) -> str:
 def stale_marker(base_iri: str, stamp: str) -> dict[str, GraphPayload]:
     """The marker graph of the change stamped ``stamp``, for its ``replace_graphs``."""
     name = f"{STALE_MARKER}/{stamp}"
-    triple = f'<{name}> <{INTERNAL_PREFIX}derivedStale> "true" .\n'.encode()
+    triple = f'<{name}> <{_STALE}> "true" .\n'.encode()
     return {name: GraphPayload(triple, NTRIPLES, base_iri, "stale marker")}
 
 
@@ -205,7 +206,7 @@ def _refresh_part(
         GraphPayload(data, NTRIPLES, base_iri, "statistics"),
         then=stamp,
         drop=[changed.marker],
-        guard=Guard((changed.marker,), alone_under=STALE_MARKER),
+        guard=Guard((changed.marker,), alone_under=STALE_MARKER, marked_by=_STALE),
     )
     return len(triples) if _written(store, entry, [changed.marker]) else None
 

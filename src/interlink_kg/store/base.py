@@ -38,11 +38,17 @@ class GraphPayload:
 @dataclass(frozen=True)
 class Guard:
     """A write that applies only while the graphs ``present`` all hold triples and, with
-    ``alone_under``, no other graph whose name starts with it does: a compare-and-set, checked
+    ``alone_under``, no other graph whose name starts with it holds a triple of predicate
+    ``marked_by`` (found by that predicate: no walk over the store): a compare-and-set, checked
     by the store inside the write's own transaction."""
 
     present: tuple[str, ...]
     alone_under: str | None = None
+    marked_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.alone_under is None) != (self.marked_by is None):
+            raise ValueError("alone_under and marked_by go together")
 
 
 class Store(Protocol):

@@ -94,12 +94,12 @@ def _condition(guard: Guard) -> str:
         f"EXISTS {{ GRAPH {graph_node(g)} {{ ?s{i} ?p{i} ?o{i} }} }}"
         for i, g in enumerate(guard.present)
     ]
-    if guard.alone_under is not None:
+    if guard.alone_under is not None and guard.marked_by is not None:
         listed = ", ".join(str(graph_node(g)) for g in guard.present)
         besides = f" && ?other NOT IN ({listed})" if listed else ""
         prefix = ox.Literal(guard.alone_under)
         parts.append(
-            f"NOT EXISTS {{ GRAPH ?other {{ ?os ?op ?oo }} "
+            f"NOT EXISTS {{ GRAPH ?other {{ ?os {graph_node(guard.marked_by)} ?oo }} "
             f"FILTER (isIRI(?other) && STRSTARTS(STR(?other), {prefix}){besides}) }}"
         )
     return " && ".join(parts) or "true"
