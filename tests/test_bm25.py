@@ -105,3 +105,12 @@ def test_unknown_words_and_an_empty_index_find_nothing() -> None:
     assert index.top([], 5) == {}
     assert index.top(["map"], 0) == {}
     assert Bm25([], WEIGHTS).top(["map"], 5) == {}
+
+
+def test_a_word_in_a_field_of_no_weight_counts_for_df_but_does_not_score() -> None:
+    documents = [(f"d{i}", [["tree"], []]) for i in range(8)]
+    index = Bm25([("a", [["map"], ["map"]]), ("b", [[], ["map"]]), *documents], (1, 0))
+    found = index.top(["map"], 5)
+    assert list(found) == ["a"]  # "b" holds it in the field of no weight only
+    alone = Bm25([("a", [["map"], ["map"]]), *documents], (1, 0)).top(["map"], 5)
+    assert found["a"] < alone["a"]  # held by two of ten: a smaller idf than by one of nine

@@ -84,6 +84,9 @@ class Bm25:
             word: (np.array(found, dtype=np.int32), np.array(frequencies[word]))
             for word, found in positions.items()
         }
+        # Each posting's document length, gathered once (a query then reads them in order).
+        self.lengths_at = {word: self.lengths[at] for word, (at, _) in self.postings.items()}
+        self.weighted = all(w > 0 for w in weights)  # every word held scores
         self.total = float(self.lengths.sum())
 
     def __len__(self) -> int:
@@ -144,12 +147,14 @@ class Layered:
                 if posting is None:
                     continue
                 at, f = posting
+                lengths = index.lengths_at[word]
                 if removed is not None:
                     kept = ~removed[at]
-                    at, f = at[kept], f[kept]
-                scoring = f > 0
-                at, f = at[scoring], f[scoring]
-                parts[n] = (at, saturated(f, norm(index.lengths[at], self.average)) * weight)
+                    at, f, lengths = at[kept], f[kept], lengths[kept]
+                if not index.weighted:
+                    scoring = f > 0
+                    at, f, lengths = at[scoring], f[scoring], lengths[scoring]
+                parts[n] = (at, saturated(f, norm(lengths, self.average)) * weight)
         self._parts[word] = parts
         return parts
 
