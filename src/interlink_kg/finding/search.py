@@ -88,6 +88,9 @@ class _Layers:
         for item in changed:
             removed[self.base.held_by.get(item, [])] = True
         self.removed = removed if removed.any() else None
+        # The same, by FTS5 rowid (position + 1), and the positions left: worked out once.
+        self.removed_rows = None if self.removed is None else np.concatenate([[False], removed])
+        self.live = None if self.removed is None else np.flatnonzero(~removed)
         layers = self.layers()
         self.count = sum(
             int(np.count_nonzero(layer.indexed & ~gone))
@@ -157,12 +160,8 @@ class _Layers:
         looked = [layer.postings.words(words) for layer, _ in layers]
         if all(lookup is not None for lookup in looked):
             rows = [
-                Layer(
-                    lookup.postings,
-                    layer.lengths,
-                    np.concatenate([[False], gone]) if gone is not None else None,
-                )
-                for (layer, gone), lookup in zip(layers, looked, strict=True)
+                Layer(lookup.postings, layer.lengths, self.removed_rows if n == 0 else None)
+                for n, ((layer, _), lookup) in enumerate(zip(layers, looked, strict=True))
                 if lookup is not None
             ]
             found = [(f.rows - 1, f.scores) for f in scored(rows, self.count, self.total)]
@@ -258,9 +257,8 @@ def _answer(index: _Layers, request: SearchRequest, words: list[str]) -> SearchR
         )
     if not words:
         if chosen is None:
-            hits = [
-                layer.everyone if gone is None else np.flatnonzero(~gone) for layer, gone in layers
-            ]
+            hits = [index.base.everyone if index.live is None else index.live]
+            hits += [layer.everyone for layer, _ in layers[1:]]
             facets = {f: dict(c) for f, c in index.all_counts.items()}  # the kept ones stay
         else:
             hits = chosen

@@ -113,7 +113,7 @@ def problems_of(store: Store, subjects: Iterable[str]) -> set[str]:
     items = [URIRef(s) for s in sorted(set(subjects))]
     if not items:
         return set()
-    rows = store.select_values(query("addressed-problems", {"item": items}))
+    rows = store.select_values(query("interlinker-problems", {"item": items}))
     return {p for (p,) in rows if p is not None}
 
 
@@ -196,7 +196,7 @@ def _refresh_part(
         values["item"] = [URIRef(_NOTHING)]
     if not problems:
         values["problem"] = [URIRef(_NOTHING)]
-    rows = store.select_values(query("statistics-counts-of", values), graphs=others)
+    rows = store.select_values(query("statistics-counts", values), graphs=others)
     triples = _triples(rows)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     stamp, entry = _stamp(base_iri)

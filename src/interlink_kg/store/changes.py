@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
+from interlink_kg.queries import bind
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
 from interlink_kg.store.generation import stamp_order
@@ -85,15 +86,10 @@ def entry_payload(
 
 def subjects_of(store: Store, graphs: Iterable[str]) -> set[str]:
     """The IRIs described in ``graphs`` now (a change names them before it writes)."""
-    names = sorted(set(graphs))
+    names = [URIRef(g) for g in sorted(set(graphs))]
     if not names:
         return set()
-    text = _SUBJECTS.replace("#bind ?g", _values("g", names))
-    return {s for (s,) in store.select_values(text) if s is not None}
-
-
-def _values(name: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{name} {{ {' '.join(URIRef(i).n3() for i in sorted(set(iris)))} }}"
+    return {s for (s,) in store.select_values(bind(_SUBJECTS, {"g": names})) if s is not None}
 
 
 def describes_others(store: Store, subjects: Iterable[str], changed: Iterable[str]) -> bool:
@@ -101,7 +97,7 @@ def describes_others(store: Store, subjects: Iterable[str], changed: Iterable[st
     points to it (a concept, a problem profile; not the distribution of an INTERLINKER that
     changed too): a change of it changes what is derived from those pointing to it, which the
     log does not list."""
-    text = _POINTED_TO.replace("#bind ?s", _values("s", subjects), 1)
+    text = bind(_POINTED_TO, {"s": [URIRef(s) for s in sorted(set(subjects))]})
     within = ", ".join(URIRef(i).n3() for i in sorted(set(changed)))
     return store.ask(text.replace("#changed", within, 1))
 
