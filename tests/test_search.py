@@ -164,8 +164,9 @@ def test_results_and_pages_are_those_of_fts5(index: SearchIndex, catalogue_store
 def test_count_tables_give_the_counts_of_the_hits(
     catalogue_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A one-word search for a common word reads its facet counts from a table counted once;
-    they are the counts of its hits, word by word (every token of two or more here)."""
+    """A one-word search for a common word reads its facet counts from a table counted once,
+    and its best hits from the word's impact groups; counts, pages and scores are those of its
+    hits walked, word by word (every token of two or more here)."""
     from interlink_kg.finding import search_layer
 
     monkeypatch.setattr(search_layer, "COUNT_TABLE_MIN", 2)
@@ -182,5 +183,10 @@ def test_count_tables_give_the_counts_of_the_hits(
         }
     )
     for word in words:
-        for request in (SearchRequest(word), SearchRequest(word, filters={"kind": "software"})):
+        for request in (
+            SearchRequest(word),
+            SearchRequest(word, page=2, per_page=3),
+            SearchRequest(word, page=1, per_page=1),
+            SearchRequest(word, filters={"kind": "software"}),
+        ):
             assert tabled.search(request) == walked.search(request), word

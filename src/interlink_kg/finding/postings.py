@@ -140,13 +140,15 @@ class Postings:
         first = bisect.bisect_left(self._terms, prefix)
         return first, bisect.bisect_left(self._terms, prefix + b"\xff")  # no UTF-8 byte is 0xff
 
-    def common(self, holding: int) -> list[tuple[bytes, Rows]]:
-        """The tokens held by at least ``holding`` rows, with those rows."""
+    def common(self, holding: int) -> list[tuple[bytes, Rows, npt.NDArray[np.float64]]]:
+        """The tokens held by at least ``holding`` rows, with those rows and the token's
+        weighted occurrences there."""
         sizes = np.diff(self._starts)
-        return [
-            (self._terms[at], self._rows[self._starts[at] : self._starts[at + 1]])
-            for at in np.flatnonzero(sizes >= holding)
-        ]
+        out = []
+        for at in np.flatnonzero(sizes >= holding):
+            start, end = self._starts[at], self._starts[at + 1]
+            out.append((self._terms[at], self._rows[start:end], self._frequencies[start:end]))
+        return out
 
     def rows_of(self, token: bytes) -> Rows:
         return self._term(token)[0]

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from interlink_kg.errors import BadRequestError
-from interlink_kg.finding.bm25 import best_first
+from interlink_kg.finding.bm25 import average_length, best_first, idf, norm, saturated
 from interlink_kg.finding.maintained import Maintained
 from interlink_kg.finding.postings import Layer, scored
 from interlink_kg.finding.search_layer import FACETS, Counts, Positions, SearchLayer
@@ -90,6 +90,7 @@ class _Layers:
         self.removed = removed if removed.any() else None
         # The same, by FTS5 rowid (position + 1), and the positions left: worked out once.
         self.removed_rows = None if self.removed is None else np.concatenate([[False], removed])
+        self.removed_at = np.flatnonzero(removed)  # ascending, few: a change's rows
         self.live = None if self.removed is None else np.flatnonzero(~removed)
         layers = self.layers()
         self.count = sum(
@@ -151,11 +152,8 @@ class _Layers:
         """The values of ``facet`` some INTERLINKER holds now."""
         return sorted(self.all_counts.get(facet, {}))
 
-    def found(
-        self, words: list[str]
-    ) -> tuple[list[tuple[Positions, npt.NDArray[np.float64]]], bytes | None]:
-        """Per layer, the positions holding every word, ascending, and their BM25 scores; and
-        the one token a one-word search stands for, when it has one."""
+    def found(self, words: list[str]) -> list[tuple[Positions, npt.NDArray[np.float64]]]:
+        """Per layer, the positions holding every word, ascending, and their BM25 scores."""
         layers = self.layers()
         looked = [layer.postings.words(words) for layer, _ in layers]
         if all(lookup is not None for lookup in looked):
@@ -164,9 +162,7 @@ class _Layers:
                 for n, ((layer, _), lookup) in enumerate(zip(layers, looked, strict=True))
                 if lookup is not None
             ]
-            found = [(f.rows - 1, f.scores) for f in scored(rows, self.count, self.total)]
-            tokens = {lookup.single for lookup in looked if lookup is not None}
-            return found, (tokens.pop() if len(tokens) == 1 else None)
+            return [(f.rows - 1, f.scores) for f in scored(rows, self.count, self.total)]
         out = []
         for layer, gone in layers:
             hits, scores = layer.phrase_search(words)
@@ -174,26 +170,75 @@ class _Layers:
                 kept = ~gone[hits]
                 hits, scores = hits[kept], scores[kept]
             out.append((hits, scores))
-        return out, None
+        return out
 
-    def facets_of(
-        self, found: list[tuple[Positions, npt.NDArray[np.float64]]], token: bytes | None
-    ) -> Counts:
-        """The facet counts of all the hits: from the first layer's count table when the hits
-        are the rows holding one common token (less its replaced rows, plus the second layer's
-        hits), else counted over the hits."""
-        table = self.base.token_counts.get(token) if token is not None else None
+    def facets_of(self, found: list[tuple[Positions, npt.NDArray[np.float64]]]) -> Counts:
+        """The facet counts of all the hits, counted over them."""
+        return _summed(
+            [layer.counts(h) for (layer, _), (h, _) in zip(self.layers(), found, strict=True)]
+        )
+
+    def _tabled(self, token: bytes, overlay_hits: Positions | None) -> Counts | None:
+        """The facet counts of the rows holding ``token`` from the first layer's count table,
+        less its replaced rows, plus ``overlay_hits`` of the second; None without a table."""
+        table = self.base.token_counts.get(token)
         if table is None:
-            return _summed(
-                [layer.counts(h) for (layer, _), (h, _) in zip(self.layers(), found, strict=True)]
-            )
+            return None
         counts = {f: dict(c) for f, c in table.items()}
-        if self.removed is not None:
-            rows = self.base.postings.rows_of(token) - 1  # type: ignore[arg-type]
-            counts = _added(counts, self.base.counts(rows[self.removed[rows]]), -1)
-        if self.overlay is not None:
-            counts = _added(counts, self.overlay.counts(found[1][0]))
+        gone = self._removed_holding(token)
+        if len(gone):
+            counts = _added(counts, self.base.counts(gone), -1)
+        if self.overlay is not None and overlay_hits is not None:
+            counts = _added(counts, self.overlay.counts(overlay_hits))
         return counts
+
+    def _removed_holding(self, token: bytes) -> Positions:
+        """The replaced positions of the first layer that hold ``token`` (a change's few rows
+        looked up in the token's, not the token's many rows in the mask)."""
+        if not len(self.removed_at):
+            return self.removed_at
+        rows = self.base.postings.rows_of(token) - 1
+        at = np.minimum(np.searchsorted(rows, self.removed_at), max(len(rows) - 1, 0))
+        return self.removed_at[rows[at] == self.removed_at] if len(rows) else rows
+
+    def common_word(
+        self, words: list[str], limit: int
+    ) -> tuple[list[tuple[float, str]], int, Counts] | None:
+        """The ``limit`` best hits of a one-word search for a common token (as ``(-score,
+        identifier)``), their number and their facet counts, from the token's impact groups and
+        count table in the first layer and its hits in the second; None for other searches.
+        The same answer as :meth:`found` and :meth:`facets_of` give, in time independent of
+        the number of hits."""
+        if len(words) != 1:
+            return None
+        looked = [layer.postings.words(words) for layer, _ in self.layers()]
+        token = looked[0].single if looked[0] is not None else None
+        impacts = self.base.token_impacts.get(token) if token is not None else None
+        if token is None or impacts is None or any(lookup is None for lookup in looked[1:]):
+            return None
+        extra: list[tuple[Positions, npt.NDArray[np.float64]]] = [
+            lookup.postings[0] for lookup in looked[1:] if lookup is not None
+        ]
+        holding = len(impacts) - len(self._removed_holding(token)) + sum(len(r) for r, _ in extra)
+        weight, average = idf(self.count, holding), average_length(self.total, self.count)
+        rows, scores = impacts.best(weight, average, limit, self.removed_rows)
+        ranked = [
+            (-float(score), self.base.ids[int(row) - 1])
+            for row, score in zip(rows, scores, strict=True)
+        ]
+        overlay_hits = np.zeros(0, dtype=np.int64)
+        if self.overlay is not None and extra:
+            found, frequency = extra[0]
+            more = np.zeros(len(found), dtype=np.float64)
+            more += weight * saturated(frequency, norm(self.overlay.lengths[found], average))
+            overlay_hits = found - 1
+            ranked += [
+                (-float(more[i]), self.overlay.ids[int(overlay_hits[i])])
+                for i in best_first(overlay_hits, more, limit)
+            ]
+        ranked.sort()
+        facets = self._tabled(token, overlay_hits)
+        return (ranked, holding, facets) if facets is not None else None
 
 
 class SearchIndex:
@@ -268,24 +313,26 @@ def _answer(index: _Layers, request: SearchRequest, words: list[str]) -> SearchR
         )
         ids = tuple(itertools.islice(in_order, start, end))
         return SearchResult(ids, sum(len(h) for h in hits), facets, {})
-    found, token = index.found(words)
-    if chosen is not None:
-        found = [
-            (h[kept], sc[kept])
-            for (h, sc), allowed in zip(found, chosen, strict=True)
-            for kept in [np.isin(h, allowed, assume_unique=True)]
-        ]
-        token = None  # filtered: the table counts more than the hits
-    facets = index.facets_of(found, token)
-    ranked: list[tuple[float, str]] = []
-    for (layer, _), (h, sc) in zip(layers, found, strict=True):
-        best = best_first(h, sc, end)
-        ranked += [(-float(sc[i]), layer.ids[int(h[i])]) for i in best]
-    ranked.sort()
+    quick = index.common_word(words, end) if chosen is None else None
+    if quick is not None:
+        ranked, total, facets = quick
+    else:
+        found = index.found(words)
+        if chosen is not None:
+            found = [
+                (h[kept], sc[kept])
+                for (h, sc), allowed in zip(found, chosen, strict=True)
+                for kept in [np.isin(h, allowed, assume_unique=True)]
+            ]
+        facets, total, ranked = index.facets_of(found), sum(len(h) for h, _ in found), []
+        for (layer, _), (h, sc) in zip(layers, found, strict=True):
+            best = best_first(h, sc, end)
+            ranked += [(-float(sc[i]), layer.ids[int(h[i])]) for i in best]
+        ranked.sort()
     page = ranked[start:end]
     return SearchResult(
         tuple(ident for _, ident in page),
-        sum(len(h) for h, _ in found),
+        total,
         facets,
         {ident: round(-score, 6) for score, ident in page},
     )

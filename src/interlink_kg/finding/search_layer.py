@@ -8,7 +8,8 @@ the other languages still match themselves). Its tokens become posting arrays
 INTERLINKERs in identifier order: a position + 1 is the FTS5 rowid), one array of holders per
 value and the values of each INTERLINKER in CSR form, so that counting the facets of any set of
 hits costs their number, not the catalogue's; the tokens most INTERLINKERs hold have their
-counts in a table (a one-word search for a common word reads them).
+counts in a table and their rows in impact groups (:mod:`interlink_kg.finding.impacts`): a
+one-word search for a common word reads its counts and its best groups, not all its hits.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from rdflib import URIRef
 
+from interlink_kg.finding.impacts import Impacts
 from interlink_kg.finding.postings import Postings
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
@@ -116,10 +118,13 @@ class SearchLayer:
         self.all_counts = self.counts(self.everyone)
         # Count tables: the facet counts of the rows holding each common token, counted once
         # (a search for a common word then reads its counts instead of walking its hits).
+        # Its rows are kept in impact groups too: its best rows come group by group.
         holding = max(COUNT_TABLE_MIN, len(self.ids) // 100)
-        self.token_counts: dict[bytes, Counts] = {
-            token: self.counts(rows - 1) for token, rows in self.postings.common(holding)
-        }
+        self.token_counts: dict[bytes, Counts] = {}
+        self.token_impacts: dict[bytes, Impacts] = {}
+        for token, rows, frequencies in self.postings.common(holding):
+            self.token_counts[token] = self.counts(rows - 1)
+            self.token_impacts[token] = Impacts.of(rows, frequencies, self.lengths)
 
     def counts(self, positions: Positions) -> Counts:
         """Facet counts over the INTERLINKERs at ``positions``: work in their number only."""
