@@ -20,8 +20,10 @@ from support import BASE, SparqlServer
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.errors import ConfigurationError, StoreError, StoreUnavailableError
 from interlink_kg.finding import recommendations
+from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.settings import Settings, shown
 from interlink_kg.store import open_store, open_workspace_store
+from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.remote import RemoteStore, open_remote
 from interlink_kg.web.app import close_app, create_app
 
@@ -280,3 +282,35 @@ def test_a_remote_catalogue_needs_a_named_workspace() -> None:
     assert named.store_token == "secret"
     assert named.workspace_token == "other"
     assert named.store_timeout == 2.5
+
+
+def test_a_recent_read_is_reused_for_a_moment_and_others_writes_are_seen_within_it(
+    remote_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker asks the server for the generation stamp at most every RECENT_SECONDS (one
+    round trip less per request); a write through another worker is seen within that time."""
+    from interlink_kg.store import remote
+
+    query = "SELECT ?v WHERE { ?s <urn:x:p> ?v }"
+    payload = GraphPayload(b'<urn:x:s> <urn:x:p> "one" .', TURTLE, BASE)
+    reader, writer = open_store(remote_store_url), open_store(remote_store_url)
+    assert isinstance(reader, RemoteStore)
+    try:
+        writer.replace_graphs({"urn:x:g": payload})
+        calls: list[str] = []
+        sent = reader._call
+        monkeypatch.setattr(reader, "_call", lambda *a, **k: calls.append(a[0]) or sent(*a, **k))
+        assert [str(r["v"]) for r in reader.select_recent(query, ["urn:x:g"])] == ["one"]
+        assert [str(r["v"]) for r in reader.select_recent(query, ["urn:x:g"])] == ["one"]
+        assert len(calls) == 1  # the second answer was the first one's
+        two = GraphPayload(b'<urn:x:s> <urn:x:p> "two" .', TURTLE, BASE)
+        writer.replace_graphs({"urn:x:g": two})
+        written = time.monotonic()
+        seen: list[str] = []
+        while time.monotonic() < written + 1.0 and seen != ["two"]:
+            seen = [str(r["v"]) for r in reader.select_recent(query, ["urn:x:g"])]
+        assert seen == ["two"]
+        assert time.monotonic() - written <= remote.RECENT_SECONDS + 0.1
+    finally:
+        reader.close()
+        writer.close()

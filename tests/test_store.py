@@ -168,6 +168,19 @@ def test_a_guarded_write_applies_only_while_its_guard_holds(
         assert left == markers
 
 
+STAMP = "SELECT ?v WHERE { ?s <urn:x:p> ?v }"
+
+
+def test_a_recent_read_sees_this_objects_writes_at_once(store: Store) -> None:
+    """select_recent (the generation stamps) answers what was just written through the same
+    object, on every backend, even right after reading."""
+    for value in ("one", "two", "three"):
+        store.replace_graphs({"urn:x:g": ttl(f'<urn:x:s> <urn:x:p> "{value}" .')})
+        assert [str(r["v"]) for r in store.select_recent(STAMP, ["urn:x:g"])] == [value]
+    store.drop_graphs(["urn:x:g"])
+    assert store.select_recent(STAMP, ["urn:x:g"]) == []
+
+
 def test_construct_ask_and_dump(store: Store) -> None:
     store.replace_graphs({G1: ttl("<a> <p> 1 .")})
     graph = store.construct("CONSTRUCT WHERE { ?s ?p ?o }")

@@ -83,6 +83,14 @@ class Store(Protocol):
         query asks about; a query over everything, such as a count, names the data graphs)."""
         ...
 
+    def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
+        """Run a SELECT like :meth:`select`. A store in another process may answer from its
+        answer to the same query read less than ``RECENT_SECONDS`` (remote.py) ago, while
+        nothing was written through this object since: for the generation stamps, asked
+        before every use of an index, so what another process wrote is seen within that time
+        and what this one wrote at once. A store in this process always reads."""
+        ...
+
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None
     ) -> list[tuple[str | None, ...]]:

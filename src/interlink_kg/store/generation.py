@@ -4,7 +4,9 @@ Every write that changes the catalogue puts a new stamp in an internal graph of 
 in the same transaction (:func:`new_generation`). Whatever is derived from the data and kept
 elsewhere (the search index, cached recommendations, the public SPARQL snapshot, in this process
 or another one) remembers the stamp it was built for and compares it with :func:`generation`
-before use: a write by anyone, a restart or a second worker process cannot leave it stale.
+before use: a write by anyone, a restart or a second worker process cannot leave it stale. (On a
+SPARQL server the stamp read is reused for up to ``remote.RECENT_SECONDS``, unless this process
+wrote since: :meth:`~interlink_kg.store.base.Store.select_recent`.)
 A stamp is random, not a counter, so two writers never need to agree on the next number.
 """
 
@@ -67,14 +69,14 @@ def newer(stamp: str, than: str) -> bool:
 def generation(store: Store) -> str:
     """The stamp of the catalogue's content (INTERLINKERs, profiles, schemas); empty for data
     never written through a change. For what is derived from that content alone."""
-    rows = store.select(_READ, graphs=[GENERATION_GRAPH])
+    rows = store.select_recent(_READ, [GENERATION_GRAPH])
     return str(rows[0]["stamp"]) if rows else ""
 
 
 def latest_generation(store: Store) -> str:
     """The newest stamp of the content and of what teams did: it changes with either. For
     what depends on both (rankings, which count uses; the public SPARQL data)."""
-    stamps = [str(r["stamp"]) for r in store.select(_READ, graphs=[GENERATION_GRAPH, USAGE_GRAPH])]
+    stamps = [str(r["stamp"]) for r in store.select_recent(_READ, [GENERATION_GRAPH, USAGE_GRAPH])]
     latest = ""
     for stamp in stamps:
         if newer(stamp, latest):

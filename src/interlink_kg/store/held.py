@@ -20,7 +20,8 @@ from interlink_kg.errors import StoreHeldError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.store.base import GraphPayload, Guard, Row
 from interlink_kg.store.oxigraph import read_settings, settings_path
-from interlink_kg.store.remote import DEFAULT_TIMEOUT, Endpoints, RemoteStore
+from interlink_kg.store.remote import DEFAULT_TIMEOUT, RemoteStore
+from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.store.serving_record import ServingRecord
 
 
@@ -58,6 +59,9 @@ class HeldStore:
 
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
         return self._reads.select(query, graphs)
+
+    def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
+        return self.select(query, graphs)  # in this process: reading costs little
 
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None

@@ -34,9 +34,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 import urllib3
@@ -48,6 +49,8 @@ from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
+from interlink_kg.store.remote_endpoints import Endpoints
+from interlink_kg.store.remote_endpoints import parse as endpoints_of
 from interlink_kg.store.results_json import term_of, text_of
 
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
@@ -60,23 +63,10 @@ _EMPTY = ox.Store()  # parses queries (their form is checked before sending); ne
 MAX_RESPONSE_BYTES = 512 * 1024 * 1024  # the largest answer read from the server
 _LOG = logging.getLogger(__name__)
 _UNAVAILABLE = {502, 503, 504}
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Where a SPARQL server answers: its query and update URLs."""
-
-    query: str
-    update: str
-    # The query parameter that makes the default graph the union of every graph (Oxigraph:
-    # ``union-default-graph``); None: the store names the graphs to read in each query.
-    union_parameter: str | None = None
-
-    @classmethod
-    def under(cls, root: str) -> Endpoints:
-        """Oxigraph server's layout under ``root`` (``.../query``, ``.../update``)."""
-        root = root if root.endswith("/") else root + "/"
-        return cls(root + "query", root + "update", "union-default-graph")
+# How long select_recent may answer from an answer already read (what other processes wrote is
+# seen within this; the issue asks for a second), and how many such answers are kept.
+RECENT_SECONDS = 0.2
+MAX_RECENT = 64
 
 
 _node = updates.graph_node
@@ -117,6 +107,10 @@ class RemoteStore:
             num_pools=4, maxsize=16, retries=False, timeout=self._timeout
         )
         self._headers: dict[str, str] = {}
+        # Answers of select_recent: (read at, writes through this object then, rows).
+        self._recent: dict[tuple[str, tuple[str, ...]], tuple[float, int, list[Row]]] = {}
+        self._recent_lock = threading.Lock()
+        self._writes = 0
         token = _checked_token(token)
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
@@ -209,12 +203,16 @@ class RemoteStore:
         )
 
     def _update(self, update: str) -> None:
-        self._call(
-            "POST",
-            self.endpoints.update,
-            body=update.encode("utf-8"),
-            content_type="application/sparql-update",
-        )
+        try:
+            self._call(
+                "POST",
+                self.endpoints.update,
+                body=update.encode("utf-8"),
+                content_type="application/sparql-update",
+            )
+        finally:
+            with self._recent_lock:  # applied or not known: read again
+                self._writes += 1
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -320,6 +318,21 @@ class RemoteStore:
             {name: term_of(value) for name, value in binding.items()}
             for binding in self._bindings(raw)
         ]
+
+    def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
+        key = (query, tuple(graphs))
+        now = time.monotonic()  # before reading: an answer is never younger than said
+        with self._recent_lock:
+            writes = self._writes
+            known = self._recent.get(key)
+        if known is not None and known[1] == writes and now - known[0] < RECENT_SECONDS:
+            return list(known[2])
+        rows = self.select(query, graphs)
+        with self._recent_lock:
+            if len(self._recent) >= MAX_RECENT:
+                self._recent.clear()
+            self._recent[key] = (now, writes, rows)
+        return list(rows)
 
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None
@@ -434,53 +447,18 @@ class RemoteStore:
         self._http.clear()
 
 
-LAYOUT_KEYS = ("query", "update", "union")
-
-
 def open_remote(
     rest: str, *, token: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> RemoteStore:
-    """``sparql+http://[user:password@]host:port/path/[?query=..&update=..&union=..]``.
-
-    The path is the root under which the endpoints answer: by default Oxigraph server's layout
-    (``query``, ``update`` and its ``union-default-graph`` parameter). Another server names its
-    endpoints in the URL's query, relative to the root, e.g. Apache Jena Fuseki:
-    ``sparql+http://127.0.0.1:3030/ds/?query=query&update=update&union=`` (an empty ``union``:
-    the server has no union parameter, every query names its graphs). ``token`` is sent as a
-    bearer token (instead of the URL's user and password).
-    """
-    parts = urlsplit(rest)
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise StoreError("the store URL has a port that is not a number") from exc
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise StoreError(
-            "a sparql+ store URL names an http(s) server, e.g. sparql+http://127.0.0.1:7878/"
-        )
-    layout = dict(parse_qsl(parts.query, keep_blank_values=True))
-    unknown = sorted(set(layout) - set(LAYOUT_KEYS))
-    if unknown:
-        raise StoreError(
-            f"unknown setting(s) {', '.join(unknown)} in the store URL; "
-            f"use {', '.join(LAYOUT_KEYS)}"
-        )
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    netloc = host + (f":{port}" if port else "")
-    root = parts._replace(netloc=netloc, query="", fragment="").geturl()
-    root = root if root.endswith("/") else root + "/"
-    default = Endpoints.under(root)
-    endpoints = Endpoints(
-        root + layout["query"] if "query" in layout else default.query,
-        root + layout["update"] if "update" in layout else default.update,
-        (layout["union"] or None) if "union" in layout else default.union_parameter,
-    )
-    shown = "sparql+" + root + (f"?{parts.query}" if parts.query else "")
+    """The store of a ``sparql+`` URL (``rest`` is what follows ``sparql+``; its form:
+    :func:`~interlink_kg.store.remote_endpoints.parse`); ``token`` is sent as a bearer token
+    (instead of the URL's user and password)."""
+    found = endpoints_of(rest)
     return RemoteStore(
-        endpoints,
-        url=shown,
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
+        found.endpoints,
+        url=found.shown,
+        username=found.username,
+        password=found.password,
         token=token,
         timeout=timeout,
     )

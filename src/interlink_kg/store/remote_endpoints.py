@@ -1,0 +1,79 @@
+"""Where a SPARQL server answers, from a ``sparql+http(s)://`` store URL. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from interlink_kg.errors import StoreError
+
+LAYOUT_KEYS = ("query", "update", "union")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a SPARQL server answers: its query and update URLs."""
+
+    query: str
+    update: str
+    # The query parameter that makes the default graph the union of every graph (Oxigraph:
+    # ``union-default-graph``); None: the store names the graphs to read in each query.
+    union_parameter: str | None = None
+
+    @classmethod
+    def under(cls, root: str) -> Endpoints:
+        """Oxigraph server's layout under ``root`` (``.../query``, ``.../update``)."""
+        root = root if root.endswith("/") else root + "/"
+        return cls(root + "query", root + "update", "union-default-graph")
+
+
+@dataclass(frozen=True)
+class Found:
+    endpoints: Endpoints
+    shown: str  # the URL as it may be shown: without user and password
+    username: str | None
+    password: str | None
+
+
+def parse(rest: str) -> Found:
+    """``http://[user:password@]host:port/path/[?query=..&update=..&union=..]``.
+
+    The path is the root under which the endpoints answer: by default Oxigraph server's layout
+    (``query``, ``update`` and its ``union-default-graph`` parameter). Another server names its
+    endpoints in the URL's query, relative to the root, e.g. Apache Jena Fuseki:
+    ``sparql+http://127.0.0.1:3030/ds/?query=query&update=update&union=`` (an empty ``union``:
+    the server has no union parameter, every query names its graphs).
+    """
+    parts = urlsplit(rest)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise StoreError("the store URL has a port that is not a number") from exc
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise StoreError(
+            "a sparql+ store URL names an http(s) server, e.g. sparql+http://127.0.0.1:7878/"
+        )
+    layout = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(layout) - set(LAYOUT_KEYS))
+    if unknown:
+        raise StoreError(
+            f"unknown setting(s) {', '.join(unknown)} in the store URL; "
+            f"use {', '.join(LAYOUT_KEYS)}"
+        )
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    netloc = host + (f":{port}" if port else "")
+    root = parts._replace(netloc=netloc, query="", fragment="").geturl()
+    root = root if root.endswith("/") else root + "/"
+    default = Endpoints.under(root)
+    endpoints = Endpoints(
+        root + layout["query"] if "query" in layout else default.query,
+        root + layout["update"] if "update" in layout else default.update,
+        (layout["union"] or None) if "union" in layout else default.union_parameter,
+    )
+    shown = "sparql+" + root + (f"?{parts.query}" if parts.query else "")
+    return Found(
+        endpoints,
+        shown,
+        unquote(parts.username) if parts.username else None,
+        unquote(parts.password) if parts.password else None,
+    )
