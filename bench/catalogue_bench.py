@@ -1,6 +1,6 @@
 """Harvesting speed: one DCAT-AP page of 100 at the start, middle and end of the catalogue, by
-number (``?page=``) and by key (``?after=``), and the whole catalogue harvested page by page by
-key, on synthetic catalogues of 1k and 10k (``--large``: 100k) INTERLINKERs.
+number (``?page=``) and by key (``?after=``), the whole catalogue harvested page by page by
+key, and one INTERLINKER's description (Turtle, JSON-LD, page), on synthetic catalogues of 1k and 10k (``--large``: 100k) INTERLINKERs.
 
 Baseline measured in the same run: the raw engine's ``ORDER BY ... OFFSET`` page query
 (``queries/interlinker-page.rq``) on the same pyoxigraph store, which is what a page cost before
@@ -17,11 +17,14 @@ Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k 
 
 from __future__ import annotations
 
+import random
 import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+import pyoxigraph as ox
 
 import synthetic
 from live_server import oxigraph_serve
@@ -30,10 +33,13 @@ from interlink_kg.finding import keys as key_index
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.queries import query
 from interlink_kg.store import open_store
+from interlink_kg.settings import Settings
 from interlink_kg.store.base import Store
+from interlink_kg.web.app import close_app, create_app
 
 PER_PAGE = 100
 REPEAT = 5
+RESOURCES = 25  # unique INTERLINKERs asked for, per format
 
 
 def median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
@@ -75,6 +81,43 @@ def remote_pages(n: int, embedded: dict[str, float]) -> None:
                 f"x{by_key / embedded[label]:.2f} of the embedded store"
             )
         store.close()
+
+
+def one_resource(store: Store, ids: Sequence[str]) -> None:
+    """One INTERLINKER through the Flask app (its whole request handling, no socket): as
+    Turtle, as JSON-LD and as the page for people, a different INTERLINKER each time; against
+    the raw engine's ``DESCRIBE`` of the same IRI serialised as Turtle."""
+    app = create_app(Settings(base_iri=synthetic.BASE, store_url=store.url), store=store)
+    client = app.test_client()
+    rng = random.Random(len(ids))
+    chosen = iter(rng.sample(list(ids), min(len(ids), 4 * RESOURCES + 3)))
+    client.get(f"/interlinkers/{next(chosen)}", headers={"Accept": "text/html"})  # templates
+    figures = {}
+    for label, accept in (
+        ("Turtle", "text/turtle"),
+        ("JSON-LD", "application/ld+json"),
+        ("page", "text/html"),
+    ):
+
+        def get(accept: str = accept) -> None:
+            reply = client.get(f"/interlinkers/{next(chosen)}", headers={"Accept": accept})
+            assert reply.status_code == 200, reply.status_code
+
+        figures[label] = median_ms(get, RESOURCES)
+    engine = store._store  # type: ignore[attr-defined]  # the pyoxigraph store itself
+
+    def raw() -> None:
+        iri = f"{synthetic.BASE}interlinkers/{next(chosen)}"
+        found = engine.query(f"DESCRIBE <{iri}>", use_default_graph_as_union=True)
+        assert ox.serialize(found, format=ox.RdfFormat.TURTLE)
+
+    raw_ms = median_ms(raw, RESOURCES)
+    close_app(app)
+    print(
+        "  one resource  "
+        + "   ".join(f"{label} {ms:6.1f} ms" for label, ms in figures.items())
+        + f"   raw engine DESCRIBE as Turtle {raw_ms:6.2f} ms"
+    )
 
 
 def measure(n: int) -> None:
@@ -122,6 +165,7 @@ def measure(n: int) -> None:
         )
     seconds = time.perf_counter() - started
     print(f"  whole harvest by key: {harvested} INTERLINKERs in {seconds:.1f} s")
+    one_resource(store, index.ids)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB -> GiB, roughly
     print(f"  peak resident memory of this process so far: {peak:.1f} GB")
     store.close()

@@ -52,3 +52,73 @@ def test_every_named_query_parses(catalogue_store: Store) -> None:
 def test_unknown_query_name() -> None:
     with pytest.raises(KeyError):
         load_query("no-such-query")
+
+
+ILK = "https://w3id.org/interlink-kg/ontology#"
+DCT = "http://purl.org/dc/terms/"
+
+
+def test_the_tasks_an_interlinker_helps_with_are_those_raising_its_problems(
+    catalogue_store: Store,
+) -> None:
+    """interlinker-tasks.rq (the page's "tasks it helps with") against the same rule worked
+    out in Python over the whole graph: a task raising, itself or through its objective, a
+    problem the INTERLINKER addresses."""
+    from rdflib import RDF
+
+    from interlink_kg.finding.browse import tasks_helped
+
+    graph = catalogue_store.graph(*catalogue_store.data_graphs())
+    addresses, part_of = URIRef(ILK + "addressesProblem"), URIRef(DCT + "isPartOf")
+    tasks = set(graph.subjects(RDF.type, URIRef(ILK + "Task")))
+    raised = {
+        task: set(graph.objects(task, addresses))
+        | {p for o in graph.objects(task, part_of) for p in graph.objects(o, addresses)}
+        for task in tasks
+    }
+
+    def ident(node: object) -> str:
+        return str(graph.value(node, URIRef(DCT + "identifier")))  # type: ignore[arg-type]
+
+    parts = tasks | {o for t in tasks for o in graph.objects(t, part_of)}
+    items = set(graph.subjects(addresses, None)) - parts
+    checked = 0
+    for item in sorted(items):
+        problems = set(graph.objects(item, addresses))
+        expected = sorted(
+            (ident(graph.value(t, URIRef(ILK + "inSchema"))), ident(t))
+            for t in tasks
+            if raised[t] & problems
+        )
+        found = [(row["schema"], row["task"]) for row in tasks_helped(catalogue_store, item, "en")]
+        assert found == expected, item
+        checked += bool(expected)
+    assert checked > 50
+
+
+def test_display_labels_are_every_label_of_the_asked_resources(catalogue_store: Store) -> None:
+    """display-labels.rq: the four label properties of exactly the asked resources."""
+    from interlink_kg.finding.catalogue import display_labels
+
+    graph = catalogue_store.graph(*catalogue_store.data_graphs())
+    labels = [
+        URIRef(u)
+        for u in (
+            "http://www.w3.org/2004/02/skos/core#prefLabel",
+            DCT + "title",
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            "http://xmlns.com/foaf/0.1/name",
+        )
+    ]
+    asked = sorted(set(graph.objects(None, URIRef(ILK + "addressesProblem"))))[:40]
+    asked += sorted(set(graph.subjects(URIRef(DCT + "identifier"), None)))[:40]
+    expected = {
+        (s, p, o)
+        for s in asked
+        for p in labels
+        for o in graph.objects(s, p)
+        if isinstance(o, Literal)
+    }
+    found = set(display_labels(catalogue_store, asked))
+    assert found == expected
+    assert len({s for s, _, _ in found}) > 40
