@@ -1,6 +1,7 @@
 """Harvesting speed: one DCAT-AP page of 100 at the start, middle and end of the catalogue, by
 number (``?page=``) and by key (``?after=``), the whole catalogue harvested page by page by
-key, and one INTERLINKER's description (Turtle, JSON-LD, page), on synthetic catalogues of 1k and 10k (``--large``: 100k) INTERLINKERs.
+key, and one INTERLINKER's description (Turtle, JSON-LD, page), on synthetic catalogues of 1k
+and 10k (``--large``: 100k) INTERLINKERs.
 
 Baseline measured in the same run: the raw engine's ``ORDER BY ... OFFSET`` page query
 (``queries/interlinker-page.rq``) on the same pyoxigraph store, which is what a page cost before
@@ -12,7 +13,8 @@ With ``--remote`` the same catalogue is also served from an ``oxigraph serve`` t
 starts on a free loopback port (the ``sparql+http://`` backend), and its page figures are printed
 beside the embedded ones (issue 15: within 2x).
 
-Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only.
+Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
+``--size N``: that size only; ``--no-harvest``: no whole harvest.
 """
 
 from __future__ import annotations
@@ -25,15 +27,14 @@ import time
 from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
-
 import synthetic
 from live_server import oxigraph_serve
 
 from interlink_kg.finding import keys as key_index
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.queries import query
-from interlink_kg.store import open_store
 from interlink_kg.settings import Settings
+from interlink_kg.store import open_store
 from interlink_kg.store.base import Store
 from interlink_kg.web.app import close_app, create_app
 
@@ -149,6 +150,18 @@ def measure(n: int) -> None:
             f"  {label:6} page  by number {by_number:7.1f} ms   by key {by_key:7.1f} ms   "
             f"raw engine OFFSET query alone {raw:7.1f} ms"
         )
+    if "--no-harvest" not in sys.argv:
+        harvest(store, index)
+    one_resource(store, index.ids)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB -> GiB, roughly
+    print(f"  peak resident memory of this process so far: {peak:.1f} GB")
+    store.close()
+    if "--remote" in sys.argv:
+        remote_pages(n, embedded)
+
+
+def harvest(store: Store, index: key_index.Keys) -> None:
+    """Every page by key, from the first to the last."""
     started = time.perf_counter()
     after: str | None = None
     harvested = 0
@@ -165,18 +178,14 @@ def measure(n: int) -> None:
         )
     seconds = time.perf_counter() - started
     print(f"  whole harvest by key: {harvested} INTERLINKERs in {seconds:.1f} s")
-    one_resource(store, index.ids)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB -> GiB, roughly
-    print(f"  peak resident memory of this process so far: {peak:.1f} GB")
-    store.close()
-    if "--remote" in sys.argv:
-        remote_pages(n, embedded)
 
 
 def main() -> None:
     sizes = [1000, 10_000] + ([100_000] if "--large" in sys.argv else [])
     if "--huge" in sys.argv:
         sizes = [100_000, 1_000_000]
+    if "--size" in sys.argv:  # one size only, e.g. --size 1000000 (with --no-harvest: no harvest)
+        sizes = [int(sys.argv[sys.argv.index("--size") + 1])]
     for n in sizes:
         measure(n)
 

@@ -1,14 +1,15 @@
 """The public SPARQL endpoint's cost, against the same queries run directly on the store.
 
-On synthetic catalogues of 1k and 10k INTERLINKERs (``--large``: also 100k), measured in the
-same run:
-- three typical public queries, run in-process on the store (the baseline: what the engine
+On synthetic catalogues of 1k and 10k INTERLINKERs (``--large``: also 100k; ``--huge``: 100k
+and 1M), measured in the same run:
+- four typical public queries (three that read the whole catalogue, one that reads one
+  INTERLINKER), run in-process on the store (the baseline: what the engine
   costs) and through ``/sparql`` over loopback HTTP (worker process, protocol, serialisation);
 - the first query after a catalogue change (the snapshot is written and loaded again);
 - recovery after the time limit killed a worker (the other worker answers at once; the
   replacement's first query loads the snapshot).
 
-Run: ``python bench/sparql_bench.py [--large]``.
+Run: ``python bench/sparql_bench.py [--large | --huge]``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ QUERIES = {
         "ORDER BY ?title LIMIT 100"
     ),
     "ask": "ASK { ?s ?p ?o }",
+    # Selective: costs the same at any size (the middle INTERLINKER, set per size in bench()).
+    "one INTERLINKER's triples": "SELECT ?p ?o WHERE {{ <{item}> ?p ?o }}",
 }
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -99,7 +102,9 @@ def bench(n: int, repeat: int) -> None:
         print(
             f"  {'query':26} {'store':>9} {'/sparql':>9} {'ratio':>6} {'new text':>9} {'ratio':>6}"
         )
+        middle = f"{synthetic.BASE}interlinkers/synthetic_{n // 2:06d}"
         for name, text in QUERIES.items():
+            text = text.format(item=middle) if "{item}" in text else text
             url = endpoint + urllib.parse.urlencode({"query": text})
             direct = median_ms(
                 (lambda t=text: store.ask(t))
@@ -149,8 +154,10 @@ def bench(n: int, repeat: int) -> None:
 
 def main() -> None:
     sizes = [1_000, 10_000] + ([100_000] if "--large" in sys.argv else [])
+    if "--huge" in sys.argv:
+        sizes = [100_000, 1_000_000]
     for n in sizes:
-        bench(n, repeat=30 if n <= 10_000 else 5)
+        bench(n, repeat=30 if n <= 10_000 else 5 if n <= 100_000 else 3)
 
 
 if __name__ == "__main__":
