@@ -195,11 +195,13 @@ class _Layers:
     def _removed_holding(self, token: bytes) -> Positions:
         """The replaced positions of the first layer that hold ``token`` (a change's few rows
         looked up in the token's, not the token's many rows in the mask)."""
-        if not len(self.removed_at):
-            return self.removed_at
-        rows = self.base.postings.rows_of(token) - 1
-        at = np.minimum(np.searchsorted(rows, self.removed_at), max(len(rows) - 1, 0))
-        return self.removed_at[rows[at] == self.removed_at] if len(rows) else rows
+        rows = self.base.postings.rows_of(token)  # rowids: positions + 1
+        if not len(self.removed_at) or not len(rows):
+            return self.removed_at[:0]
+        wanted = self.removed_at + 1
+        at = np.minimum(np.searchsorted(rows, wanted), len(rows) - 1)
+        held: Positions = self.removed_at[rows[at] == wanted]
+        return held
 
     def common_word(
         self, words: list[str], limit: int
