@@ -26,7 +26,7 @@ import numpy.typing as npt
 from interlink_kg.errors import BadRequestError
 from interlink_kg.finding.bm25 import average_length, best_first, idf, norm, saturated
 from interlink_kg.finding.maintained import Maintained
-from interlink_kg.finding.postings import Layer, scored
+from interlink_kg.finding.postings import Layer, Lookup, scored
 from interlink_kg.finding.search_layer import FACETS, Counts, Positions, SearchLayer
 
 __all__ = ["FACETS", "SearchIndex", "SearchRequest", "SearchResult", "facets_to_dict"]
@@ -152,10 +152,16 @@ class _Layers:
         """The values of ``facet`` some INTERLINKER holds now."""
         return sorted(self.all_counts.get(facet, {}))
 
-    def found(self, words: list[str]) -> list[tuple[Positions, npt.NDArray[np.float64]]]:
-        """Per layer, the positions holding every word, ascending, and their BM25 scores."""
+    def lookups(self, words: list[str]) -> list[Lookup | None]:
+        """Per layer, the postings of ``words`` (None: a word is a phrase; ask FTS5)."""
+        return [layer.postings.words(words) for layer, _ in self.layers()]
+
+    def found(
+        self, words: list[str], looked: list[Lookup | None]
+    ) -> list[tuple[Positions, npt.NDArray[np.float64]]]:
+        """Per layer, the positions holding every word, ascending, and their BM25 scores
+        (``looked``: :meth:`lookups` of ``words``)."""
         layers = self.layers()
-        looked = [layer.postings.words(words) for layer, _ in layers]
         if all(lookup is not None for lookup in looked):
             rows = [
                 Layer(lookup.postings, layer.lengths, self.removed_rows if n == 0 else None)
@@ -204,16 +210,14 @@ class _Layers:
         return held
 
     def common_word(
-        self, words: list[str], limit: int
+        self, looked: list[Lookup | None], limit: int
     ) -> tuple[list[tuple[float, str]], int, Counts] | None:
         """The ``limit`` best hits of a one-word search for a common token (as ``(-score,
         identifier)``), their number and their facet counts, from the token's impact groups and
-        count table in the first layer and its hits in the second; None for other searches.
+        count table in the first layer and its hits in the second (``looked``: the search's
+        :meth:`lookups`; a one-word search has its one token there); None for other searches.
         The same answer as :meth:`found` and :meth:`facets_of` give, in time independent of
         the number of hits."""
-        if len(words) != 1:
-            return None
-        looked = [layer.postings.words(words) for layer, _ in self.layers()]
         token = looked[0].single if looked[0] is not None else None
         impacts = self.base.token_impacts.get(token) if token is not None else None
         if token is None or impacts is None or any(lookup is None for lookup in looked[1:]):
@@ -315,11 +319,12 @@ def _answer(index: _Layers, request: SearchRequest, words: list[str]) -> SearchR
         )
         ids = tuple(itertools.islice(in_order, start, end))
         return SearchResult(ids, sum(len(h) for h in hits), facets, {})
-    quick = index.common_word(words, end) if chosen is None else None
+    looked = index.lookups(words)  # the words are cut into tokens once per search
+    quick = index.common_word(looked, end) if chosen is None else None
     if quick is not None:
         ranked, total, facets = quick
     else:
-        found = index.found(words)
+        found = index.found(words, looked)
         if chosen is not None:
             found = [
                 (h[kept], sc[kept])

@@ -61,7 +61,7 @@ class HeldStore:
         return self._reads.select(query, graphs)
 
     def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
-        return self.select(query, graphs)  # in this process: reading costs little
+        return self.select(query, graphs)  # a short-lived CLI read: always asks the server
 
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None

@@ -185,7 +185,7 @@ class OxigraphStore:
         return rows
 
     def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
-        return self.select(query, graphs)  # in this process: reading costs little
+        return self.select(query, graphs)  # in this process: reading costs next to nothing
 
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None

@@ -331,7 +331,9 @@ class RemoteStore:
         with self._recent_lock:
             if len(self._recent) >= MAX_RECENT:
                 self._recent.clear()
-            self._recent[key] = (now, writes, rows)
+            kept = self._recent.get(key)
+            if kept is None or kept[0] <= now:  # a slower, older read never replaces a newer
+                self._recent[key] = (now, writes, rows)
         return list(rows)
 
     def select_values(
