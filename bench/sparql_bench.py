@@ -14,6 +14,7 @@ Run: ``python bench/sparql_bench.py [--large | --huge]``.
 
 from __future__ import annotations
 
+import logging
 import statistics
 import sys
 import threading
@@ -80,10 +81,20 @@ def _rss_mb(pid: int) -> float:
 
 
 def bench(n: int, repeat: int) -> None:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     store = open_store("memory:")
     synthetic.load(store, n)
+    # At 1M the published data is 13 million quads: one query process, with room for them
+    # (the default memory cap, 2 GB, holds about 250k INTERLINKERs).
+    huge = n >= 1_000_000
     app = create_app(
-        Settings(base_iri=synthetic.BASE, store_url="memory:", sparql_time_limit=2.0),
+        Settings(
+            base_iri=synthetic.BASE,
+            store_url="memory:",
+            sparql_time_limit=2.0,
+            sparql_memory_mb=12_000 if huge else Settings.sparql_memory_mb,
+            sparql_max_concurrent=1 if huge else Settings.sparql_max_concurrent,
+        ),
         store=store,
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -129,7 +140,7 @@ def bench(n: int, repeat: int) -> None:
         public.catalogue_changed()
         at_once = median_ms(lambda: fetch(ask), 1)
         public.catalogue_changed()
-        time.sleep(max(3.0, n / 2_000))  # the workers reload in the background meanwhile
+        time.sleep(min(max(3.0, n / 2_000), 240))  # the workers reload in the background
         later = median_ms(lambda: fetch(ask), 1)
         steady = median_ms(lambda: fetch(ask), repeat)
         print(

@@ -568,3 +568,25 @@ def test_queries_are_parsed_safely_from_many_threads() -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert len(set(pool.map(parse, range(400)))) == 1
+
+
+def test_published_data_a_worker_cannot_load_is_a_503_that_says_so(
+    catalogue_store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When no query process can load the snapshot (at 1M INTERLINKERs it outgrew the memory
+    cap), queries get a 503 with Retry-After and a code of their own, not a 500, and the log
+    tells the operator which setting to raise."""
+    app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=catalogue_store)
+    try:
+        snapshots = state_of(app).sparql.pool.snapshots
+        broken = tmp_path / "snapshot.nq"
+        broken.write_bytes(b"<not a quad")
+        snapshots.current = lambda: ("a generation no worker holds", broken)  # type: ignore[method-assign]
+        with caplog.at_level("WARNING", logger="interlink_kg.sparql.pool"):
+            reply = _sparql(app.test_client(), "ASK {}")
+        assert reply.status_code == 503
+        assert reply.get_json()["code"] == "published_data_unavailable"
+        assert reply.headers["Retry-After"] == "30"
+        assert "INTERLINK_KG_SPARQL_MEMORY_MB" in caplog.text
+    finally:
+        close_app(app)

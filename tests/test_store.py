@@ -191,6 +191,19 @@ def test_construct_ask_and_dump(store: Store) -> None:
     )
 
 
+def test_quads_written_to_a_file_are_those_dumped(store: Store, tmp_path: Path) -> None:
+    """write_quads streams what dump_quads gives (every data graph, or the ones named)."""
+    store.replace_graphs(
+        {G1: ttl('<a> <p> 1 . <a> <q> "x"@en .'), "urn:x:g2": ttl("<b> <p> <c> . _:n <p> 2 .")}
+    )
+    for graphs in (None, [G1], ["urn:x:g2"], []):
+        written = tmp_path / "quads.nq"
+        store.write_quads(written, graphs)
+        expected = store.dump_quads(graphs)
+        assert sorted(written.read_bytes().splitlines()) == sorted(expected.splitlines())
+    assert len(store.dump_quads().splitlines()) == 4
+
+
 def test_invalid_query_is_a_store_error(store: Store) -> None:
     with pytest.raises(StoreError, match="invalid SPARQL"):
         store.select("SELEKT nothing")

@@ -31,6 +31,15 @@ class QueryCrashedError(InterlinkKGError):
     status = 503
 
 
+class PublishedDataUnavailableError(InterlinkKGError):
+    """No query process could load the published data (too large for its memory cap, or too
+    slow to load): the operator must act; the client may try again later."""
+
+    code = "published_data_unavailable"
+    status = 503
+    retry_after = 30
+
+
 class QueryFailedError(InterlinkKGError):
     code = "query_failed"
     status = 500

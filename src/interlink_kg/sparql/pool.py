@@ -8,6 +8,9 @@ in the background. Loading a snapshot is not counted in a query's time.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from interlink_kg.processes.messages import Failed
 from interlink_kg.processes.parent import (
     PoolLimits,
@@ -17,6 +20,7 @@ from interlink_kg.processes.parent import (
 )
 from interlink_kg.sparql.errors import (
     EndpointBusyError,
+    PublishedDataUnavailableError,
     QueryCrashedError,
     QueryFailedError,
     QueryTimeoutError,
@@ -25,6 +29,7 @@ from interlink_kg.sparql.snapshot import Snapshots
 from interlink_kg.sparql.worker import Answer, Load, Loaded, Query, QueryJob, WorkerConfig
 
 WORKER_MODULE = "interlink_kg.sparql.worker"
+_LOG = logging.getLogger(__name__)
 
 __all__ = ["PoolLimits", "QueryPool"]
 
@@ -59,17 +64,33 @@ class QueryPool:
     def _load(self, worker: WorkerProcess) -> bool:
         """Bring ``worker`` to the current snapshot. False when it failed or took too long:
         the worker may still be busy with it, so it must not be used again."""
+        path = None
         try:
             generation, path = self.snapshots.current()
             if worker.generation == generation:
                 return True
             reply = worker.exchange(Load(generation, str(path)), self.limits.load_timeout)
-        except (WorkerDiedError, OSError):
+        except (WorkerDiedError, OSError) as exc:
+            self._could_not_load(path, type(exc).__name__)
             return False
         if not isinstance(reply, Loaded):
+            self._could_not_load(path, type(reply).__name__)
             return False
         worker.generation = generation
         return True
+
+    def _could_not_load(self, path: Path | None, why: str) -> None:
+        size = path.stat().st_size if path is not None and path.exists() else 0
+        cap = self.config.memory_bytes
+        _LOG.warning(
+            "a public SPARQL query process could not load the published data (%s, snapshot "
+            "of %.0f MB; memory cap %s, load time limit %g s): if the catalogue has grown, "
+            "raise INTERLINK_KG_SPARQL_MEMORY_MB",
+            why,
+            size / 1e6,
+            f"{cap / 2**20:.0f} MB" if cap else "none",
+            self.limits.load_timeout,
+        )
 
     def preload(self) -> None:
         """Load the current snapshot into each idle worker (after a catalogue change), one at a
@@ -93,7 +114,10 @@ class QueryPool:
 
     def _ready(self, worker: WorkerProcess) -> None:
         if not self._load(worker):
-            raise QueryFailedError("the published data could not be loaded for this query")
+            raise PublishedDataUnavailableError(
+                "the published data could not be loaded to answer queries; try again later "
+                "(the server's log says why)"
+            )
 
     def _timed_out(self) -> QueryTimeoutError:
         return QueryTimeoutError(

@@ -83,6 +83,9 @@ class HeldStore:
     def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
         return self._reads.dump_quads(graphs)
 
+    def write_quads(self, path: Path, graphs: Sequence[str] | None = None) -> None:
+        self._reads.write_quads(path, graphs)
+
     def get_meta(self, key: str) -> str | None:
         """From the settings file, which the server replaces atomically at each change."""
         return read_settings(self._meta_path).get(key)

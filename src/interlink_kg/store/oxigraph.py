@@ -236,14 +236,17 @@ class OxigraphStore:
         return out if isinstance(out, bytes) else b""
 
     def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
-        names = self.data_graphs() if graphs is None else list(graphs)
-        quads = [
-            quad
-            for name in names
-            for quad in self._store.quads_for_pattern(None, None, None, _iri(name))
-        ]
-        out = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        out = ox.serialize(self._quads_of(graphs), format=ox.RdfFormat.N_QUADS)
         return out if isinstance(out, bytes) else b""
+
+    def write_quads(self, path: Path, graphs: Sequence[str] | None = None) -> None:
+        ox.serialize(self._quads_of(graphs), output=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def _quads_of(self, graphs: Sequence[str] | None) -> Iterator[ox.Quad]:
+        """The quads of ``graphs`` (default: every data graph), one at a time."""
+        names = self.data_graphs() if graphs is None else list(graphs)
+        for name in names:
+            yield from self._store.quads_for_pattern(None, None, None, _iri(name))
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -412,6 +413,13 @@ class RemoteStore:
         names = self.data_graphs() if graphs is None else list(graphs)
         out = ox.serialize(self._quads(names), format=ox.RdfFormat.N_QUADS)
         return out if isinstance(out, bytes) else b""
+
+    def write_quads(self, path: Path, graphs: Sequence[str] | None = None) -> None:
+        """Graph by graph: one graph's quads in memory at a time."""
+        names = self.data_graphs() if graphs is None else list(graphs)
+        with path.open("wb") as out:
+            for name in names:
+                ox.serialize(self._quads([name]), output=out, format=ox.RdfFormat.N_QUADS)
 
     def _graph_ntriples(self, name: str) -> bytes:
         """One named graph as N-Triples (empty when it does not exist)."""
