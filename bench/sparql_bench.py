@@ -9,7 +9,7 @@ and 1M), measured in the same run:
 - recovery after the time limit killed a worker (the other worker answers at once; the
   replacement's first query loads the snapshot).
 
-Run: ``python bench/sparql_bench.py [--large | --huge]``.
+Run: ``python bench/sparql_bench.py [--large | --huge | --size N]``.
 """
 
 from __future__ import annotations
@@ -167,6 +167,8 @@ def main() -> None:
     sizes = [1_000, 10_000] + ([100_000] if "--large" in sys.argv else [])
     if "--huge" in sys.argv:
         sizes = [100_000, 1_000_000]
+    if "--size" in sys.argv:  # one size only, e.g. --size 1000000
+        sizes = [int(sys.argv[sys.argv.index("--size") + 1])]
     for n in sizes:
         bench(n, repeat=30 if n <= 10_000 else 5 if n <= 100_000 else 3)
 
