@@ -32,6 +32,7 @@ import synthetic
 
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
+from interlink_kg.store.generation import new_generation
 from interlink_kg.web.app import create_app
 from interlink_kg.web.state import state_of
 
@@ -143,8 +144,10 @@ def bench(n: int, repeat: int) -> None:
             print("  (1M: one query process; a reload costs what the first query's load did)")
             return
         ask = endpoint + "query=ASK%7B%7D"
+        store.replace_graphs(new_generation(synthetic.BASE))  # what a publication stamps
         public.catalogue_changed()
         at_once = median_ms(lambda: fetch(ask), 1)
+        store.replace_graphs(new_generation(synthetic.BASE))
         public.catalogue_changed()
         time.sleep(min(max(3.0, n / 2_000), 240))  # the workers reload in the background
         later = median_ms(lambda: fetch(ask), 1)
