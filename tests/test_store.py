@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 from support import BASE
@@ -179,6 +180,39 @@ def test_a_recent_read_sees_this_objects_writes_at_once(store: Store) -> None:
         assert [str(r["v"]) for r in store.select_recent(STAMP, ["urn:x:g"])] == [value]
     store.drop_graphs(["urn:x:g"])
     assert store.select_recent(STAMP, ["urn:x:g"]) == []
+
+
+def test_the_embedded_store_reuses_a_recent_answer_until_it_writes(tmp_path: Path) -> None:
+    """Only its own object writes to an embedded store, so the stamp query is asked of the
+    engine once per write, not once per use of an index."""
+    from interlink_kg.store.oxigraph import OxigraphStore
+
+    for url in ("memory:", f"oxigraph:{tmp_path / 'db'}", f"oxigraph-mirror:{tmp_path / 'm'}"):
+        store = open_store(url)
+        assert isinstance(store, OxigraphStore)
+        asked: list[str] = []
+        engine = store._query
+        store._query = lambda q, g, _e=engine, _a=asked: _a.append(q) or _e(q, g)  # type: ignore[method-assign]
+        store.replace_graphs({"urn:x:g": ttl('<urn:x:s> <urn:x:p> "one" .')})
+        for _ in range(3):
+            assert [str(r["v"]) for r in store.select_recent(STAMP, ["urn:x:g"])] == ["one"]
+        assert len(asked) == 1, url
+        store.insert_quads(
+            [
+                ox.Quad(
+                    ox.NamedNode("urn:x:s"),
+                    ox.NamedNode("urn:x:p"),
+                    ox.Literal("two"),
+                    ox.NamedNode("urn:x:g"),
+                )
+            ]
+        )
+        assert sorted(str(r["v"]) for r in store.select_recent(STAMP, ["urn:x:g"])) == [
+            "one",
+            "two",
+        ]
+        assert len(asked) == 2, url
+        store.close()
 
 
 def test_construct_ask_and_dump(store: Store) -> None:

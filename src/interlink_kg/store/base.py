@@ -89,7 +89,9 @@ class Store(Protocol):
         answer to the same query read less than ``RECENT_SECONDS`` (remote.py) ago, while
         nothing was written through this object since: for the generation stamps, asked
         before every use of an index, so what another process wrote is seen within that time
-        and what this one wrote at once. A store in this process always reads."""
+        and what this one wrote at once. The embedded store, which only this process and this
+        object write, answers from the same query's answer until this object writes; a read
+        through the server that holds it (held.py) always asks."""
         ...
 
     def select_values(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, 
 
 _iri = updates.graph_node
 MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
+MAX_RECENT = 64  # answers select_recent keeps (two stamp queries are asked)
 
 
 def settings_path(folder: Path) -> Path:
@@ -72,6 +74,10 @@ class OxigraphStore:
                     details={"store": self.url},
                 ) from exc
             raise StoreError(f"cannot open store: {exc}", details={"store": self.url}) from exc
+        # Answers of select_recent: (writes through this object then, rows).
+        self._recent: dict[tuple[str, tuple[str, ...]], tuple[int, list[Row]]] = {}
+        self._recent_lock = threading.Lock()
+        self._writes = 0
         self._meta_path = settings_path(path) if path is not None else None
         self._meta: dict[str, str] = (
             read_settings(self._meta_path) if self._meta_path is not None else {}
@@ -93,7 +99,19 @@ class OxigraphStore:
     ) -> None:
         update = updates.replacing(graphs, drop, guard)
         if update:
+            self._apply(update)
+
+    def _apply(self, update: str) -> None:
+        try:
             self._write(update)
+        finally:
+            self._wrote()
+
+    def _wrote(self) -> None:
+        """A write went through this object (applied or not known): answers kept by
+        :meth:`select_recent` are no longer trusted."""
+        with self._recent_lock:
+            self._writes += 1
 
     def _write(self, update: str) -> None:
         """Apply one SPARQL Update (one transaction)."""
@@ -102,7 +120,7 @@ class OxigraphStore:
     def drop_graphs(self, names: Iterable[str]) -> None:
         update = updates.dropping(names)
         if update:
-            self._write(update)
+            self._apply(update)
 
     def replace_subjects(
         self,
@@ -115,19 +133,22 @@ class OxigraphStore:
     ) -> None:
         update = updates.replacing_subjects(graph, subjects, payload, then, drop, guard)
         if update:
-            self._write(update)
+            self._apply(update)
 
     def move_graphs(
         self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
     ) -> None:
         update = updates.moving(pairs, then)
         if update:
-            self._write(update)
+            self._apply(update)
 
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
         """pyoxigraph's bulk loader (``bulk_extend``): no transaction, no undo log."""
         counted = _Counted(quads)
-        self._bulk_extend(counted)
+        try:
+            self._bulk_extend(counted)
+        finally:
+            self._wrote()
         return counted.count
 
     def _bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
@@ -185,7 +206,21 @@ class OxigraphStore:
         return rows
 
     def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
-        return self.select(query, graphs)  # in this process: reading costs next to nothing
+        """Only this process writes to this store (one process opens it; the CLI's writes are
+        refused while the server holds it), and only through this object: an answer stays
+        true until this object writes."""
+        key = (query, tuple(graphs))
+        with self._recent_lock:
+            writes = self._writes  # before reading: a write after this makes the answer old
+            known = self._recent.get(key)
+        if known is not None and known[0] == writes:
+            return list(known[1])
+        rows = self.select(query, graphs)
+        with self._recent_lock:
+            if len(self._recent) >= MAX_RECENT:
+                self._recent.clear()
+            self._recent[key] = (writes, rows)
+        return list(rows)
 
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None
