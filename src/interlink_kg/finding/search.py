@@ -184,17 +184,17 @@ class _Layers:
             [layer.counts(h) for (layer, _), (h, _) in zip(self.layers(), found, strict=True)]
         )
 
-    def _tabled(self, token: bytes, overlay_hits: Positions | None) -> Counts | None:
+    def _tabled(self, token: bytes, gone: Positions, overlay_hits: Positions) -> Counts | None:
         """The facet counts of the rows holding ``token`` from the first layer's count table,
-        less its replaced rows, plus ``overlay_hits`` of the second; None without a table."""
+        less its replaced rows ``gone``, plus ``overlay_hits`` of the second; None without a
+        table."""
         table = self.base.token_counts.get(token)
         if table is None:
             return None
         counts = {f: dict(c) for f, c in table.items()}
-        gone = self._removed_holding(token)
         if len(gone):
             counts = _added(counts, self.base.counts(gone), -1)
-        if self.overlay is not None and overlay_hits is not None:
+        if self.overlay is not None:
             counts = _added(counts, self.overlay.counts(overlay_hits))
         return counts
 
@@ -225,7 +225,8 @@ class _Layers:
         extra: list[tuple[Positions, npt.NDArray[np.float64]]] = [
             lookup.postings[0] for lookup in looked[1:] if lookup is not None
         ]
-        holding = len(impacts) - len(self._removed_holding(token)) + sum(len(r) for r, _ in extra)
+        gone = self._removed_holding(token)
+        holding = len(impacts) - len(gone) + sum(len(r) for r, _ in extra)
         weight, average = idf(self.count, holding), average_length(self.total, self.count)
         rows, scores = impacts.best(weight, average, limit, self.removed_rows)
         ranked = [
@@ -243,7 +244,7 @@ class _Layers:
                 for i in best_first(overlay_hits, more, limit)
             ]
         ranked.sort()
-        facets = self._tabled(token, overlay_hits)
+        facets = self._tabled(token, gone, overlay_hits)
         return (ranked, holding, facets) if facets is not None else None
 
 

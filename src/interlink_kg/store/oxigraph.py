@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -28,10 +27,10 @@ from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
+from interlink_kg.store.recent import RecentAnswers
 
 _iri = updates.graph_node
 MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
-MAX_RECENT = 64  # answers select_recent keeps (two stamp queries are asked)
 
 
 def settings_path(folder: Path) -> Path:
@@ -74,10 +73,7 @@ class OxigraphStore:
                     details={"store": self.url},
                 ) from exc
             raise StoreError(f"cannot open store: {exc}", details={"store": self.url}) from exc
-        # Answers of select_recent: (writes through this object then, rows).
-        self._recent: dict[tuple[str, tuple[str, ...]], tuple[int, list[Row]]] = {}
-        self._recent_lock = threading.Lock()
-        self._writes = 0
+        self._recent = RecentAnswers()  # for select_recent: until this object writes
         self._meta_path = settings_path(path) if path is not None else None
         self._meta: dict[str, str] = (
             read_settings(self._meta_path) if self._meta_path is not None else {}
@@ -105,13 +101,7 @@ class OxigraphStore:
         try:
             self._write(update)
         finally:
-            self._wrote()
-
-    def _wrote(self) -> None:
-        """A write went through this object (applied or not known): answers kept by
-        :meth:`select_recent` are no longer trusted."""
-        with self._recent_lock:
-            self._writes += 1
+            self._recent.wrote()
 
     def _write(self, update: str) -> None:
         """Apply one SPARQL Update (one transaction)."""
@@ -148,7 +138,7 @@ class OxigraphStore:
         try:
             self._bulk_extend(counted)
         finally:
-            self._wrote()
+            self._recent.wrote()
         return counted.count
 
     def _bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
@@ -209,18 +199,7 @@ class OxigraphStore:
         """Only this process writes to this store (one process opens it; the CLI's writes are
         refused while the server holds it), and only through this object: an answer stays
         true until this object writes."""
-        key = (query, tuple(graphs))
-        with self._recent_lock:
-            writes = self._writes  # before reading: a write after this makes the answer old
-            known = self._recent.get(key)
-        if known is not None and known[0] == writes:
-            return list(known[1])
-        rows = self.select(query, graphs)
-        with self._recent_lock:
-            if len(self._recent) >= MAX_RECENT:
-                self._recent.clear()
-            self._recent[key] = (writes, rows)
-        return list(rows)
+        return self._recent.answer((query, tuple(graphs)), lambda: self.select(query, graphs))
 
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None

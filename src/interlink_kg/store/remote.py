@@ -34,8 +34,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import threading
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -50,6 +48,7 @@ from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
+from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.store.remote_endpoints import parse as endpoints_of
 from interlink_kg.store.results_json import term_of, text_of
@@ -65,9 +64,8 @@ MAX_RESPONSE_BYTES = 512 * 1024 * 1024  # the largest answer read from the serve
 _LOG = logging.getLogger(__name__)
 _UNAVAILABLE = {502, 503, 504}
 # How long select_recent may answer from an answer already read (what other processes wrote is
-# seen within this; the issue asks for a second), and how many such answers are kept.
+# seen within this; the issue asks for a second).
 RECENT_SECONDS = 0.2
-MAX_RECENT = 64
 
 
 _node = updates.graph_node
@@ -108,10 +106,7 @@ class RemoteStore:
             num_pools=4, maxsize=16, retries=False, timeout=self._timeout
         )
         self._headers: dict[str, str] = {}
-        # Answers of select_recent: (read at, writes through this object then, rows).
-        self._recent: dict[tuple[str, tuple[str, ...]], tuple[float, int, list[Row]]] = {}
-        self._recent_lock = threading.Lock()
-        self._writes = 0
+        self._recent = RecentAnswers(RECENT_SECONDS)  # for select_recent
         token = _checked_token(token)
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
@@ -212,8 +207,7 @@ class RemoteStore:
                 content_type="application/sparql-update",
             )
         finally:
-            with self._recent_lock:  # applied or not known: read again
-                self._writes += 1
+            self._recent.wrote()
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -321,21 +315,7 @@ class RemoteStore:
         ]
 
     def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
-        key = (query, tuple(graphs))
-        now = time.monotonic()  # before reading: an answer is never younger than said
-        with self._recent_lock:
-            writes = self._writes
-            known = self._recent.get(key)
-        if known is not None and known[1] == writes and now - known[0] < RECENT_SECONDS:
-            return list(known[2])
-        rows = self.select(query, graphs)
-        with self._recent_lock:
-            if len(self._recent) >= MAX_RECENT:
-                self._recent.clear()
-            kept = self._recent.get(key)
-            if kept is None or kept[0] <= now:  # a slower, older read never replaces a newer
-                self._recent[key] = (now, writes, rows)
-        return list(rows)
+        return self._recent.answer((query, tuple(graphs)), lambda: self.select(query, graphs))
 
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None
