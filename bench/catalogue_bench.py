@@ -39,7 +39,7 @@ from interlink_kg.store.base import Store
 from interlink_kg.web.app import close_app, create_app
 
 PER_PAGE = 100
-REPEAT = 5
+REPEAT = 15
 RESOURCES = 25  # unique INTERLINKERs asked for, per format
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interlink_kg.finding.bm25 import Bm25, Layered, best_first
+from interlink_kg.finding.bm25 import SAMPLE_STRIDE, Bm25, Layered, best_first, likely_best
 
 WEIGHTS = (4.0, 2.0, 1.0, 2.0)
 WORDS = st.sampled_from(["persona", "journey", "map", "canvas", "consent", "budget", "ūdens"])
@@ -114,3 +114,89 @@ def test_a_word_in_a_field_of_no_weight_counts_for_df_but_does_not_score() -> No
     assert list(found) == ["a"]  # "b" holds it in the field of no weight only
     alone = Bm25([("a", [["map"], ["map"]]), *documents], (1, 0)).top(["map"], 5)
     assert found["a"] < alone["a"]  # held by two of ten: a smaller idf than by one of nine
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(DOCUMENT, min_size=1, max_size=25),
+    st.lists(
+        st.tuples(st.lists(WORDS, min_size=1, max_size=3), st.sampled_from([0.3, 0.6, 1.0])),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_weighted_words_score_as_the_weighted_sum_of_one_query_per_text(
+    documents: list[list[list[str]]], texts: list[tuple[list[str], float]]
+) -> None:
+    """One pass over words weighted by the texts they come from gives what summing one query
+    per text, times its weight, gives (a word in two texts counts at both weights)."""
+    index = Bm25([(f"doc{i:03d}", fields) for i, fields in enumerate(documents)], WEIGHTS)
+    expected: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    for words, weight in texts:
+        for key, score in index.top(words, len(documents)).items():
+            expected[key] = expected.get(key, 0.0) + weight * score
+        for word in set(words):
+            weights[word] = weights.get(word, 0.0) + weight
+    found = index.top(weights, len(documents))
+    assert set(found) == set(expected)
+    for key, score in expected.items():
+        assert math.isclose(found[key], score, rel_tol=1e-9, abs_tol=1e-12), key
+    assert index.top({"map": 0.0, "persona": -1.0}, 5) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=12 * SAMPLE_STRIDE * 40),
+    st.integers(min_value=1, max_value=300),
+    st.sampled_from([0.0, 0.5, 0.95]),
+    st.integers(min_value=1, max_value=6),
+    st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_the_guessed_threshold_keeps_every_document_of_the_best(
+    size: int, limit: int, zeros: float, levels: int, seed: int
+) -> None:
+    """Whatever the scores (few distinct values: many ties; mostly zero: few hits), the best
+    documents picked among those above the guessed threshold are those of a full sort."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(1, levels + 1, size).astype(np.float64) / 3
+    scores[rng.random(size) < zeros] = 0.0
+    hits = likely_best(scores, limit)
+    assert np.all(np.diff(hits) > 0)
+    assert np.all(scores[hits] > 0)
+    picked = hits[best_first(hits, scores[hits], limit)]
+    positive = np.flatnonzero(scores > 0)
+    expected = sorted(positive.tolist(), key=lambda at: (-scores[at], at))[:limit]
+    assert picked.tolist() == expected
+
+
+def test_a_large_index_with_common_words_takes_the_guessed_threshold() -> None:
+    """At this size the guess is taken (a few hundred hits sorted, not all of them), and the
+    answer is that of the scores worked out word by word."""
+    rng = np.random.default_rng(7)
+    words = ["persona", "journey", "map", "canvas"]
+    documents = [
+        (f"doc{i:06d}", [list(rng.choice(words, 2)), [], [], list(rng.choice(words, 3))])
+        for i in range(20_000)
+    ]
+    index = Bm25(documents, WEIGHTS)
+    layered = Layered(index)
+    totals = np.zeros(len(index))
+    for word in words:
+        ((at, part),) = layered._scored(word)
+        totals[at] += part
+    assert 0 < len(likely_best(totals, 50)) < len(index) // 10
+    expected = sorted(range(len(index)), key=lambda at: (-totals[at], at))[:50]
+    assert list(layered.top(words, 50)) == [index.keys[at] for at in expected]
+
+
+def test_a_sample_that_overrates_the_scores_falls_back_to_every_hit() -> None:
+    """Every sampled score is high but few others are: too few documents reach the guessed
+    threshold, so the best are picked among every hit."""
+    scores = np.ones(SAMPLE_STRIDE * 40)
+    scores[::SAMPLE_STRIDE] = 5.0  # the 40 sampled scores, and only they, are high
+    hits = likely_best(scores, 100)
+    picked = hits[best_first(hits, scores[hits], 100)]
+    assert len(picked) == 100
+    assert picked[:40].tolist() == list(range(0, SAMPLE_STRIDE * 40, SAMPLE_STRIDE))
+    assert picked[40:].tolist() == [at for at in range(100) if at % SAMPLE_STRIDE][:60]

@@ -61,6 +61,7 @@ def _profile_sets(store: Store) -> list[list[tuple[str, float]]]:
         [(profiles[1], 1.0), (profiles[2], 0.75), (profiles[-2], 0.3)],
         [(p, 0.75) for p in profiles[:8]],
         [(profiles[3], 1.0), (profiles[3], 1.0), (profiles[4], 0.5)],
+        [(profiles[5], 0.0), (profiles[6], 1.0)],  # a profile of no strength still matches
     ]
 
 

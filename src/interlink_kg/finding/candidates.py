@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from rdflib import URIRef
 
-from interlink_kg.finding.bm25 import best_first
+from interlink_kg.finding.bm25 import best_first, likely_best
 from interlink_kg.finding.maintained import Maintained
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
@@ -102,18 +102,35 @@ class _Arrays:
         positions = np.concatenate([self.postings[p] for p, _ in used])
         weights = np.concatenate([np.full(len(self.postings[p]), s / df[p]) for p, s in used])
         match = np.bincount(positions, weights=weights, minlength=size)
-        distinct = dict.fromkeys(p for p, _ in used)  # a profile given twice matches once
-        matched = np.bincount(np.concatenate([self.postings[p] for p in distinct]), minlength=size)
-        allowed = matched > 0
-        if keep is not None:
-            allowed &= keep
-        chosen = np.flatnonzero(allowed)
-        scores = match[chosen] * self.focus[chosen]
-        best = chosen[best_first(chosen, scores, limit)]
+        scores = match * self.focus
+        distinct = list(dict.fromkeys(p for p, _ in used))  # a profile given twice matches once
+        if all(s > 0 for _, s in used):
+            # Every INTERLINKER addressing one of them scores above 0, and only those: the
+            # best are found among the few above a guessed threshold (bm25.likely_best).
+            if keep is not None:
+                scores[~keep] = 0.0
+            chosen = likely_best(scores, limit)
+        else:
+            addressing = np.zeros(size, dtype=np.bool_)
+            for problem in distinct:
+                addressing[self.postings[problem]] = True
+            chosen = np.flatnonzero(addressing if keep is None else addressing & keep)
+        best = chosen[best_first(chosen, scores[chosen], limit)]
+        matched = self._matched(best, distinct)
         return [
-            (-float(match[at] * self.focus[at]), self.items[at], float(match[at]), int(matched[at]))
-            for at in best
+            (-float(scores[at]), self.items[at], float(match[at]), int(count))
+            for at, count in zip(best, matched, strict=True)
         ]
+
+    def _matched(self, positions: npt.NDArray[np.intp], problems: Sequence[str]) -> list[int]:
+        """How many of ``problems`` each of ``positions`` addresses."""
+        counts = np.zeros(len(positions), dtype=np.int64)
+        for problem in problems:
+            posting = self.postings[problem]
+            found = np.searchsorted(posting, positions)
+            inside = found < len(posting)
+            counts[inside] += posting[found[inside]] == positions[inside]
+        return [int(c) for c in counts]
 
     def fitting(self, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:
         """A mask of the positions holding, for every facet, one of its values."""

@@ -131,7 +131,7 @@ DOMAIN_STOP_WORDS: Mapping[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 MAX_QUERY_WORDS = 64
 FALLBACK_FACTOR = 0.8  # an English match standing in for the asked language
-MAX_MATCHES = 120  # best-matching INTERLINKERs read per part of a task (the rest score ~0)
+MAX_MATCHES = 120  # best-matching INTERLINKERs read for a task's words (the rest score ~0)
 MAX_SCORED = 60  # INTERLINKERs whose matched words are worked out, best first
 # The parts whose words bring in related words of the activity thesaurus (finding/thesaurus.py),
 # which count ranking.THESAURUS_WEIGHT of the part they came from.
@@ -285,11 +285,19 @@ class _Index:
         documents = self._overlay if item in self._changed else self._base
         return documents.stems.get((item, lang), set()) if documents else set()
 
-    def bm25(self, lang: str, stems: list[str]) -> dict[str, float]:
+    def bm25(self, lang: str, weights: Mapping[str, float]) -> dict[str, float]:
+        """The best INTERLINKERs for stems of these weights (the sum of each one's BM25 part
+        times its weight)."""
         index = self._layered.get(lang)
-        if not stems or index is None:
+        if not weights or index is None:
             return {}
-        return index.top(sorted(set(stems))[:MAX_QUERY_WORDS], MAX_MATCHES)
+        return index.top(weights, MAX_MATCHES)
+
+
+def query_words(stems: list[str]) -> list[str]:
+    """The distinct ``stems`` of one text that are looked up (at most :data:`MAX_QUERY_WORDS`,
+    in a fixed order)."""
+    return sorted(set(stems))[:MAX_QUERY_WORDS]
 
 
 _INDEXES = Maintained(_Index)
@@ -346,7 +354,10 @@ class TextRelevance:
             parts = texts.get(match_lang)
             if not parts:
                 continue
-            totals: dict[str, float] = defaultdict(float)
+            # Each stem's weight: the sum of those of the parts it comes from (own words at the
+            # part's weight, related words at THESAURUS_WEIGHT of it); one BM25 pass then
+            # scores the weighted sum of the parts.
+            weights: dict[str, float] = defaultdict(float)
             analysed_parts: list[tuple[float, str, list[tuple[str, str]]]] = []
             related: dict[str, tuple[float, str, thesaurus.Related]] = {}
             for part, weight in PART_WEIGHTS.items():
@@ -354,8 +365,8 @@ class TextRelevance:
                 if not analysed:
                     continue
                 analysed_parts.append((weight, part, analysed))
-                for item, score in index.bm25(match_lang, [s for s, _ in analysed]).items():
-                    totals[item] += weight * score
+                for stem in query_words([s for s, _ in analysed]):
+                    weights[stem] += weight
                 if part not in RELATED_PARTS:
                     continue
                 extra = index.thesaurus.related(analysed, match_lang)
@@ -363,8 +374,9 @@ class TextRelevance:
                 extra = {s: r for s, r in extra.items() if s not in own and s not in related}
                 share = weight * ranking.THESAURUS_WEIGHT
                 related.update({s: (share, part, r) for s, r in extra.items()})
-                for item, score in index.bm25(match_lang, list(extra)).items():
-                    totals[item] += share * score
+                for stem in query_words(list(extra)):
+                    weights[stem] += share
+            totals = index.bm25(match_lang, weights)
             best = max(totals.values(), default=0.0)
             if best <= 0:
                 continue
