@@ -15,7 +15,8 @@ With ``--remote``, the service-layer recommendation and the search are measured 
 catalogue on an ``oxigraph serve`` on loopback (the ``sparql+http`` backend).
 
 Run: ``python bench/recommend_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
-``--size N``: N only.
+``--size N``: N only; ``--remote-only``: the remote store alone (no embedded one beside it, for
+1M: compare with an embedded run of the same size).
 """
 
 from __future__ import annotations
@@ -225,40 +226,64 @@ def bench(n: int, cases: int) -> None:
 
 def remote_timings(
     n: int,
-    sample: list[tuple[str, str, URIRef]],
-    embedded_ranking: float,
-    embedded_search: float,
+    sample: list[tuple[str, str, URIRef]] | None,
+    embedded_ranking: float | None,
+    embedded_search: float | None,
     cases: int,
 ) -> None:
     """The same recommendations and searches with the catalogue on an ``oxigraph serve`` on
-    loopback (the ``sparql+http`` backend), against the embedded medians of this run."""
+    loopback (the ``sparql+http`` backend), against the embedded medians of this run (with
+    ``--remote-only``, no embedded store: the sample is drawn from the remote one, as the
+    embedded run draws it, and the figures stand alone)."""
     with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
         remote = open_store(url)
         started = time.perf_counter()
         synthetic.load(remote, n)
         loaded = time.perf_counter() - started
         print(f"  remote store (oxigraph serve, loopback; loaded in {loaded:.1f} s)")
+        if sample is None:
+            tasks = [
+                (str(r["schemaId"]), str(r["taskId"]), URIRef(str(r["task"])))
+                for r in remote.select(query("all-tasks"))
+            ]
+            rng = random.Random(n)
+            sample = [rng.choice(tasks) for _ in range(cases)]
         picks = iter(sample * 2)
 
         def service() -> None:
             schema, task, _ = next(picks)
             recommendations.for_task(remote, synthetic.BASE, schema, task, limit=10)
 
-        service()  # the text index is built on first use
-        ranked = timings(service, cases)
         index = SearchIndex(remote)
-        index.search(SearchRequest("warmup"))
+        built = {
+            "candidate index": lambda: candidate_index(remote),
+            "word relevance": lambda: text_relevance(remote).for_text("warm up", "en"),
+            "search": lambda: index.search(SearchRequest("warmup")),
+        }
+        print(
+            "  remote, built after each content change: "
+            + ", ".join(f"{name} {_seconds(build):.1f} s" for name, build in built.items())
+        )
+        service()
+        ranked = timings(service, cases)
         rng = random.Random(n + 1)
         words = iter(rng.choice(synthetic.WORDS) for _ in range(cases))
         found = timings(lambda: index.search(SearchRequest(next(words), per_page=20)), cases)
+        rare = iter(str(rng.randrange(n)) for _ in range(cases))
+        selective = timings(lambda: index.search(SearchRequest(next(rare), per_page=20)), cases)
+
+        def compared(embedded: float | None, median: float) -> str:
+            return f"   x{median / embedded:.2f} of the embedded store" if embedded else ""
+
         print(
             f"  remote, service    median {ranked[0]:7.1f} ms  p95 {ranked[1]:7.1f} ms"
-            f"   x{ranked[0] / embedded_ranking:.2f} of the embedded store"
+            + compared(embedded_ranking, ranked[0])
         )
         print(
             f"  remote, search     median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms"
-            f"   x{found[0] / embedded_search:.2f} of the embedded store"
+            + compared(embedded_search, found[0])
         )
+        print(f"  remote, rare word  median {selective[0]:7.1f} ms  p95 {selective[1]:7.1f} ms")
         remote.close()
 
 
@@ -275,7 +300,13 @@ def main() -> None:
     if "--size" in sys.argv:  # one size only, e.g. --size 100000
         sizes = [int(sys.argv[sys.argv.index("--size") + 1])]
     for n in sizes:
-        bench(n, cases=30)
+        if "--remote-only" in sys.argv:  # no embedded store beside it (memory at 1M)
+            print(f"\n{n} INTERLINKERs, remote store only")
+            remote_timings(n, None, None, None, cases=30)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+            print(f"  peak resident memory of this process: {peak:.1f} GB")
+        else:
+            bench(n, cases=30)
 
 
 if __name__ == "__main__":
