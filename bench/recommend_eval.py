@@ -478,7 +478,8 @@ def main() -> None:
             "sibling pairs: tasks of one objective whose top 3 are identical. Weights of the "
             f"ranking: graph {ranking.GRAPH_WEIGHT}, text {ranking.TEXT_WEIGHT}, text damped by "
             f"focus ** {ranking.TEXT_FOCUS_EXPONENT}, related words of the activity thesaurus "
-            f"{ranking.THESAURUS_WEIGHT}, {ranking.TEXT_CANDIDATES} text candidates "
+            f"{ranking.THESAURUS_WEIGHT}, words shared with sibling tasks' titles "
+            f"{ranking.SIBLING_SHARED_WEIGHT}, {ranking.TEXT_CANDIDATES} text candidates "
             "(`src/interlink_kg/finding/ranking.py`, chosen on this table).\n\n"
             + judged
             + "\n## The registry of use\n\n"

@@ -146,3 +146,32 @@ def test_a_related_word_is_explained(catalogue_store: Store) -> None:
     assert body["text_match"]["related_words"]
     assert body["text_match"]["related_words"][0]["because_of"]
     assert "activity thesaurus" in body["reason"]
+
+
+def test_words_shared_with_sibling_tasks_count_less(catalogue_store: Store) -> None:
+    """A task's word that another task of its objective also has in its title tells the task
+    apart less: it counts SIBLING_SHARED_WEIGHT, and the words the task alone has win."""
+    relevance = text_relevance(catalogue_store)
+    title = {"task title": ["Personas and user journeys"]}
+    personas = f"{BASE}interlinkers/model_for_personas_in_english"
+    journey = f"{BASE}interlinkers/template_for_user_journey"
+    alone = relevance.score({"en": title}, "en").matches
+    beside = relevance.score({"en": {**title, "sibling title": ["Map the user journeys"]}}, "en")
+    assert alone[journey].score > alone[personas].score  # "user journeys": two words of three
+    assert beside.matches[personas].score > beside.matches[journey].score
+    # The sibling's own titles are not matched: a word only they have changes nothing.
+    other = relevance.score({"en": {**title, "sibling title": ["Budget"]}}, "en").matches
+    assert {k: m.score for k, m in other.items()} == {k: m.score for k, m in alone.items()}
+
+
+def test_a_task_query_reads_the_titles_of_its_siblings_only(catalogue_store: Store) -> None:
+    """The task's sibling titles are those of the other tasks of its objective (not its own,
+    not those of other objectives)."""
+    from interlink_kg.queries import query
+
+    task = URIRef(f"{BASE}schemas/default/tasks/task-define_user_journeys")
+    rows = catalogue_store.select(query("task-texts", {"task": [task]}))
+    siblings = {str(r["text"]) for r in rows if str(r["part"]) == "sibling title"}
+    assert "Define scenarios" in siblings
+    assert "Define user journeys" not in siblings
+    assert "Business model specification" not in siblings

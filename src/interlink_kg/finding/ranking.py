@@ -48,6 +48,10 @@ TEXT_FOCUS_EXPONENT = 0.5  # words count as match * focus ** this: catch-alls do
 # Words of the activity thesaurus (finding/thesaurus.py) related to the task's title or
 # description count this much of the task's own words.
 THESAURUS_WEIGHT = 0.6
+# A word of the task's title or description (or one the thesaurus relates to it) that another
+# task of its objective also uses in its title counts this much: the words that tell the task
+# apart from its siblings weigh more than those it shares with them.
+SIBLING_SHARED_WEIGHT = 0.7
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
     "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",

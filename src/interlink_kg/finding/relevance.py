@@ -136,6 +136,10 @@ MAX_SCORED = 60  # INTERLINKERs whose matched words are worked out, best first
 # The parts whose words bring in related words of the activity thesaurus (finding/thesaurus.py),
 # which count ranking.THESAURUS_WEIGHT of the part they came from.
 RELATED_PARTS = frozenset({"task title", "task description"})
+# The titles of the other tasks of the task's objective (``task-texts.rq``): not matched
+# themselves, they tell which words of the task it shares with them (those count
+# ranking.SIBLING_SHARED_WEIGHT in the parts of RELATED_PARTS).
+SIBLING_PART = "sibling title"
 MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warmer build again
 
 
@@ -294,6 +298,13 @@ class _Index:
         return index.top(weights, MAX_MATCHES)
 
 
+def _shared_factor(stem: str, part: str, shared: frozenset[str]) -> float:
+    """What a stem of ``part`` counts when the task's siblings share it (1: not shared)."""
+    if part in RELATED_PARTS and stem in shared:
+        return ranking.SIBLING_SHARED_WEIGHT
+    return 1.0
+
+
 def query_words(stems: list[str]) -> list[str]:
     """The distinct ``stems`` of one text that are looked up (at most :data:`MAX_QUERY_WORDS`,
     in a fixed order)."""
@@ -360,13 +371,14 @@ class TextRelevance:
             weights: dict[str, float] = defaultdict(float)
             analysed_parts: list[tuple[float, str, list[tuple[str, str]]]] = []
             related: dict[str, tuple[float, str, thesaurus.Related]] = {}
+            shared = self._sibling_words(parts.get(SIBLING_PART, []), match_lang)
             for part, weight in PART_WEIGHTS.items():
                 analysed = analyse(" ".join(parts.get(part, [])), match_lang)
                 if not analysed:
                     continue
                 analysed_parts.append((weight, part, analysed))
                 for stem in query_words([s for s, _ in analysed]):
-                    weights[stem] += weight
+                    weights[stem] += weight * _shared_factor(stem, part, shared)
                 if part not in RELATED_PARTS:
                     continue
                 extra = index.thesaurus.related(analysed, match_lang)
@@ -375,7 +387,7 @@ class TextRelevance:
                 share = weight * ranking.THESAURUS_WEIGHT
                 related.update({s: (share, part, r) for s, r in extra.items()})
                 for stem in query_words(list(extra)):
-                    weights[stem] += share
+                    weights[stem] += share * _shared_factor(stem, part, shared)
             totals = index.bm25(match_lang, weights)
             best = max(totals.values(), default=0.0)
             if best <= 0:
@@ -402,6 +414,11 @@ class TextRelevance:
                     parts=word_parts,
                 )
         return result
+
+    @staticmethod
+    def _sibling_words(titles: list[str], lang: str) -> frozenset[str]:
+        """The stems the other tasks of the objective use in their titles in ``lang``."""
+        return frozenset(s for s, _ in analyse(" ".join(titles), lang))
 
     @staticmethod
     def _words(
