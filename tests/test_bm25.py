@@ -70,7 +70,8 @@ def test_a_layered_index_scores_as_one_rebuilt(
     documents: list[list[list[str]]], data: st.DataObject, words: list[str]
 ) -> None:
     """Documents replaced, removed and added by a change, indexed on their own beside the
-    first index, give the scores and order of one index built again with them."""
+    first index, give the scores and order of one index built again with them (words alone
+    or weighted)."""
     keys = [f"doc{i:03d}" for i in range(len(documents))]
     base = Bm25(list(zip(keys, documents, strict=True)), WEIGHTS)
     touched = data.draw(st.sets(st.sampled_from([*keys, "new1", "new2"]), max_size=6))
@@ -83,12 +84,14 @@ def test_a_layered_index_scores_as_one_rebuilt(
     now.update(changed)
     overlay = Bm25(sorted(changed.items()), WEIGHTS)
     rebuilt = Bm25(sorted(now.items()), WEIGHTS)
-    for limit in (1, 3, 50):
-        found = Layered(base, touched, overlay).top(words, limit)
-        expected = rebuilt.top(words, limit)
-        assert list(found) == list(expected)
-        for key, score in expected.items():
-            assert math.isclose(found[key], score, rel_tol=1e-12), key
+    weighted = {word: (0.3, 0.6, 1.0)[n % 3] for n, word in enumerate(dict.fromkeys(words))}
+    for query in (words, weighted):
+        for limit in (1, 3, 50):
+            found = Layered(base, touched, overlay).top(query, limit)
+            expected = rebuilt.top(query, limit)
+            assert list(found) == list(expected)
+            for key, score in expected.items():
+                assert math.isclose(found[key], score, rel_tol=1e-12), key
 
 
 def test_best_first_keeps_the_limit() -> None:

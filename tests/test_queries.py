@@ -122,3 +122,15 @@ def test_display_labels_are_every_label_of_the_asked_resources(catalogue_store: 
     found = set(display_labels(catalogue_store, asked))
     assert found == expected
     assert len({s for s, _, _ in found}) > 40
+
+
+@pytest.mark.parametrize("name", ["task-context", "task-texts"])
+def test_every_branch_of_a_task_query_is_bound_to_the_task(name: str) -> None:
+    """The engine evaluates each UNION branch on its own: a branch without the task bound in
+    it reads the whole catalogue's tasks before the join (55 ms at 10k schema tasks instead
+    of 0.4 ms for task-texts)."""
+    text = load_query(name)
+    body = text[text.index("WHERE {") :]
+    branches = body.split("} UNION {")
+    assert len(branches) >= 4
+    assert all("#bind ?task" in branch for branch in branches), name

@@ -175,3 +175,16 @@ def test_a_task_query_reads_the_titles_of_its_siblings_only(catalogue_store: Sto
     assert "Define scenarios" in siblings
     assert "Define user journeys" not in siblings
     assert "Business model specification" not in siblings
+
+
+def test_only_the_task_s_title_and_description_words_count_less_when_shared(
+    catalogue_store: Store,
+) -> None:
+    """The objective's and phase's words are shared with every sibling by construction: a
+    sibling title holding them changes nothing."""
+    relevance = text_relevance(catalogue_store)
+    texts = {"task title": ["Business model canvas"], "objective": ["Personas"]}
+    alone = relevance.score({"en": texts}, "en").matches
+    beside = relevance.score({"en": {**texts, "sibling title": ["Personas"]}}, "en").matches
+    assert {k: m.score for k, m in beside.items()} == {k: m.score for k, m in alone.items()}
+    assert f"{BASE}interlinkers/model_for_personas_in_english" in alone

@@ -10,8 +10,12 @@ words are kept whole, Snowball having no Latvian stemmer). IDF weighting makes a
 
 A task is matched in the asked language when it has text in it, else in English; so is each
 INTERLINKER (the explanation says when English stood in). The task's own title counts most,
-then its description, then its objective's and phase's titles. Scores are returned normalised
-to the best one (1.0) with, for each INTERLINKER, the task words it matched and where.
+then its description, then its objective's and phase's titles; a word of its title or
+description that another task of its objective has in its title counts
+``ranking.SIBLING_SHARED_WEIGHT`` of that (the words that tell siblings apart weigh more). All
+the words go into one BM25 pass, each weighted by the parts it comes from. Scores are returned
+normalised to the best one (1.0) with, for each INTERLINKER, the task words it matched and
+where.
 
 The indexes are built once, then patched per change of the catalogue
 (:mod:`interlink_kg.finding.maintained`): the INTERLINKERs a change touched are analysed again
