@@ -17,8 +17,8 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.graph import _TripleType as Triple
 from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
 from interlink_kg.finding.keys import Keys, keys
@@ -50,6 +50,7 @@ _CATALOGUE_PROPERTIES = (
 # The vocabulary triples each page describes its items with, per store: (content generation,
 # base IRI, triples). They change only with the catalogue's content, which moves the stamp; on a
 # SPARQL server, listing the graphs to read them took 45 ms per page at 100k INTERLINKERs.
+Triple = tuple[Node, Node, Node]
 _VOCABULARIES: weakref.WeakKeyDictionary[Store, tuple[str, str, tuple[Triple, ...]]] = (
     weakref.WeakKeyDictionary()
 )
