@@ -149,21 +149,12 @@ def bench(n: int, cases: int) -> None:
     start = time.perf_counter()
     synthetic.load(store, n)
     print(f"\n{n} INTERLINKERs (loaded in {time.perf_counter() - start:.1f} s)")
-    tasks = [
-        (str(r["schemaId"]), str(r["taskId"]), URIRef(str(r["task"])))
-        for r in store.select(query("all-tasks"))
-    ]
     rng = random.Random(n)
-    sample = [rng.choice(tasks) for _ in range(cases)]
+    sample = _sample(store, rng, cases)
     index = SearchIndex(store)
-    built = {
-        "candidate index": lambda: candidate_index(store),
-        "word relevance": lambda: text_relevance(store).for_text("warm up", "en"),
-        "search": lambda: index.search(SearchRequest("warmup")),
-    }
     print(
         "  built after each content change (in the background after a write): "
-        + ", ".join(f"{name} {_seconds(build):.1f} s" for name, build in built.items())
+        + _build_times(store, index)
     )
 
     picks = iter(sample * 2)
@@ -195,15 +186,12 @@ def bench(n: int, cases: int) -> None:
         naive = rdflib_timing(store, texts[0], seconds=20)
         shown = f"{naive:7.1f} ms" if naive is not None else "  > 20 s (stopped)"
         print(f"  rdflib in memory   one query {shown}")
-    words = iter(rng.choice(synthetic.WORDS) for _ in range(cases))
-    found = timings(lambda: index.search(SearchRequest(next(words), per_page=20)), cases)
+    found, selective = _search_timings(index, rng, n, cases)
     total = index.search(SearchRequest(synthetic.WORDS[0])).total
     print(
         f"  search             median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms"
         f"   a common word (e.g. {total} hits for {synthetic.WORDS[0]!r})"
     )
-    rare = iter(str(rng.randrange(n)) for _ in range(cases))  # each title's own number
-    selective = timings(lambda: index.search(SearchRequest(next(rare), per_page=20)), cases)
     print(
         f"  search, rare word  median {selective[0]:7.1f} ms  p95 {selective[1]:7.1f} ms"
         "   a word of a few INTERLINKERs"
@@ -248,12 +236,7 @@ def remote_timings(
         loaded = time.perf_counter() - started
         print(f"  remote store (oxigraph serve, loopback; loaded in {loaded:.1f} s)")
         if sample is None:
-            tasks = [
-                (str(r["schemaId"]), str(r["taskId"]), URIRef(str(r["task"])))
-                for r in remote.select(query("all-tasks"))
-            ]
-            rng = random.Random(n)
-            sample = [rng.choice(tasks) for _ in range(cases)]
+            sample = _sample(remote, random.Random(n), cases)
         picks = iter(sample * 2)
 
         def service() -> None:
@@ -261,22 +244,10 @@ def remote_timings(
             recommendations.for_task(remote, synthetic.BASE, schema, task, limit=10)
 
         index = SearchIndex(remote)
-        built = {
-            "candidate index": lambda: candidate_index(remote),
-            "word relevance": lambda: text_relevance(remote).for_text("warm up", "en"),
-            "search": lambda: index.search(SearchRequest("warmup")),
-        }
-        print(
-            "  remote, built after each content change: "
-            + ", ".join(f"{name} {_seconds(build):.1f} s" for name, build in built.items())
-        )
+        print("  remote, built after each content change: " + _build_times(remote, index))
         service()
         ranked = timings(service, cases)
-        rng = random.Random(n + 1)
-        words = iter(rng.choice(synthetic.WORDS) for _ in range(cases))
-        found = timings(lambda: index.search(SearchRequest(next(words), per_page=20)), cases)
-        rare = iter(str(rng.randrange(n)) for _ in range(cases))
-        selective = timings(lambda: index.search(SearchRequest(next(rare), per_page=20)), cases)
+        found, selective = _search_timings(index, random.Random(n + 1), n, cases)
 
         def compared(embedded: float | None, median: float) -> str:
             return f"   x{median / embedded:.2f} of the embedded store" if embedded else ""
@@ -291,6 +262,37 @@ def remote_timings(
         )
         print(f"  remote, rare word  median {selective[0]:7.1f} ms  p95 {selective[1]:7.1f} ms")
         remote.close()
+
+
+def _sample(store: Store, rng: random.Random, cases: int) -> list[tuple[str, str, URIRef]]:
+    """``cases`` tasks drawn from the store's schemas (schema id, task id, task IRI)."""
+    tasks = [
+        (str(r["schemaId"]), str(r["taskId"]), URIRef(str(r["task"])))
+        for r in store.select(query("all-tasks"))
+    ]
+    return [rng.choice(tasks) for _ in range(cases)]
+
+
+def _build_times(store: Store, index: SearchIndex) -> str:
+    """Build what a content change rebuilds, one after the other; their times."""
+    built = {
+        "candidate index": lambda: candidate_index(store),
+        "word relevance": lambda: text_relevance(store).for_text("warm up", "en"),
+        "search": lambda: index.search(SearchRequest("warmup")),
+    }
+    return ", ".join(f"{name} {_seconds(build):.1f} s" for name, build in built.items())
+
+
+def _search_timings(
+    index: SearchIndex, rng: random.Random, n: int, cases: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(median, p95) of searches for a common word, then for a rare one (each title's own
+    number)."""
+    words = iter(rng.choice(synthetic.WORDS) for _ in range(cases))
+    found = timings(lambda: index.search(SearchRequest(next(words), per_page=20)), cases)
+    rare = iter(str(rng.randrange(n)) for _ in range(cases))
+    selective = timings(lambda: index.search(SearchRequest(next(rare), per_page=20)), cases)
+    return found, selective
 
 
 def _seconds(work: Callable[[], object]) -> float:
