@@ -74,17 +74,17 @@ class CrashingStore:
         self._writes.tick()
         self._inner.drop_graphs(names)
 
-    def replace_subjects(
+    def derive(
         self,
         graph: str,
-        subjects: Iterable[str],
-        payload: GraphPayload,
+        construct: str,
+        subjects: Iterable[str] | None = None,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
     ) -> None:
         self._writes.tick()
-        self._inner.replace_subjects(graph, subjects, payload, then, drop, guard)
+        self._inner.derive(graph, construct, subjects, then, drop, guard)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 from support import BASE, synthetic_module
 
@@ -89,10 +89,10 @@ def change(store: Store, writes: dict[str, bytes | None]) -> None:
     assert not statistics.derived_are_stale(store)
     # Counted in part, as counted in full.
     name = statistics.statistics_graph(BASE)
-    others = [g for g in store.data_graphs() if g != name]
-    full = statistics._triples(store.select_values(query("statistics-counts"), graphs=others))
-    kept = ox.parse(store.dump(NTRIPLES, graphs=[name]), format=ox.RdfFormat.N_TRIPLES)
-    assert {str(q.triple) for q in kept} == {str(t) for t in full}
+    full = store.construct(statistics._counts())
+    kept = store.graph(name)
+    assert len(full) > 0
+    assert isomorphic(kept, full)
 
 
 def edited(store: Store, item: str, edit: str) -> tuple[str, bytes]:
@@ -535,14 +535,15 @@ def test_a_refresh_that_counted_earlier_never_overwrites_a_later_one(store: Stor
         return [r["n"].toPython() for r in rows]  # type: ignore[union-attr]
 
     first, before = written(f"{BASE}graphs/race/a", "race_a")
-    real = store.replace_subjects
+    real = store.derive
 
     def meanwhile(*args: object, **kwargs: object) -> None:
+        store.derive = real  # type: ignore[method-assign]  # once: the full count derives too
         other, other_before = written(f"{BASE}graphs/race/b", "race_b")
         statistics.refresh_statistics(store, BASE, other, other_before)  # a full count
         real(*args, **kwargs)  # type: ignore[arg-type]
 
-    store.replace_subjects = meanwhile  # type: ignore[method-assign]
+    store.derive = meanwhile  # type: ignore[method-assign]
     statistics.refresh_statistics(store, BASE, first, before)
     assert counted() == [2]
     assert not statistics.derived_are_stale(store)

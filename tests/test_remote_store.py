@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import ClassVar
 
 import pytest
@@ -22,7 +23,7 @@ from interlink_kg.errors import ConfigurationError, StoreError, StoreUnavailable
 from interlink_kg.finding import recommendations
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.settings import Settings, shown
-from interlink_kg.store import open_store, open_workspace_store
+from interlink_kg.store import open_settings_store, open_store, open_workspace_store
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.remote import RemoteStore, open_remote
 from interlink_kg.web.app import close_app, create_app
@@ -116,6 +117,44 @@ def test_a_server_that_hangs_times_out(silent_server: int) -> None:
         store.select(COUNT)
     assert time.monotonic() - started < 5
     store.close()
+
+
+class _Slow(http.server.BaseHTTPRequestHandler):
+    """Answers every request with 204 after ``DELAY`` seconds."""
+
+    DELAY: ClassVar[float] = 1.5
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        time.sleep(self.DELAY)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+def test_whole_store_writes_have_the_long_timeout_and_the_rest_the_short_one() -> None:
+    """Counting a derived graph in full, or moving a bulk load into place, may take minutes on
+    a large store: those wait up to the long timeout; a partial count and every other call
+    keep the short one."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    store = open_remote(
+        f"http://127.0.0.1:{server.server_address[1]}/", timeout=0.5, long_timeout=10
+    )
+    construct = "CONSTRUCT { ?s <urn:x:n> ?o } WHERE { GRAPH ?g { ?s <urn:x:p> ?o } }"
+    try:
+        store.derive("urn:x:derived", construct)  # whole: waits for the answer
+        store.move_graphs({"urn:x:a": "urn:x:b"})
+        with pytest.raises(StoreUnavailableError):
+            store.derive("urn:x:derived", construct, ["urn:x:s"])
+        with pytest.raises(StoreUnavailableError):
+            store.replace_graphs({}, drop=["urn:x:a"])
+    finally:
+        store.close()
+        server.shutdown()
+        server.server_close()
 
 
 NO_ROWS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
@@ -276,12 +315,17 @@ def test_a_remote_catalogue_needs_a_named_workspace() -> None:
             "INTERLINK_KG_STORE_TOKEN": "secret",
             "INTERLINK_KG_WORKSPACE_TOKEN": "other",
             "INTERLINK_KG_STORE_TIMEOUT": "2.5",
+            "INTERLINK_KG_STORE_LONG_TIMEOUT": "600",
         }
     )
     assert named.workspace_url == "memory:"
     assert named.store_token == "secret"
     assert named.workspace_token == "other"
     assert named.store_timeout == 2.5
+    assert named.store_long_timeout == 600
+    opened = open_settings_store(replace(named, store_url="sparql+http://127.0.0.1:1/"))
+    assert isinstance(opened, RemoteStore)
+    assert (opened._timeout.read_timeout, opened._long_timeout.read_timeout) == (2.5, 600)
 
 
 def test_a_recent_read_is_reused_for_a_moment_and_others_writes_are_seen_within_it(

@@ -121,14 +121,62 @@ def test_drop_graphs(store: Store) -> None:
     assert store.data_graphs() == [G2]
 
 
-def test_replace_subjects_replaces_theirs_only(store: Store) -> None:
+DERIVED = "http://127.0.0.1:8080/graphs/derived"
+# How many values each subject has in the data graphs (the derived graph left out).
+COUNTS = f"""
+CONSTRUCT {{ ?s <urn:x:count> ?n }}
+WHERE {{
+  {{ SELECT ?s (COUNT(?o) AS ?n) WHERE {{
+    #bind ?s
+    GRAPH ?g {{ ?s <{BASE}p> ?o }} FILTER (?g != <{DERIVED}>)
+  }} GROUP BY ?s }}
+}}"""
+
+
+def _counts(store: Store) -> list[tuple[str | None, ...]]:
+    return sorted(store.select_values("SELECT ?s ?n WHERE { ?s ?p ?n }", graphs=[DERIVED]))
+
+
+def test_derive_writes_what_the_store_computes(store: Store) -> None:
+    """A derived graph is computed by the store, whole or for some subjects only (theirs
+    replaced, the others kept), with the payloads ``then`` in the same step."""
     store.replace_graphs({G1: ttl("<a> <p> 1 , 2 . <b> <p> 3 . <c> <p> 4 .")})
-    store.replace_subjects(
-        G1, [BASE + "a", BASE + "b"], ttl("<a> <p> 5 ."), then={G2: ttl("<d> <p> 6 .")}
-    )
-    rows = store.select_values("SELECT ?s ?o WHERE { ?s ?p ?o }", graphs=[G1])
-    assert sorted(rows) == [(BASE + "a", "5"), (BASE + "c", "4")]
+    store.derive(DERIVED, query_with(COUNTS), then={G2: ttl("<d> <p> 6 .")})
+    assert _counts(store) == [(BASE + "a", "2"), (BASE + "b", "1"), (BASE + "c", "1")]
     assert store.select_values("SELECT ?s WHERE { ?s ?p ?o }", graphs=[G2]) == [(BASE + "d",)]
+    # a gains a value and b loses its one; c's count (and d, written after the first count) is
+    # left stale on purpose: only a and b are asked.
+    store.replace_graphs({G1: ttl("<a> <p> 1 , 2 , 5 . <c> <p> 4 , 7 .")})
+    store.derive(DERIVED, query_with(COUNTS, [BASE + "a", BASE + "b"]), [BASE + "a", BASE + "b"])
+    assert _counts(store) == [(BASE + "a", "3"), (BASE + "c", "1")]
+    # The whole graph again: what was stale is counted, what went is gone.
+    store.derive(DERIVED, query_with(COUNTS))
+    assert _counts(store) == [(BASE + "a", "3"), (BASE + "c", "2"), (BASE + "d", "1")]
+
+
+def query_with(text: str, subjects: list[str] | None = None) -> str:
+    from interlink_kg.queries import bind
+
+    return bind(text, {"s": [URIRef(s) for s in subjects]} if subjects is not None else None)
+
+
+@pytest.mark.parametrize(
+    "construct",
+    [
+        "SELECT * WHERE { ?s ?p ?o }",
+        'CONSTRUCT { ?s <urn:x:p> "}" } WHERE { ?s ?p ?o }',
+        "CONSTRUCT { ?s <urn:x:p> ?o } WHERE { ?s ?p ?o } LIMIT 3",
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        "CONSTRUCT { ?s <urn:x:p> ?o ",
+    ],
+)
+def test_derive_takes_a_plain_construct_only(store: Store, construct: str) -> None:
+    """A template with braces or strings, a solution modifier, the short form or another query
+    form is refused before the store is touched."""
+    store.replace_graphs({G1: ttl("<a> <p> 1 .")})
+    with pytest.raises(StoreError):
+        store.derive(DERIVED, construct)
+    assert store.data_graphs() == [G1]
 
 
 MARKERS = "urn:interlink-kg:test/markers/"
@@ -152,15 +200,22 @@ def test_a_guarded_write_applies_only_while_its_guard_holds(
     store.replace_graphs({G1: ttl("<a> <p> 1 . <b> <p> 2 ."), G2: ttl("<z> <p> 0 .")})
     for name in markers:
         store.replace_graphs({MARKERS + name: ttl("<m> <stale> true .")})
-    store.replace_subjects(
-        G1, [BASE + "a"], ttl("<a> <p> 9 ."), then={G2: ttl("<y> <p> 8 .")}, guard=guard
+    store.derive(DERIVED, query_with(COUNTS))
+    store.replace_graphs({G1: ttl("<a> <p> 1 , 9 . <b> <p> 2 .")})
+    store.derive(
+        DERIVED,
+        query_with(COUNTS, [BASE + "a"]),
+        [BASE + "a"],
+        then={G2: ttl("<y> <p> 8 .")},
+        guard=guard,
     )
+    store.derive(DERIVED, query_with(COUNTS), guard=guard)  # the whole graph
     store.replace_graphs({G2: ttl("<x> <p> 7 .")}, drop=list(guard.present), guard=guard)
-    a = store.select_values(f"SELECT ?o WHERE {{ <{BASE}a> ?p ?o }}", graphs=[G1])
+    a = store.select_values(f"SELECT ?n WHERE {{ <{BASE}a> ?p ?n }}", graphs=[DERIVED])
     two = store.select_values("SELECT ?s WHERE { ?s ?p ?o }", graphs=[G2])
     left = [m for m in markers if store.ask("ASK { ?s ?p ?o }", graphs=[MARKERS + m])]
     if applies:
-        assert (a, two) == ([("9",)], [(BASE + "x",)])
+        assert (a, two) == ([("2",)], [(BASE + "x",)])
         assert [MARKERS + m for m in left] == [
             m for m in [MARKERS + n for n in markers] if m not in guard.present
         ]

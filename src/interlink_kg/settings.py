@@ -71,10 +71,12 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     store_url: str = ""
     workspace_url: str = "memory:"
-    # Bearer tokens for remote stores (sparql+http...); seconds any store call may take.
+    # Bearer tokens for remote stores (sparql+http...); seconds any store call may take, and
+    # a whole-store write (statistics counted in full, a bulk load moved into place).
     store_token: str | None = None
     workspace_token: str | None = None
     store_timeout: float = 30.0
+    store_long_timeout: float = 1800.0
     page_size: int = 100
     max_page_size: int = 1000
     tokens_file: Path | None = None
@@ -125,6 +127,7 @@ class Settings:
             store_token=env.get("INTERLINK_KG_STORE_TOKEN") or None,
             workspace_token=env.get("INTERLINK_KG_WORKSPACE_TOKEN") or None,
             store_timeout=_seconds(env, "INTERLINK_KG_STORE_TIMEOUT"),
+            store_long_timeout=_seconds(env, "INTERLINK_KG_STORE_LONG_TIMEOUT"),
             tokens_file=Path(tokens_file) if tokens_file else default_data_dir(env) / "tokens.json",
             tokens_env=env.get("INTERLINK_KG_TOKENS"),
             secret_key=env.get("INTERLINK_KG_SECRET_KEY") or None,
@@ -149,6 +152,7 @@ class Settings:
 # Each variable's field; its default is the field's default in Settings (one source).
 ENVIRONMENT_FIELDS = {
     "INTERLINK_KG_STORE_TIMEOUT": "store_timeout",
+    "INTERLINK_KG_STORE_LONG_TIMEOUT": "store_long_timeout",
     "INTERLINK_KG_MAX_BODY_BYTES": "max_body_bytes",
     "INTERLINK_KG_THREADS": "threads",
     "INTERLINK_KG_READ_TIMEOUT": "read_timeout",

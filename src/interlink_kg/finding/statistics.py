@@ -20,8 +20,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from interlink_kg.model import iris
 from interlink_kg.queries import query
@@ -34,9 +33,6 @@ STALE_MARKER = f"{INTERNAL_PREFIX}state/derived-stale"  # one marker graph per c
 _NOTHING = f"{INTERNAL_PREFIX}nothing"  # binds a query's VALUES to no resource
 ATTEMPTS = 3  # counts of one refresh that another refresh's write may make void
 _LOG = logging.getLogger(__name__)
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-_INTERLINKER_COUNT = ox.NamedNode("https://w3id.org/interlink-kg/ontology#interlinkerCount")
-_PROBLEM_COUNT = ox.NamedNode("https://w3id.org/interlink-kg/ontology#problemCount")
 _STALE = f"{INTERNAL_PREFIX}derivedStale"  # the predicate of a marker's one triple
 _MARKERS = f"""
 SELECT DISTINCT ?g WHERE {{
@@ -92,21 +88,6 @@ def derived_are_stale(store: Store) -> bool:
     return bool(markers(store))
 
 
-def _triples(rows: Iterable[tuple[str | None, ...]]) -> list[ox.Triple]:
-    """Rows of ``?problem ?item ?count`` as statistics triples (written without rdflib: at
-    100k INTERLINKERs a CONSTRUCT read into rdflib and serialised again took 7.7 s)."""
-    triples = []
-    for problem, item, count in rows:
-        if count is None:
-            continue
-        number = ox.Literal(count, datatype=_INTEGER)
-        if problem is not None:
-            triples.append(ox.Triple(ox.NamedNode(problem), _INTERLINKER_COUNT, number))
-        elif item is not None:
-            triples.append(ox.Triple(ox.NamedNode(item), _PROBLEM_COUNT, number))
-    return triples
-
-
 def problems_of(store: Store, subjects: Iterable[str]) -> set[str]:
     """The problem profiles ``subjects`` address now: a change reads them before it writes, so
     that the profiles they leave are counted again."""
@@ -130,14 +111,16 @@ def refresh_statistics(
     base_iri: str,
     changed: Change | None = None,
     problems_before: Iterable[str] = (),
-) -> int:
-    """Count the statistics again and clear the stale markers; returns how many statistics
-    triples were written.
+) -> bool:
+    """Count the statistics again and clear the stale markers; False when another refresh
+    made this one needless, or won every race (below).
 
-    After one ``changed`` that names its subjects, only those and the problem profiles they
-    address, now or before (``problems_before``), are counted again: the cost of the change,
-    not of the catalogue. Otherwise, or when another change's marker is there (its refresh was
-    missed or is under way), everything is.
+    The store counts and writes them itself (``Store.derive``: at 1M INTERLINKERs the counts
+    are a million triples, which are never read back). After one ``changed`` that names its
+    subjects, only those and the problem profiles they address, now or before
+    (``problems_before``), are counted again: the cost of the change, not of the catalogue.
+    Otherwise, or when another change's marker is there (its refresh was missed or is under
+    way), everything is.
 
     Each write is a compare-and-set (:class:`~interlink_kg.store.base.Guard`): it applies only
     while the markers it counted for are all still there (and, for a partial count, no other),
@@ -148,14 +131,14 @@ def refresh_statistics(
         found = markers(store)
         if changed is not None and changed.subjects is not None and set(found) <= {changed.marker}:
             if changed.marker not in found:
-                return 0  # another refresh counted after this change and cleared its marker
+                return False  # another refresh counted after this change and cleared its marker
             done = _refresh_part(store, base_iri, changed, problems_before)
         else:
             done = _refresh_all(store, base_iri, found)
-        if done is not None:
-            return done
+        if done:
+            return True
     _LOG.warning("the statistics lost %d races in a row; left stale for the next count", ATTEMPTS)
-    return 0
+    return False
 
 
 def _written(store: Store, entry: str, emptied: list[str]) -> bool:
@@ -167,48 +150,41 @@ def _written(store: Store, entry: str, emptied: list[str]) -> bool:
     return True
 
 
-def _refresh_all(store: Store, base_iri: str, found: list[str]) -> int | None:
-    name = statistics_graph(base_iri)
-    others = [g for g in store.data_graphs() if g != name]
-    rows = store.select_values(query("statistics-counts"), graphs=others) if others else []
-    triples = _triples(rows)
+def _counts(values: dict[str, list[URIRef]] | None = None) -> str:
+    """The statistics query, over the data graphs (the store's own left out), with ``values``
+    bound."""
+    internal: dict[str, list[URIRef] | list[Literal]] = {"internal": [Literal(INTERNAL_PREFIX)]}
+    return query("statistics", {**internal, **(values or {})})
+
+
+def _refresh_all(store: Store, base_iri: str, found: list[str]) -> bool:
     stamp, entry = _stamp(base_iri)
     guard = Guard(tuple(found)) if found else None
-    graphs = dict(stamp)
-    if triples:
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        graphs[name] = GraphPayload(data, NTRIPLES, base_iri, "statistics")
-    store.replace_graphs(graphs, drop=[*([] if triples else [name]), *found], guard=guard)
-    return len(triples) if _written(store, entry, found) else None
+    store.derive(statistics_graph(base_iri), _counts(), then=stamp, drop=found, guard=guard)
+    return _written(store, entry, found)
 
 
 def _refresh_part(
     store: Store, base_iri: str, changed: Change, problems_before: Iterable[str]
-) -> int | None:
+) -> bool:
     assert changed.subjects is not None
-    name = statistics_graph(base_iri)
     items = sorted(changed.subjects)
     # A touched subject may be a profile itself (its count is deleted with its other triples).
     problems = sorted(problems_of(store, items) | set(problems_before) | set(items))
-    others = [g for g in store.data_graphs() if g != name]
-    values = {"item": [URIRef(i) for i in items], "problem": [URIRef(p) for p in problems]}
-    if not items:
-        values["item"] = [URIRef(_NOTHING)]
-    if not problems:
-        values["problem"] = [URIRef(_NOTHING)]
-    rows = store.select_values(query("statistics-counts", values), graphs=others)
-    triples = _triples(rows)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    values = {
+        "item": [URIRef(i) for i in items] or [URIRef(_NOTHING)],
+        "problem": [URIRef(p) for p in problems] or [URIRef(_NOTHING)],
+    }
     stamp, entry = _stamp(base_iri)
-    store.replace_subjects(
-        name,
+    store.derive(
+        statistics_graph(base_iri),
+        _counts(values),
         [*items, *problems],
-        GraphPayload(data, NTRIPLES, base_iri, "statistics"),
         then=stamp,
         drop=[changed.marker],
         guard=Guard((changed.marker,), alone_under=STALE_MARKER, marked_by=_STALE),
     )
-    return len(triples) if _written(store, entry, [changed.marker]) else None
+    return _written(store, entry, [changed.marker])
 
 
 def refresh_if_stale(store: Store, base_iri: str) -> bool:

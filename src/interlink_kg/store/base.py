@@ -140,19 +140,24 @@ class Store(Protocol):
         as a whole if a source graph does not exist."""
         ...
 
-    def replace_subjects(
+    def derive(
         self,
         graph: str,
-        subjects: Iterable[str],
-        payload: GraphPayload,
+        construct: str,
+        subjects: Iterable[str] | None = None,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
     ) -> None:
-        """In ``graph``, replace every triple whose subject is one of ``subjects`` (IRIs) by
-        the payload's triples, then drop ``drop`` and put the payloads ``then`` in their graphs:
-        all in one step (for derived data patched per change, such as the statistics); with a
-        ``guard``, only if it holds (else nothing)."""
+        """In ``graph``, replace the triples of ``subjects`` (IRIs; None: all of them) by those
+        the CONSTRUCT query ``construct`` gives, computed by the store itself (nothing is read
+        back, so the derived graph may be as large as the data), then drop ``drop`` and put the
+        payloads ``then`` in their graphs: all in one step (for derived data such as the
+        statistics); with a ``guard``, only if it holds (else nothing). The query runs as a
+        SPARQL Update's ``WHERE``: over the store's own default graph, so its patterns name
+        their graphs (``GRAPH ?g``); its form: :func:`~interlink_kg.store.updates.construct_parts`.
+        A whole graph derived (``subjects`` None) may take long on a large store: the remote
+        store gives it its long timeout."""
         ...
 
     def get_meta(self, key: str) -> str | None:

@@ -103,11 +103,11 @@ class HeldStore:
     def drop_graphs(self, names: Iterable[str]) -> None:
         raise self.refusal()
 
-    def replace_subjects(
+    def derive(
         self,
         graph: str,
-        subjects: Iterable[str],
-        payload: GraphPayload,
+        construct: str,
+        subjects: Iterable[str] | None = None,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,

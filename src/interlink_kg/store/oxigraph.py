@@ -112,18 +112,16 @@ class OxigraphStore:
         if update:
             self._apply(update)
 
-    def replace_subjects(
+    def derive(
         self,
         graph: str,
-        subjects: Iterable[str],
-        payload: GraphPayload,
+        construct: str,
+        subjects: Iterable[str] | None = None,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
     ) -> None:
-        update = updates.replacing_subjects(graph, subjects, payload, then, drop, guard)
-        if update:
-            self._apply(update)
+        self._apply(updates.deriving(graph, construct, subjects, then, drop, guard))
 
     def move_graphs(
         self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None

@@ -16,31 +16,43 @@ _BACKENDS: dict[str, BackendFactory] = {}
 
 def register_backend(scheme: str, factory: BackendFactory) -> None:
     """Make ``open_store('<scheme>:...')`` use ``factory`` (given the part after the colon and
-    the options: ``token``, ``timeout``, which a backend may ignore)."""
+    the options: ``token``, ``timeout``, ``long_timeout``, which a backend may ignore)."""
     _BACKENDS[scheme] = factory
 
 
-def open_store(url: str, *, token: str | None = None, timeout: float | None = None) -> Store:
+def open_store(
+    url: str,
+    *,
+    token: str | None = None,
+    timeout: float | None = None,
+    long_timeout: float | None = None,
+) -> Store:
     """Open the store a URL names, e.g. ``oxigraph:/var/lib/ilk``, ``memory:`` or
-    ``sparql+http://127.0.0.1:7878/`` (a SPARQL server, :mod:`interlink_kg.store.remote`)."""
+    ``sparql+http://127.0.0.1:7878/`` (a SPARQL server, :mod:`interlink_kg.store.remote`;
+    ``timeout`` for each call, ``long_timeout`` for a whole-store write)."""
     scheme, sep, rest = url.partition(":")
     if not sep or scheme not in _BACKENDS:
         known = ", ".join(f"{name}:" for name in sorted(_BACKENDS))
         raise ConfigurationError(
             f"unknown store URL {url!r}; use one of: {known}", details={"store": url}
         )
-    options = {k: v for k, v in {"token": token, "timeout": timeout}.items() if v is not None}
+    given = {"token": token, "timeout": timeout, "long_timeout": long_timeout}
+    options = {k: v for k, v in given.items() if v is not None}
     return _BACKENDS[scheme](rest, **options)
 
 
 def open_or_through_server(
-    url: str, *, token: str | None = None, timeout: float | None = None
+    url: str,
+    *,
+    token: str | None = None,
+    timeout: float | None = None,
+    long_timeout: float | None = None,
 ) -> Store:
     """:func:`open_store`, or, when an on-disk store is locked by ``interlink-kg serve``, the
     store read through that server (:class:`~interlink_kg.store.held.HeldStore`: reads work,
     changes are refused with the way to make them). For the command line, never the server."""
     try:
-        return open_store(url, token=token, timeout=timeout)
+        return open_store(url, token=token, timeout=timeout, long_timeout=long_timeout)
     except StoreInUseError as in_use:
         from interlink_kg.store.held import HeldStore
         from interlink_kg.store.serving_record import folder_of, read_record
@@ -68,7 +80,12 @@ def open_settings_store(settings: Settings, *, through_server: bool = False) -> 
     """The catalogue store the settings name, with their credentials and timeout;
     ``through_server``: see :func:`open_or_through_server`."""
     opener = open_or_through_server if through_server else open_store
-    return opener(settings.store_url, token=settings.store_token, timeout=settings.store_timeout)
+    return opener(
+        settings.store_url,
+        token=settings.store_token,
+        timeout=settings.store_timeout,
+        long_timeout=settings.store_long_timeout,
+    )
 
 
 def open_workspace_store(settings: Settings, *, through_server: bool = False) -> Store:
@@ -83,7 +100,10 @@ def open_workspace_store(settings: Settings, *, through_server: bool = False) ->
         )
     opener = open_or_through_server if through_server else open_store
     return opener(
-        settings.workspace_url, token=settings.workspace_token, timeout=settings.store_timeout
+        settings.workspace_url,
+        token=settings.workspace_token,
+        timeout=settings.store_timeout,
+        long_timeout=settings.store_long_timeout,
     )
 
 

@@ -56,6 +56,9 @@ from interlink_kg.store.results_json import term_of, text_of
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
 _META_PREDICATE = f"{INTERNAL_PREFIX}meta/"
 DEFAULT_TIMEOUT = 30.0  # seconds for any one call (connect: 5)
+# Seconds for a whole-store write: a derived graph counted again in full, a bulk load's graphs
+# moved into place (at 1M INTERLINKERs on oxigraph serve, minutes).
+LONG_TIMEOUT = 1800.0
 INSERT_BATCH = 20_000  # quads per INSERT DATA of a bulk load (a few MB per request)
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -98,10 +101,14 @@ class RemoteStore:
         password: str | None = None,
         token: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        long_timeout: float = LONG_TIMEOUT,
     ) -> None:
         self.url = url
         self.endpoints = endpoints
         self._timeout = urllib3.Timeout(connect=min(5.0, timeout), read=timeout)
+        self._long_timeout = urllib3.Timeout(
+            connect=min(5.0, timeout), read=max(timeout, long_timeout)
+        )
         self._http = urllib3.PoolManager(
             num_pools=4, maxsize=16, retries=False, timeout=self._timeout
         )
@@ -124,6 +131,7 @@ class RemoteStore:
         body: bytes | None = None,
         content_type: str | None = None,
         accept: str | None = None,
+        timeout: urllib3.Timeout | None = None,
     ) -> bytes:
         """One HTTP call; its answer's body when it is a 2xx, else the matching error (what the
         server said goes to the log: clients only learn that the store failed)."""
@@ -134,7 +142,12 @@ class RemoteStore:
             headers["Accept"] = accept
         try:
             response = self._http.request(
-                method, url, body=body, headers=headers, preload_content=False
+                method,
+                url,
+                body=body,
+                headers=headers,
+                preload_content=False,
+                timeout=timeout or self._timeout,
             )
         except urllib3.exceptions.HTTPError as exc:
             _LOG.warning("store %s cannot be reached: %s", self.url, exc)
@@ -198,13 +211,15 @@ class RemoteStore:
             accept=accept,
         )
 
-    def _update(self, update: str) -> None:
+    def _update(self, update: str, *, long: bool = False) -> None:
+        """One SPARQL Update; ``long``: a whole-store operation, with the long timeout."""
         try:
             self._call(
                 "POST",
                 self.endpoints.update,
                 body=update.encode("utf-8"),
                 content_type="application/sparql-update",
+                timeout=self._long_timeout if long else None,
             )
         finally:
             self._recent.wrote()
@@ -244,25 +259,25 @@ class RemoteStore:
         if update:
             self._update(update)
 
-    def replace_subjects(
+    def derive(
         self,
         graph: str,
-        subjects: Iterable[str],
-        payload: GraphPayload,
+        construct: str,
+        subjects: Iterable[str] | None = None,
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
     ) -> None:
-        update = updates.replacing_subjects(graph, subjects, payload, then, drop, guard)
-        if update:
-            self._update(update)
+        update = updates.deriving(graph, construct, subjects, then, drop, guard)
+        self._update(update, long=subjects is None)
 
     def move_graphs(
         self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None
     ) -> None:
+        """With the long timeout: moving a bulk load's graphs copies all of their triples."""
         update = updates.moving(pairs, then)
         if update:
-            self._update(update)
+            self._update(update, long=True)
 
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
         """``INSERT DATA`` in batches of :data:`INSERT_BATCH` quads, one update each.
@@ -438,7 +453,11 @@ class RemoteStore:
 
 
 def open_remote(
-    rest: str, *, token: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    rest: str,
+    *,
+    token: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    long_timeout: float = LONG_TIMEOUT,
 ) -> RemoteStore:
     """The store of a ``sparql+`` URL (``rest`` is what follows ``sparql+``; its form:
     :func:`~interlink_kg.store.remote_endpoints.parse`); ``token`` is sent as a bearer token
@@ -451,4 +470,5 @@ def open_remote(
         password=found.password,
         token=token,
         timeout=timeout,
+        long_timeout=long_timeout,
     )

@@ -7,12 +7,15 @@ terms, and graph names are checked as IRIs: nothing is pasted in unchecked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from interlink_kg.errors import ParseError, StoreError
 from interlink_kg.store.base import GraphPayload, Guard
+
+_EMPTY = ox.Store()  # checks a query's form; never written
 
 
 def graph_node(value: str) -> ox.NamedNode:
@@ -58,34 +61,72 @@ def replacing(
     return " ;\n".join(operations)
 
 
-def replacing_subjects(
+def deriving(
     graph: str,
-    subjects: Iterable[str],
-    payload: GraphPayload,
+    construct: str,
+    subjects: Iterable[str] | None = None,
     then: Mapping[str, GraphPayload] | None = None,
     drop: Iterable[str] = (),
     guard: Guard | None = None,
 ) -> str:
-    """One update that, in ``graph``, deletes every triple of ``subjects`` (IRIs) and inserts
-    the payload's triples, then drops ``drop`` and puts the payloads ``then`` in their graphs:
-    one transaction; with a ``guard``, every part applies only if it holds."""
+    """One update that, in ``graph``, deletes the triples of ``subjects`` (IRIs; None: every
+    triple) and inserts what the CONSTRUCT query ``construct`` gives, computed by the store
+    (:func:`construct_parts` says which queries qualify), then drops ``drop`` and puts the
+    payloads ``then`` in their graphs: one transaction; with a ``guard``, every part applies
+    only if it holds."""
+    prologue, template, where = construct_parts(construct)
     target = graph_node(graph)
-    names = sorted({str(graph_node(s)) for s in subjects})
-    condition = _condition(guard) if guard is not None else "true"
-    operations = []
-    if names:
-        operations.append(
+    holds = f"{_holds(guard)} " if guard is not None else ""
+    if subjects is None:
+        deleting = (
             f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} "
-            f"WHERE {{ VALUES ?s {{ {' '.join(names)} }} GRAPH {target} {{ ?s ?p ?o }} "
-            f"FILTER ({condition}) }}"
+            f"WHERE {{ {holds}GRAPH {target} {{ ?s ?p ?o }} }}"
         )
-    triples = triples_of(payload)
-    if triples:
-        operations.append(_inserting_if(target, triples, condition))
+    else:
+        names = sorted({str(graph_node(s)) for s in subjects})
+        deleting = (
+            f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ {holds}"
+            f"VALUES ?s {{ {' '.join(names)} }} GRAPH {target} {{ ?s ?p ?o }} }}"
+            if names
+            else ""
+        )
+    inserting = f"INSERT {{ GRAPH {target} {{ {template} }} }} WHERE {{ {holds}{where} }}"
+    operations = [o for o in (deleting, inserting) if o]
     rest = (
         guarded([], then or {}, drop, guard) if guard is not None else replacing(then or {}, drop)
     )
-    return " ;\n".join([*operations, *([rest] if rest else [])])
+    return prologue + " ;\n".join([*operations, *([rest] if rest else [])])
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+_CONSTRUCT = re.compile(r"\bCONSTRUCT\s*\{", re.IGNORECASE)
+_WHERE = re.compile(r"\s*WHERE\s*(\{.*\})\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def construct_parts(construct: str) -> tuple[str, str, str]:
+    """``(prologue, template, where group)`` of a CONSTRUCT query of this project's own (never
+    one from outside): checked by pyoxigraph to be a CONSTRUCT, with whole-line comments only,
+    a template of plain triple patterns (no braces, no string literals) and no solution
+    modifier after its ``WHERE`` group. StoreError otherwise."""
+    try:
+        kind = _EMPTY.query(construct)
+    except SyntaxError as exc:
+        raise StoreError(f"invalid SPARQL query: {exc}") from exc
+    if not isinstance(kind, ox.QueryTriples):
+        raise StoreError("a derived graph is given by a CONSTRUCT query")
+    text = _COMMENT_LINE.sub("", construct)
+    start = _CONSTRUCT.search(text)
+    end = text.find("}", start.end()) if start else -1
+    if start is None or end < 0:
+        raise StoreError("a derived graph's CONSTRUCT must spell out its template")
+    template = text[start.end() : end]
+    where = _WHERE.match(text, end + 1)
+    if any(c in template for c in "{\"'") or where is None:
+        raise StoreError(
+            "a derived graph's CONSTRUCT has a template of plain triple patterns and ends with "
+            "its WHERE group"
+        )
+    return text[: start.start()], template.strip(), where.group(1)
 
 
 def _condition(guard: Guard) -> str:
@@ -105,9 +146,19 @@ def _condition(guard: Guard) -> str:
     return " && ".join(parts) or "true"
 
 
-def _inserting_if(target: ox.NamedNode, triples: list[str], condition: str) -> str:
+def _holds(guard: Guard) -> str:
+    """A pattern that has one solution when the guard holds, none otherwise: evaluated once
+    (a FILTER beside other patterns would be tested for each of their solutions: at 1M
+    INTERLINKERs, a million times per emptied or derived graph)."""
+    return (
+        f"{{ SELECT ?guard_holds WHERE {{ BIND (({_condition(guard)}) AS ?guard_holds) }} }} "
+        "FILTER (?guard_holds)"
+    )
+
+
+def _inserting_if(target: ox.NamedNode, triples: list[str], guard: Guard) -> str:
     body = " .\n".join(triples)
-    return f"INSERT {{ GRAPH {target} {{\n{body} .\n}} }} WHERE {{ FILTER ({condition}) }}"
+    return f"INSERT {{ GRAPH {target} {{\n{body} .\n}} }} WHERE {{ {_holds(guard)} }}"
 
 
 def guarded(
@@ -120,13 +171,12 @@ def guarded(
     while ``guard`` holds: graphs are emptied by a conditional ``DELETE`` instead of ``DROP``;
     the guard's own graphs among ``drop`` go last, in one operation, so that the condition holds
     for every part before them."""
-    condition = _condition(guard)
 
     def emptied(names: list[str]) -> str:
         nodes = " ".join(str(graph_node(n)) for n in names)
         return (
-            f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {nodes} }} "
-            f"GRAPH ?g {{ ?s ?p ?o }} FILTER ({condition}) }}"
+            f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {_holds(guard)} "
+            f"VALUES ?g {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }} }}"
         )
 
     drop = list(drop)
@@ -140,7 +190,7 @@ def guarded(
         parts.append(emptied([name]))
         triples = triples_of(payload)
         if triples:
-            parts.append(_inserting_if(target, triples, condition))
+            parts.append(_inserting_if(target, triples, guard))
     if own:
         parts.append(emptied(own))
     return " ;\n".join(parts)
