@@ -10,8 +10,8 @@ The service figures include building the whole DCAT-AP page (descriptions, recor
 vocabularies, Hydra links); the first call of a generation also reads the keys, measured apart.
 
 With ``--remote`` the same catalogue is also served from an ``oxigraph serve`` this script
-starts on a free loopback port (the ``sparql+http://`` backend), and its page figures are printed
-beside the embedded ones (issue 15: within 2x).
+starts on a free loopback port (the ``sparql+http://`` backend): its pages, harvest and
+resources are printed with their ratio to the embedded ones (issue 15: within 2x).
 
 Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
 ``--size N``: that size only; ``--no-harvest``: no whole harvest.
@@ -58,36 +58,59 @@ def page(store: Store, request: PageRequest) -> int:
 
 
 def remote_pages(n: int, embedded: dict[str, float]) -> None:
-    """The same pages from a SPARQL server on loopback, against the embedded figures."""
+    """The same pages (by number and by key), resources and harvest from a SPARQL server on
+    loopback, against the embedded figures of this run."""
     import tempfile
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
-        store = open_store(url)
+        store = open_store(url)  # the service's timeouts
         started = time.perf_counter()
         synthetic.load(store, n)
         print(
             f"  remote store (oxigraph serve, loopback; loaded in "
             f"{time.perf_counter() - started:.1f} s)"
         )
+        started = time.perf_counter()
         index = key_index.keys(store)
+        read = (time.perf_counter() - started) * 1000
+        print(f"  remote, keys read once per generation {read:8.1f} ms")
         pages = (len(index) + PER_PAGE - 1) // PER_PAGE
         for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
+            by_number = median_ms(
+                lambda number=number: page(store, PageRequest(page=number, per_page=PER_PAGE))
+            )
             after = index.key_before((number - 1) * PER_PAGE)
             by_key = median_ms(
                 lambda after=after: page(store, PageRequest(per_page=PER_PAGE, after=after))
             )
             print(
-                f"  {label:6} page  by key {by_key:7.1f} ms   "
-                f"x{by_key / embedded[label]:.2f} of the embedded store"
+                f"  remote {label:6} page  by number {by_number:7.1f} ms "
+                f"(x{by_number / embedded[label + ' by number']:.2f})   by key {by_key:7.1f} ms "
+                f"(x{by_key / embedded[label]:.2f} of the embedded store)"
             )
+        if "--no-harvest" not in sys.argv:
+            seconds = harvest(store, index)
+            if "harvest" in embedded:
+                print(f"    x{seconds / embedded['harvest']:.2f} of the embedded store")
+        figures = one_resource(store, index.ids)
+        print(
+            "    "
+            + "   ".join(
+                f"{label} x{ms / embedded[label]:.2f}"
+                for label, ms in figures.items()
+                if label in embedded
+            )
+            + " of the embedded store"
+        )
         store.close()
 
 
-def one_resource(store: Store, ids: Sequence[str]) -> None:
+def one_resource(store: Store, ids: Sequence[str]) -> dict[str, float]:
     """One INTERLINKER through the Flask app (its whole request handling, no socket): as
-    Turtle, as JSON-LD and as the page for people, a different INTERLINKER each time; against
-    the raw engine's ``DESCRIBE`` of the same IRI serialised as Turtle."""
+    Turtle, as JSON-LD and as the page for people, a different INTERLINKER each time; on the
+    embedded store, against the raw engine's ``DESCRIBE`` of the same IRI serialised as Turtle.
+    Returns the medians by format."""
     app = create_app(Settings(base_iri=synthetic.BASE, store_url=store.url), store=store)
     client = app.test_client()
     rng = random.Random(len(ids))
@@ -105,7 +128,12 @@ def one_resource(store: Store, ids: Sequence[str]) -> None:
             assert reply.status_code == 200, reply.status_code
 
         figures[label] = median_ms(get, RESOURCES)
-    engine = store._store  # type: ignore[attr-defined]  # the pyoxigraph store itself
+    close_app(app)
+    shown = "   ".join(f"{label} {ms:6.1f} ms" for label, ms in figures.items())
+    engine = getattr(store, "_store", None)  # the pyoxigraph store itself (embedded only)
+    if engine is None:
+        print(f"  remote, one resource  {shown}")
+        return figures
 
     def raw() -> None:
         iri = f"{synthetic.BASE}interlinkers/{next(chosen)}"
@@ -113,12 +141,8 @@ def one_resource(store: Store, ids: Sequence[str]) -> None:
         assert ox.serialize(found, format=ox.RdfFormat.TURTLE)
 
     raw_ms = median_ms(raw, RESOURCES)
-    close_app(app)
-    print(
-        "  one resource  "
-        + "   ".join(f"{label} {ms:6.1f} ms" for label, ms in figures.items())
-        + f"   raw engine DESCRIBE as Turtle {raw_ms:6.2f} ms"
-    )
+    print(f"  one resource  {shown}   raw engine DESCRIBE as Turtle {raw_ms:6.2f} ms")
+    return figures
 
 
 def measure(n: int) -> None:
@@ -146,13 +170,14 @@ def measure(n: int) -> None:
             lambda after=after: page(store, PageRequest(per_page=PER_PAGE, after=after))
         )
         embedded[label] = by_key
+        embedded[label + " by number"] = by_number
         print(
             f"  {label:6} page  by number {by_number:7.1f} ms   by key {by_key:7.1f} ms   "
             f"raw engine OFFSET query alone {raw:7.1f} ms"
         )
     if "--no-harvest" not in sys.argv:
-        harvest(store, index)
-    one_resource(store, index.ids)
+        embedded["harvest"] = harvest(store, index)
+    embedded.update(one_resource(store, index.ids))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB -> GiB, roughly
     print(f"  peak resident memory of this process so far: {peak:.1f} GB")
     store.close()
@@ -160,8 +185,8 @@ def measure(n: int) -> None:
         remote_pages(n, embedded)
 
 
-def harvest(store: Store, index: key_index.Keys) -> None:
-    """Every page by key, from the first to the last."""
+def harvest(store: Store, index: key_index.Keys) -> float:
+    """Every page by key, from the first to the last; returns the seconds it took."""
     started = time.perf_counter()
     after: str | None = None
     harvested = 0
@@ -178,6 +203,7 @@ def harvest(store: Store, index: key_index.Keys) -> None:
         )
     seconds = time.perf_counter() - started
     print(f"  whole harvest by key: {harvested} INTERLINKERs in {seconds:.1f} s")
+    return seconds
 
 
 def main() -> None:

@@ -16,14 +16,18 @@ The contract is the embedded store's (:mod:`interlink_kg.store.base`):
   "union default graph" setting; the internal graphs (``urn:interlink-kg:``) are included the
   same way, as in the embedded store;
 - **store settings** (``get_meta``/``set_meta``) live in an internal graph of the server;
-- **every call has a timeout** (to connect, and for each read); a server that cannot be reached,
-  times out or answers 502/503/504 raises :class:`~interlink_kg.errors.StoreUnavailableError`,
-  which the HTTP layer turns into a 503 with ``Retry-After``: the next request tries again, so
-  the service recovers by itself. Any other answer outside 2xx (a redirect, a 4xx, a 500) is a
-  :class:`~interlink_kg.errors.StoreError`; what the server said is logged, never sent to clients;
-- answers are checked: SPARQL JSON of the expected shape, N-Triples that parse, at most
-  :data:`MAX_RESPONSE_BYTES`; terms are converted as the embedded store converts them (one
-  converter), so blank-node labels and plain literals compare equal across calls.
+- **every call has a timeout** (to connect, and for each read; a whole-store write has the long
+  one); a server that cannot be reached, times out or answers 502/503/504 raises
+  :class:`~interlink_kg.errors.StoreUnavailableError`, which the HTTP layer turns into a 503
+  with ``Retry-After``: the next request tries again, so the service recovers by itself. Any
+  other answer outside 2xx (a redirect, a 4xx, a 500) is a
+  :class:`~interlink_kg.errors.StoreError`; what the server said is logged, never sent to
+  clients (:mod:`~interlink_kg.store.remote_http`);
+- answers are parsed by pyoxigraph as they arrive (:mod:`~interlink_kg.store.remote_answers`):
+  results as TSV where the server has it (a third of SPARQL JSON's size; JSON and XML are read
+  too), triples as N-Triples, at most :data:`~interlink_kg.store.remote_http.MAX_RESPONSE_BYTES`;
+  terms are converted as the embedded store converts them (one converter), so blank-node labels
+  and plain literals compare equal across calls.
 
 HTTP goes through one pooled ``urllib3`` client per store (kept-alive connections; thread-safe),
 with optional basic (``sparql+http://user:password@host/``) or bearer authentication.
@@ -32,26 +36,29 @@ with optional basic (``sparql+http://user:password@host/``) or bearer authentica
 from __future__ import annotations
 
 import base64
-import json
+import io
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 import urllib3
-from rdflib import BNode, Graph
+from rdflib import Graph, URIRef
 
-from interlink_kg.errors import BadRequestError, StoreError, StoreUnavailableError
+from interlink_kg.errors import BadRequestError, StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.rdf.parse import to_rdflib
+from interlink_kg.store import remote_answers as answers
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
 from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.store.remote_endpoints import parse as endpoints_of
-from interlink_kg.store.results_json import term_of, text_of
+from interlink_kg.store.remote_http import StoreHttp
 
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
 _META_PREDICATE = f"{INTERNAL_PREFIX}meta/"
@@ -60,12 +67,16 @@ DEFAULT_TIMEOUT = 30.0  # seconds for any one call (connect: 5)
 # moved into place (at 1M INTERLINKERs on oxigraph serve, minutes).
 LONG_TIMEOUT = 1800.0
 INSERT_BATCH = 20_000  # quads per INSERT DATA of a bulk load (a few MB per request)
-_RESULTS_JSON = "application/sparql-results+json"
-_NTRIPLES = "application/n-triples"
+# Results as TSV, a third of the size of SPARQL JSON, where the server has it (SPARQL 1.1
+# Query Results CSV and TSV Formats); JSON or XML otherwise. ASK has no TSV form.
+_SOLUTIONS = (
+    "text/tab-separated-values, application/sparql-results+json;q=0.9, "
+    "application/sparql-results+xml;q=0.8"
+)
+_BOOLEAN = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_NTRIPLES = answers.NTRIPLES
 _EMPTY = ox.Store()  # parses queries (their form is checked before sending); never written
-MAX_RESPONSE_BYTES = 512 * 1024 * 1024  # the largest answer read from the server
 _LOG = logging.getLogger(__name__)
-_UNAVAILABLE = {502, 503, 504}
 # How long select_recent may answer from an answer already read (what other processes wrote is
 # seen within this; the issue asks for a second).
 RECENT_SECONDS = 0.2
@@ -109,89 +120,24 @@ class RemoteStore:
         self._long_timeout = urllib3.Timeout(
             connect=min(5.0, timeout), read=max(timeout, long_timeout)
         )
-        self._http = urllib3.PoolManager(
-            num_pools=4, maxsize=16, retries=False, timeout=self._timeout
-        )
-        self._headers: dict[str, str] = {}
+        headers: dict[str, str] = {}
         self._recent = RecentAnswers(RECENT_SECONDS)  # for select_recent
         token = _checked_token(token)
         if token:
-            self._headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = f"Bearer {token}"
         elif username is not None:
             pair = f"{username}:{password or ''}".encode()
-            self._headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        self._http = StoreHttp(url, headers, self._timeout)
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    def _call(
-        self,
-        method: str,
-        url: str,
-        *,
-        body: bytes | None = None,
-        content_type: str | None = None,
-        accept: str | None = None,
-        timeout: urllib3.Timeout | None = None,
-    ) -> bytes:
-        """One HTTP call; its answer's body when it is a 2xx, else the matching error (what the
-        server said goes to the log: clients only learn that the store failed)."""
-        headers = dict(self._headers)
-        if content_type:
-            headers["Content-Type"] = content_type
-        if accept:
-            headers["Accept"] = accept
-        try:
-            response = self._http.request(
-                method,
-                url,
-                body=body,
-                headers=headers,
-                preload_content=False,
-                timeout=timeout or self._timeout,
-            )
-        except urllib3.exceptions.HTTPError as exc:
-            _LOG.warning("store %s cannot be reached: %s", self.url, exc)
-            raise StoreUnavailableError(
-                f"the store cannot be reached ({type(exc).__name__})"
-            ) from exc
-        try:
-            data = self._read(response)
-        finally:
-            response.release_conn()
-        if 200 <= response.status < 300:
-            return data
-        said = data[:500].decode("utf-8", "replace").strip()
-        _LOG.warning("store %s answered %s to %s: %s", self.url, response.status, method, said)
-        if response.status in _UNAVAILABLE or response.status in {408, 429}:
-            raise StoreUnavailableError(f"the store answered {response.status}")
-        if response.status in {401, 403}:
-            raise StoreError(f"the store refused the credentials ({response.status})")
-        if 300 <= response.status < 400:
-            raise StoreError(
-                f"the store redirected ({response.status}): check the store URL "
-                "(its scheme, host and final '/')"
-            )
-        raise StoreError(f"the store refused the request ({response.status})")
-
-    def _read(self, response: urllib3.BaseHTTPResponse) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.stream(1 << 16):
-                size += len(chunk)
-                if size > MAX_RESPONSE_BYTES:
-                    raise StoreError(f"the store sent more than {MAX_RESPONSE_BYTES} bytes")
-                chunks.append(chunk)
-        except urllib3.exceptions.HTTPError as exc:
-            _LOG.warning("store %s broke off its answer: %s", self.url, exc)
-            raise StoreUnavailableError(
-                f"the store broke off its answer ({type(exc).__name__})"
-            ) from exc
-        return b"".join(chunks)
-
-    def _query(self, query: str, graphs: Sequence[str] | None, accept: str) -> bytes:
+    def _query(
+        self, query: str, graphs: Sequence[str] | None, accept: str
+    ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
         """POST the query form-encoded (SPARQL 1.1 Protocol), with the graphs it may read in
-        the body: a list of graph names never meets a URL length limit."""
+        the body (a list of graph names never meets a URL length limit); its answer as a
+        stream, with its media type."""
         params: list[tuple[str, str]] = [("query", query)]
         if graphs is None and self.endpoints.union_parameter:
             params.append((self.endpoints.union_parameter, "true"))
@@ -203,7 +149,7 @@ class RemoteStore:
                 ("default-graph-uri", EMPTY_GRAPH)
             ]
             params += [("named-graph-uri", g) for g in names]
-        return self._call(
+        return self._http.answer(
             "POST",
             self.endpoints.query,
             body=urlencode(params).encode("ascii"),
@@ -214,7 +160,7 @@ class RemoteStore:
     def _update(self, update: str, *, long: bool = False) -> None:
         """One SPARQL Update; ``long``: a whole-store operation, with the long timeout."""
         try:
-            self._call(
+            self._http.call(
                 "POST",
                 self.endpoints.update,
                 body=update.encode("utf-8"),
@@ -227,19 +173,15 @@ class RemoteStore:
     # -- graphs -----------------------------------------------------------------------------
 
     def _named(self) -> list[str]:
-        raw = self._call(
+        with self._http.answer(
             "POST",
             self.endpoints.query,
             body=b"SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
             content_type="application/sparql-query",
-            accept=_RESULTS_JSON,
-        )
-        names = []
-        for row in self._bindings(raw):
-            term = term_of(row["g"]) if "g" in row else None
-            if term is not None and not isinstance(term, BNode):
-                names.append(str(term))
-        return names
+            accept=_SOLUTIONS,
+        ) as (stream, media_type):
+            found = answers.rows(stream, media_type, ["g"])
+        return [str(row["g"]) for row in found if isinstance(row.get("g"), URIRef)]
 
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
@@ -311,23 +253,10 @@ class RemoteStore:
 
     # -- queries ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _bindings(raw: bytes) -> list[dict[str, object]]:
-        try:
-            bindings = json.loads(raw)["results"]["bindings"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise StoreError("the SPARQL server sent results that are not SPARQL JSON") from exc
-        if not isinstance(bindings, list) or not all(isinstance(b, dict) for b in bindings):
-            raise StoreError("the SPARQL server sent results that are not SPARQL JSON")
-        return bindings
-
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
-        self._expect(query, ox.QuerySolutions)
-        raw = self._query(query, graphs, _RESULTS_JSON)
-        return [
-            {name: term_of(value) for name, value in binding.items()}
-            for binding in self._bindings(raw)
-        ]
+        names = self._variables(query)
+        with self._query(query, graphs, _SOLUTIONS) as (stream, media_type):
+            return answers.rows(stream, media_type, names)
 
     def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
         return self._recent.answer((query, tuple(graphs)), lambda: self.select(query, graphs))
@@ -335,26 +264,27 @@ class RemoteStore:
     def select_values(
         self, query: str, graphs: Sequence[str] | None = None
     ) -> list[tuple[str | None, ...]]:
-        solutions = self._expect(query, ox.QuerySolutions)
-        assert isinstance(solutions, ox.QuerySolutions)  # what _expect checked
-        names = [v.value for v in solutions.variables]
-        raw = self._query(query, graphs, _RESULTS_JSON)
-        return [
-            tuple(text_of(binding.get(name)) for name in names) for binding in self._bindings(raw)
-        ]
+        """Parsed as they arrive (TSV when the server has it: a third of the size of SPARQL
+        JSON); terms in the query's order of variables, as the embedded store gives them."""
+        names = self._variables(query)
+        with self._query(query, graphs, _SOLUTIONS) as (stream, media_type):
+            return answers.values(stream, media_type, names)
 
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
         self._expect(query, ox.QueryBoolean)
-        raw = self._query(query, graphs, _RESULTS_JSON)
-        try:
-            answer = json.loads(raw)["boolean"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise StoreError("the SPARQL server's ASK answer is not SPARQL JSON") from exc
-        return bool(answer)
+        with self._query(query, graphs, _BOOLEAN) as (stream, media_type):
+            return answers.boolean(stream, media_type)
 
     def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
         self._expect(query, ox.QueryTriples)
-        return self._triples(self._query(query, graphs, _NTRIPLES))
+        with self._query(query, graphs, _NTRIPLES) as (stream, media_type):
+            return _as_graph(answers.triples(stream, media_type))
+
+    @classmethod
+    def _variables(cls, query: str) -> list[str]:
+        solutions = cls._expect(query, ox.QuerySolutions)
+        assert isinstance(solutions, ox.QuerySolutions)  # what _expect checked
+        return [v.value for v in solutions.variables]
 
     @staticmethod
     def _expect(query: str, kind: type[object]) -> object:
@@ -374,60 +304,43 @@ class RemoteStore:
             raise StoreError(f"expected {names.get(kind, 'another')} query")
         return result
 
-    @staticmethod
-    def _parsed(raw: bytes) -> list[ox.Triple]:
-        try:
-            return [q.triple for q in ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)]
-        except SyntaxError as exc:
-            raise StoreError("the SPARQL server sent triples that are not N-Triples") from exc
-
-    @classmethod
-    def _triples(cls, raw: bytes) -> Graph:
-        graph = triples_graph()
-        for t in cls._parsed(raw):
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return graph
-
     def graph(self, *names: str) -> Graph:
-        graph = triples_graph()
+        found: list[ox.Triple] = []
         for name in names:
-            _iri(name)
-            raw = self._graph_ntriples(name)
-            graph += self._triples(raw)
-        return graph
+            with self._graph_triples(name) as (stream, media_type):
+                found += answers.triples(stream, media_type)
+        return _as_graph(found)
 
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
         names = self.data_graphs() if graphs is None else list(graphs)
         seen: set[ox.Triple] = set()
-        for quad in self._quads(names):
-            seen.add(quad.triple)
+        for name in names:
+            with self._graph_triples(name) as (stream, media_type):
+                seen.update(answers.triples(stream, media_type))
         out = ox.serialize(sorted(seen, key=str), format=fmt.oxigraph)
         return out if isinstance(out, bytes) else b""
 
     def dump_quads(self, graphs: Sequence[str] | None = None) -> bytes:
-        names = self.data_graphs() if graphs is None else list(graphs)
-        out = ox.serialize(self._quads(names), format=ox.RdfFormat.N_QUADS)
-        return out if isinstance(out, bytes) else b""
+        out = io.BytesIO()
+        self._write_quads(out, graphs)
+        return out.getvalue()
 
     def write_quads(self, path: Path, graphs: Sequence[str] | None = None) -> None:
-        """Graph by graph: one graph's quads in memory at a time."""
-        names = self.data_graphs() if graphs is None else list(graphs)
+        """Graph by graph, each written as it arrives: the memory it takes does not grow with
+        the data."""
         with path.open("wb") as out:
-            for name in names:
-                ox.serialize(self._quads([name]), output=out, format=ox.RdfFormat.N_QUADS)
+            self._write_quads(out, graphs)
 
-    def _graph_ntriples(self, name: str) -> bytes:
-        """One named graph as N-Triples (empty when it does not exist)."""
+    def _write_quads(self, out: IO[bytes], graphs: Sequence[str] | None) -> None:
+        names = self.data_graphs() if graphs is None else list(graphs)
+        for name in names:
+            with self._graph_triples(name) as (stream, media_type):
+                answers.copy_as_quads(stream, media_type, _node(name), out)
+
+    def _graph_triples(self, name: str) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
+        """One named graph as N-Triples, streamed (empty when it does not exist)."""
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(name)} {{ ?s ?p ?o }} }}"
         return self._query(query, [name], _NTRIPLES)
-
-    def _quads(self, names: Sequence[str]) -> list[ox.Quad]:
-        quads: list[ox.Quad] = []
-        for name in names:
-            target = _node(name)
-            for triple in self._parsed(self._graph_ntriples(name)):
-                quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, target))
-        return quads
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -449,7 +362,14 @@ class RemoteStore:
         )
 
     def close(self) -> None:
-        self._http.clear()
+        self._http.close()
+
+
+def _as_graph(triples: list[ox.Triple]) -> Graph:
+    graph = triples_graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 def open_remote(

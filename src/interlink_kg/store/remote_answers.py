@@ -1,0 +1,146 @@
+"""A SPARQL server's answers, parsed by pyoxigraph as they arrive (:mod:`remote_http` streams
+them): results in TSV, JSON or XML, triples in N-Triples. Terms are converted as the embedded
+store converts its own (``to_rdflib``, or their plain text), so both backends give the same rows.
+
+pyoxigraph's parsers may only be dropped by the thread that made them: one that a traceback
+kept alive and the garbage collector freed on another thread would be leaked with a warning.
+So each function here reads its answer to the end within its own frame and lets go of the
+parser before it returns or raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import IO
+
+import pyoxigraph as ox
+
+from interlink_kg.errors import StoreError
+from interlink_kg.rdf.parse import to_rdflib
+from interlink_kg.store.base import Row
+
+NTRIPLES = "application/n-triples"
+
+
+def _format(media_type: str) -> ox.QueryResultsFormat:
+    found = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+    if found is None or found == ox.QueryResultsFormat.CSV:  # CSV loses the kind of terms
+        raise StoreError(f"the SPARQL server sent results as {media_type or 'nothing named'}")
+    return found
+
+
+def rows(stream: IO[bytes], media_type: str, names: Sequence[str]) -> list[Row]:
+    """The solutions as rdflib rows (unbound variables left out)."""
+    out: list[Row] = []
+
+    def add(solution: ox.QuerySolution, _in_order: bool) -> None:
+        out.append({n: to_rdflib(t) for n in names if (t := solution[n]) is not None})
+
+    _solutions(stream, media_type, names, add)
+    return out
+
+
+def values(
+    stream: IO[bytes], media_type: str, names: Sequence[str]
+) -> list[tuple[str | None, ...]]:
+    """The solutions as the plain text of their terms, in the order of ``names``."""
+    out: list[tuple[str | None, ...]] = []
+
+    def add(solution: ox.QuerySolution, in_order: bool) -> None:
+        if in_order:  # a solution iterates its terms in the order of its variables (faster)
+            out.append(tuple(None if t is None else t.value for t in solution))
+        else:
+            out.append(tuple(None if (t := solution[n]) is None else t.value for n in names))
+
+    _solutions(stream, media_type, names, add)
+    return out
+
+
+def _solutions(
+    stream: IO[bytes],
+    media_type: str,
+    names: Sequence[str],
+    add: Callable[[ox.QuerySolution, bool], None],
+) -> None:
+    found = _format(media_type)
+    parsed: ox.QuerySolutions | ox.QueryBoolean | None = None
+    solution: ox.QuerySolution | None = None
+    problem = ""
+    try:
+        parsed = ox.parse_query_results(stream, found)
+        if not isinstance(parsed, ox.QuerySolutions):
+            problem = "the SPARQL server answered a boolean where solutions were asked"
+        else:
+            in_order = [v.value for v in parsed.variables] == list(names)
+            for solution in parsed:
+                add(solution, in_order)
+    except (SyntaxError, ValueError) as exc:
+        problem = f"the SPARQL server sent results that do not parse ({exc})"
+    finally:
+        parsed = solution = None  # here, on this thread
+    if problem:
+        raise StoreError(problem)
+
+
+def boolean(stream: IO[bytes], media_type: str) -> bool:
+    """An ASK's answer."""
+    found = _format(media_type)
+    parsed: ox.QuerySolutions | ox.QueryBoolean | None = None
+    problem = "the SPARQL server answered solutions where a boolean was asked"
+    try:
+        parsed = ox.parse_query_results(stream, found)
+        if isinstance(parsed, ox.QueryBoolean):
+            return bool(parsed)
+    except (SyntaxError, ValueError) as exc:
+        problem = f"the SPARQL server sent results that do not parse ({exc})"
+    finally:
+        parsed = None
+    raise StoreError(problem)
+
+
+def _checked_triples(media_type: str) -> None:
+    if media_type not in {NTRIPLES, "text/plain"}:
+        raise StoreError(f"the SPARQL server sent triples as {media_type or 'nothing named'}")
+
+
+def triples(stream: IO[bytes], media_type: str) -> list[ox.Triple]:
+    """N-Triples, read to the end."""
+    _checked_triples(media_type)
+    parser: Iterator[ox.Quad] | None = None
+    out: list[ox.Triple] = []
+    problem = ""
+    try:
+        parser = ox.parse(stream, format=ox.RdfFormat.N_TRIPLES)
+        for quad in parser:
+            out.append(quad.triple)
+    except SyntaxError as exc:
+        problem = f"the SPARQL server sent triples that are not N-Triples ({exc})"
+    finally:
+        parser = None
+    if problem:
+        raise StoreError(problem)
+    return out
+
+
+def copy_as_quads(stream: IO[bytes], media_type: str, graph: ox.NamedNode, out: IO[bytes]) -> None:
+    """N-Triples written to ``out`` as N-Quads in ``graph`` as they arrive (the memory it takes
+    does not grow with the answer)."""
+    _checked_triples(media_type)
+    quads: Generator[ox.Quad] | None = None
+    problem = ""
+    try:
+        quads = _in_graph(ox.parse(stream, format=ox.RdfFormat.N_TRIPLES), graph)
+        ox.serialize(quads, output=out, format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        problem = f"the SPARQL server sent triples that are not N-Triples ({exc})"
+    finally:
+        if quads is not None:
+            quads.close()  # its parser goes here, on this thread
+        quads = None
+    if problem:
+        raise StoreError(problem)
+
+
+def _in_graph(parsed: Iterator[ox.Quad], graph: ox.NamedNode) -> Generator[ox.Quad]:
+    for quad in parsed:
+        yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)

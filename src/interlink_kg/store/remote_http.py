@@ -1,0 +1,171 @@
+"""HTTP to a SPARQL server for the remote store: one pooled ``urllib3`` client, timeouts on
+every call, answers read as they arrive and capped, failures mapped to the store's errors.
+
+- A server that cannot be reached, times out, breaks off its answer or answers 502/503/504
+  (or 408/429) raises :class:`~interlink_kg.errors.StoreUnavailableError` (a 503 with
+  ``Retry-After`` for clients; the next call tries again). Any other answer outside 2xx (a
+  redirect, a 4xx, a 500) is a :class:`~interlink_kg.errors.StoreError`. What the server said is
+  logged, never sent to clients.
+- An answer is read as a stream (:meth:`StoreHttp.answer`), so that a parser can turn it into
+  rows or triples while it arrives: a whole-catalogue read at 1M INTERLINKERs is hundreds of
+  megabytes. It is cut off past :data:`MAX_RESPONSE_BYTES` (a server that never stops sending).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import urllib3
+
+from interlink_kg.errors import StoreError, StoreUnavailableError
+
+# The largest answer read from the server: a whole-catalogue read at 1M INTERLINKERs (every
+# INTERLINKER's texts, the published data graph by graph) is up to about 2 GB.
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024 * 1024
+_UNAVAILABLE = {408, 429, 502, 503, 504}
+_LOG = logging.getLogger(__name__)
+
+
+class _Capped(io.RawIOBase):
+    """An answer's body as a binary stream, at most ``limit`` bytes; a break in the transfer
+    is the store being unavailable."""
+
+    def __init__(self, response: urllib3.BaseHTTPResponse, store: str, limit: int) -> None:
+        self._response = response
+        self._store = store
+        self._limit = limit
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        try:
+            count = self._response.readinto(buffer)
+        except urllib3.exceptions.HTTPError as exc:
+            _LOG.warning("store %s broke off its answer: %s", self._store, exc)
+            raise StoreUnavailableError(
+                f"the store broke off its answer ({type(exc).__name__})"
+            ) from exc
+        self.size += count
+        if self.size > self._limit:
+            raise StoreError(f"the store sent more than {self._limit} bytes")
+        return count
+
+
+class StoreHttp:
+    """The HTTP side of one remote store (thread-safe: urllib3's pool is)."""
+
+    def __init__(
+        self,
+        store: str,
+        headers: Mapping[str, str],
+        timeout: urllib3.Timeout,
+        limit: int = MAX_RESPONSE_BYTES,
+    ) -> None:
+        self._store = store  # as it may be shown (no password)
+        self._headers = dict(headers)
+        self._timeout = timeout
+        self._limit = limit
+        self._pool = urllib3.PoolManager(num_pools=4, maxsize=16, retries=False, timeout=timeout)
+
+    @contextmanager
+    def answer(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+        timeout: urllib3.Timeout | None = None,
+    ) -> Iterator[tuple[io.BufferedReader, str]]:
+        """The body of a 2xx answer as a stream, with its media type (else the matching
+        error). Read it inside the ``with``: the connection goes back to the pool after, or
+        is closed if the body was not read to its end."""
+        response = self._send(method, url, body, content_type, accept, timeout)
+        media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        capped = _Capped(response, self._store, self._limit)
+        finished = False
+        try:
+            yield io.BufferedReader(capped, 1 << 16), media_type
+            finished = response.read(1) == b""
+        except urllib3.exceptions.HTTPError as exc:
+            raise StoreUnavailableError(
+                f"the store broke off its answer ({type(exc).__name__})"
+            ) from exc
+        finally:
+            if finished:
+                response.release_conn()
+            else:
+                response.close()  # never hand a half-read connection to the next call
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+        timeout: urllib3.Timeout | None = None,
+    ) -> bytes:
+        """The whole body of a 2xx answer (else the matching error)."""
+        with self.answer(
+            method, url, body=body, content_type=content_type, accept=accept, timeout=timeout
+        ) as (stream, _):
+            return stream.read()
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        content_type: str | None,
+        accept: str | None,
+        timeout: urllib3.Timeout | None,
+    ) -> urllib3.BaseHTTPResponse:
+        headers = dict(self._headers)
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        try:
+            response = self._pool.request(
+                method,
+                url,
+                body=body,
+                headers=headers,
+                preload_content=False,
+                timeout=timeout or self._timeout,
+            )
+        except urllib3.exceptions.HTTPError as exc:
+            _LOG.warning("store %s cannot be reached: %s", self._store, exc)
+            raise StoreUnavailableError(
+                f"the store cannot be reached ({type(exc).__name__})"
+            ) from exc
+        if 200 <= response.status < 300:
+            return response
+        try:
+            said = response.read(500).decode("utf-8", "replace").strip()
+        except urllib3.exceptions.HTTPError:
+            said = "(its answer broke off)"
+        finally:
+            response.close()
+        _LOG.warning("store %s answered %s to %s: %s", self._store, response.status, method, said)
+        if response.status in _UNAVAILABLE:
+            raise StoreUnavailableError(f"the store answered {response.status}")
+        if response.status in {401, 403}:
+            raise StoreError(f"the store refused the credentials ({response.status})")
+        if 300 <= response.status < 400:
+            raise StoreError(
+                f"the store redirected ({response.status}): check the store URL "
+                "(its scheme, host and final '/')"
+            )
+        raise StoreError(f"the store refused the request ({response.status})")
+
+    def close(self) -> None:
+        self._pool.clear()
