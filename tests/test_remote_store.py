@@ -476,6 +476,44 @@ def test_a_recent_read_is_reused_for_a_moment_and_others_writes_are_seen_within_
         writer.close()
 
 
+def test_graph_names_are_listed_once_for_a_burst_of_queries(
+    remote_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server without a union parameter every query over all graphs names them; the
+    list is read again after a write through the same object at once, and after another
+    object's within RECENT_SECONDS."""
+    from interlink_kg.store import remote
+
+    url = remote_store_url.replace("sparql+", "") + "?query=query&update=update&union="
+    reader, writer = open_remote(url), open_remote(url)
+    payload = GraphPayload(b'<urn:x:s> <urn:x:p> "one" .', TURTLE, BASE)
+    try:
+        writer.replace_graphs({"urn:x:one": payload})
+        listed: list[bytes] = []
+        sent = reader._http.answer
+        monkeypatch.setattr(
+            reader._http,
+            "answer",
+            lambda *a, **k: (
+                listed.append(k["body"]) if b"GRAPH ?g { }" in k["body"] else None,
+                sent(*a, **k),
+            )[1],
+        )
+        ask = "ASK { <urn:x:s> <urn:x:p> ?o }"
+        assert all(reader.ask(ask) for _ in range(5))
+        assert len(listed) == 1
+        reader.replace_graphs({}, drop=["urn:x:one"])
+        assert not reader.ask(ask)
+        assert len(listed) == 2  # its own write: listed again at once
+        writer.replace_graphs({"urn:x:two": payload})
+        time.sleep(remote.RECENT_SECONDS)
+        assert reader.ask(ask)  # another's write: seen within RECENT_SECONDS
+        assert len(listed) == 3
+    finally:
+        reader.close()
+        writer.close()
+
+
 def test_a_slow_older_read_never_replaces_a_newer_one() -> None:
     """Two threads read the stamp at once: the one that started first but answers last must
     not put its older answer in place of the newer one (the stamp would go back in time)."""

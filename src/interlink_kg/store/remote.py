@@ -75,6 +75,7 @@ _SOLUTIONS = (
 )
 _BOOLEAN = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 _NTRIPLES = answers.NTRIPLES
+_GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _EMPTY = ox.Store()  # parses queries (their form is checked before sending); never written
 _LOG = logging.getLogger(__name__)
 # How long select_recent may answer from an answer already read (what other processes wrote is
@@ -121,7 +122,7 @@ class RemoteStore:
             connect=min(5.0, timeout), read=max(timeout, long_timeout)
         )
         headers: dict[str, str] = {}
-        self._recent = RecentAnswers(RECENT_SECONDS)  # for select_recent
+        self._recent = RecentAnswers(RECENT_SECONDS)  # for select_recent and the graph names
         token = _checked_token(token)
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -173,15 +174,24 @@ class RemoteStore:
     # -- graphs -----------------------------------------------------------------------------
 
     def _named(self) -> list[str]:
+        """The server's graph names, as read less than ``RECENT_SECONDS`` ago while nothing
+        was written through this object (as the generation stamps are: what another process
+        wrote is seen within that time). Listing them costs the server a walk over its data
+        (45 ms at 100k INTERLINKERs on ``oxigraph serve``), and on a server without a union
+        parameter every query over all graphs names them."""
+        rows = self._recent.answer((_GRAPH_NAMES, ()), self._read_named)
+        return [str(row["g"]) for row in rows]
+
+    def _read_named(self) -> list[Row]:
         with self._http.answer(
             "POST",
             self.endpoints.query,
-            body=b"SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+            body=_GRAPH_NAMES.encode(),
             content_type="application/sparql-query",
             accept=_SOLUTIONS,
         ) as (stream, media_type):
             found = answers.rows(stream, media_type, ["g"])
-        return [str(row["g"]) for row in found if isinstance(row.get("g"), URIRef)]
+        return [row for row in found if isinstance(row.get("g"), URIRef)]
 
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
