@@ -168,4 +168,4 @@ def load(store: Store, n: int) -> None:
         ox.Quad(t.subject, t.predicate, t.object, graph)
         for t in ox.parse(generate(n), format=ox.RdfFormat.TURTLE)
     )
-    refresh_statistics(store, BASE)
+    refresh_statistics(store, BASE, patient=True)

@@ -82,9 +82,11 @@ class CrashingStore:
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
+        *,
+        patient: bool = False,
     ) -> None:
         self._writes.tick()
-        self._inner.derive(graph, construct, subjects, then, drop, guard)
+        self._inner.derive(graph, construct, subjects, then, drop, guard, patient=patient)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)

@@ -168,6 +168,8 @@ def query_with(text: str, subjects: list[str] | None = None) -> str:
         "CONSTRUCT { ?s <urn:x:p> ?o } WHERE { ?s ?p ?o } LIMIT 3",
         "CONSTRUCT WHERE { ?s ?p ?o }",
         "CONSTRUCT { ?s <urn:x:p> ?o ",
+        "CONSTRUCT { ?s <urn:x:p> ?o # a comment\n } WHERE { ?s ?p ?o }",
+        'CONSTRUCT { ?s <urn:x:p> ?o } WHERE { ?s ?p ?o FILTER (?o != """a\n# b""") }',
     ],
 )
 def test_derive_takes_a_plain_construct_only(store: Store, construct: str) -> None:

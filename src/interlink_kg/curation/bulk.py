@@ -373,7 +373,7 @@ def bulk_load(
     # Committed: from here on nothing is undone (recover() sees the commit and only forgets).
     store.set_meta(PENDING_KEY, "{}")
     store.set_meta(BASE_IRI_KEY, base_iri)
-    refresh_statistics(store, base_iri)
+    refresh_statistics(store, base_iri, patient=True)
     return BulkSummary(
         tuple(sorted(load.filled)),
         load.triples,

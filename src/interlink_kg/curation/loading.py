@@ -139,7 +139,7 @@ def load_files(
     changed = change(base_iri, touched)
     store.replace_graphs({**payloads, **records, **changed.payloads}, drop=dropped)
     store.set_meta(BASE_IRI_KEY, base_iri)
-    refresh_statistics(store, base_iri, changed, problems_before)
+    refresh_statistics(store, base_iri, changed, problems_before, patient=True)
     triples = len(union) if validate else _count_triples(store, list(payloads))
     return LoadSummary(tuple(sorted(payloads)), triples, report, tuple(sorted(records)))
 

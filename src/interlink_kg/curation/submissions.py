@@ -95,7 +95,7 @@ class Workspace:
             ]
             for identifier in pending:
                 self._finish(identifier)
-            refreshed = refresh_if_stale(self.catalogue, self.base_iri)
+            refreshed = refresh_if_stale(self.catalogue, self.base_iri, patient=True)
         if pending or refreshed:
             self._changed()
         return pending

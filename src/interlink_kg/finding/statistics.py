@@ -111,6 +111,8 @@ def refresh_statistics(
     base_iri: str,
     changed: Change | None = None,
     problems_before: Iterable[str] = (),
+    *,
+    patient: bool = False,
 ) -> bool:
     """Count the statistics again and clear the stale markers; False when another refresh
     made this one needless, or won every race (below).
@@ -120,7 +122,9 @@ def refresh_statistics(
     subjects, only those and the problem profiles they address, now or before
     (``problems_before``), are counted again: the cost of the change, not of the catalogue.
     Otherwise, or when another change's marker is there (its refresh was missed or is under
-    way), everything is.
+    way), everything is: on a SPARQL server at 1M INTERLINKERs that takes minutes, which only a
+    ``patient`` caller waits for (a load, the start-up); on a request thread the store's call
+    timeout stops it, and the markers stay for the next count.
 
     Each write is a compare-and-set (:class:`~interlink_kg.store.base.Guard`): it applies only
     while the markers it counted for are all still there (and, for a partial count, no other),
@@ -134,7 +138,7 @@ def refresh_statistics(
                 return False  # another refresh counted after this change and cleared its marker
             done = _refresh_part(store, base_iri, changed, problems_before)
         else:
-            done = _refresh_all(store, base_iri, found)
+            done = _refresh_all(store, base_iri, found, patient)
         if done:
             return True
     _LOG.warning("the statistics lost %d races in a row; left stale for the next count", ATTEMPTS)
@@ -157,10 +161,17 @@ def _counts(values: dict[str, list[URIRef]] | None = None) -> str:
     return query("statistics", {**internal, **(values or {})})
 
 
-def _refresh_all(store: Store, base_iri: str, found: list[str]) -> bool:
+def _refresh_all(store: Store, base_iri: str, found: list[str], patient: bool) -> bool:
     stamp, entry = _stamp(base_iri)
     guard = Guard(tuple(found)) if found else None
-    store.derive(statistics_graph(base_iri), _counts(), then=stamp, drop=found, guard=guard)
+    store.derive(
+        statistics_graph(base_iri),
+        _counts(),
+        then=stamp,
+        drop=found,
+        guard=guard,
+        patient=patient,
+    )
     return _written(store, entry, found)
 
 
@@ -187,9 +198,9 @@ def _refresh_part(
     return _written(store, entry, [changed.marker])
 
 
-def refresh_if_stale(store: Store, base_iri: str) -> bool:
+def refresh_if_stale(store: Store, base_iri: str, *, patient: bool = False) -> bool:
     """Make a refresh that a crash prevented; True when one was needed."""
     if not derived_are_stale(store):
         return False
-    refresh_statistics(store, base_iri)
+    refresh_statistics(store, base_iri, patient=patient)
     return True

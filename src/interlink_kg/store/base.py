@@ -148,6 +148,8 @@ class Store(Protocol):
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
+        *,
+        patient: bool = False,
     ) -> None:
         """In ``graph``, replace the triples of ``subjects`` (IRIs; None: all of them) by those
         the CONSTRUCT query ``construct`` gives, computed by the store itself (nothing is read
@@ -156,8 +158,8 @@ class Store(Protocol):
         statistics); with a ``guard``, only if it holds (else nothing). The query runs as a
         SPARQL Update's ``WHERE``: over the store's own default graph, so its patterns name
         their graphs (``GRAPH ?g``); its form: :func:`~interlink_kg.store.updates.construct_parts`.
-        A whole graph derived (``subjects`` None) may take long on a large store: the remote
-        store gives it its long timeout."""
+        A whole graph derived may take minutes on a large store: ``patient`` lets the remote
+        store wait its long timeout (after a load, at start-up; never on a request thread)."""
         ...
 
     def get_meta(self, key: str) -> str | None:

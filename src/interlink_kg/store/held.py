@@ -111,6 +111,8 @@ class HeldStore:
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
+        *,
+        patient: bool = False,
     ) -> None:
         raise self.refusal()
 

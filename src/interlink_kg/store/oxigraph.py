@@ -120,6 +120,8 @@ class OxigraphStore:
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
+        *,
+        patient: bool = False,
     ) -> None:
         self._apply(updates.deriving(graph, construct, subjects, then, drop, guard))
 

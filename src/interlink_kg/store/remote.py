@@ -219,9 +219,11 @@ class RemoteStore:
         then: Mapping[str, GraphPayload] | None = None,
         drop: Iterable[str] = (),
         guard: Guard | None = None,
+        *,
+        patient: bool = False,
     ) -> None:
         update = updates.deriving(graph, construct, subjects, then, drop, guard)
-        self._update(update, long=subjects is None)
+        self._update(update, long=patient)
 
     def move_graphs(
         self, pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = None

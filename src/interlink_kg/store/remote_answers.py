@@ -141,6 +141,10 @@ def copy_as_quads(stream: IO[bytes], media_type: str, graph: ox.NamedNode, out: 
         raise StoreError(problem)
 
 
-def _in_graph(parsed: Iterator[ox.Quad], graph: ox.NamedNode) -> Generator[ox.Quad]:
-    for quad in parsed:
-        yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+def _in_graph(parsed: Iterator[ox.Quad] | None, graph: ox.NamedNode) -> Generator[ox.Quad]:
+    try:
+        assert parsed is not None
+        for quad in parsed:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+    finally:
+        parsed = None  # an error from the stream leaves this frame in its traceback

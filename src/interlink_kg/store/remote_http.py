@@ -98,10 +98,9 @@ class StoreHttp:
                 f"the store broke off its answer ({type(exc).__name__})"
             ) from exc
         finally:
-            if finished:
-                response.release_conn()
-            else:
+            if not finished:
                 response.close()  # never hand a half-read connection to the next call
+            response.release_conn()  # its pool slot (a closed connection is opened again)
 
     def call(
         self,

@@ -100,6 +100,7 @@ def deriving(
 
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 _CONSTRUCT = re.compile(r"\bCONSTRUCT\s*\{", re.IGNORECASE)
+_IRI = re.compile(r"<[^<>]*>")
 _WHERE = re.compile(r"\s*WHERE\s*(\{.*\})\s*$", re.IGNORECASE | re.DOTALL)
 
 
@@ -114,6 +115,8 @@ def construct_parts(construct: str) -> tuple[str, str, str]:
         raise StoreError(f"invalid SPARQL query: {exc}") from exc
     if not isinstance(kind, ox.QueryTriples):
         raise StoreError("a derived graph is given by a CONSTRUCT query")
+    if '"""' in construct or "'''" in construct:
+        raise StoreError("a derived graph's CONSTRUCT has no long string literals")
     text = _COMMENT_LINE.sub("", construct)
     start = _CONSTRUCT.search(text)
     end = text.find("}", start.end()) if start else -1
@@ -121,7 +124,7 @@ def construct_parts(construct: str) -> tuple[str, str, str]:
         raise StoreError("a derived graph's CONSTRUCT must spell out its template")
     template = text[start.end() : end]
     where = _WHERE.match(text, end + 1)
-    if any(c in template for c in "{\"'") or where is None:
+    if any(c in _IRI.sub("", template) for c in "{\"'#") or where is None:
         raise StoreError(
             "a derived graph's CONSTRUCT has a template of plain triple patterns and ends with "
             "its WHERE group"
