@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from rdflib.term import Node
 
 from interlink_kg.errors import ParseError
 from interlink_kg.rdf.formats import RdfFormat, by_path
+from interlink_kg.rdf.graphs import triples_graph
 
 
 @lru_cache(maxsize=1 << 16)
@@ -34,6 +36,19 @@ def to_rdflib(term: object) -> Node:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """pyoxigraph triples (or the triples of quads) as one rdflib graph of triples."""
+    graph = triples_graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def solution_row(solution: ox.QuerySolution, names: Sequence[str]) -> dict[str, Node]:
+    """One SPARQL solution as rdflib terms by variable name (unbound ones left out)."""
+    return {name: to_rdflib(term) for name in names if (term := solution[name]) is not None}
 
 
 def parse_bytes(data: bytes, fmt: RdfFormat, base_iri: str, source: str = "input") -> Graph:

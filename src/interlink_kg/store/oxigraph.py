@@ -23,8 +23,7 @@ from rdflib import Graph
 
 from interlink_kg.errors import BadRequestError, StoreError, StoreInUseError
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.rdf.graphs import triples_graph
-from interlink_kg.rdf.parse import to_rdflib
+from interlink_kg.rdf.parse import graph_of, solution_row
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
 from interlink_kg.store.recent import RecentAnswers
@@ -185,15 +184,7 @@ class OxigraphStore:
         if not isinstance(solutions, ox.QuerySolutions):
             raise StoreError("expected a SELECT query")
         names = [v.value for v in solutions.variables]
-        rows: list[Row] = []
-        for solution in solutions:
-            row: Row = {}
-            for name in names:
-                term = solution[name]
-                if term is not None:
-                    row[name] = to_rdflib(term)
-            rows.append(row)
-        return rows
+        return [solution_row(solution, names) for solution in solutions]
 
     def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
         """Only this process writes to this store (one process opens it; the CLI's writes are
@@ -221,24 +212,17 @@ class OxigraphStore:
         return bool(answer)
 
     def graph(self, *names: str) -> Graph:
-        graph = triples_graph()
-        for name in names:
-            for quad in self._store.quads_for_pattern(None, None, None, _iri(name)):
-                graph.add(
-                    (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-                )
-        return graph
+        return graph_of(
+            quad
+            for name in names
+            for quad in self._store.quads_for_pattern(None, None, None, _iri(name))
+        )
 
     def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
         triples = self._query(query, graphs)
         if not isinstance(triples, ox.QueryTriples):
             raise StoreError("expected a CONSTRUCT or DESCRIBE query")
-        graph = triples_graph()
-        for triple in triples:
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return graph
+        return graph_of(triples)
 
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
         names = self.data_graphs() if graphs is None else list(graphs)

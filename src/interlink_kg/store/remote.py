@@ -50,8 +50,7 @@ from rdflib import Graph, URIRef
 
 from interlink_kg.errors import BadRequestError, StoreError
 from interlink_kg.rdf.formats import RdfFormat
-from interlink_kg.rdf.graphs import triples_graph
-from interlink_kg.rdf.parse import to_rdflib
+from interlink_kg.rdf.parse import graph_of
 from interlink_kg.store import remote_answers as answers
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
@@ -76,7 +75,6 @@ _SOLUTIONS = (
 _BOOLEAN = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 _NTRIPLES = answers.NTRIPLES
 _GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
-_EMPTY = ox.Store()  # parses queries (their form is checked before sending); never written
 _LOG = logging.getLogger(__name__)
 # How long select_recent may answer from an answer already read (what other processes wrote is
 # seen within this; the issue asks for a second).
@@ -283,45 +281,27 @@ class RemoteStore:
             return answers.values(stream, media_type, names)
 
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
-        self._expect(query, ox.QueryBoolean)
+        updates.expect_form(query, ox.QueryBoolean)
         with self._query(query, graphs, _BOOLEAN) as (stream, media_type):
             return answers.boolean(stream, media_type)
 
     def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
-        self._expect(query, ox.QueryTriples)
+        updates.expect_form(query, ox.QueryTriples)
         with self._query(query, graphs, _NTRIPLES) as (stream, media_type):
-            return _as_graph(answers.triples(stream, media_type))
+            return graph_of(answers.triples(stream, media_type))
 
     @classmethod
     def _variables(cls, query: str) -> list[str]:
-        solutions = cls._expect(query, ox.QuerySolutions)
-        assert isinstance(solutions, ox.QuerySolutions)  # what _expect checked
+        solutions = updates.expect_form(query, ox.QuerySolutions)
+        assert isinstance(solutions, ox.QuerySolutions)  # what expect_form checked
         return [v.value for v in solutions.variables]
-
-    @staticmethod
-    def _expect(query: str, kind: type[object]) -> object:
-        """Check the query's form here, as the embedded store does: a syntax error or the wrong
-        form is the caller's error (never sent to the server). Parsed by the same engine as
-        the embedded store's, on an empty dataset."""
-        try:
-            result = _EMPTY.query(query)
-        except SyntaxError as exc:
-            raise StoreError(f"invalid SPARQL query: {exc}") from exc
-        if not isinstance(result, kind):
-            names: dict[type[object], str] = {
-                ox.QuerySolutions: "a SELECT",
-                ox.QueryBoolean: "an ASK",
-                ox.QueryTriples: "a CONSTRUCT or DESCRIBE",
-            }
-            raise StoreError(f"expected {names.get(kind, 'another')} query")
-        return result
 
     def graph(self, *names: str) -> Graph:
         found: list[ox.Triple] = []
         for name in names:
             with self._graph_triples(name) as (stream, media_type):
                 found += answers.triples(stream, media_type)
-        return _as_graph(found)
+        return graph_of(found)
 
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
         names = self.data_graphs() if graphs is None else list(graphs)
@@ -375,13 +355,6 @@ class RemoteStore:
 
     def close(self) -> None:
         self._http.close()
-
-
-def _as_graph(triples: list[ox.Triple]) -> Graph:
-    graph = triples_graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
 
 
 def open_remote(

@@ -16,7 +16,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from interlink_kg.errors import StoreError
-from interlink_kg.rdf.parse import to_rdflib
+from interlink_kg.rdf.parse import solution_row
 from interlink_kg.store.base import Row
 
 NTRIPLES = "application/n-triples"
@@ -34,7 +34,7 @@ def rows(stream: IO[bytes], media_type: str, names: Sequence[str]) -> list[Row]:
     out: list[Row] = []
 
     def add(solution: ox.QuerySolution, _in_order: bool) -> None:
-        out.append({n: to_rdflib(t) for n in names if (t := solution[n]) is not None})
+        out.append(solution_row(solution, names))
 
     _solutions(stream, media_type, names, add)
     return out

@@ -15,7 +15,24 @@ import pyoxigraph as ox
 from interlink_kg.errors import ParseError, StoreError
 from interlink_kg.store.base import GraphPayload, Guard
 
-_EMPTY = ox.Store()  # checks a query's form; never written
+_EMPTY = ox.Store()  # parses queries to check their form; never written
+_FORMS: dict[type[object], str] = {
+    ox.QuerySolutions: "a SELECT",
+    ox.QueryBoolean: "an ASK",
+    ox.QueryTriples: "a CONSTRUCT or DESCRIBE",
+}
+
+
+def expect_form(query: str, kind: type[object]) -> object:
+    """Check a query's form before it is sent, as the embedded store does (parsed by the same
+    engine, on an empty dataset): a syntax error or the wrong form is the caller's error."""
+    try:
+        result = _EMPTY.query(query)
+    except SyntaxError as exc:
+        raise StoreError(f"invalid SPARQL query: {exc}") from exc
+    if not isinstance(result, kind):
+        raise StoreError(f"expected {_FORMS.get(kind, 'another')} query")
+    return result
 
 
 def graph_node(value: str) -> ox.NamedNode:
@@ -77,19 +94,14 @@ def deriving(
     prologue, template, where = construct_parts(construct)
     target = graph_node(graph)
     holds = f"{_holds(guard)} " if guard is not None else ""
-    if subjects is None:
-        deleting = (
-            f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} "
-            f"WHERE {{ {holds}GRAPH {target} {{ ?s ?p ?o }} }}"
-        )
-    else:
-        names = sorted({str(graph_node(s)) for s in subjects})
-        deleting = (
-            f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ {holds}"
-            f"VALUES ?s {{ {' '.join(names)} }} GRAPH {target} {{ ?s ?p ?o }} }}"
-            if names
-            else ""
-        )
+    names = None if subjects is None else sorted({str(graph_node(s)) for s in subjects})
+    chosen = f"VALUES ?s {{ {' '.join(names)} }} " if names else ""
+    deleting = (
+        f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} "
+        f"WHERE {{ {holds}{chosen}GRAPH {target} {{ ?s ?p ?o }} }}"
+        if names != []  # no subjects given: nothing to delete
+        else ""
+    )
     inserting = f"INSERT {{ GRAPH {target} {{ {template} }} }} WHERE {{ {holds}{where} }}"
     operations = [o for o in (deleting, inserting) if o]
     rest = (
@@ -109,12 +121,7 @@ def construct_parts(construct: str) -> tuple[str, str, str]:
     one from outside): checked by pyoxigraph to be a CONSTRUCT, with whole-line comments only,
     a template of plain triple patterns (no braces, no string literals) and no solution
     modifier after its ``WHERE`` group. StoreError otherwise."""
-    try:
-        kind = _EMPTY.query(construct)
-    except SyntaxError as exc:
-        raise StoreError(f"invalid SPARQL query: {exc}") from exc
-    if not isinstance(kind, ox.QueryTriples):
-        raise StoreError("a derived graph is given by a CONSTRUCT query")
+    expect_form(construct, ox.QueryTriples)
     if '"""' in construct or "'''" in construct:
         raise StoreError("a derived graph's CONSTRUCT has no long string literals")
     text = _COMMENT_LINE.sub("", construct)
