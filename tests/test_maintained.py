@@ -547,3 +547,36 @@ def test_a_refresh_that_counted_earlier_never_overwrites_a_later_one(store: Stor
     statistics.refresh_statistics(store, BASE, first, before)
     assert counted() == [2]
     assert not statistics.derived_are_stale(store)
+
+
+def test_a_value_kept_per_generation_is_built_once_per_stamp() -> None:
+    """cache.PerGeneration builds once per stamp and key, again when the stamp moves, at every
+    call for data never stamped; a build that started before a newer one finished does not
+    replace it."""
+    from interlink_kg.finding.cache import PerGeneration
+    from interlink_kg.store.generation import generation
+
+    store = open_store("memory:")
+    built: list[str] = []
+
+    def build(store: Store, *key: object) -> str:
+        built.append(generation(store))
+        return f"value {len(built)}"
+
+    kept = PerGeneration(build)
+    assert kept.get(store) == "value 1"
+    assert kept.get(store) == "value 2"  # no stamp: nothing kept
+    store.replace_graphs(new_generation(BASE, "1-a"))
+    assert kept.get(store) == kept.get(store) == "value 3"
+    assert kept.get(store, "other key") == "value 4"
+    store.replace_graphs(new_generation(BASE, "3-c"))
+    assert kept.get(store) == "value 5"
+
+    def late(store: Store, *key: object) -> str:
+        return "built for an older stamp"
+
+    older = PerGeneration(late, stamp=lambda store: "2-b")
+    older._known[store] = ("3-c", (), "newer")
+    assert older.get(store) == "built for an older stamp"  # answered, but not kept
+    assert older._known[store] == ("3-c", (), "newer")
+    assert len(built) == 5

@@ -145,21 +145,87 @@ def test_target_fit() -> None:
     assert [i.components["target"] for i in preferred.items] == [1.0, 0.75]
 
 
+USED_FOR_T = (
+    "<interlinkers/b_used#used> a ilk:UsageSummary ; "
+    "ilk:aboutInterlinker <interlinkers/b_used> ; "
+    "ilk:forTask <schemas/s/tasks/t> ; ilk:teamCount 2 .\n"
+)
+
+
 def test_usage_raises_the_score() -> None:
     """The ranking reads the published usage summaries (teams per INTERLINKER and schema task)."""
-    use = (
-        "<interlinkers/b_used#used> a ilk:UsageSummary ; "
-        "ilk:aboutInterlinker <interlinkers/b_used> ; "
-        "ilk:forTask <schemas/s/tasks/t> ; ilk:teamCount 2 .\n"
-    )
     store = make_store(
-        interlinker("a_unused", ["ORG_PROBLEM_2"]), interlinker("b_used", ["ORG_PROBLEM_2"]), use
+        interlinker("a_unused", ["ORG_PROBLEM_2"]),
+        interlinker("b_used", ["ORG_PROBLEM_2"]),
+        USED_FOR_T,
     )
     result = rec.for_task(store, BASE, "s", "t")
     assert [i.id for i in result.items] == ["b_used", "a_unused"]
     assert result.items[0].uses == 2
     assert "Selected by 2 team(s) for this task." in result.items[0].reason
     assert result.items[1].uses == 0
+
+
+def test_without_a_task_selections_count_as_related_use() -> None:
+    """A free set of profiles (or the INTERLINKERs related to one) has no task: teams that
+    selected a candidate for a task raising the same profiles count as related use, never as
+    use for "this task" (which such lists once claimed, counting every summary as the task's)."""
+    store = make_store(
+        interlinker("a_unused", ["ORG_PROBLEM_2"]),
+        interlinker("b_used", ["ORG_PROBLEM_2", "VAL_PROBLEM_1"]),
+        USED_FOR_T,
+    )
+    found = {i.id: i for i in rec.for_profiles(store, BASE, ["ORG_PROBLEM_2"]).items}
+    assert (found["b_used"].uses, found["b_used"].related_uses) == (0, 2)
+    assert "for this task" not in found["b_used"].reason
+    assert found["b_used"].components["related"] > 0 == found["a_unused"].components["related"]
+    # A task raising none of those profiles counts nothing.
+    other = {i.id: i for i in rec.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items}
+    assert (other["b_used"].uses, other["b_used"].related_uses) == (0, 0)
+    related = {i.id: i for i in rec.related(store, BASE, "a_unused").items}
+    assert (related["b_used"].uses, related["b_used"].related_uses) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("average", "order"), [("5.00", ["b_rated", "a_plain"]), ("0.50", ["a_plain", "b_rated"])]
+)
+def test_ratings_move_the_score(average: str, order: list[str]) -> None:
+    """The published ratings lift a well-rated INTERLINKER and lower a badly rated one, by at
+    most ranking.RATING_WEIGHT (here 4 ratings)."""
+    from interlink_kg.finding import ranking
+
+    rated = (
+        f'<interlinkers/b_rated> ilk:ratingCount 4 ; ilk:averageRating "{average}"^^xsd:decimal .\n'
+    )
+    store = make_store(
+        interlinker("a_plain", ["ORG_PROBLEM_2"]), interlinker("b_rated", ["ORG_PROBLEM_2"]), rated
+    )
+    items = {i.id: i for i in rec.for_task(store, BASE, "s", "t").items}
+    assert ranked(store) == order
+    b = items["b_rated"]
+    assert (b.ratings, b.average_rating) == (4, float(average))
+    assert b.components["rating"] == pytest.approx(
+        ranking.rating_boost(4, float(average)), abs=1e-6
+    )
+    assert b.score == pytest.approx(items["a_plain"].score * (1 + b.components["rating"]), abs=1e-5)
+
+
+def test_figures_of_use_are_read_again_after_a_change_of_usage() -> None:
+    """The registry of use and the ratings are kept per stamp: a new usage stamp (what
+    publication.py writes with the aggregates) is seen at the next recommendation."""
+    from interlink_kg.store.generation import new_generation, new_usage_generation
+
+    store = make_store(
+        interlinker("a_unused", ["ORG_PROBLEM_2"]), interlinker("b_used", ["ORG_PROBLEM_2"])
+    )
+    store.replace_graphs(new_generation(BASE))
+    assert rec.for_task(store, BASE, "s", "t").items[1].uses == 0
+    aggregates = GraphPayload((PREFIXES + USED_FOR_T).encode(), TURTLE, BASE)
+    store.replace_graphs({f"{BASE}graphs/aggregates": aggregates, **new_usage_generation(BASE)})
+    first = rec.for_task(store, BASE, "s", "t").items[0]
+    assert (first.id, first.uses) == ("b_used", 2)
+    store.replace_graphs({**new_usage_generation(BASE)}, drop=[f"{BASE}graphs/aggregates"])
+    assert [i.uses for i in rec.for_task(store, BASE, "s", "t").items] == [0, 0]
 
 
 def test_filters_and_their_errors() -> None:
@@ -421,15 +487,27 @@ def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None
     assert cached == rec.for_task(catalogue_store, BASE, "default", "task-define_personas")
 
 
-def test_the_ranking_constants_have_one_source() -> None:
-    """The preferences' factors are bound into recommend-preferences.rq from
-    finding/ranking.py, and the candidate limit is the one the explanation names."""
+def test_the_preferences_move_the_score_as_documented() -> None:
+    """What teams did is bounded as ranking.WEIGHTS_TEXT says: each boost reaches half its
+    weight at its half-way count and never its whole weight; ratings move it down as far as up;
+    and the candidate limit is the one the explanation names."""
     from interlink_kg.finding import ranking
-    from interlink_kg.queries import load_query
 
-    text = load_query("recommend-preferences")
-    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    assert not any(constant in code for constant in ("0.6", "0.75", "0.25", "0.3", "0.1"))
+    assert ranking.usage_boost(0) == ranking.related_boost(0) == 0.0
+    assert ranking.usage_boost(ranking.USAGE_HALF) == pytest.approx(ranking.USAGE_WEIGHT / 2)
+    assert ranking.related_boost(ranking.RELATED_HALF) == pytest.approx(ranking.RELATED_WEIGHT / 2)
+    assert 0 < ranking.usage_boost(10**9) < ranking.USAGE_WEIGHT
+    assert ranking.rating_boost(0, 5.0) == 0.0
+    assert ranking.rating_boost(ranking.RATING_HALF, 5.0) == pytest.approx(
+        ranking.RATING_WEIGHT / 2
+    )
+    assert ranking.rating_boost(10**9, 0.0) == pytest.approx(-ranking.RATING_WEIGHT, rel=1e-6)
+    assert ranking.rating_boost(7, 2.5) == 0.0
+    for component in ("usage", "related", "rating"):
+        weight = getattr(ranking, f"{component.upper()}_WEIGHT")
+        half = getattr(ranking, f"{component.upper()}_HALF")
+        assert f"{weight} * " in ranking.WEIGHTS_TEXT[component]
+        assert f" + {half})" in ranking.WEIGHTS_TEXT[component]
     assert str(ranking.CANDIDATES) in ranking.WEIGHTS_TEXT["score"]
 
 

@@ -21,7 +21,7 @@ NEEDED_IN_WHEEL = [
     "interlink_kg/_bundled/ontology/interlink.ttl",
     "interlink_kg/_bundled/shapes/interlinker.ttl",
     "interlink_kg/_bundled/catalogue_data/interlinkers/trello.ttl",
-    "interlink_kg/queries/recommend-preferences.rq",
+    "interlink_kg/queries/usage-summaries.rq",
     "interlink_kg/templates/resource.html",
     "interlink_kg/templates/base.html",
     "interlink_kg/static/style.css",

@@ -1,4 +1,5 @@
-"""A small thread-safe LRU cache of computed answers, valid for one generation of the catalogue.
+"""Computed answers and values kept for one generation of the catalogue: a small thread-safe LRU
+cache of answers (:class:`AnswerCache`), and one value per store (:class:`PerGeneration`).
 
 Each answer is kept under the catalogue generation (:mod:`interlink_kg.store.generation`) read
 before it was computed: once the catalogue changes, in this process or another, the old answers
@@ -8,12 +9,13 @@ are never served again (and are dropped at the first look after the change).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import latest_generation, newer
+from interlink_kg.store.generation import generation, latest_generation, newer
 
 T = TypeVar("T")
 
@@ -46,4 +48,39 @@ class AnswerCache(Generic[T]):
             self._items.move_to_end(full)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+        return value
+
+
+class PerGeneration(Generic[T]):
+    """One value per store (and ``key``), built again when the store's stamp moves: ``stamp``
+    reads the content's generation, or the latest of the content's and what teams did. Data
+    never written through a change has no stamp: its value is built at every call.
+
+    For what is small enough to read whole after a change, where patching
+    (:mod:`interlink_kg.finding.maintained`) would not pay. Kept weakly: a closed store takes
+    its values with it."""
+
+    def __init__(self, build: Callable[..., T], stamp: Callable[[Store], str] = generation) -> None:
+        self._build = build
+        self._stamp = stamp
+        self._lock = threading.Lock()
+        self._known: weakref.WeakKeyDictionary[Store, tuple[str, Hashable, T]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, store: Store, *key: Hashable) -> T:
+        """The value for ``store``'s current stamp; ``key`` (hashable) is passed to the build
+        after the store and kept with the value: another key builds again."""
+        stamp = self._stamp(store)
+        with self._lock:
+            known = self._known.get(store)
+        if stamp and known is not None and known[:2] == (stamp, key):
+            return known[2]
+        value = self._build(store, *key)  # outside the lock: readers of the old value go on
+        if stamp:
+            with self._lock:
+                current = self._known.get(store)
+                # A build that started before a newer one finished does not replace it.
+                if current is None or not newer(current[0], stamp):
+                    self._known[store] = (stamp, key, value)
         return value

@@ -4,8 +4,8 @@ Choosing the best INTERLINKERs by ``match * focus`` in SPARQL walks every INTERL
 addresses one of the task's profiles: at 100k INTERLINKERs tens of thousands of rows, grouped
 and sorted for each request (about 400 ms). Here the same choice is a sum over posting arrays
 (for each profile, the positions of the INTERLINKERs addressing it), a mask per hard filter and
-a partial sort, in NumPy: a few milliseconds at that size. Only the chosen candidates go to the
-store, for their preferences (``recommend-preferences.rq``).
+a partial sort, in NumPy: a few milliseconds at that size. The chosen candidates' language and
+audience are read from the same arrays (:meth:`CandidateIndex.passing`).
 
 The arrays are read from the store with three queries, as plain text (``select_values``), once;
 then each change of the catalogue is patched in (:mod:`interlink_kg.finding.maintained`): the

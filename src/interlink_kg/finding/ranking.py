@@ -25,7 +25,7 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("phase-objective",),
 )
 MIN_CANDIDATES = 3
-# The preferences' constants, bound into queries/recommend.rq (their one source).
+# The preferences' constants (their one source; finding/recommendations.py applies them).
 LANGUAGE_MISS = 0.6  # factor of an INTERLINKER not available in the requested language
 AUDIENCE_MISS = 0.75  # factor of one that does not fit the requested audience
 # What teams did feeds the score, bounded: together these move it by -10% to +50% at most, so
@@ -71,6 +71,24 @@ WEIGHTS_TEXT = {
     f"* (1 + usage + related + rating), among the {CANDIDATES} best by match * focus and the "
     f"{TEXT_CANDIDATES} best by text",
 }
+
+
+def usage_boost(teams: int) -> float:
+    """What the teams that selected an INTERLINKER for the same task add (0 to USAGE_WEIGHT)."""
+    return USAGE_WEIGHT * teams / (teams + USAGE_HALF)
+
+
+def related_boost(teams: int) -> float:
+    """What the teams that selected it for other tasks with the same problems add."""
+    return RELATED_WEIGHT * teams / (teams + RELATED_HALF)
+
+
+def rating_boost(count: int, average: float) -> float:
+    """What its ratings (0 to 5) add or take: -RATING_WEIGHT to +RATING_WEIGHT, nearer 0 while
+    few people rated it."""
+    if count <= 0:
+        return 0.0
+    return RATING_WEIGHT * (average - 2.5) / 2.5 * count / (count + RATING_HALF)
 
 
 def combine(

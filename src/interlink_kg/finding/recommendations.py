@@ -1,13 +1,14 @@
-"""Ranked, explained recommendations of INTERLINKERs, computed by named SPARQL queries.
+"""Ranked, explained recommendations of INTERLINKERs, from the in-memory indexes and named queries.
 
 The path of a task gives weighted problem profiles (its own and its objective's; failing that,
 its sibling tasks' and phase's; failing that, the phase's other objectives'); when fewer than
 three INTERLINKERs match, profiles of the same group (SKOS ``broader``) join at a reduced
 strength. The candidates come from the in-memory candidate index (``finding/candidates.py``:
 the best by profile match and focus, after the hard filters) and from the words of the task
-(``finding/relevance.py``); ``recommend-preferences.rq`` reads their preferences (language,
-audience, the registry of use, ratings) and ``recommend-details.rq`` the profiles' identifiers
-for the explanation.
+(``finding/relevance.py``). Their preferences are read in memory too: language and audience
+from the candidate index, the registry of use and the ratings from ``finding/use_figures.py``.
+The store is asked for the task's path and words and, for the explanation, the profiles'
+identifiers and labels and the recommended INTERLINKERs' titles.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from rdflib import XSD, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
@@ -36,6 +37,7 @@ from interlink_kg.finding.ranking import (
     with_neighbours,
 )
 from interlink_kg.finding.relevance import TextScores, text_relevance
+from interlink_kg.finding.use_figures import NO_USES, use_figures
 from interlink_kg.model import iris
 from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
 from interlink_kg.queries import query
@@ -47,7 +49,6 @@ DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no lim
 _WORD_MATCHING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="word-matching")
 Words = TextScores | Future[TextScores] | None
 NOTHING = "urn:interlink-kg:no-problem-profile"  # binds ?problem when there is none
-ZERO = Literal(0)
 MAX_LIMIT = 100
 
 
@@ -73,22 +74,6 @@ def task_iri(store: Store, schema_id: str, task_id: str) -> URIRef:
     return URIRef(str(rows[0]["task"]))
 
 
-PREFERENCE_CONSTANTS = (
-    Literal(ranking.LANGUAGE_MISS, datatype=XSD.double),
-    Literal(ranking.AUDIENCE_MISS, datatype=XSD.double),
-    Literal(ranking.USAGE_WEIGHT, datatype=XSD.double),
-    Literal(ranking.USAGE_HALF, datatype=XSD.integer),
-    Literal(ranking.RELATED_WEIGHT, datatype=XSD.double),
-    Literal(ranking.RELATED_HALF, datatype=XSD.integer),
-    Literal(ranking.RATING_WEIGHT, datatype=XSD.double),
-    Literal(ranking.RATING_HALF, datatype=XSD.integer),
-)
-_CONSTANT_NAMES = (
-    "languageMiss audienceMiss usageWeight usageHalf relatedWeight relatedHalf ratingWeight "
-    "ratingHalf"
-)
-
-
 def _rank(
     store: Store,
     index: CandidateIndex,
@@ -102,11 +87,13 @@ def _rank(
     words: Words,
 ) -> tuple[list[Row], TextScores | None]:
     """The candidates of one stage with every factor, scored (``ranking.combine``) and sorted,
-    best first; at most ``limit``, none of ``exclude``; and the word matches used.
+    best first, ties to the smaller IRI; at most ``limit``, none of ``exclude``; and the word
+    matches used.
 
     The candidates by profile come from the in-memory candidate index while the word matches
-    may still be being computed (a future); then one query reads the preferences of those and
-    of the INTERLINKERs found by words alone."""
+    may still be being computed (a future); their preferences too (language and audience are
+    facets of the index; the registry of use and the ratings are read once per stamp,
+    :mod:`interlink_kg.finding.use_figures`), so no query is asked here."""
     hard, audience = filters
     chosen = {
         c.item: c
@@ -121,52 +108,42 @@ def _rank(
     chosen = {item: c for item, c in chosen.items() if item not in exclude}
     if not chosen:
         return [], text
-    values: dict[str, object] = {
-        "item": [URIRef(item) for item in chosen],
-        "lang": [language_iri(lang)],
-        _CONSTANT_NAMES: [PREFERENCE_CONSTANTS],
-    }
-    if audience:
-        values["audience"] = audience
-    usage_values: dict[str, object] = {
-        "problem": [URIRef(p.iri) for p in usage_profiles] or [URIRef(f"{NOTHING}")]
-    }
-    if task is not None:
-        usage_values["task"] = [task]
-    uses = store.select(query("usage-for-task", usage_values))  # type: ignore[arg-type]
-    if uses:
-        values["item usesFound relatedFound"] = [
-            (r["item"], r.get("sameTeams", ZERO), r.get("relatedTeams", ZERO))
-            for r in uses
-            if str(r["item"]) in chosen
-        ] or [(URIRef(NOTHING), ZERO, ZERO)]
-    # One row per INTERLINKER (one with two identifiers in the union of graphs answers twice).
-    rows = list(
-        {
-            str(r["item"]): r
-            for r in reversed(store.select(query("recommend-preferences", values)))  # type: ignore[arg-type]
-        }.values()
-    )
-    kept = [chosen[str(r["item"])] for r in rows]
-    strongest = max((c.match * c.focus for c in kept), default=0)
+    in_language = set(index.passing(chosen, {"language": str(language_iri(lang))}))
+    fitting = set(index.passing(chosen, {"target": str(audience[0])})) if audience else None
+    figures = use_figures(store)
+    uses = figures.uses(str(task) if task is not None else None, [p.iri for p in usage_profiles])
+    strongest = max((c.match * c.focus for c in chosen.values()), default=0)
     scored: list[Row] = []
-    for row in rows:
-        found = chosen[str(row["item"])]
-        match = text.matches.get(found.item) if text is not None else None
+    for item, found in chosen.items():
+        match = text.matches.get(item) if text is not None else None
+        used = uses.get(item, NO_USES)
+        rated = figures.ratings(item)
+        factors = {
+            "languageFactor": 1.0 if item in in_language else ranking.LANGUAGE_MISS,
+            "targetFactor": 1.0 if fitting is None or item in fitting else ranking.AUDIENCE_MISS,
+            "usage": ranking.usage_boost(used.same),
+            "related": ranking.related_boost(used.related),
+            "rating": ranking.rating_boost(rated.count, rated.average),
+        }
         parts = ranking.combine(
             graph=found.match * found.focus,
             strongest=strongest,
             text=match.score if match else 0.0,
             focus=found.focus,
-            language=_number(row, "languageFactor"),
-            target=_number(row, "targetFactor"),
-            boost=_number(row, "usage") + _number(row, "related") + _number(row, "rating"),
+            language=factors["languageFactor"],
+            target=factors["targetFactor"],
+            boost=factors["usage"] + factors["related"] + factors["rating"],
         )
         if parts["score"] <= 0:
             continue
         scored.append(
             {
-                **row,
+                "item": URIRef(item),
+                **{k: Literal(v) for k, v in factors.items()},
+                "uses": Literal(used.same),
+                "relatedUses": Literal(used.related),
+                "ratings": Literal(rated.count),
+                "averageRating": Literal(rated.average),
                 "match": Literal(found.match),
                 "matched": Literal(found.matched),
                 "breadth": Literal(found.breadth),
@@ -174,7 +151,7 @@ def _rank(
                 **{k: Literal(v) for k, v in parts.items()},
             }
         )
-    scored.sort(key=lambda r: (-_number(r, "score"), str(r["id"])))
+    scored.sort(key=lambda r: (-_number(r, "score"), str(r["item"])))
     return scored[:limit], text
 
 
@@ -316,8 +293,10 @@ def _explain(
                 matched[item], key=lambda m: (-m.strength / max(m.interlinkers_addressing, 1), m.id)
             )
         )
-        available = _number(row, "languageFactor") >= 1.0
         info = summary.get(str(item))
+        if info is None:  # no identifier: not a catalogue entry one can link to
+            continue
+        available = _number(row, "languageFactor") >= 1.0
         components = {
             name: round(_number(row, key), 6)
             for name, key in (
@@ -339,11 +318,11 @@ def _explain(
         average = round(_number(row, "averageRating"), 2) if ratings else None
         out.append(
             Recommendation(
-                id=str(row["id"]),
+                id=info.id,
                 iri=str(item),
-                title=info.title if info else None,
-                title_language=info.title_language if info else None,
-                kind=info.kind if info else None,
+                title=info.title,
+                title_language=info.title_language,
+                kind=info.kind,
                 score=round(_number(row, "score"), 6),
                 components=components,
                 matched=found,

@@ -10,8 +10,6 @@ different ones), with ``next``/``nextPage`` and the other links, ``totalItems`` 
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -21,6 +19,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
+from interlink_kg.finding.cache import PerGeneration
 from interlink_kg.finding.keys import Keys, keys
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import page_count
@@ -29,7 +28,6 @@ from interlink_kg.publishing.profiles import DEFAULT, Profile, dcat_ap3
 from interlink_kg.queries import query
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
 from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, SKOS
 
 CHANGE_TYPE = "http://purl.org/adms/changetype/"
@@ -47,32 +45,21 @@ _CATALOGUE_PROPERTIES = (
 )
 
 
-# The vocabulary triples each page describes its items with, per store: (content generation,
-# base IRI, triples). They change only with the catalogue's content, which moves the stamp; on a
-# SPARQL server, listing the graphs to read them took 45 ms per page at 100k INTERLINKERs.
+# The vocabulary triples each page describes its items with, per store and base IRI. They change
+# only with the catalogue's content, which moves the stamp; on a SPARQL server, listing the
+# graphs to read them took 45 ms per page at 100k INTERLINKERs.
 Triple = tuple[Node, Node, Node]
-_VOCABULARIES: weakref.WeakKeyDictionary[Store, tuple[str, str, tuple[Triple, ...]]] = (
-    weakref.WeakKeyDictionary()
+_VOCABULARIES: PerGeneration[tuple[Triple, ...]] = PerGeneration(
+    lambda store, base_iri: tuple(_read_vocabularies(store, base_iri))
 )
-_VOCABULARIES_LOCK = threading.Lock()
 
 
 def _vocabulary_graph(store: Store, base_iri: str) -> Graph:
     """A new graph of the catalogue's vocabularies, profiles and catalogue record (the caller
     may add to it), read once per content generation (every time for data written without a
     stamp)."""
-    stamp = generation(store)
-    with _VOCABULARIES_LOCK:
-        known = _VOCABULARIES.get(store)
-    if not (stamp and known is not None and known[:2] == (stamp, base_iri)):
-        triples = tuple(_read_vocabularies(store, base_iri))
-        if stamp:
-            with _VOCABULARIES_LOCK:
-                _VOCABULARIES[store] = (stamp, base_iri, triples)
-    else:
-        triples = known[2]
     graph = triples_graph()
-    for triple in triples:
+    for triple in _VOCABULARIES.get(store, base_iri):
         graph.add(triple)
     return graph
 
