@@ -580,3 +580,54 @@ def test_a_value_kept_per_generation_is_built_once_per_stamp() -> None:
     assert older.get(store) == "built for an older stamp"  # answered, but not kept
     assert older._known[store] == ("3-c", (), "newer")
     assert len(built) == 5
+
+
+def test_an_interlinker_is_found_by_identifier_from_the_keys_as_by_the_query(
+    store: Store,
+) -> None:
+    """catalogue.interlinker_iri reads the page keys when they are up to date with the content
+    (Maintained.current: nothing built or patched for it), else asks the store: both answer the
+    same, for two INTERLINKERs sharing one identifier (the smaller IRI), for a new one, and for
+    an identifier that is not a plain string (neither finds it, and no page lists it)."""
+    from interlink_kg.errors import NotFoundError
+    from interlink_kg.finding.catalogue import interlinker_iri
+
+    kinds = f"{BASE}vocabularies/interlinker-kinds/knowledge"
+    data = PREFIXES + "".join(
+        f'<{BASE}{path}> ilk:kind <{kinds}> ; dct:identifier {ident} ; dct:title "{path}"@en .\n'
+        for path, ident in (
+            ("twins/b", '"twin"'),
+            ("twins/a", '"twin"'),
+            ("interlinkers/tagged", '"tagged"@en'),
+        )
+    )
+    keys.keys(store)
+    change(store, {f"{BASE}graphs/lookups": data.encode()})
+    assert keys.current_keys(store) is None  # the stamp moved: the store is asked
+    sample = ["twin", "tagged", "trello", "no_such_one", *keys.keys(store).ids[::40]]
+    keys._KEYS._known.clear()  # as a process that has not read the keys yet
+    assert keys.current_keys(store) is None
+
+    def lookups() -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        for ident in sample:
+            try:
+                found[ident] = str(interlinker_iri(store, ident))
+            except NotFoundError:
+                found[ident] = None
+        return found
+
+    asked = lookups()
+    current = keys.keys(store)
+    assert keys.current_keys(store) is current
+    assert lookups() == asked
+    assert asked["twin"] == f"{BASE}twins/a"
+    assert asked["tagged"] is None
+    assert asked["no_such_one"] is None
+    assert asked["trello"] == f"{BASE}interlinkers/trello"
+    assert "tagged" not in current.ids
+    # Data written without a stamp is never taken from memory.
+    bare = open_store("memory:")
+    bare.replace_graphs({f"{BASE}graphs/lookups": GraphPayload(data.encode(), TURTLE, BASE)})
+    assert [str(i) for i in keys.keys(bare).named("twin")] == [f"{BASE}twins/a", f"{BASE}twins/b"]
+    assert keys.current_keys(bare) is None

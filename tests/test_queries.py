@@ -61,9 +61,9 @@ DCT = "http://purl.org/dc/terms/"
 def test_the_tasks_an_interlinker_helps_with_are_those_raising_its_problems(
     catalogue_store: Store,
 ) -> None:
-    """interlinker-tasks.rq (the page's "tasks it helps with") against the same rule worked
-    out in Python over the whole graph: a task raising, itself or through its objective, a
-    problem the INTERLINKER addresses."""
+    """The page's "tasks it helps with" (schema-tasks.rq, kept by finding/schema_tasks.py)
+    against the same rule worked out in Python over the whole graph: a task raising, itself or
+    through its objective, a problem the INTERLINKER addresses."""
     from rdflib import RDF
 
     from interlink_kg.finding.browse import tasks_helped
@@ -90,7 +90,8 @@ def test_the_tasks_an_interlinker_helps_with_are_those_raising_its_problems(
             for t in tasks
             if raised[t] & problems
         )
-        found = [(row["schema"], row["task"]) for row in tasks_helped(catalogue_store, item, "en")]
+        helped = tasks_helped(catalogue_store, graph.objects(item, addresses), "en")
+        found = [(row["schema"], row["task"]) for row in helped]
         assert found == expected, item
         checked += bool(expected)
     assert checked > 50

@@ -228,6 +228,31 @@ def test_figures_of_use_are_read_again_after_a_change_of_usage() -> None:
     assert [i.uses for i in rec.for_task(store, BASE, "s", "t").items] == [0, 0]
 
 
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_related_from_the_page_description_is_related_looked_up(
+    catalogue_store: Store, lang: str
+) -> None:
+    """The page for people passes the description it read (IRI, problems, words) to the related
+    INTERLINKERs: the same answer as looking them up, for every INTERLINKER."""
+    from interlink_kg.finding.catalogue import describe, interlinker_iri
+
+    rows = catalogue_store.select(
+        "PREFIX ilk: <https://w3id.org/interlink-kg/ontology#> "
+        "PREFIX dct: <http://purl.org/dc/terms/> "
+        "SELECT DISTINCT ?id WHERE { ?i ilk:kind ?k ; dct:identifier ?id }"
+    )
+    ids = sorted(str(r["id"]) for r in rows)
+    assert len(ids) > 70
+    for ident in ids:
+        iri = interlinker_iri(catalogue_store, ident)
+        described = (iri, describe(catalogue_store, iri))
+        looked_up = rec.related(catalogue_store, BASE, ident, lang=lang, limit=5)
+        assert (
+            rec.related(catalogue_store, BASE, ident, lang=lang, limit=5, described=described)
+            == looked_up
+        ), ident
+
+
 def test_filters_and_their_errors() -> None:
     store = make_store(
         interlinker("a_knowledge", ["ORG_PROBLEM_2"]),

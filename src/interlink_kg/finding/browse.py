@@ -4,6 +4,7 @@ one language, and the tasks it helps with. Services: no HTTP."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS
 from rdflib.term import Node
 
 from interlink_kg.finding.catalogue import describe, display_labels, interlinker_iri, summaries
+from interlink_kg.finding.schema_tasks import schema_tasks
 from interlink_kg.model.labels import LANGUAGE_CODES, pick, texts_by_language
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
@@ -97,10 +99,19 @@ def _number(graph: Graph, node: Node, predicate: URIRef) -> float | None:
     return float(value.toPython()) if isinstance(value, Literal) else None
 
 
-def interlinker_view(store: Store, base_iri: str, identifier: str, lang: str) -> InterlinkerView:
-    """An INTERLINKER's facts in ``lang``: each value a link with its label (404 when unknown)."""
-    iri = interlinker_iri(store, identifier)
-    graph = describe(store, iri)
+def interlinker_view(
+    store: Store,
+    base_iri: str,
+    identifier: str,
+    lang: str,
+    described: tuple[URIRef, Graph] | None = None,
+) -> InterlinkerView:
+    """An INTERLINKER's facts in ``lang``: each value a link with its label (404 when unknown;
+    ``described``: its IRI and description, when the caller has read them)."""
+    if described is None:
+        iri = interlinker_iri(store, identifier)
+        described = (iri, describe(store, iri))
+    iri, graph = described
     referenced = {o for o in graph.objects() if isinstance(o, URIRef)}
     labels = display_labels(store, referenced)
 
@@ -180,7 +191,7 @@ def interlinker_view(store: Store, base_iri: str, identifier: str, lang: str) ->
                 "languages": [language_name(t, lang) for t in tags if t],
             }
         )
-    view.tasks = tasks_helped(store, iri, lang)
+    view.tasks = tasks_helped(store, graph.objects(iri, ILK.addressesProblem), lang)
     view.usage = {
         "teams": int(_number(graph, iri, ILK.teamCount) or 0),
         "selections": int(_number(graph, iri, ILK.selectionCount) or 0),
@@ -210,16 +221,10 @@ def pick_all(texts: dict[str, list[str]], lang: str) -> list[str]:
     return next(iter(texts.values()), [])
 
 
-def tasks_helped(store: Store, iri: URIRef, lang: str) -> list[dict[str, str]]:
-    titles: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for row in store.select(query("interlinker-tasks", {"item": [iri]})):
-        key = (str(row["schemaId"]), str(row["taskId"]))
-        title = row.get("title")
-        if isinstance(title, Literal):
-            titles[key].setdefault(title.language or "", str(title))
-        else:
-            titles.setdefault(key, {})
+def tasks_helped(store: Store, problems: Iterable[Node], lang: str) -> list[dict[str, str]]:
+    """The schema tasks an INTERLINKER addressing ``problems`` can help with: those raising one
+    of them, on the task or its objective."""
     return [
-        {"schema": schema, "task": task, "title": pick(found, lang)[0] or task}
-        for (schema, task), found in sorted(titles.items())
+        {"schema": name.schema, "task": name.task, "title": name.title(lang)}
+        for name in schema_tasks(store).helped_by(str(p) for p in problems)
     ]

@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
-from interlink_kg.finding.keys import keys
+from interlink_kg.finding.keys import current_keys, keys
 from interlink_kg.model.catalogue import (
     PROBLEM_GROUPS,
     InterlinkerSummary,
@@ -93,10 +93,16 @@ def summaries(store: Store, items: list[Node], lang: str) -> list[InterlinkerSum
 
 
 def interlinker_iri(store: Store, identifier: str) -> URIRef:
+    """The INTERLINKER with ``identifier`` (the smallest IRI if several have it): from the page
+    keys when they are up to date, else asked for."""
     if not is_identifier(identifier):
         raise NotFoundError(f"no INTERLINKER with id {identifier!r}")
-    rows = store.select(query("interlinker-iri", {"id": [Literal(identifier)]}))
-    items = sorted(str(r["item"]) for r in rows if isinstance(r.get("item"), URIRef))
+    known = current_keys(store)
+    if known is not None:
+        items = [str(i) for i in known.named(identifier)]
+    else:
+        rows = store.select(query("interlinker-iri", {"id": [Literal(identifier)]}))
+        items = sorted(str(r["item"]) for r in rows if isinstance(r.get("item"), URIRef))
     if not items:
         raise NotFoundError(f"no INTERLINKER with id {identifier!r}", details={"id": identifier})
     return URIRef(items[0])

@@ -37,6 +37,12 @@ class Keys:
         start = bisect.bisect_right(self.ids, key)
         return list(self.items[start : start + size])
 
+    def named(self, identifier: str) -> list[URIRef]:
+        """The INTERLINKERs with ``identifier``, by IRI."""
+        start = bisect.bisect_left(self.ids, identifier)
+        end = bisect.bisect_right(self.ids, identifier, lo=start)
+        return list(self.items[start:end])
+
     def position(self, key: str) -> int:
         """How many identifiers come at or before ``key``."""
         return bisect.bisect_right(self.ids, key)
@@ -102,3 +108,9 @@ _KEYS = Maintained(_read)
 def keys(store: Store) -> Keys:
     """The sorted identifiers of ``store``'s current generation."""
     return _KEYS.get(store)
+
+
+def current_keys(store: Store) -> Keys | None:
+    """The sorted identifiers if they are up to date with ``store``'s content (the warmer
+    keeps them so), else None: nothing is read."""
+    return _KEYS.current(store)

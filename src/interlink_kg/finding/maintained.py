@@ -83,6 +83,15 @@ class Maintained(Generic[T]):
             self._merge_soon(store)
         return value
 
+    def current(self, store: Store) -> T | None:
+        """The value if it is up to date with ``store``'s content, else None: nothing is built
+        or patched (for a caller with a cheaper way while the value is being brought up to
+        date). Data never stamped is never current."""
+        stamp = generation(store)
+        with self._lock:
+            known = self._known.get(store)
+        return known.value if stamp and known is not None and known.stamp == stamp else None
+
     def _merge_soon(self, store: Store) -> None:
         """Start a merge in the background unless one runs."""
         if self._merging.locked():

@@ -8,7 +8,7 @@ the best by profile match and focus, after the hard filters) and from the words 
 (``finding/relevance.py``). Their preferences are read in memory too: language and audience
 from the candidate index, the registry of use and the ratings from ``finding/use_figures.py``.
 The store is asked for the task's path and words and, for the explanation, the profiles'
-identifiers and labels and the recommended INTERLINKERs' titles.
+identifiers and labels (``problem-names.rq``) and the recommended INTERLINKERs' titles.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
@@ -42,6 +42,7 @@ from interlink_kg.model import iris
 from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
 from interlink_kg.queries import query
 from interlink_kg.store.base import Row, Store
+from interlink_kg.vocab import ILK
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
 # The word matching (NumPy) runs in a thread while the candidates and their preferences are
@@ -228,13 +229,22 @@ def _recommend(
     )
 
 
-def _labels(store: Store, problems: list[URIRef], lang: str) -> dict[str, str | None]:
+def _profile_names(
+    store: Store, profiles: list[WeightedProfile], lang: str
+) -> dict[str, tuple[str, str | None]]:
+    """Each profile's identifier and its label in ``lang`` (or the fallback), by IRI; profiles
+    without an identifier are left out."""
+    if not profiles:
+        return {}
+    ids: dict[str, list[str]] = defaultdict(list)
     texts: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.select(query("problem-labels", {"problem": problems})):
-        label = row["label"]
+    for row in store.select(query("problem-names", {"problem": [URIRef(p.iri) for p in profiles]})):
+        problem, label = str(row["problem"]), row.get("label")
+        if "problemId" in row:
+            ids[problem].append(str(row["problemId"]))
         if isinstance(label, Literal):
-            texts[str(row["problem"])].setdefault(label.language or "", str(label))
-    return {iri: pick(found, lang)[0] for iri, found in texts.items()}
+            texts[problem].setdefault(label.language or "", str(label))
+    return {iri: (min(found), pick(texts[iri], lang)[0]) for iri, found in ids.items()}
 
 
 def _number(row: Row, key: str) -> float:
@@ -255,29 +265,21 @@ def _explain(
     items = [r["item"] for r in rows]
     by_profile = {p.iri: p for p in profiles}
     # Which of the profiles each addresses and how many address each: from the candidate index;
-    # the profiles' identifiers from the store.
+    # the profiles' identifiers and labels from the store.
     addressed = index.addressed([str(i) for i in items], list(by_profile))
-    details = {
-        str(r["problem"]): r
-        for r in (
-            store.select(query("recommend-details", {"problem": [URIRef(p.iri) for p in profiles]}))
-            if profiles
-            else []
-        )
-    }
-    labels = _labels(store, [URIRef(p.iri) for p in profiles], lang)
+    names = _profile_names(store, profiles, lang)
     matched: dict[Node, list[MatchedProfile]] = defaultdict(list)
     for item in items:
         for problem in addressed.get(str(item), []):
-            detail = details.get(problem)
-            if detail is None:
+            if problem not in names:
                 continue
             profile = by_profile[problem]
+            identifier, label = names[problem]
             matched[item].append(
                 MatchedProfile(
-                    id=str(detail["problemId"]),
+                    id=identifier,
                     iri=profile.iri,
-                    label=labels.get(profile.iri),
+                    label=label,
                     source=profile.source,
                     strength=profile.strength,
                     interlinkers_addressing=index.df(problem),
@@ -414,21 +416,38 @@ def for_profiles(
 
 
 def related(
-    store: Store, base_iri: str, identifier: str, *, lang: str = "en", limit: int = DEFAULT_LIMIT
+    store: Store,
+    base_iri: str,
+    identifier: str,
+    *,
+    lang: str = "en",
+    limit: int = DEFAULT_LIMIT,
+    described: tuple[URIRef, Graph] | None = None,
 ) -> RecommendationList:
     """INTERLINKERs that address problems like those of ``identifier`` or whose words match
-    its title and description (itself excluded)."""
-    iri = interlinker_iri(store, identifier)
-    rows = store.select(query("interlinker-problems", {"item": [iri]}))
-    profiles = [WeightedProfile(str(r["problem"]), "given", 1.0) for r in rows]
+    its title and description (itself excluded). ``described``: its IRI and description
+    (:func:`~interlink_kg.finding.catalogue.describe`) when the caller has read them: its
+    problems and words are then taken from there, not asked for again."""
+    if described is None:
+        iri = interlinker_iri(store, identifier)
+        rows = store.select(query("interlinker-problems", {"item": [iri]}))
+        problems = {str(r["problem"]) for r in rows}
+    else:
+        iri, graph = described
+        problems = {
+            str(p) for p in graph.objects(iri, ILK.addressesProblem) if isinstance(p, URIRef)
+        }
+    profiles = [WeightedProfile(p, "given", 1.0) for p in sorted(problems)]
     return _recommend(
         store,
         base_iri,
-        [sorted(profiles, key=lambda p: p.iri)] if profiles else [],
+        [profiles] if profiles else [],
         lang=lang,
         limit=limit,
         filters=Filters(),
         exclude={str(iri)},
         subject={"interlinker": identifier},
-        text=text_relevance(store).for_interlinker(iri, lang),
+        text=text_relevance(store).for_interlinker(
+            iri, lang, described[1] if described is not None else None
+        ),
     )

@@ -32,7 +32,8 @@ from functools import cache
 
 import Stemmer
 import stopwordsiso
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from interlink_kg.finding import ranking, thesaurus
 from interlink_kg.finding.bm25 import Bm25, Layered
@@ -339,9 +340,23 @@ class TextRelevance:
     def for_task(self, task: URIRef, lang: str) -> TextScores:
         return self._from_query("task-texts", {"task": [task]}, lang)
 
-    def for_interlinker(self, item: URIRef, lang: str) -> TextScores:
-        """Matches for an INTERLINKER's own title and description (for related ones)."""
-        return self._from_query("item-texts", {"item": [item]}, lang)
+    def for_interlinker(
+        self, item: URIRef, lang: str, described: Graph | None = None
+    ) -> TextScores:
+        """Matches for an INTERLINKER's own title and description (for related ones), read from
+        its description when the caller has it (``described``), else from the store."""
+        if described is None:
+            return self._from_query("item-texts", {"item": [item]}, lang)
+        parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for predicate, part in (
+            (DCTERMS.title, "task title"),
+            (DCTERMS.description, "task description"),
+        ):
+            texts = [t for t in described.objects(item, predicate) if isinstance(t, Literal)]
+            for text in sorted(texts, key=lambda t: (t.language or "", str(t))):
+                tag = (text.language or FALLBACK_LANGUAGE).split("-")[0]
+                parts[tag][part].append(str(text))
+        return self.score(parts, lang)
 
     def _from_query(self, name: str, values: dict[str, list[URIRef]], lang: str) -> TextScores:
         parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))

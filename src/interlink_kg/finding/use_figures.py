@@ -6,7 +6,8 @@ the teams that selected it (``ilk:UsageSummary``), per INTERLINKER the number an
 ratings. Their size follows what teams did, not the catalogue, so they are read whole once per
 stamp (content or usage, :func:`~interlink_kg.store.generation.latest_generation`) instead of
 being asked for per recommendation: on a SPARQL server each question cost a round trip and a
-walk of every schema task's problems (5 ms at 100k INTERLINKERs).
+walk of every schema task's problems (5 ms at 100k INTERLINKERs). Which tasks raise which
+profiles comes from :mod:`interlink_kg.finding.schema_tasks`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interlink_kg.finding.cache import PerGeneration
+from interlink_kg.finding.schema_tasks import schema_tasks
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 from interlink_kg.store.generation import latest_generation
@@ -57,10 +59,7 @@ class UseFigures:
             selected = _number(teams)
             if summary and item and task and selected is not None:
                 self._by_task[task].append((summary, item, int(selected)))
-        self._raising: dict[str, set[str]] = defaultdict(set)  # problem -> tasks raising it
-        for task, problem in store.select_values(query("used-task-problems")):
-            if task and problem:
-                self._raising[problem].add(task)
+        self._tasks = schema_tasks(store)
         self._ratings: dict[str, Ratings] = {}
         for item, ratings, average in store.select_values(query("rating-aggregates")):
             n, mean = _number(ratings), _number(average)
@@ -77,7 +76,7 @@ class UseFigures:
         if task is not None:
             for _, item, teams in self._by_task.get(task, ()):
                 same[item] += teams
-        others = set().union(*(self._raising.get(p, set()) for p in problems)) - {task}
+        others = self._tasks.raising(problems) - {task}
         seen: set[str] = set()
         for other in sorted(others):
             for summary, item, teams in self._by_task.get(other, ()):

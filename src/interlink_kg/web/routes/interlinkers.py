@@ -86,7 +86,7 @@ def show(identifier: str) -> Response:
         except NotFoundError:
             continue
         if forced is None and wants_page(request):
-            return catalogue_views.interlinker(name)
+            return catalogue_views.interlinker(name, iri)
         return rdf_response(describe(store, iri), forced)
     name = attempts[-1][0]
     if state().workspace.is_deprecated(name):

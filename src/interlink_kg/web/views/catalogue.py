@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 
 from interlink_kg.finding import recommendations
 from interlink_kg.finding.browse import facet_labels, interlinker_view, recent
-from interlink_kg.finding.catalogue import list_schemas, summaries
+from interlink_kg.finding.catalogue import describe, list_schemas, summaries
 from interlink_kg.finding.search import FACETS, SearchRequest
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import page_count
@@ -160,11 +160,16 @@ def _snippets(results: list[Any], lang: str) -> dict[str, str]:
     return out
 
 
-def interlinker(identifier: str) -> Response:
+def interlinker(identifier: str, iri: URIRef) -> Response:
+    """The page of the INTERLINKER ``identifier`` names (``iri``, looked up by the route): its
+    description is read once, for the facts and for the related INTERLINKERs."""
     s = state()
     lang = g.lang
-    view = interlinker_view(s.store, s.settings.base_iri, identifier, lang)
-    related = recommendations.related(s.store, s.settings.base_iri, identifier, lang=lang, limit=5)
+    described = (iri, describe(s.store, iri))
+    view = interlinker_view(s.store, s.settings.base_iri, identifier, lang, described)
+    related = recommendations.related(
+        s.store, s.settings.base_iri, identifier, lang=lang, limit=5, described=described
+    )
     base = f"/interlinkers/{identifier}"
     formats = [(f.media_type, f"{base}{f.extensions[0]}", f.name) for f in RDF_FORMATS]
     return render_page(
