@@ -551,16 +551,21 @@ def test_a_refresh_that_counted_earlier_never_overwrites_a_later_one(store: Stor
 
 def test_a_value_kept_per_generation_is_built_once_per_stamp() -> None:
     """cache.PerGeneration builds once per stamp and key, again when the stamp moves, at every
-    call for data never stamped; a build that started before a newer one finished does not
-    replace it."""
+    call for data never stamped; threads asking at once wait for one build."""
+    import threading
+
     from interlink_kg.finding.cache import PerGeneration
     from interlink_kg.store.generation import generation
 
     store = open_store("memory:")
     built: list[str] = []
+    started, release = threading.Event(), threading.Event()
 
     def build(store: Store, *key: object) -> str:
         built.append(generation(store))
+        if key == ("slow",):
+            started.set()
+            release.wait(10)
         return f"value {len(built)}"
 
     kept = PerGeneration(build)
@@ -571,15 +576,18 @@ def test_a_value_kept_per_generation_is_built_once_per_stamp() -> None:
     assert kept.get(store, "other key") == "value 4"
     store.replace_graphs(new_generation(BASE, "3-c"))
     assert kept.get(store) == "value 5"
-
-    def late(store: Store, *key: object) -> str:
-        return "built for an older stamp"
-
-    older = PerGeneration(late, stamp=lambda store: "2-b")
-    older._known[store] = ("3-c", (), "newer")
-    assert older.get(store) == "built for an older stamp"  # answered, but not kept
-    assert older._known[store] == ("3-c", (), "newer")
-    assert len(built) == 5
+    answers: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(kept.get(store, "slow"))) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    assert started.wait(10)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert answers == ["value 6"] * 3
+    assert len(built) == 6
 
 
 def test_an_interlinker_is_found_by_identifier_from_the_keys_as_by_the_query(
@@ -631,3 +639,44 @@ def test_an_interlinker_is_found_by_identifier_from_the_keys_as_by_the_query(
     bare.replace_graphs({f"{BASE}graphs/lookups": GraphPayload(data.encode(), TURTLE, BASE)})
     assert [str(i) for i in keys.keys(bare).named("twin")] == [f"{BASE}twins/a", f"{BASE}twins/b"]
     assert keys.current_keys(bare) is None
+
+
+def test_current_never_waits_for_a_build_under_way() -> None:
+    """Maintained.current answers at once (None) while a build runs, so a lookup takes its
+    cheaper way instead of waiting; once built, the value is current until the stamp moves."""
+    import threading
+
+    from interlink_kg.finding.maintained import Maintained
+
+    started, release = threading.Event(), threading.Event()
+
+    class Slow:
+        def __init__(self, store: Store) -> None:
+            started.set()
+            release.wait(10)
+
+        def patched(self, store: Store, subjects: frozenset[str]) -> Slow:
+            return self
+
+        def needs_merge(self) -> bool:
+            return False
+
+        def knows(self, subject: str) -> bool:
+            return False
+
+    store = open_store("memory:")
+    store.replace_graphs(new_generation(BASE))
+    kept = Maintained(Slow)
+    builder = threading.Thread(target=kept.get, args=(store,))
+    builder.start()
+    assert started.wait(10)
+    begun = time.monotonic()
+    assert kept.current(store) is None
+    assert time.monotonic() - begun < 1
+    release.set()
+    builder.join(10)
+    value = kept.current(store)
+    assert isinstance(value, Slow)
+    assert kept.get(store) is value
+    store.replace_graphs(new_generation(BASE))
+    assert kept.current(store) is None

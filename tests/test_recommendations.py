@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from rdflib import URIRef
 from support import BASE, ROOT
 
 from interlink_kg import resources
@@ -120,7 +121,7 @@ def test_language_availability_and_ties() -> None:
         interlinker("a_english", ["ORG_PROBLEM_2"]),
         interlinker("b_spanish", ["ORG_PROBLEM_2"], languages="lang:ENG , lang:SPA"),
     )
-    assert ranked(store, lang="en") == ["a_english", "b_spanish"]  # a tie, broken by id
+    assert ranked(store, lang="en") == ["a_english", "b_spanish"]  # a tie, broken by IRI
     assert ranked(store, lang="es") == ["b_spanish", "a_english"]
     first = rec.for_task(store, BASE, "s", "t", lang="es").items
     assert first[0].language_available
@@ -143,6 +144,39 @@ def test_target_fit() -> None:
     preferred = rec.for_task(store, BASE, "s", "t", filters=rec.Filters(audience="smes"))
     assert [i.id for i in preferred.items] == ["b_business", "a_citizens"]
     assert [i.components["target"] for i in preferred.items] == [1.0, 0.75]
+    # A narrower group fits too: an audience of businesses fits an INTERLINKER for SMEs.
+    store = make_store(
+        interlinker(
+            "a_citizens", ["ORG_PROBLEM_2"], extra="; ilk:target <vocabularies/targets/citizens>"
+        ),
+        interlinker("b_smes", ["ORG_PROBLEM_2"], extra="; ilk:target <vocabularies/targets/smes>"),
+    )
+    wider = rec.for_task(store, BASE, "s", "t", filters=rec.Filters(audience="businesses"))
+    assert [(i.id, i.components["target"]) for i in wider.items] == [
+        ("b_smes", 1.0),
+        ("a_citizens", 0.75),
+    ]
+
+
+def test_ties_go_to_the_smaller_iri_and_unnamed_interlinkers_take_no_place() -> None:
+    """Equal scores are ordered by IRI (as the candidate index orders them), whatever the
+    identifiers say; an INTERLINKER without an identifier (one cannot link to it) is never
+    recommended and leaves its place to the next one."""
+    unnamed = (
+        '<interlinkers/0_unnamed> a ilk:KnowledgeInterlinker ; dct:title "unnamed"@en ; '
+        "ilk:kind <vocabularies/interlinker-kinds/knowledge> ; "
+        "ilk:addressesProblem <problem-profiles/ORG_PROBLEM_2> ; dct:language lang:ENG .\n"
+    )
+    store = make_store(
+        interlinker("b", ["ORG_PROBLEM_2"]).replace('"b" ;', '"z_last_by_id" ;', 1),
+        interlinker("c", ["ORG_PROBLEM_2"]).replace('"c" ;', '"a_first_by_id" ;', 1),
+        unnamed,
+    )
+    items = rec.for_task(store, BASE, "s", "t", limit=2).items
+    assert [(i.id, i.iri) for i in items] == [
+        ("z_last_by_id", f"{BASE}interlinkers/b"),
+        ("a_first_by_id", f"{BASE}interlinkers/c"),
+    ]
 
 
 USED_FOR_T = (
@@ -208,6 +242,53 @@ def test_ratings_move_the_score(average: str, order: list[str]) -> None:
         ranking.rating_boost(4, float(average)), abs=1e-6
     )
     assert b.score == pytest.approx(items["a_plain"].score * (1 + b.components["rating"]), abs=1e-5)
+
+
+def test_malformed_aggregates_are_left_out() -> None:
+    """A rating mean that is not a finite number, or a team count that is not a number, is
+    left out; the recommendation is still made."""
+    bad = (
+        '<interlinkers/b_used> ilk:ratingCount 4 ; ilk:averageRating "NaN"^^xsd:double .\n'
+        '<interlinkers/a_unused> ilk:ratingCount "INF"^^xsd:double ; ilk:averageRating 4.0 .\n'
+        + USED_FOR_T.replace("ilk:teamCount 2", 'ilk:teamCount "two"')
+    )
+    store = make_store(
+        interlinker("a_unused", ["ORG_PROBLEM_2"]), interlinker("b_used", ["ORG_PROBLEM_2"]), bad
+    )
+    items = rec.for_task(store, BASE, "s", "t").items
+    assert [(i.id, i.uses, i.ratings, i.components["rating"]) for i in items] == [
+        ("a_unused", 0, 0, 0.0),
+        ("b_used", 0, 0, 0.0),
+    ]
+
+
+def test_a_new_task_is_seen_by_the_page_and_the_related_use() -> None:
+    """Which schema tasks raise which profiles is kept per content stamp: a task added with a
+    new stamp is listed on the pages of the INTERLINKERs it needs, and selections for it count
+    as related use at once."""
+    from interlink_kg.finding.browse import tasks_helped
+    from interlink_kg.store.generation import new_generation
+
+    store = make_store(
+        interlinker("a_unused", ["VAL_PROBLEM_1"]), interlinker("b_used", ["VAL_PROBLEM_1"])
+    )
+    store.replace_graphs(new_generation(BASE))
+    problem = [URIRef(f"{BASE}problem-profiles/VAL_PROBLEM_1")]
+    assert tasks_helped(store, problem, "en") == []
+    assert rec.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items[0].related_uses == 0
+    task = (
+        '<schemas/s/tasks/new> a ilk:Task ; dct:identifier "new" ; dct:title "New"@en ; '
+        "dct:isPartOf <schemas/s/objectives/o2> ; ilk:inSchema <schemas/s> ; ilk:order 2 ; "
+        "ilk:addressesProblem <problem-profiles/VAL_PROBLEM_1> .\n"
+        "<interlinkers/b_used#used> a ilk:UsageSummary ; "
+        "ilk:aboutInterlinker <interlinkers/b_used> ; "
+        "ilk:forTask <schemas/s/tasks/new> ; ilk:teamCount 3 .\n"
+    )
+    payload = GraphPayload((PREFIXES + task).encode(), TURTLE, BASE)
+    store.replace_graphs({f"{BASE}graphs/new-task": payload, **new_generation(BASE)})
+    assert tasks_helped(store, problem, "en") == [{"schema": "s", "task": "new", "title": "New"}]
+    found = {i.id: i for i in rec.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items}
+    assert (found["b_used"].related_uses, found["a_unused"].related_uses) == (3, 0)
 
 
 def test_figures_of_use_are_read_again_after_a_change_of_usage() -> None:

@@ -57,30 +57,37 @@ class PerGeneration(Generic[T]):
     never written through a change has no stamp: its value is built at every call.
 
     For what is small enough to read whole after a change, where patching
-    (:mod:`interlink_kg.finding.maintained`) would not pay. Kept weakly: a closed store takes
-    its values with it."""
+    (:mod:`interlink_kg.finding.maintained`) would not pay. One build at a time per value (the
+    others wait for it, then use it); a value is only ever served for the stamp it was built
+    at. Kept weakly: a closed store takes its values with it."""
 
     def __init__(self, build: Callable[..., T], stamp: Callable[[Store], str] = generation) -> None:
         self._build = build
         self._stamp = stamp
-        self._lock = threading.Lock()
+        self._reading = threading.Lock()  # guards _known alone
+        self._building = threading.Lock()
         self._known: weakref.WeakKeyDictionary[Store, tuple[str, Hashable, T]] = (
             weakref.WeakKeyDictionary()
         )
+
+    def _kept(self, store: Store, stamp: str, key: Hashable) -> tuple[T] | None:
+        with self._reading:
+            known = self._known.get(store)
+        return (known[2],) if stamp and known is not None and known[:2] == (stamp, key) else None
 
     def get(self, store: Store, *key: Hashable) -> T:
         """The value for ``store``'s current stamp; ``key`` (hashable) is passed to the build
         after the store and kept with the value: another key builds again."""
         stamp = self._stamp(store)
-        with self._lock:
-            known = self._known.get(store)
-        if stamp and known is not None and known[:2] == (stamp, key):
-            return known[2]
-        value = self._build(store, *key)  # outside the lock: readers of the old value go on
-        if stamp:
-            with self._lock:
-                current = self._known.get(store)
-                # A build that started before a newer one finished does not replace it.
-                if current is None or not newer(current[0], stamp):
+        kept = self._kept(store, stamp, key)
+        if kept is not None:
+            return kept[0]
+        with self._building:
+            kept = self._kept(store, stamp, key)  # built by another thread meanwhile
+            if kept is not None:
+                return kept[0]
+            value = self._build(store, *key)
+            if stamp:
+                with self._reading:
                     self._known[store] = (stamp, key, value)
         return value

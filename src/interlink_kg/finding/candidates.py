@@ -36,8 +36,9 @@ from interlink_kg.store.base import Store
 
 # The hard filters the index applies: those by notation (kind, licence category, difficulty,
 # purpose), the language by IRI, and the target group by IRI with its broader and narrower
-# groups.
-FACETS = ("kind", "licence", "difficulty", "purpose", "language", "target")
+# groups; and whether an INTERLINKER has an identifier (IDENTIFIED: only those are recommended).
+FACETS = ("kind", "licence", "difficulty", "purpose", "language", "target", "identified")
+IDENTIFIED = {"identified": "yes"}
 Positions = npt.NDArray[np.int32]
 MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warmer build again
 
@@ -248,8 +249,8 @@ class CandidateIndex:
 
     def _values(self, filters: Mapping[str, str]) -> dict[str, list[str]]:
         """Each filter's accepted values: its own, and for the target group asked for, its
-        broader and narrower groups too (skos:broader* both ways, as the preferences query
-        reads an audience)."""
+        broader and narrower groups too (skos:broader* both ways; the ranking reads an
+        audience the same way)."""
         out: dict[str, list[str]] = {}
         for facet, value in filters.items():
             if facet == "target":

@@ -94,13 +94,13 @@ def summaries(store: Store, items: list[Node], lang: str) -> list[InterlinkerSum
 
 def interlinker_iri(store: Store, identifier: str) -> URIRef:
     """The INTERLINKER with ``identifier`` (the smallest IRI if several have it): from the page
-    keys when they are up to date, else asked for."""
+    keys when they are up to date, else asked for (also when the keys do not know it: on a
+    SPARQL server the stamp that says they are up to date may be a moment old)."""
     if not is_identifier(identifier):
         raise NotFoundError(f"no INTERLINKER with id {identifier!r}")
     known = current_keys(store)
-    if known is not None:
-        items = [str(i) for i in known.named(identifier)]
-    else:
+    items = [str(i) for i in known.named(identifier)] if known is not None else []
+    if not items:
         rows = store.select(query("interlinker-iri", {"id": [Literal(identifier)]}))
         items = sorted(str(r["item"]) for r in rows if isinstance(r.get("item"), URIRef))
     if not items:

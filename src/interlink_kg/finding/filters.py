@@ -46,7 +46,7 @@ def _concepts(store: Store, scheme_id: str) -> dict[str, URIRef]:
 
 def check_filters(store: Store, filters: Filters) -> tuple[dict[str, str], list[Node]]:
     """The hard filters as the candidate index reads them (``facet -> notation or IRI``) and
-    the audience to bind in the preferences query (none: empty)."""
+    the audience whose fit the ranking prefers (none: empty)."""
     hard: dict[str, str] = {}
     audience: list[Node] = []
     for name, scheme in _FILTER_SCHEMES.items():

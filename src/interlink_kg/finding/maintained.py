@@ -66,19 +66,20 @@ class Maintained(Generic[T]):
         self._known: weakref.WeakKeyDictionary[Store, _Known[T]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()  # one build or patch at a time: the others wait for it
         self._merging = threading.Lock()
+        self._reading = threading.Lock()  # guards _known alone: held for no build or patch
 
     def get(self, store: Store) -> T:
         """The value for ``store``'s current content generation."""
         stamp = generation(store)
         with self._lock:
-            known = self._known.get(store)
+            known = self._look(store)
             if known is not None and known.stamp == stamp:
                 return known.value
             log = read_log(store)  # read before the data: a later change is seen again
             value = self._patched(store, known, stamp, log) if known is not None else None
             if value is None:
                 value = self._build(store)
-            self._known[store] = _Known(stamp, value, frozenset(e.name for e in log))
+            self._keep(store, _Known(stamp, value, frozenset(e.name for e in log)))
         if value.needs_merge():
             self._merge_soon(store)
         return value
@@ -86,11 +87,19 @@ class Maintained(Generic[T]):
     def current(self, store: Store) -> T | None:
         """The value if it is up to date with ``store``'s content, else None: nothing is built
         or patched (for a caller with a cheaper way while the value is being brought up to
-        date). Data never stamped is never current."""
+        date); it never waits for a build or patch under way. Data never stamped is never
+        current."""
         stamp = generation(store)
-        with self._lock:
-            known = self._known.get(store)
+        known = self._look(store)
         return known.value if stamp and known is not None and known.stamp == stamp else None
+
+    def _look(self, store: Store) -> _Known[T] | None:
+        with self._reading:
+            return self._known.get(store)
+
+    def _keep(self, store: Store, known: _Known[T]) -> None:
+        with self._reading:
+            self._known[store] = known
 
     def _merge_soon(self, store: Store) -> None:
         """Start a merge in the background unless one runs."""
@@ -130,8 +139,7 @@ class Maintained(Generic[T]):
     def merge(self, store: Store) -> bool:
         """Build the value again from the whole catalogue if its patches ask for it, without
         holding up requests meanwhile; True when it did."""
-        with self._lock:
-            known = self._known.get(store)
+        known = self._look(store)
         if known is None or not known.value.needs_merge():
             return False
         if not self._merging.acquire(blocking=False):
@@ -142,7 +150,7 @@ class Maintained(Generic[T]):
             value = self._build(store)
             with self._lock:
                 # Even if the content changed meanwhile: the next get patches it forward.
-                self._known[store] = _Known(stamp, value, frozenset(e.name for e in entries))
+                self._keep(store, _Known(stamp, value, frozenset(e.name for e in entries)))
         finally:
             self._merging.release()
         return True

@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import ranking
-from interlink_kg.finding.candidates import CandidateIndex, candidate_index
+from interlink_kg.finding.candidates import IDENTIFIED, CandidateIndex, candidate_index
 from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles, summaries
 from interlink_kg.finding.filters import Filters as Filters  # the service's own filter type
 from interlink_kg.finding.filters import check_filters, language_iri
@@ -49,7 +49,7 @@ DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no lim
 # read.
 _WORD_MATCHING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="word-matching")
 Words = TextScores | Future[TextScores] | None
-NOTHING = "urn:interlink-kg:no-problem-profile"  # binds ?problem when there is none
+NOTHING = "urn:interlink-kg:no-problem-profile"  # binds a query variable to nothing (bench, tests)
 MAX_LIMIT = 100
 
 
@@ -106,7 +106,10 @@ def _rank(
             found = index.candidate(item)
             if found is not None:
                 chosen[item] = found
-    chosen = {item: c for item, c in chosen.items() if item not in exclude}
+    # Those one cannot link to (no identifier) are not recommended; they still count as
+    # addressing their profiles.
+    named = set(index.passing([i for i in chosen if i not in exclude], IDENTIFIED))
+    chosen = {item: c for item, c in chosen.items() if item in named}
     if not chosen:
         return [], text
     in_language = set(index.passing(chosen, {"language": str(language_iri(lang))}))
@@ -296,7 +299,7 @@ def _explain(
             )
         )
         info = summary.get(str(item))
-        if info is None:  # no identifier: not a catalogue entry one can link to
+        if info is None:  # its identifier is gone since the index was read
             continue
         available = _number(row, "languageFactor") >= 1.0
         components = {

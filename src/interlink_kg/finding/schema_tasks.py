@@ -29,6 +29,10 @@ class TaskName:
     task: str  # the task's identifier
     titles: tuple[tuple[str, str], ...]  # (language tag, title)
 
+    @property
+    def task_key(self) -> tuple[str, str]:
+        return (self.schema, self.task)
+
     def title(self, lang: str) -> str:
         return pick(dict(self.titles), lang)[0] or self.task
 
@@ -37,19 +41,24 @@ class SchemaTasks:
     """Which schema tasks raise which problem profiles, and their names, as read at one stamp."""
 
     def __init__(self, store: Store) -> None:
-        keys: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        titles: dict[str, dict[str, str]] = defaultdict(dict)
+        keys: dict[str, set[tuple[str, str]]] = defaultdict(set)  # task -> (schema, task) ids
+        titles: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        texts: list[tuple[str, Literal]] = []
         self._raising: dict[str, set[str]] = defaultdict(set)  # profile -> tasks raising it
         for row in store.select(query("schema-tasks")):
             task = str(row["task"])
             keys[task].add((str(row["schemaId"]), str(row["taskId"])))
             title, problem = row.get("title"), row.get("problem")
             if isinstance(title, Literal):
-                titles[task].setdefault(title.language or "", str(title))
+                texts.append((task, title))
             if problem is not None:
                 self._raising[str(problem)].add(task)
+        # Two tasks of one name: their titles merged, in a fixed order.
+        for task, title in sorted(texts, key=lambda t: (t[0], t[1].language or "", str(t[1]))):
+            for key in keys[task]:
+                titles[key].setdefault(title.language or "", str(title))
         self._names = {
-            task: [TaskName(s, t, tuple(sorted(titles[task].items()))) for s, t in sorted(found)]
+            task: [TaskName(s, t, tuple(sorted(titles[(s, t)].items()))) for s, t in sorted(found)]
             for task, found in keys.items()
         }
 
@@ -60,9 +69,7 @@ class SchemaTasks:
     def helped_by(self, problems: Iterable[str]) -> list[TaskName]:
         """The tasks raising one of ``problems``, by schema and task identifier."""
         found = {
-            (name.schema, name.task): name
-            for task in sorted(self.raising(problems))
-            for name in self._names[task]
+            name.task_key: name for task in self.raising(problems) for name in self._names[task]
         }
         return [found[key] for key in sorted(found)]
 

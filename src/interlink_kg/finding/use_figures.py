@@ -12,6 +12,7 @@ profiles comes from :mod:`interlink_kg.finding.schema_tasks`.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,10 +44,13 @@ NO_RATINGS = Ratings()
 
 
 def _number(text: str | None) -> float | None:
+    """The finite number ``text`` spells (a literal's lexical form), else None: a malformed
+    aggregate is left out rather than failing every recommendation."""
     try:
-        return float(text) if text is not None else None
+        value = float(text) if text is not None else None
     except ValueError:
         return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 class UseFigures:
@@ -59,7 +63,7 @@ class UseFigures:
             selected = _number(teams)
             if summary and item and task and selected is not None:
                 self._by_task[task].append((summary, item, int(selected)))
-        self._tasks = schema_tasks(store)
+        self._store = store
         self._ratings: dict[str, Ratings] = {}
         for item, ratings, average in store.select_values(query("rating-aggregates")):
             n, mean = _number(ratings), _number(average)
@@ -76,7 +80,8 @@ class UseFigures:
         if task is not None:
             for _, item, teams in self._by_task.get(task, ()):
                 same[item] += teams
-        others = self._tasks.raising(problems) - {task}
+        # The tasks as the content is now (their own stamp), not as when these were read.
+        others = schema_tasks(self._store).raising(problems) - {task}
         seen: set[str] = set()
         for other in sorted(others):
             for summary, item, teams in self._by_task.get(other, ()):
