@@ -6,13 +6,15 @@ For synthetic catalogues of 10k (and, with --large, 100k) INTERLINKERs written a
 - bulk: ``bulk_load`` without validation (streamed parse, progress callback, pending note,
   statistics refresh), and the same file again (a replacement: staging graph + one MOVE);
 - gzip: the same file compressed;
-- plain: the former ``load`` path (one atomic INSERT DATA update), at 10k only.
+- plain: the former ``load`` path (one atomic INSERT DATA update), at 10k only;
+- with ``--remote``: the same file into a new graph of an ``oxigraph serve`` on loopback (the
+  ``sparql+http`` backend), against the embedded new graph.
 Validation is measured apart, on copies of the 78 real INTERLINKERs (synthetic ones break the
 shapes on purpose: they claim languages without texts), in INTERLINKERs per second.
 Peak resident memory of the process is printed at the end.
 
-Run: ``python bench/bulk_bench.py [--large]``; ``--huge``: 1M INTERLINKERs from one Turtle file,
-a new graph only, against the raw loader.
+Run: ``python bench/bulk_bench.py [--large] [--remote]``; ``--huge``: 1M INTERLINKERs from one
+Turtle file, a new graph only, against the raw loader.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
+from live_server import oxigraph_serve
 
 from interlink_kg.curation.bulk import bulk_load
 from interlink_kg.curation.loading import load_files
@@ -83,6 +86,19 @@ def measure(n: int, folder: Path) -> None:
         ("load --bulk, replacing the graph", again),
         ("load --bulk, gzip", zipped),
     ]
+    if "--remote" in sys.argv:
+        with (
+            tempfile.TemporaryDirectory() as server_folder,
+            oxigraph_serve(Path(server_folder)) as url,
+        ):
+            remote = open_store(url)
+            rows.append(
+                (
+                    "load --bulk into oxigraph serve, new graph",
+                    _seconds(lambda: bulk_load(remote, [path], BASE, validate=False)),
+                )
+            )
+            remote.close()
     if n <= 10_000:
         plain_store = open_store(f"oxigraph:{folder / f'plain-{n}'}")
         rows.append(
@@ -98,6 +114,9 @@ def measure(n: int, folder: Path) -> None:
     for name, seconds in rows:
         rate = triples / seconds
         print(f"| {name} | {seconds:.2f} | {rate:,.0f} | {raw_s / seconds:.0%} |")
+    remote_s = dict(rows).get("load --bulk into oxigraph serve, new graph")
+    if remote_s:
+        print(f"\nremote / embedded, new graph: x{remote_s / first:.2f} of the time")
 
 
 def validation(folder: Path, copies: int = 10) -> None:

@@ -9,7 +9,11 @@ and 1M), measured in the same run:
 - recovery after the time limit killed a worker (the other worker answers at once; the
   replacement's first query loads the snapshot).
 
-Run: ``python bench/sparql_bench.py [--large | --huge | --size N]``.
+With ``--remote``, each size is measured again with the catalogue on an ``oxigraph serve`` on
+loopback (the ``sparql+http`` backend; the published data is streamed from the server into the
+snapshot the workers load), with the ratio of each ``/sparql`` figure to the embedded one.
+
+Run: ``python bench/sparql_bench.py [--large | --huge | --size N] [--remote]``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import logging
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -29,6 +34,7 @@ from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
+from live_server import oxigraph_serve
 
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
@@ -52,6 +58,7 @@ QUERIES = {
     # Selective: costs the same at any size (the middle INTERLINKER, set per size in bench()).
     "one INTERLINKER's triples": "SELECT ?p ?o WHERE {{ <{item}> ?p ?o }}",
 }
+Figures = dict[str, float]  # medians (ms) by name, for the remote run's ratios
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -81,10 +88,24 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def bench(n: int, repeat: int) -> None:
+def bench(n: int, repeat: int, url: str = "memory:", embedded: Figures | None = None) -> Figures:
+    """Measure one size on the store at ``url`` (loaded here); with the ``embedded`` figures of
+    the same size, each ``/sparql`` figure is followed by its ratio to them. Returns the
+    figures."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    store = open_store("memory:")
+    figures: Figures = {}
+    store = open_store(url)
+    started = time.perf_counter()
     synthetic.load(store, n)
+    where = "embedded, in memory" if url == "memory:" else "remote: oxigraph serve, loopback"
+    print(f"\n{n} INTERLINKERs ({where}; loaded in {time.perf_counter() - started:.1f} s)")
+
+    def compared(name: str, value: float) -> str:
+        figures[name] = value
+        if embedded is None or not embedded.get(name):
+            return ""
+        return f" (x{value / embedded[name]:.2f} of the embedded store)"
+
     # At 1M the published data is 13 million quads (3.6 GB of N-Quads): one query process,
     # without the memory cap (the default, 2 GB, holds about 250k INTERLINKERs; 12 GB of
     # address space was not enough to load 1M), to measure what it takes.
@@ -92,7 +113,7 @@ def bench(n: int, repeat: int) -> None:
     app = create_app(
         Settings(
             base_iri=synthetic.BASE,
-            store_url="memory:",
+            store_url=url,
             sparql_time_limit=60.0 if huge else 2.0,  # 1M: whole-catalogue queries take seconds
             sparql_memory_mb=0 if huge else Settings.sparql_memory_mb,
             sparql_max_concurrent=1 if huge else Settings.sparql_max_concurrent,
@@ -109,8 +130,9 @@ def bench(n: int, repeat: int) -> None:
         first = (time.perf_counter() - started) * 1000
         rss = [_rss_mb(pid) for pid in public.pool.processes.idle_pids()]
         print(
-            f"\n{n} INTERLINKERs: first query (workers start, snapshot written and loaded) "
-            f"{first:.0f} ms; worker memory (RSS) {', '.join(f'{m:.0f} MB' for m in rss)}"
+            f"  first query (workers start, snapshot written and loaded) {first:.0f} ms"
+            f"{compared('first', first)}; worker memory (RSS) "
+            f"{', '.join(f'{m:.0f} MB' for m in rss)}"
         )
         print(
             f"  {'query':26} {'store':>9} {'/sparql':>9} {'ratio':>6} {'new text':>9} {'ratio':>6}"
@@ -136,13 +158,13 @@ def bench(n: int, repeat: int) -> None:
             )
             print(
                 f"  {name:26} {direct:7.2f}ms {over_http:7.2f}ms {over_http / direct:5.1f}x "
-                f"{fresh:7.2f}ms {fresh / direct:5.1f}x"
+                f"{fresh:7.2f}ms {fresh / direct:5.1f}x{compared(name, fresh)}"
             )
         if huge:
             # A reload (after a change, or of a worker the time limit ended) is the first
             # query's load again, minutes at this size: not repeated here.
             print("  (1M: one query process; a reload costs what the first query's load did)")
-            return
+            return figures
         ask = endpoint + "query=ASK%7B%7D"
         store.replace_graphs(new_generation(synthetic.BASE))  # what a publication stamps
         public.catalogue_changed()
@@ -153,8 +175,9 @@ def bench(n: int, repeat: int) -> None:
         later = median_ms(lambda: fetch(ask), 1)
         steady = median_ms(lambda: fetch(ask), repeat)
         print(
-            f"  after a catalogue change: a query at once {at_once:.0f} ms, a few seconds "
-            f"later {later:.1f} ms (steady state {steady:.1f} ms)"
+            f"  after a catalogue change: a query at once {at_once:.0f} ms"
+            f"{compared('at once', at_once)}, a few seconds later {later:.1f} ms "
+            f"(steady state {steady:.1f} ms)"
         )
         started = time.perf_counter()
         status = fetch(endpoint + urllib.parse.urlencode({"query": EXPLOSIVE}))
@@ -170,6 +193,8 @@ def bench(n: int, repeat: int) -> None:
         server.shutdown()
         server.server_close()
         public.close()
+        store.close()
+    return figures
 
 
 def main() -> None:
@@ -179,7 +204,11 @@ def main() -> None:
     if "--size" in sys.argv:  # one size only, e.g. --size 1000000
         sizes = [int(sys.argv[sys.argv.index("--size") + 1])]
     for n in sizes:
-        bench(n, repeat=30 if n <= 10_000 else 5 if n <= 100_000 else 3)
+        repeat = 30 if n <= 10_000 else 5 if n <= 100_000 else 3
+        embedded = bench(n, repeat)
+        if "--remote" in sys.argv:
+            with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
+                bench(n, repeat, url, embedded)
 
 
 if __name__ == "__main__":

@@ -680,3 +680,35 @@ def test_current_never_waits_for_a_build_under_way() -> None:
     assert kept.get(store) is value
     store.replace_graphs(new_generation(BASE))
     assert kept.current(store) is None
+
+
+def test_values_remembered_per_key_are_dropped_when_the_stamp_moves() -> None:
+    """cache.Remembered computes a key once per stamp (at most ``size`` kept, the least
+    recently used dropped), again after a change, at every call for data never stamped; a
+    computation that fails is not kept."""
+    from interlink_kg.finding.cache import Remembered
+
+    store = open_store("memory:")
+    computed: list[str] = []
+
+    def compute(store: Store, key: str) -> str:
+        if key == "unknown":
+            raise KeyError(key)
+        computed.append(key)
+        return f"{key} {len(computed)}"
+
+    kept = Remembered(compute, size=2)
+    assert kept.get(store, "a") == "a 1"
+    assert kept.get(store, "a") == "a 2"  # no stamp: nothing kept
+    store.replace_graphs(new_generation(BASE))
+    assert kept.get(store, "a") == kept.get(store, "a") == "a 3"
+    assert kept.get(store, "b") == "b 4"
+    assert kept.get(store, "a") == "a 3"
+    assert kept.get(store, "c") == "c 5"  # b, least recently used, is dropped
+    assert kept.get(store, "a") == "a 3"
+    assert kept.get(store, "b") == "b 6"
+    for _ in range(2):
+        with pytest.raises(KeyError):
+            kept.get(store, "unknown")
+    store.replace_graphs(new_generation(BASE))
+    assert kept.get(store, "a") == "a 7"

@@ -291,6 +291,37 @@ def test_a_new_task_is_seen_by_the_page_and_the_related_use() -> None:
     assert (found["b_used"].related_uses, found["a_unused"].related_uses) == (3, 0)
 
 
+def test_a_changed_task_is_ranked_by_its_new_path_and_words() -> None:
+    """A task's IRI, path and words are kept per content stamp: a change of the task (a new
+    profile, a new title) with a new stamp is ranked on at once; an unknown task stays a 404."""
+    from interlink_kg.store.generation import new_generation
+
+    store = make_store(
+        interlinker("a_org", ["ORG_PROBLEM_2"]),
+        interlinker("b_val", ["VAL_PROBLEM_1"]),
+        interlinker("c_canvas", ["ORG_PROBLEM_13"]).replace('"c_canvas"@en', '"Quokka canvas"@en'),
+    )
+    store.replace_graphs(new_generation(BASE))
+    before = {i.id: i for i in rec.for_task(store, BASE, "s", "t").items}
+    assert "b_val" not in before
+    assert "quokka" not in before["c_canvas"].reason.lower()
+    with pytest.raises(NotFoundError):
+        ranked(store, task="later")
+    later = (
+        "<schemas/s/tasks/t> ilk:addressesProblem <problem-profiles/VAL_PROBLEM_1> ; "
+        'dct:title "Draw a quokka canvas"@en .\n'
+        '<schemas/s/tasks/later> a ilk:Task ; dct:identifier "later" ; '
+        "dct:isPartOf <schemas/s/objectives/o> ; ilk:inSchema <schemas/s> ; ilk:order 3 .\n"
+    )
+    payload = GraphPayload((PREFIXES + later).encode(), TURTLE, BASE)
+    store.replace_graphs({f"{BASE}graphs/later": payload, **new_generation(BASE)})
+    refresh_statistics(store, BASE)
+    found = {i.id: i for i in rec.for_task(store, BASE, "s", "t").items}
+    assert {m.id for m in found["b_val"].matched} == {"VAL_PROBLEM_1"}
+    assert "quokka" in found["c_canvas"].reason.lower()
+    assert rec.for_task(store, BASE, "s", "later").subject["task"] == "later"
+
+
 def test_figures_of_use_are_read_again_after_a_change_of_usage() -> None:
     """The registry of use and the ratings are kept per stamp: a new usage stamp (what
     publication.py writes with the aggregates) is seen at the next recommendation."""

@@ -1,5 +1,6 @@
 """Computed answers and values kept for one generation of the catalogue: a small thread-safe LRU
-cache of answers (:class:`AnswerCache`), and one value per store (:class:`PerGeneration`).
+cache of answers (:class:`AnswerCache`), one value per store (:class:`PerGeneration`), and
+values per key (:class:`Remembered`).
 
 Each answer is kept under the catalogue generation (:mod:`interlink_kg.store.generation`) read
 before it was computed: once the catalogue changes, in this process or another, the old answers
@@ -90,4 +91,46 @@ class PerGeneration(Generic[T]):
             if stamp:
                 with self._reading:
                     self._known[store] = (stamp, key, value)
+        return value
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class _Memo(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.values: OrderedDict[K, V] = OrderedDict()
+
+
+class Remembered(Generic[K, V]):
+    """Values computed per key (a task, say), kept for one stamp of a store and all dropped
+    when it moves; at most ``size`` per store, the least recently used dropped first. For
+    what is asked again and again between changes and costs a round trip each time (a task's
+    path and words). Data never stamped is computed at every call; a failed computation
+    (unknown key) is not kept."""
+
+    def __init__(
+        self,
+        compute: Callable[[Store, K], V],
+        stamp: Callable[[Store], str] = generation,
+        size: int = 4096,
+    ) -> None:
+        self._compute = compute
+        self._memos: PerGeneration[_Memo[K, V]] = PerGeneration(lambda store: _Memo(size), stamp)
+
+    def get(self, store: Store, key: K) -> V:
+        memo = self._memos.get(store)
+        with memo.lock:
+            if key in memo.values:
+                memo.values.move_to_end(key)
+                return memo.values[key]
+        value = self._compute(store, key)  # read after the stamp: never older than it
+        with memo.lock:
+            memo.values[key] = value
+            memo.values.move_to_end(key)
+            while len(memo.values) > memo.size:
+                memo.values.popitem(last=False)
         return value

@@ -21,6 +21,7 @@ from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import ranking
+from interlink_kg.finding.cache import Remembered
 from interlink_kg.finding.candidates import IDENTIFIED, CandidateIndex, candidate_index
 from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles, summaries
 from interlink_kg.finding.filters import Filters as Filters  # the service's own filter type
@@ -62,8 +63,19 @@ def _check_limit(limit: int) -> int:
 
 
 def task_iri(store: Store, schema_id: str, task_id: str) -> URIRef:
+    return _task(store, schema_id, task_id)[0]
+
+
+def _task(store: Store, schema_id: str, task_id: str) -> tuple[URIRef, tuple[tuple[str, str], ...]]:
+    """The task's IRI and the problem profiles on its path with where each comes from, kept
+    per content stamp (404 when there is no such task)."""
     if not (iris.is_identifier(schema_id) and iris.is_identifier(task_id)):
         raise NotFoundError(f"no task {task_id!r} in schema {schema_id!r}")
+    return _TASKS.get(store, (schema_id, task_id))
+
+
+def _read_task(store: Store, key: tuple[str, str]) -> tuple[URIRef, tuple[tuple[str, str], ...]]:
+    schema_id, task_id = key
     rows = store.select(
         query("task-iri", {"schemaId taskId": [(Literal(schema_id), Literal(task_id))]})
     )
@@ -72,7 +84,17 @@ def task_iri(store: Store, schema_id: str, task_id: str) -> URIRef:
             f"no task {task_id!r} in schema {schema_id!r}",
             details={"schema": schema_id, "task": task_id},
         )
-    return URIRef(str(rows[0]["task"]))
+    task = URIRef(str(rows[0]["task"]))
+    path = store.select(query("task-context", {"task": [task]}))
+    # In the query's order: of two sources of one strength, the first named is kept.
+    return task, tuple(dict.fromkeys((str(r["problem"]), str(r["source"])) for r in path))
+
+
+# A task's IRI and path are asked for by every recommendation for it and change only with the
+# content: kept per content stamp (on a SPARQL server, two round trips saved per request).
+_TASKS: Remembered[tuple[str, str], tuple[URIRef, tuple[tuple[str, str], ...]]] = Remembered(
+    _read_task
+)
 
 
 def _rank(
@@ -355,9 +377,8 @@ def for_task(
     filters: Filters | None = None,
 ) -> RecommendationList:
     """Recommendations for one task of a co-production schema."""
-    task = task_iri(store, schema_id, task_id)
-    rows = store.select(query("task-context", {"task": [task]}))
-    tiers = profile_tiers([(str(r["problem"]), str(r["source"])) for r in rows])
+    task, path = _task(store, schema_id, task_id)
+    tiers = profile_tiers(list(path))
     # The word matches are computed while the candidates by profile are queried.
     words = _WORD_MATCHING.submit(text_relevance(store).for_task, task, lang)
     return _recommend(

@@ -37,6 +37,7 @@ from rdflib.namespace import DCTERMS
 
 from interlink_kg.finding import ranking, thesaurus
 from interlink_kg.finding.bm25 import Bm25, Layered
+from interlink_kg.finding.cache import Remembered
 from interlink_kg.finding.maintained import Maintained
 from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
@@ -317,6 +318,23 @@ def query_words(stems: list[str]) -> list[str]:
 
 
 _INDEXES = Maintained(_Index)
+Texts = dict[str, dict[str, list[str]]]  # language -> part ("task title"...) -> texts
+
+
+def _texts(store: Store, name: str, values: dict[str, list[URIRef]]) -> Texts:
+    """The texts a query (``?part ?text``) reads, by language and part."""
+    parts: Texts = defaultdict(lambda: defaultdict(list))
+    for row in store.select(query(name, values)):
+        text = row["text"]
+        if isinstance(text, Literal):
+            tag = (text.language or FALLBACK_LANGUAGE).split("-")[0]
+            parts[tag][str(row["part"])].append(str(text))
+    return {tag: dict(found) for tag, found in parts.items()}  # plain: kept and shared
+
+
+_TASK_TEXTS: Remembered[URIRef, Texts] = Remembered(
+    lambda store, task: _texts(store, "task-texts", {"task": [task]})
+)
 
 
 def text_relevance(store: Store) -> TextRelevance:
@@ -338,7 +356,9 @@ class TextRelevance:
         self._current()
 
     def for_task(self, task: URIRef, lang: str) -> TextScores:
-        return self._from_query("task-texts", {"task": [task]}, lang)
+        """Matches for a task's words (its texts kept per content stamp: every recommendation
+        for the task reads them)."""
+        return self.score(_TASK_TEXTS.get(self._store, task), lang)
 
     def for_interlinker(
         self, item: URIRef, lang: str, described: Graph | None = None
@@ -359,13 +379,7 @@ class TextRelevance:
         return self.score(parts, lang)
 
     def _from_query(self, name: str, values: dict[str, list[URIRef]], lang: str) -> TextScores:
-        parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for row in self._store.select(query(name, values)):
-            text = row["text"]
-            if isinstance(text, Literal):
-                tag = (text.language or FALLBACK_LANGUAGE).split("-")[0]
-                parts[tag][str(row["part"])].append(str(text))
-        return self.score(parts, lang)
+        return self.score(_texts(self._store, name, values), lang)
 
     def for_text(self, text: str, lang: str) -> TextScores:
         """Matches for a free text in ``lang`` (English for a language we do not know)."""
