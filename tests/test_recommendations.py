@@ -78,6 +78,16 @@ def make_store(*items: str) -> Store:
     return store
 
 
+def write_stamped(store: Store, name: str, turtle: str, *, usage: bool = False) -> None:
+    """Write a graph (Turtle, our prefixes) with a new content stamp (``usage``: a new stamp of
+    what teams did), as a change through the services would."""
+    from interlink_kg.store.generation import new_generation, new_usage_generation
+
+    stamp = new_usage_generation(BASE) if usage else new_generation(BASE)
+    payload = GraphPayload((PREFIXES + turtle).encode(), TURTLE, BASE)
+    store.replace_graphs({f"{BASE}graphs/{name}": payload, **stamp})
+
+
 def ranked(store: Store, task: str = "t", **kwargs: object) -> list[str]:
     result = rec.for_task(store, BASE, "s", task, **kwargs)
     return [item.id for item in result.items]
@@ -284,8 +294,7 @@ def test_a_new_task_is_seen_by_the_page_and_the_related_use() -> None:
         "ilk:aboutInterlinker <interlinkers/b_used> ; "
         "ilk:forTask <schemas/s/tasks/new> ; ilk:teamCount 3 .\n"
     )
-    payload = GraphPayload((PREFIXES + task).encode(), TURTLE, BASE)
-    store.replace_graphs({f"{BASE}graphs/new-task": payload, **new_generation(BASE)})
+    write_stamped(store, "new-task", task)
     assert tasks_helped(store, problem, "en") == [{"schema": "s", "task": "new", "title": "New"}]
     found = {i.id: i for i in rec.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items}
     assert (found["b_used"].related_uses, found["a_unused"].related_uses) == (3, 0)
@@ -313,8 +322,7 @@ def test_a_changed_task_is_ranked_by_its_new_path_and_words() -> None:
         '<schemas/s/tasks/later> a ilk:Task ; dct:identifier "later" ; '
         "dct:isPartOf <schemas/s/objectives/o> ; ilk:inSchema <schemas/s> ; ilk:order 3 .\n"
     )
-    payload = GraphPayload((PREFIXES + later).encode(), TURTLE, BASE)
-    store.replace_graphs({f"{BASE}graphs/later": payload, **new_generation(BASE)})
+    write_stamped(store, "later", later)
     refresh_statistics(store, BASE)
     found = {i.id: i for i in rec.for_task(store, BASE, "s", "t").items}
     assert {m.id for m in found["b_val"].matched} == {"VAL_PROBLEM_1"}
@@ -332,8 +340,7 @@ def test_figures_of_use_are_read_again_after_a_change_of_usage() -> None:
     )
     store.replace_graphs(new_generation(BASE))
     assert rec.for_task(store, BASE, "s", "t").items[1].uses == 0
-    aggregates = GraphPayload((PREFIXES + USED_FOR_T).encode(), TURTLE, BASE)
-    store.replace_graphs({f"{BASE}graphs/aggregates": aggregates, **new_usage_generation(BASE)})
+    write_stamped(store, "aggregates", USED_FOR_T, usage=True)
     first = rec.for_task(store, BASE, "s", "t").items[0]
     assert (first.id, first.uses) == ("b_used", 2)
     store.replace_graphs({**new_usage_generation(BASE)}, drop=[f"{BASE}graphs/aggregates"])

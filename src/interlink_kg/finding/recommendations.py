@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -38,11 +39,11 @@ from interlink_kg.finding.ranking import (
     with_neighbours,
 )
 from interlink_kg.finding.relevance import TextScores, text_relevance
-from interlink_kg.finding.use_figures import NO_USES, use_figures
+from interlink_kg.finding.use_figures import NO_USES, Ratings, Uses, use_figures
 from interlink_kg.model import iris
 from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
 from interlink_kg.queries import query
-from interlink_kg.store.base import Row, Store
+from interlink_kg.store.base import Store
 from interlink_kg.vocab import ILK
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
@@ -97,6 +98,21 @@ _TASKS: Remembered[tuple[str, str], tuple[URIRef, tuple[tuple[str, str], ...]]] 
 )
 
 
+# The components an explanation shows, in its order.
+COMPONENTS = ("match", "focus", "language", "target", "graph", "text", "usage", "related", "rating")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate of one stage with its score and every component of it."""
+
+    item: str  # IRI
+    score: float
+    components: dict[str, float]
+    uses: Uses
+    ratings: Ratings
+
+
 def _rank(
     store: Store,
     index: CandidateIndex,
@@ -108,7 +124,7 @@ def _rank(
     exclude: set[str],
     usage_profiles: list[WeightedProfile],
     words: Words,
-) -> tuple[list[Row], TextScores | None]:
+) -> tuple[list[Scored], TextScores | None]:
     """The candidates of one stage with every factor, scored (``ranking.combine``) and sorted,
     best first, ties to the smaller IRI; at most ``limit``, none of ``exclude``; and the word
     matches used.
@@ -139,14 +155,16 @@ def _rank(
     figures = use_figures(store)
     uses = figures.uses(str(task) if task is not None else None, [p.iri for p in usage_profiles])
     strongest = max((c.match * c.focus for c in chosen.values()), default=0)
-    scored: list[Row] = []
+    scored: list[Scored] = []
     for item, found in chosen.items():
         match = text.matches.get(item) if text is not None else None
         used = uses.get(item, NO_USES)
         rated = figures.ratings(item)
         factors = {
-            "languageFactor": 1.0 if item in in_language else ranking.LANGUAGE_MISS,
-            "targetFactor": 1.0 if fitting is None or item in fitting else ranking.AUDIENCE_MISS,
+            "match": found.match,
+            "focus": found.focus,
+            "language": 1.0 if item in in_language else ranking.LANGUAGE_MISS,
+            "target": 1.0 if fitting is None or item in fitting else ranking.AUDIENCE_MISS,
             "usage": ranking.usage_boost(used.same),
             "related": ranking.related_boost(used.related),
             "rating": ranking.rating_boost(rated.count, rated.average),
@@ -156,28 +174,14 @@ def _rank(
             strongest=strongest,
             text=match.score if match else 0.0,
             focus=found.focus,
-            language=factors["languageFactor"],
-            target=factors["targetFactor"],
+            language=factors["language"],
+            target=factors["target"],
             boost=factors["usage"] + factors["related"] + factors["rating"],
         )
         if parts["score"] <= 0:
             continue
-        scored.append(
-            {
-                "item": URIRef(item),
-                **{k: Literal(v) for k, v in factors.items()},
-                "uses": Literal(used.same),
-                "relatedUses": Literal(used.related),
-                "ratings": Literal(rated.count),
-                "averageRating": Literal(rated.average),
-                "match": Literal(found.match),
-                "matched": Literal(found.matched),
-                "breadth": Literal(found.breadth),
-                "focus": Literal(found.focus),
-                **{k: Literal(v) for k, v in parts.items()},
-            }
-        )
-    scored.sort(key=lambda r: (-_number(r, "score"), str(r["item"])))
+        scored.append(Scored(item, parts["score"], {**factors, **parts}, used, rated))
+    scored.sort(key=lambda r: (-r.score, r.item))
     return scored[:limit], text
 
 
@@ -218,7 +222,7 @@ def _recommend(
     skip = set(exclude or ())
     wanted = max(limit, MIN_CANDIDATES)
     used: list[WeightedProfile] = []
-    stages: list[tuple[list[Row], list[WeightedProfile], TextScores | None]] = []
+    stages: list[tuple[list[Scored], list[WeightedProfile], TextScores | None]] = []
     usage_profiles = tiers[0] if tiers else []  # tasks sharing these count as related
 
     def run(profiles: list[WeightedProfile]) -> int:
@@ -228,7 +232,7 @@ def _recommend(
             store, index, profiles, lang, wanted - found, checked, task, skip, usage_profiles, words
         )
         stages.append((rows, profiles, matches))
-        skip.update(str(r["item"]) for r in rows)
+        skip.update(r.item for r in rows)
         return found + len(rows)
 
     found = 0
@@ -272,30 +276,25 @@ def _profile_names(
     return {iri: (min(found), pick(texts[iri], lang)[0]) for iri, found in ids.items()}
 
 
-def _number(row: Row, key: str) -> float:
-    value = row.get(key)
-    return float(value.toPython()) if isinstance(value, Literal) else 0.0
-
-
 def _explain(
     store: Store,
     index: CandidateIndex,
-    rows: list[Row],
+    rows: list[Scored],
     profiles: list[WeightedProfile],
     lang: str,
     text: TextScores | None = None,
 ) -> list[Recommendation]:
     if not rows:
         return []
-    items = [r["item"] for r in rows]
+    items = [r.item for r in rows]
     by_profile = {p.iri: p for p in profiles}
     # Which of the profiles each addresses and how many address each: from the candidate index;
     # the profiles' identifiers and labels from the store.
-    addressed = index.addressed([str(i) for i in items], list(by_profile))
+    addressed = index.addressed(items, list(by_profile))
     names = _profile_names(store, profiles, lang)
-    matched: dict[Node, list[MatchedProfile]] = defaultdict(list)
+    matched: dict[str, list[MatchedProfile]] = defaultdict(list)
     for item in items:
-        for problem in addressed.get(str(item), []):
+        for problem in addressed.get(item, []):
             if problem not in names:
                 continue
             profile = by_profile[problem]
@@ -311,46 +310,32 @@ def _explain(
                     via=profile.via,
                 )
             )
-    summary = {s.iri: s for s in summaries(store, items, lang)}
+    summary = {s.iri: s for s in summaries(store, [URIRef(i) for i in items], lang)}
     out = []
     for row in rows:
-        item = row["item"]
+        item = row.item
         found = tuple(
             sorted(
                 matched[item], key=lambda m: (-m.strength / max(m.interlinkers_addressing, 1), m.id)
             )
         )
-        info = summary.get(str(item))
+        info = summary.get(item)
         if info is None:  # its identifier is gone since the index was read
             continue
-        available = _number(row, "languageFactor") >= 1.0
-        components = {
-            name: round(_number(row, key), 6)
-            for name, key in (
-                ("match", "match"),
-                ("focus", "focus"),
-                ("language", "languageFactor"),
-                ("target", "targetFactor"),
-                ("graph", "graph"),
-                ("text", "text"),
-                ("usage", "usage"),
-                ("related", "related"),
-                ("rating", "rating"),
-            )
-        }
-        words = text.matches.get(str(item)) if text is not None else None
-        uses = int(_number(row, "uses"))
-        related_uses = int(_number(row, "relatedUses"))
-        ratings = int(_number(row, "ratings"))
-        average = round(_number(row, "averageRating"), 2) if ratings else None
+        available = row.components["language"] >= 1.0
+        components = {name: round(row.components[name], 6) for name in COMPONENTS}
+        words = text.matches.get(item) if text is not None else None
+        uses, related_uses = row.uses.same, row.uses.related
+        ratings = row.ratings.count
+        average = round(row.ratings.average, 2) if ratings else None
         out.append(
             Recommendation(
                 id=info.id,
-                iri=str(item),
+                iri=item,
                 title=info.title,
                 title_language=info.title_language,
                 kind=info.kind,
-                score=round(_number(row, "score"), 6),
+                score=round(row.score, 6),
                 components=components,
                 matched=found,
                 language_available=available,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -34,6 +34,7 @@ import Stemmer
 import stopwordsiso
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
+from rdflib.term import Node
 
 from interlink_kg.finding import ranking, thesaurus
 from interlink_kg.finding.bm25 import Bm25, Layered
@@ -321,15 +322,19 @@ _INDEXES = Maintained(_Index)
 Texts = dict[str, dict[str, list[str]]]  # language -> part ("task title"...) -> texts
 
 
-def _texts(store: Store, name: str, values: dict[str, list[URIRef]]) -> Texts:
-    """The texts a query (``?part ?text``) reads, by language and part."""
+def _grouped(texts: Iterable[tuple[str, Node]]) -> Texts:
+    """``(part, text)`` pairs by language and part (literals only; untagged: English)."""
     parts: Texts = defaultdict(lambda: defaultdict(list))
-    for row in store.select(query(name, values)):
-        text = row["text"]
+    for part, text in texts:
         if isinstance(text, Literal):
             tag = (text.language or FALLBACK_LANGUAGE).split("-")[0]
-            parts[tag][str(row["part"])].append(str(text))
+            parts[tag][part].append(str(text))
     return {tag: dict(found) for tag, found in parts.items()}  # plain: kept and shared
+
+
+def _texts(store: Store, name: str, values: dict[str, list[URIRef]]) -> Texts:
+    """The texts a query (``?part ?text``) reads, by language and part."""
+    return _grouped((str(r["part"]), r["text"]) for r in store.select(query(name, values)))
 
 
 _TASK_TEXTS: Remembered[URIRef, Texts] = Remembered(
@@ -367,16 +372,15 @@ class TextRelevance:
         its description when the caller has it (``described``), else from the store."""
         if described is None:
             return self._from_query("item-texts", {"item": [item]}, lang)
-        parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        texts: list[tuple[str, Node]] = []
         for predicate, part in (
             (DCTERMS.title, "task title"),
             (DCTERMS.description, "task description"),
         ):
-            texts = [t for t in described.objects(item, predicate) if isinstance(t, Literal)]
-            for text in sorted(texts, key=lambda t: (t.language or "", str(t))):
-                tag = (text.language or FALLBACK_LANGUAGE).split("-")[0]
-                parts[tag][part].append(str(text))
-        return self.score(parts, lang)
+            found = [t for t in described.objects(item, predicate) if isinstance(t, Literal)]
+            found.sort(key=lambda t: (t.language or "", str(t)))
+            texts += [(part, text) for text in found]
+        return self.score(_grouped(texts), lang)
 
     def _from_query(self, name: str, values: dict[str, list[URIRef]], lang: str) -> TextScores:
         return self.score(_texts(self._store, name, values), lang)
