@@ -56,6 +56,15 @@ def serving(
         server.wait(timeout=10)
 
 
+SERVER_PIDS: dict[str, int] = {}  # store URL of each running ``oxigraph serve`` -> its pid
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def oxigraph_serve(folder: Path, ready_within: float = 30) -> Iterator[str]:
     """An ``oxigraph serve`` (the dev dependency's binary) on a free loopback port over a new
@@ -75,7 +84,10 @@ def oxigraph_serve(folder: Path, ready_within: float = 30) -> Iterator[str]:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("oxigraph serve did not start:\n" + log.read_text())
             time.sleep(0.05)
-        yield f"sparql+http://127.0.0.1:{port}/"
+        url = f"sparql+http://127.0.0.1:{port}/"
+        SERVER_PIDS[url] = server.pid
+        yield url
     finally:
+        SERVER_PIDS.pop(f"sparql+http://127.0.0.1:{port}/", None)
         server.terminate()
         server.wait(timeout=30)

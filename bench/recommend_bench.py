@@ -16,7 +16,13 @@ catalogue on an ``oxigraph serve`` on loopback (the ``sparql+http`` backend).
 
 Run: ``python bench/recommend_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
 ``--size N``: N only; ``--remote-only``: the remote store alone (no embedded one beside it, for
-1M: compare with an embedded run of the same size).
+1M: compare with an embedded run of the same size); ``--disk``: the embedded store on disk (as
+``interlink-kg serve`` runs it by default) instead of in memory; ``--no-search``: no search
+index (its build takes minutes at 1M) and no search figures.
+
+For the remote store it also prints the CPU time the server and this process spent during the
+measured recommendations, per request: the server's should be the store calls' work alone
+(more would be background work of its own, such as compaction after the load).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from rdflib import Literal, URIRef
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import oxigraph_serve, serving
+from live_server import SERVER_PIDS, cpu_seconds, oxigraph_serve, serving
 
 from interlink_kg.finding import ranking, recommendations
 from interlink_kg.finding.candidates import candidate_index
@@ -145,10 +151,20 @@ def http_timings(
 
 
 def bench(n: int, cases: int) -> None:
-    store = open_store("memory:")
+    with tempfile.TemporaryDirectory() as folder:
+        on_disk = "--disk" in sys.argv
+        store = open_store(f"oxigraph:{folder}/store" if on_disk else "memory:")
+        try:
+            _bench(store, n, cases, "on disk" if on_disk else "in memory")
+        finally:
+            store.close()
+
+
+def _bench(store: Store, n: int, cases: int, where: str) -> None:
     start = time.perf_counter()
     synthetic.load(store, n)
-    print(f"\n{n} INTERLINKERs (loaded in {time.perf_counter() - start:.1f} s)")
+    loaded = time.perf_counter() - start
+    print(f"\n{n} INTERLINKERs (embedded store {where}; loaded in {loaded:.1f} s)")
     rng = random.Random(n)
     sample = _sample(store, rng, cases)
     index = SearchIndex(store)
@@ -186,18 +202,20 @@ def bench(n: int, cases: int) -> None:
         naive = rdflib_timing(store, texts[0], seconds=20)
         shown = f"{naive:7.1f} ms" if naive is not None else "  > 20 s (stopped)"
         print(f"  rdflib in memory   one query {shown}")
-    found, selective = _search_timings(index, rng, n, cases)
-    total = index.search(SearchRequest(synthetic.WORDS[0])).total
-    print(
-        f"  search             median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms"
-        f"   a common word (e.g. {total} hits for {synthetic.WORDS[0]!r})"
-    )
-    print(
-        f"  search, rare word  median {selective[0]:7.1f} ms  p95 {selective[1]:7.1f} ms"
-        "   a word of a few INTERLINKERs"
-    )
+    found: tuple[float, float] | None = None
+    if SEARCH:
+        found, selective = _search_timings(index, rng, n, cases)
+        total = index.search(SearchRequest(synthetic.WORDS[0])).total
+        print(
+            f"  search             median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms"
+            f"   a common word (e.g. {total} hits for {synthetic.WORDS[0]!r})"
+        )
+        print(
+            f"  search, rare word  median {selective[0]:7.1f} ms  p95 {selective[1]:7.1f} ms"
+            "   a word of a few INTERLINKERs"
+        )
     if "--remote" in sys.argv:
-        remote_timings(n, sample, ours[0], found[0], cases)
+        remote_timings(n, sample, ours[0], found[0] if found else None, cases)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB -> GiB, roughly
     print(f"  peak resident memory of this process so far: {peak:.1f} GB")
     if 1000 <= n <= 10_000:
@@ -240,8 +258,11 @@ def remote_timings(
         index = SearchIndex(remote)
         print("  remote, built after each content change: " + _build_times(remote, index))
         service()
+        server = SERVER_PIDS[url]
+        server_before, client_before = cpu_seconds(server), time.process_time()
         ranked = timings(service, cases)
-        found, selective = _search_timings(index, random.Random(n + 1), n, cases)
+        server_cpu = (cpu_seconds(server) - server_before) / cases * 1000
+        client_cpu = (time.process_time() - client_before) / cases * 1000
 
         def compared(embedded: float | None, median: float) -> str:
             return f"   x{median / embedded:.2f} of the embedded store" if embedded else ""
@@ -251,10 +272,16 @@ def remote_timings(
             + compared(embedded_ranking, ranked[0])
         )
         print(
-            f"  remote, search     median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms"
-            + compared(embedded_search, found[0])
+            f"  remote, CPU per recommendation: server {server_cpu:.1f} ms, "
+            f"this process {client_cpu:.1f} ms"
         )
-        print(f"  remote, rare word  median {selective[0]:7.1f} ms  p95 {selective[1]:7.1f} ms")
+        if SEARCH:
+            found, selective = _search_timings(index, random.Random(n + 1), n, cases)
+            print(
+                f"  remote, search     median {found[0]:7.1f} ms  p95 {found[1]:7.1f} ms"
+                + compared(embedded_search, found[0])
+            )
+            print(f"  remote, rare word  median {selective[0]:7.1f} ms  p95 {selective[1]:7.1f} ms")
         remote.close()
 
 
@@ -267,13 +294,17 @@ def _sample(store: Store, rng: random.Random, cases: int) -> list[tuple[str, str
     return [rng.choice(tasks) for _ in range(cases)]
 
 
+SEARCH = "--no-search" not in sys.argv
+
+
 def _build_times(store: Store, index: SearchIndex) -> str:
     """Build what a content change rebuilds, one after the other; their times."""
-    built = {
+    built: dict[str, Callable[[], object]] = {
         "candidate index": lambda: candidate_index(store),
         "word relevance": lambda: text_relevance(store).for_text("warm up", "en"),
-        "search": lambda: index.search(SearchRequest("warmup")),
     }
+    if SEARCH:
+        built["search"] = lambda: index.search(SearchRequest("warmup"))
     return ", ".join(f"{name} {_seconds(build):.1f} s" for name, build in built.items())
 
 
