@@ -30,6 +30,8 @@ from interlink_kg.store.remote import RemoteStore, open_remote
 from interlink_kg.web.app import close_app, create_app
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+TSV = "text/tab-separated-values"
+QUADS_HEAD = b"?s\t?p\t?o\t?g\n"  # a whole graph is copied as these solutions
 
 
 @pytest.fixture
@@ -296,7 +298,14 @@ def _let_go_elsewhere(held: list[BaseException]) -> None:
         ("", b"?n\n1\n", "values"),
         ("application/n-triples", b"<a> <b> .", "graph"),
         ("application/n-triples", b"\xff\xfe garbage", "graph"),
-        ("application/n-triples", b"<urn:a> <urn:b> <urn:c> .\n" * 5000 + b"<urn:a> <b", "dump"),
+        (TSV, QUADS_HEAD + b"<urn:a>\t<urn:b>\t<urn:c>\t<urn:g>\n" * 5000 + b"<urn:a>\t<b", "dump"),
+        (TSV, QUADS_HEAD + b'"lit"\t<urn:b>\t<urn:c>\t<urn:g>\n', "dump"),  # literal subject
+        (TSV, QUADS_HEAD + b'<urn:a>\t<urn:b>\t<urn:c>\t"g"\n', "dump"),  # literal graph
+        (TSV, QUADS_HEAD + b"<urn:a>\t<urn:b>\t<urn:c>\t\n", "dump"),  # unbound graph
+        (TSV, b"?s\t?p\t?o\n<urn:a>\t<urn:b>\t<urn:c>\n", "dump"),  # no graph
+        (TSV, b"?s\t?p\t?o\t?x\n<urn:a>\t<urn:b>\t<urn:c>\t<urn:g>\n", "dump"),
+        ("application/n-triples", b"<urn:a> <urn:b> <urn:c> .\n", "dump"),  # triples, not rows
+        ("application/sparql-results+json", b'{"boolean": true}', "dump"),
         ("text/turtle", b"<urn:a> <urn:b> <urn:c> .", "graph"),
     ],
 )
@@ -332,8 +341,8 @@ def test_an_answer_cut_off_mid_parse_frees_its_parser_here(
     refuses to free a results parser on another thread: the run would fail on it)."""
     port, handler = recorder
     if call == "dump":
-        handler.media_type = "application/n-triples"
-        handler.body = b"<urn:a> <urn:b> <urn:c> .\n" * 5000
+        handler.media_type = TSV
+        handler.body = QUADS_HEAD + b"<urn:a>\t<urn:b>\t<urn:c>\t<urn:g>\n" * 5000
     else:
         handler.media_type = "text/tab-separated-values"
         handler.body = b"?n\n" + b"<urn:x:n>\n" * 5000

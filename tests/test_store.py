@@ -12,7 +12,7 @@ from support import BASE
 
 from interlink_kg.errors import ConfigurationError, ParseError, StoreError
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
-from interlink_kg.store import GraphPayload, Store, open_store
+from interlink_kg.store import GraphPayload, Store, open_store, remote
 from interlink_kg.store.base import Guard
 
 G1 = "http://127.0.0.1:8080/graphs/one"
@@ -293,6 +293,27 @@ def test_quads_written_to_a_file_are_those_dumped(store: Store, tmp_path: Path) 
         expected = store.dump_quads(graphs)
         assert sorted(written.read_bytes().splitlines()) == sorted(expected.splitlines())
     assert len(store.dump_quads().splitlines()) == 4
+
+
+def test_many_graphs_are_copied_whole_in_batches(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server is read a few graphs per query (here 2, of 7): every quad of every graph, each
+    in its own graph, its blank node kept, and no internal graph."""
+    monkeypatch.setattr(remote, "GRAPH_BATCH", 2)
+    graphs = {f"urn:x:g{i}": ttl(f'<s{i}> <p> "{i}" . _:b{i} <p> {i} .') for i in range(7)}
+    store.replace_graphs(graphs)
+    store.set_meta("stamp", "kept out of the copy")
+    written = tmp_path / "quads.nq"
+    store.write_quads(written)
+    quads = list(ox.parse(path=str(written), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == 14
+    assert {q.graph_name.value for q in quads} == set(graphs)
+    assert len({q.subject for q in quads if isinstance(q.subject, ox.BlankNode)}) == 7
+    for name in graphs:
+        assert len([q for q in quads if q.graph_name.value == name]) == 2
+    dumped = store.dump(NTRIPLES, list(graphs))
+    assert len(dumped.splitlines()) == 14
 
 
 def test_invalid_query_is_a_store_error(store: Store) -> None:

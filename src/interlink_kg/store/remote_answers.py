@@ -20,6 +20,7 @@ from interlink_kg.rdf.parse import solution_row
 from interlink_kg.store.base import Row
 
 NTRIPLES = "application/n-triples"
+QUAD_VARIABLES = ("s", "p", "o", "g")  # the solutions copy_as_quads reads
 
 
 def _format(media_type: str) -> ox.QueryResultsFormat:
@@ -122,29 +123,42 @@ def triples(stream: IO[bytes], media_type: str) -> list[ox.Triple]:
     return out
 
 
-def copy_as_quads(stream: IO[bytes], media_type: str, graph: ox.NamedNode, out: IO[bytes]) -> None:
-    """N-Triples written to ``out`` as N-Quads in ``graph`` as they arrive (the memory it takes
-    does not grow with the answer)."""
-    _checked_triples(media_type)
+def copy_as_quads(stream: IO[bytes], media_type: str, out: IO[bytes]) -> None:
+    """Solutions ``?s ?p ?o ?g`` written to ``out`` as N-Quads as they arrive (the memory it
+    takes does not grow with the answer)."""
+    found = _format(media_type)
+    parsed: ox.QuerySolutions | ox.QueryBoolean | None = None
     quads: Generator[ox.Quad] | None = None
     problem = ""
     try:
-        quads = _in_graph(ox.parse(stream, format=ox.RdfFormat.N_TRIPLES), graph)
-        ox.serialize(quads, output=out, format=ox.RdfFormat.N_QUADS)
-    except SyntaxError as exc:
-        problem = f"the SPARQL server sent triples that are not N-Triples ({exc})"
+        parsed = ox.parse_query_results(stream, found)
+        if not isinstance(parsed, ox.QuerySolutions):
+            problem = "the SPARQL server answered a boolean where quads were asked"
+        elif sorted(v.value for v in parsed.variables) != sorted(QUAD_VARIABLES):
+            problem = "the SPARQL server answered other variables than ?s ?p ?o ?g"
+        else:
+            in_order = [v.value for v in parsed.variables] == list(QUAD_VARIABLES)
+            quads = _quads(parsed, in_order)
+            ox.serialize(quads, output=out, format=ox.RdfFormat.N_QUADS)
+    except (SyntaxError, ValueError) as exc:
+        problem = f"the SPARQL server sent results that do not parse ({exc})"
+    except TypeError as exc:  # an unbound term, or a literal as a subject or graph
+        problem = f"the SPARQL server sent solutions that are not quads ({exc})"
     finally:
         if quads is not None:
             quads.close()  # its parser goes here, on this thread
-        quads = None
+        parsed = quads = None
     if problem:
         raise StoreError(problem)
 
 
-def _in_graph(parsed: Iterator[ox.Quad] | None, graph: ox.NamedNode) -> Generator[ox.Quad]:
+def _quads(solutions: ox.QuerySolutions, in_order: bool) -> Generator[ox.Quad]:
     try:
-        assert parsed is not None
-        for quad in parsed:
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+        for solution in solutions:
+            # A solution iterates its terms in the order of its variables (faster).
+            terms = tuple(solution) if in_order else tuple(solution[v] for v in QUAD_VARIABLES)
+            if not isinstance(terms[3], ox.NamedNode) or None in terms:  # None: default graph
+                raise TypeError(f"not a quad in a named graph: {terms}")
+            yield ox.Quad(*terms)
     finally:
-        parsed = None  # an error from the stream leaves this frame in its traceback
+        del solutions  # an error leaves this frame in its traceback
