@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import ClassVar
 
+import pyoxigraph as ox
 import pytest
 from support import BASE, SparqlServer
 
@@ -24,7 +25,7 @@ from interlink_kg.errors import ConfigurationError, StoreError, StoreUnavailable
 from interlink_kg.finding import recommendations
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.settings import Settings, shown
-from interlink_kg.store import open_settings_store, open_store, open_workspace_store
+from interlink_kg.store import open_settings_store, open_store, open_workspace_store, remote
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.remote import RemoteStore, open_remote
 from interlink_kg.web.app import close_app, create_app
@@ -357,6 +358,28 @@ def test_an_answer_cut_off_mid_parse_frees_its_parser_here(
     held: list[BaseException] = [caught.value]
     del caught
     _let_go_elsewhere(held)
+
+
+def test_blank_nodes_of_two_answers_stay_apart_in_one_copy(
+    recorder: tuple[int, type[_Recorder]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server may label blank nodes per answer (``_:b0`` in each): graphs copied by two
+    queries keep theirs apart, and one answer's blank node stays one node."""
+    port, handler = recorder
+    monkeypatch.setattr(remote, "GRAPH_BATCH", 1)
+    handler.media_type = TSV
+    handler.body = QUADS_HEAD + (
+        b"_:b0\t<urn:p>\t<urn:o>\t<urn:g>\n<urn:s>\t<urn:p>\t_:b0\t<urn:g>\n"
+    )
+    store = open_store(f"sparql+http://127.0.0.1:{port}/")
+    quads = list(
+        ox.parse(store.dump_quads(["urn:x:one", "urn:x:two"]), format=ox.RdfFormat.N_QUADS)
+    )
+    assert len(quads) == 4
+    first, second = quads[:2], quads[2:]
+    assert first[0].subject == first[1].object
+    assert second[0].subject == second[1].object
+    assert first[0].subject != second[0].subject
 
 
 def test_answers_in_tsv_json_and_xml_give_the_same_rows(

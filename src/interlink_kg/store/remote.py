@@ -344,10 +344,10 @@ class RemoteStore:
         """A few thousand graphs per query (a catalogue has two graphs per INTERLINKER: one
         query per graph made a snapshot at 100k INTERLINKERs take 200,000 round trips)."""
         names = self.data_graphs() if graphs is None else list(graphs)
-        for batch in _batches(names):
+        for number, batch in enumerate(_batches(names)):
             query = _QUADS_OF_GRAPHS.format(values=_graph_values(batch))
             with self._query(query, batch, _SOLUTIONS) as (stream, media_type):
-                answers.copy_as_quads(stream, media_type, out)
+                answers.copy_as_quads(stream, media_type, out, scope=f"a{number}x")
 
     def _graph_triples(self, name: str) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
         """One named graph as N-Triples, streamed (empty when it does not exist)."""

@@ -10,7 +10,7 @@ parser before it returns or raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO
 
 import pyoxigraph as ox
@@ -123,12 +123,14 @@ def triples(stream: IO[bytes], media_type: str) -> list[ox.Triple]:
     return out
 
 
-def copy_as_quads(stream: IO[bytes], media_type: str, out: IO[bytes]) -> None:
+def copy_as_quads(stream: IO[bytes], media_type: str, out: IO[bytes], scope: str) -> None:
     """Solutions ``?s ?p ?o ?g`` written to ``out`` as N-Quads as they arrive (the memory it
-    takes does not grow with the answer)."""
+    takes does not grow with the answer). Each line is made of the terms' own N-Triples form
+    (what ``ox.serialize`` writes). A blank node's label is prefixed with ``scope``: a server
+    may label blank nodes per answer, and two answers copied into one file must not merge
+    theirs (an answer's own blank nodes stay one)."""
     found = _format(media_type)
     parsed: ox.QuerySolutions | ox.QueryBoolean | None = None
-    quads: Generator[ox.Quad] | None = None
     problem = ""
     try:
         parsed = ox.parse_query_results(stream, found)
@@ -138,27 +140,40 @@ def copy_as_quads(stream: IO[bytes], media_type: str, out: IO[bytes]) -> None:
             problem = "the SPARQL server answered other variables than ?s ?p ?o ?g"
         else:
             in_order = [v.value for v in parsed.variables] == list(QUAD_VARIABLES)
-            quads = _quads(parsed, in_order)
-            ox.serialize(quads, output=out, format=ox.RdfFormat.N_QUADS)
+            _write_quad_lines(parsed, in_order, out, scope)
     except (SyntaxError, ValueError) as exc:
         problem = f"the SPARQL server sent results that do not parse ({exc})"
     except TypeError as exc:  # an unbound term, or a literal as a subject or graph
         problem = f"the SPARQL server sent solutions that are not quads ({exc})"
     finally:
-        if quads is not None:
-            quads.close()  # its parser goes here, on this thread
-        parsed = quads = None
+        parsed = None  # here, on this thread
     if problem:
         raise StoreError(problem)
 
 
-def _quads(solutions: ox.QuerySolutions, in_order: bool) -> Generator[ox.Quad]:
-    try:
-        for solution in solutions:
-            # A solution iterates its terms in the order of its variables (faster).
-            terms = tuple(solution) if in_order else tuple(solution[v] for v in QUAD_VARIABLES)
-            if not isinstance(terms[3], ox.NamedNode) or None in terms:  # None: default graph
-                raise TypeError(f"not a quad in a named graph: {terms}")
-            yield ox.Quad(*terms)
-    finally:
-        del solutions  # an error leaves this frame in its traceback
+_SUBJECTS = (ox.NamedNode, ox.BlankNode)
+_OBJECTS = (ox.NamedNode, ox.BlankNode, ox.Literal)
+_LINES_PER_WRITE = 10_000
+
+
+def _write_quad_lines(
+    solutions: ox.QuerySolutions, in_order: bool, out: IO[bytes], scope: str
+) -> None:
+    lines: list[str] = []
+    for solution in solutions:
+        # A solution iterates its terms in the order of its variables (faster).
+        s, p, o, g = solution if in_order else (solution[v] for v in QUAD_VARIABLES)
+        if (
+            s.__class__ not in _SUBJECTS
+            or p.__class__ is not ox.NamedNode
+            or o.__class__ not in _OBJECTS
+            or g.__class__ is not ox.NamedNode  # unbound: the default graph
+        ):
+            raise TypeError(f"not a quad in a named graph: {s} {p} {o} {g}")
+        subject = f"_:{scope}{s.value}" if s.__class__ is ox.BlankNode else s
+        object_ = f"_:{scope}{o.value}" if o.__class__ is ox.BlankNode else o
+        lines.append(f"{subject} {p} {object_} {g} .\n")
+        if len(lines) == _LINES_PER_WRITE:
+            out.write("".join(lines).encode("utf-8"))
+            lines.clear()
+    out.write("".join(lines).encode("utf-8"))
