@@ -13,7 +13,9 @@ With ``--remote``, each size is measured again with the catalogue on an ``oxigra
 loopback (the ``sparql+http`` backend; the published data is streamed from the server into the
 snapshot the workers load), with the ratio of each ``/sparql`` figure to the embedded one.
 
-Run: ``python bench/sparql_bench.py [--large | --huge | --size N] [--remote]``.
+Run: ``python bench/sparql_bench.py [--large | --huge | --size N] [--remote] [--disk]``;
+``--disk``: the embedded store on disk, as ``interlink-kg serve`` opens it (its snapshot is
+written from RocksDB), instead of in memory.
 """
 
 from __future__ import annotations
@@ -97,7 +99,13 @@ def bench(n: int, repeat: int, url: str = "memory:", embedded: Figures | None = 
     store = open_store(url)
     started = time.perf_counter()
     synthetic.load(store, n)
-    where = "embedded, in memory" if url == "memory:" else "remote: oxigraph serve, loopback"
+    where = (
+        "embedded, in memory"
+        if url == "memory:"
+        else "embedded, on disk"
+        if url.startswith("oxigraph:")
+        else "remote: oxigraph serve, loopback"
+    )
     print(f"\n{n} INTERLINKERs ({where}; loaded in {time.perf_counter() - started:.1f} s)")
 
     def compared(name: str, value: float) -> str:
@@ -205,7 +213,9 @@ def main() -> None:
         sizes = [int(sys.argv[sys.argv.index("--size") + 1])]
     for n in sizes:
         repeat = 30 if n <= 10_000 else 5 if n <= 100_000 else 3
-        embedded = bench(n, repeat)
+        with tempfile.TemporaryDirectory() as folder:
+            on_disk = f"oxigraph:{folder}/store" if "--disk" in sys.argv else "memory:"
+            embedded = bench(n, repeat, on_disk)
         if "--remote" in sys.argv:
             with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
                 bench(n, repeat, url, embedded)
