@@ -14,7 +14,8 @@ starts on a free loopback port (the ``sparql+http://`` backend): its pages, harv
 resources are printed with their ratio to the embedded ones (issue 15: within 2x).
 
 Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
-``--size N``: that size only; ``--no-harvest``: no whole harvest.
+``--size N``: that size only; ``--no-harvest``: no whole harvest; ``--disk``: the embedded store
+on disk, as ``interlink-kg serve`` opens it, instead of in memory.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pyoxigraph as ox
 import synthetic
@@ -60,9 +63,6 @@ def page(store: Store, request: PageRequest) -> int:
 def remote_pages(n: int, embedded: dict[str, float]) -> None:
     """The same pages (by number and by key), resources and harvest from a SPARQL server on
     loopback, against the embedded figures of this run."""
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
         store = open_store(url)  # the service's timeouts
         started = time.perf_counter()
@@ -146,11 +146,19 @@ def one_resource(store: Store, ids: Sequence[str]) -> dict[str, float]:
 
 
 def measure(n: int) -> None:
-    store = open_store("memory:")
+    with tempfile.TemporaryDirectory() as folder:
+        on_disk = "--disk" in sys.argv
+        _measure(n, f"oxigraph:{folder}/store" if on_disk else "memory:")
+
+
+def _measure(n: int, url: str) -> None:
+    store = open_store(url)
     embedded: dict[str, float] = {}
     started = time.perf_counter()
     synthetic.load(store, n)
-    print(f"\n{n} INTERLINKERs (loaded in {time.perf_counter() - started:.1f} s)")
+    where = "in memory" if url == "memory:" else "on disk"
+    loaded = time.perf_counter() - started
+    print(f"\n{n} INTERLINKERs (embedded store {where}; loaded in {loaded:.1f} s)")
     started = time.perf_counter()
     index = key_index.keys(store)
     print(f"  keys read once per generation   {(time.perf_counter() - started) * 1000:8.1f} ms")

@@ -8,12 +8,15 @@ from __future__ import annotations
 import base64
 import gc
 import http.server
+import io
 import json
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import ClassVar
 
 import pyoxigraph as ox
@@ -25,7 +28,13 @@ from interlink_kg.errors import ConfigurationError, StoreError, StoreUnavailable
 from interlink_kg.finding import recommendations
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.settings import Settings, shown
-from interlink_kg.store import open_settings_store, open_store, open_workspace_store, remote
+from interlink_kg.store import (
+    open_settings_store,
+    open_store,
+    open_workspace_store,
+    remote,
+    remote_answers,
+)
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.remote import RemoteStore, open_remote
 from interlink_kg.web.app import close_app, create_app
@@ -33,6 +42,25 @@ from interlink_kg.web.app import close_app, create_app
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 TSV = "text/tab-separated-values"
 QUADS_HEAD = b"?s\t?p\t?o\t?g\n"  # a whole graph is copied as these solutions
+LANG_STRING_WITHOUT_LANGUAGE = json.dumps(
+    {
+        "head": {"vars": ["s", "p", "o", "g"]},
+        "results": {
+            "bindings": [
+                {
+                    "s": {"type": "uri", "value": "urn:a"},
+                    "p": {"type": "uri", "value": "urn:p"},
+                    "o": {
+                        "type": "literal",
+                        "value": "x",
+                        "datatype": "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+                    },
+                    "g": {"type": "uri", "value": "urn:g"},
+                }
+            ]
+        },
+    }
+).encode()
 
 
 @pytest.fixture
@@ -171,13 +199,14 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
     the Authorization headers."""
 
     seen: ClassVar[list[str | None]] = []
+    bodies: ClassVar[list[bytes]] = []
     status: ClassVar[int] = 200
     body: ClassVar[bytes] = NO_ROWS
     media_type: ClassVar[str] = "application/sparql-results+json"
     promised: ClassVar[int | None] = None  # a Content-Length larger than the body: cut off
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        type(self).bodies.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         type(self).seen.append(self.headers.get("Authorization"))
         body = type(self).body
         self.send_response(type(self).status)
@@ -199,6 +228,7 @@ def recorder() -> Iterator[tuple[int, type[_Recorder]]]:
         (_Recorder,),
         {
             "seen": [],
+            "bodies": [],
             "status": 200,
             "body": NO_ROWS,
             "media_type": "application/sparql-results+json",
@@ -307,6 +337,7 @@ def _let_go_elsewhere(held: list[BaseException]) -> None:
         (TSV, b"?s\t?p\t?o\t?x\n<urn:a>\t<urn:b>\t<urn:c>\t<urn:g>\n", "dump"),
         ("application/n-triples", b"<urn:a> <urn:b> <urn:c> .\n", "dump"),  # triples, not rows
         ("application/sparql-results+json", b'{"boolean": true}', "dump"),
+        ("application/sparql-results+json", LANG_STRING_WITHOUT_LANGUAGE, "dump"),
         ("text/turtle", b"<urn:a> <urn:b> <urn:c> .", "graph"),
     ],
 )
@@ -380,6 +411,45 @@ def test_blank_nodes_of_two_answers_stay_apart_in_one_copy(
     assert first[0].subject == first[1].object
     assert second[0].subject == second[1].object
     assert first[0].subject != second[0].subject
+
+
+def test_whole_graphs_are_read_by_naming_them_in_the_query_only(
+    recorder: tuple[int, type[_Recorder]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of thousands of graphs names them once, in the query's VALUES: no dataset in the
+    request (a server's form limit is often 200 KB), and the graphs of one batch only."""
+    port, handler = recorder
+    monkeypatch.setattr(remote, "GRAPH_BATCH", 2)
+    handler.media_type = TSV
+    handler.body = QUADS_HEAD
+    store = open_store(f"sparql+http://127.0.0.1:{port}/")
+    store.dump_quads(["urn:x:one", "urn:x:two", "urn:x:three"])
+    assert len(handler.bodies) == 2
+    for body in handler.bodies:
+        form = urllib.parse.parse_qs(body.decode("ascii"))
+        assert set(form) == {"query"}
+    first = urllib.parse.parse_qs(handler.bodies[0].decode("ascii"))["query"][0]
+    assert "<urn:x:one> <urn:x:two> }" in first
+    assert "urn:x:three" not in first
+
+
+def test_a_copy_that_fails_to_write_frees_its_parser_here(tmp_path: Path) -> None:
+    """A full disk while a snapshot is written: the writer's error, and the answer's parser
+    is let go on this thread (not later, with the error, on another)."""
+
+    class Full(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: object) -> int:
+            raise OSError(28, "No space left on device")
+
+    answer = io.BytesIO(QUADS_HEAD + b"<urn:a>\t<urn:b>\t<urn:c>\t<urn:g>\n" * 30_000)
+    with pytest.raises(OSError, match="No space") as caught:
+        remote_answers.copy_as_quads(answer, TSV, Full(), "a0x")
+    held: list[BaseException] = [caught.value]
+    del caught
+    _let_go_elsewhere(held)
 
 
 def test_answers_in_tsv_json_and_xml_give_the_same_rows(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -13,53 +14,69 @@ from interlink_kg.store.base import Store
 from interlink_kg.store.generation import latest_generation
 
 PREFIX = "interlink-kg-sparql-"
-OWNER = "owner.pid"  # the process whose snapshots a folder holds
-OWNERLESS_AGE = 24 * 3600  # seconds after which a folder without an owner is abandoned
+MAKING = ".making-interlink-kg-sparql-"  # a folder being set up (the sweep does not match it)
+LOCK = "owner.lock"  # locked by the process whose snapshots the folder holds, while it lives
+OWNERLESS_AGE = 24 * 3600  # seconds after which a folder without a lock file is abandoned
 
 
-def _alive(pid: int) -> bool:
+def _owned(folder: Path) -> bool | None:
+    """Whether a live process holds the folder's lock (None: the folder has no lock file).
+    The kernel drops a lock when its process ends, however it ends, so neither a reused pid
+    nor another pid namespace (a container) can pass for the owner."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
+        descriptor = os.open(folder / LOCK, os.O_RDWR)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return True
-    return True
+    finally:
+        os.close(descriptor)  # releases the lock this test may have taken
+    return False
 
 
 def remove_abandoned(parent: Path) -> list[Path]:
     """Remove the snapshot folders in ``parent`` of servers that ended without cleaning up
-    (killed, crashed): those whose owner is no longer running, and those without an owner
-    (written before owners were recorded) untouched for a day. Returns what was removed."""
+    (killed, crashed): those whose lock no process holds, and, untouched for a day and
+    unlocked, those without a lock file (written before locks were used) and those left half
+    set up. Returns what was removed."""
     removed = []
-    for folder in parent.glob(PREFIX + "*"):
+    folders = [(f, False) for f in parent.glob(PREFIX + "*")]
+    folders += [(f, True) for f in parent.glob(MAKING + "*")]  # left half set up by a crash
+    for folder, half_made in folders:
         try:
-            owner = (folder / OWNER).read_text(encoding="ascii").strip()
-        except FileNotFoundError:
-            owner = ""
+            owned = _owned(folder)
+            recent = time.time() - folder.stat().st_mtime <= OWNERLESS_AGE
+            if owned is None or half_made:
+                owned = owned or recent  # a half-made folder may not be locked yet
         except OSError:
-            continue
-        if owner.isdigit():
-            abandoned = not _alive(int(owner))
-        else:  # being created this moment, or an old folder
-            try:
-                abandoned = time.time() - folder.stat().st_mtime > OWNERLESS_AGE
-            except OSError:
-                continue
-        if abandoned and folder.is_dir():
+            continue  # not a folder of ours, or gone meanwhile
+        if not owned and folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
+            if not folder.exists():
+                removed.append(folder)
     return removed
 
 
-def _new_directory() -> Path:
-    """A folder for this process's snapshots, after removing those of dead servers (a snapshot
-    of a large catalogue is gigabytes: a crash must not leave it for ever)."""
+def _new_directory() -> tuple[Path, int]:
+    """A folder for this process's snapshots and the descriptor holding its lock, after
+    removing those of dead servers (a snapshot of a large catalogue is gigabytes: a crash
+    must not leave it for ever). The folder is set up under a name the sweep ignores, locked,
+    then renamed into place, so no sweep ever sees it unlocked."""
     parent = Path(tempfile.gettempdir())
     remove_abandoned(parent)
-    directory = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
-    (directory / OWNER).write_text(str(os.getpid()), encoding="ascii")
-    return directory
+    making = Path(tempfile.mkdtemp(prefix=MAKING, dir=parent))
+    descriptor = os.open(making / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        directory = parent / (PREFIX + making.name.removeprefix(MAKING))
+        making.rename(directory)
+    except BaseException:
+        os.close(descriptor)
+        shutil.rmtree(making, ignore_errors=True)
+        raise
+    return directory, descriptor
 
 
 class Snapshots:
@@ -74,6 +91,7 @@ class Snapshots:
         self._store = store
         self._lock = threading.Lock()
         self._directory: Path | None = None
+        self._lock_descriptor: int | None = None
         self._written: list[tuple[str, Path]] = []
         self._count = 0
 
@@ -81,10 +99,12 @@ class Snapshots:
         """The generation of the catalogue now, and its snapshot file."""
         with self._lock:
             stamp = latest_generation(self._store)  # public processes are published too
-            if self._written and self._written[-1][0] == stamp:
+            if self._written and self._written[-1][0] == stamp and self._written[-1][1].exists():
                 return self._written[-1]
-            if self._directory is None:
-                self._directory = _new_directory()
+            if self._directory is None or not self._directory.is_dir():
+                self._release()  # gone (removed by hand or a cleaner): start a new one
+                self._directory, self._lock_descriptor = _new_directory()
+                self._written.clear()
             self._count += 1
             path = self._directory / f"snapshot-{self._count}.nq"
             temporary = path.with_suffix(".tmp")
@@ -102,3 +122,9 @@ class Snapshots:
                 shutil.rmtree(self._directory, ignore_errors=True)
                 self._directory = None
                 self._written.clear()
+            self._release()
+
+    def _release(self) -> None:
+        if self._lock_descriptor is not None:
+            os.close(self._lock_descriptor)
+            self._lock_descriptor = None

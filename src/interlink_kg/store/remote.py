@@ -100,9 +100,22 @@ def _batches(names: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def _graph_values(names: Sequence[str]) -> str:
-    """``VALUES ?g { ... }`` of checked graph names: the graphs are named in the query as well
-    as in the request's dataset, so a server that ignores the dataset reads only them too."""
+    """``VALUES ?g { ... }`` of checked graph names."""
     return "VALUES ?g { " + " ".join(_iri(name) for name in names) + " }"
+
+
+def _scoped(triples: Iterable[ox.Triple], scope: str) -> Iterator[ox.Triple]:
+    """``triples`` with their blank nodes' labels prefixed by ``scope`` (a server may label
+    blank nodes per answer: two answers must not merge theirs)."""
+    for triple in triples:
+        subject, object_ = triple.subject, triple.object
+        if isinstance(subject, ox.BlankNode) or isinstance(object_, ox.BlankNode):
+            if isinstance(subject, ox.BlankNode):
+                subject = ox.BlankNode(scope + subject.value)
+            if isinstance(object_, ox.BlankNode):
+                object_ = ox.BlankNode(scope + object_.value)
+            triple = ox.Triple(subject, triple.predicate, object_)
+        yield triple
 
 
 def _checked_token(token: str | None) -> str | None:
@@ -146,6 +159,21 @@ class RemoteStore:
         self._http = StoreHttp(url, headers, self._timeout)
 
     # -- HTTP -------------------------------------------------------------------------------
+
+    def _query_graphs(
+        self, query: str, accept: str
+    ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
+        """POST a query that names the graphs it reads itself (``GRAPH ?g`` with ``VALUES``):
+        no dataset is sent, so the request does not carry thousands of names twice more (a
+        form limit of 200 KB is common) and the server's own graphs are what ``?g`` ranges
+        over."""
+        return self._http.answer(
+            "POST",
+            self.endpoints.query,
+            body=urlencode([("query", query)]).encode("ascii"),
+            content_type="application/x-www-form-urlencoded",
+            accept=accept,
+        )
 
     def _query(
         self, query: str, graphs: Sequence[str] | None, accept: str
@@ -322,10 +350,10 @@ class RemoteStore:
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
         names = self.data_graphs() if graphs is None else list(graphs)
         seen: set[ox.Triple] = set()
-        for batch in _batches(names):
+        for number, batch in enumerate(_batches(names)):
             query = _TRIPLES_OF_GRAPHS.format(values=_graph_values(batch))
-            with self._query(query, batch, _NTRIPLES) as (stream, media_type):
-                seen.update(answers.triples(stream, media_type))
+            with self._query_graphs(query, _NTRIPLES) as (stream, media_type):
+                seen.update(_scoped(answers.triples(stream, media_type), f"a{number}x"))
         out = ox.serialize(sorted(seen, key=str), format=fmt.oxigraph)
         return out if isinstance(out, bytes) else b""
 
@@ -346,7 +374,7 @@ class RemoteStore:
         names = self.data_graphs() if graphs is None else list(graphs)
         for number, batch in enumerate(_batches(names)):
             query = _QUADS_OF_GRAPHS.format(values=_graph_values(batch))
-            with self._query(query, batch, _SOLUTIONS) as (stream, media_type):
+            with self._query_graphs(query, _SOLUTIONS) as (stream, media_type):
                 answers.copy_as_quads(stream, media_type, out, scope=f"a{number}x")
 
     def _graph_triples(self, name: str) -> AbstractContextManager[tuple[io.BufferedReader, str]]:

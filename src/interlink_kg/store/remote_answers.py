@@ -154,26 +154,35 @@ def copy_as_quads(stream: IO[bytes], media_type: str, out: IO[bytes], scope: str
 _SUBJECTS = (ox.NamedNode, ox.BlankNode)
 _OBJECTS = (ox.NamedNode, ox.BlankNode, ox.Literal)
 _LINES_PER_WRITE = 10_000
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+# Datatypes that need a language tag: a literal of theirs without one is not RDF.
+_TAGGED = frozenset(ox.NamedNode(_RDF + name) for name in ("langString", "dirLangString"))
 
 
 def _write_quad_lines(
     solutions: ox.QuerySolutions, in_order: bool, out: IO[bytes], scope: str
 ) -> None:
     lines: list[str] = []
-    for solution in solutions:
-        # A solution iterates its terms in the order of its variables (faster).
-        s, p, o, g = solution if in_order else (solution[v] for v in QUAD_VARIABLES)
-        if (
-            s.__class__ not in _SUBJECTS
-            or p.__class__ is not ox.NamedNode
-            or o.__class__ not in _OBJECTS
-            or g.__class__ is not ox.NamedNode  # unbound: the default graph
-        ):
-            raise TypeError(f"not a quad in a named graph: {s} {p} {o} {g}")
-        subject = f"_:{scope}{s.value}" if s.__class__ is ox.BlankNode else s
-        object_ = f"_:{scope}{o.value}" if o.__class__ is ox.BlankNode else o
-        lines.append(f"{subject} {p} {object_} {g} .\n")
-        if len(lines) == _LINES_PER_WRITE:
-            out.write("".join(lines).encode("utf-8"))
-            lines.clear()
-    out.write("".join(lines).encode("utf-8"))
+    try:
+        for solution in solutions:
+            # A solution iterates its terms in the order of its variables (faster).
+            s, p, o, g = solution if in_order else (solution[v] for v in QUAD_VARIABLES)
+            if (
+                s.__class__ not in _SUBJECTS
+                or p.__class__ is not ox.NamedNode
+                or o.__class__ not in _OBJECTS
+                or g.__class__ is not ox.NamedNode  # unbound: the default graph
+                or (o.__class__ is ox.Literal and o.datatype in _TAGGED and not o.language)
+            ):
+                raise TypeError(f"not a quad in a named graph: {s} {p} {o} {g}")
+            subject = f"_:{scope}{s.value}" if s.__class__ is ox.BlankNode else s
+            object_ = f"_:{scope}{o.value}" if o.__class__ is ox.BlankNode else o
+            lines.append(f"{subject} {p} {object_} {g} .\n")
+            if len(lines) == _LINES_PER_WRITE:
+                out.write("".join(lines).encode("utf-8"))
+                lines.clear()
+        out.write("".join(lines).encode("utf-8"))
+    finally:
+        # An error (a cut-off answer, a full disk) keeps this frame in its traceback: the
+        # parser must not stay in it, to be freed later on another thread.
+        solutions = None  # type: ignore[assignment]
