@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import synthetic
-from live_server import oxigraph_serve
+from live_server import described, embedded_store_url, oxigraph_serve
 
 from interlink_kg.finding import keys as key_index
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
@@ -146,9 +146,8 @@ def one_resource(store: Store, ids: Sequence[str]) -> dict[str, float]:
 
 
 def measure(n: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        on_disk = "--disk" in sys.argv
-        _measure(n, f"oxigraph:{folder}/store" if on_disk else "memory:")
+    with embedded_store_url() as url:
+        _measure(n, url)
 
 
 def _measure(n: int, url: str) -> None:
@@ -156,9 +155,8 @@ def _measure(n: int, url: str) -> None:
     embedded: dict[str, float] = {}
     started = time.perf_counter()
     synthetic.load(store, n)
-    where = "in memory" if url == "memory:" else "on disk"
     loaded = time.perf_counter() - started
-    print(f"\n{n} INTERLINKERs (embedded store {where}; loaded in {loaded:.1f} s)")
+    print(f"\n{n} INTERLINKERs ({described(url)}; loaded in {loaded:.1f} s)")
     started = time.perf_counter()
     index = key_index.keys(store)
     print(f"  keys read once per generation   {(time.perf_counter() - started) * 1000:8.1f} ms")

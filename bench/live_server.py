@@ -1,6 +1,7 @@
-"""`interlink-kg serve` as a process of its own for the benchmarks: started on a free loopback
-port over a store, ready once every task's default recommendations are precomputed, killed
-with its process group at the end."""
+"""The stores and servers the benchmarks measure: `interlink-kg serve` as a process of its own
+(started on a free loopback port over a store, ready once every task's default recommendations
+are precomputed, killed with its process group at the end), an `oxigraph serve`, and the
+embedded store (in memory, or on disk with ``--disk``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,6 +56,26 @@ def serving(
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+
+
+@contextmanager
+def embedded_store_url() -> Iterator[str]:
+    """The embedded store to measure: with ``--disk``, on disk (as ``interlink-kg serve``
+    opens it) in a temporary folder removed at the end; else in memory."""
+    if "--disk" not in sys.argv:
+        yield "memory:"
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"oxigraph:{folder}/store"
+
+
+def described(url: str) -> str:
+    """Where a store URL of the benchmarks keeps its data, in a few words."""
+    if url == "memory:":
+        return "embedded, in memory"
+    if url.startswith("oxigraph:"):
+        return "embedded, on disk"
+    return "remote: oxigraph serve, loopback"
 
 
 SERVER_PIDS: dict[str, int] = {}  # store URL of each running ``oxigraph serve`` -> its pid

@@ -43,7 +43,14 @@ from rdflib import Literal, URIRef
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import SERVER_PIDS, cpu_seconds, oxigraph_serve, serving
+from live_server import (
+    SERVER_PIDS,
+    cpu_seconds,
+    described,
+    embedded_store_url,
+    oxigraph_serve,
+    serving,
+)
 
 from interlink_kg.finding import ranking, recommendations
 from interlink_kg.finding.candidates import candidate_index
@@ -151,11 +158,10 @@ def http_timings(
 
 
 def bench(n: int, cases: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        on_disk = "--disk" in sys.argv
-        store = open_store(f"oxigraph:{folder}/store" if on_disk else "memory:")
+    with embedded_store_url() as url:
+        store = open_store(url)
         try:
-            _bench(store, n, cases, "on disk" if on_disk else "in memory")
+            _bench(store, n, cases, described(url))
         finally:
             store.close()
 
@@ -164,7 +170,7 @@ def _bench(store: Store, n: int, cases: int, where: str) -> None:
     start = time.perf_counter()
     synthetic.load(store, n)
     loaded = time.perf_counter() - start
-    print(f"\n{n} INTERLINKERs (embedded store {where}; loaded in {loaded:.1f} s)")
+    print(f"\n{n} INTERLINKERs ({where}; loaded in {loaded:.1f} s)")
     rng = random.Random(n)
     sample = _sample(store, rng, cases)
     index = SearchIndex(store)

@@ -36,7 +36,7 @@ from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import oxigraph_serve
+from live_server import described, embedded_store_url, oxigraph_serve
 
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
@@ -99,14 +99,7 @@ def bench(n: int, repeat: int, url: str = "memory:", embedded: Figures | None = 
     store = open_store(url)
     started = time.perf_counter()
     synthetic.load(store, n)
-    where = (
-        "embedded, in memory"
-        if url == "memory:"
-        else "embedded, on disk"
-        if url.startswith("oxigraph:")
-        else "remote: oxigraph serve, loopback"
-    )
-    print(f"\n{n} INTERLINKERs ({where}; loaded in {time.perf_counter() - started:.1f} s)")
+    print(f"\n{n} INTERLINKERs ({described(url)}; loaded in {time.perf_counter() - started:.1f} s)")
 
     def compared(name: str, value: float) -> str:
         figures[name] = value
@@ -213,9 +206,8 @@ def main() -> None:
         sizes = [int(sys.argv[sys.argv.index("--size") + 1])]
     for n in sizes:
         repeat = 30 if n <= 10_000 else 5 if n <= 100_000 else 3
-        with tempfile.TemporaryDirectory() as folder:
-            on_disk = f"oxigraph:{folder}/store" if "--disk" in sys.argv else "memory:"
-            embedded = bench(n, repeat, on_disk)
+        with embedded_store_url() as url:
+            embedded = bench(n, repeat, url)
         if "--remote" in sys.argv:
             with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
                 bench(n, repeat, url, embedded)

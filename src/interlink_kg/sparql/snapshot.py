@@ -36,12 +36,11 @@ def _owned(folder: Path) -> bool | None:
     return False
 
 
-def remove_abandoned(parent: Path) -> list[Path]:
+def remove_abandoned(parent: Path) -> None:
     """Remove the snapshot folders in ``parent`` of servers that ended without cleaning up
     (killed, crashed): those whose lock no process holds, and, untouched for a day and
     unlocked, those without a lock file (written before locks were used) and those left half
-    set up. Returns what was removed."""
-    removed = []
+    set up."""
     folders = [(f, False) for f in parent.glob(PREFIX + "*")]
     folders += [(f, True) for f in parent.glob(MAKING + "*")]  # left half set up by a crash
     for folder, half_made in folders:
@@ -54,9 +53,6 @@ def remove_abandoned(parent: Path) -> list[Path]:
             continue  # not a folder of ours, or gone meanwhile
         if not owned and folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
-            if not folder.exists():
-                removed.append(folder)
-    return removed
 
 
 def _new_directory() -> tuple[Path, int]:

@@ -129,26 +129,31 @@ def copy_as_quads(stream: IO[bytes], media_type: str, out: IO[bytes], scope: str
     (what ``ox.serialize`` writes). A blank node's label is prefixed with ``scope``: a server
     may label blank nodes per answer, and two answers copied into one file must not merge
     theirs (an answer's own blank nodes stay one)."""
-    found = _format(media_type)
-    parsed: ox.QuerySolutions | ox.QueryBoolean | None = None
-    problem = ""
+    lines: list[str] = []
+
+    def add(solution: ox.QuerySolution, in_order: bool) -> None:
+        # A solution iterates its terms in the order of its variables (faster).
+        s, p, o, g = solution if in_order else (solution[v] for v in QUAD_VARIABLES)
+        if (
+            s.__class__ not in _SUBJECTS
+            or p.__class__ is not ox.NamedNode
+            or o.__class__ not in _OBJECTS
+            or g.__class__ is not ox.NamedNode  # unbound: the default graph
+            or (o.__class__ is ox.Literal and o.datatype in _TAGGED and not o.language)
+        ):
+            raise TypeError(f"not a quad in a named graph: {s} {p} {o} {g}")
+        subject = f"_:{scope}{s.value}" if s.__class__ is ox.BlankNode else s
+        object_ = f"_:{scope}{o.value}" if o.__class__ is ox.BlankNode else o
+        lines.append(f"{subject} {p} {object_} {g} .\n")
+        if len(lines) == _LINES_PER_WRITE:
+            out.write("".join(lines).encode("utf-8"))
+            lines.clear()
+
     try:
-        parsed = ox.parse_query_results(stream, found)
-        if not isinstance(parsed, ox.QuerySolutions):
-            problem = "the SPARQL server answered a boolean where quads were asked"
-        elif sorted(v.value for v in parsed.variables) != sorted(QUAD_VARIABLES):
-            problem = "the SPARQL server answered other variables than ?s ?p ?o ?g"
-        else:
-            in_order = [v.value for v in parsed.variables] == list(QUAD_VARIABLES)
-            _write_quad_lines(parsed, in_order, out, scope)
-    except (SyntaxError, ValueError) as exc:
-        problem = f"the SPARQL server sent results that do not parse ({exc})"
-    except TypeError as exc:  # an unbound term, or a literal as a subject or graph
-        problem = f"the SPARQL server sent solutions that are not quads ({exc})"
-    finally:
-        parsed = None  # here, on this thread
-    if problem:
-        raise StoreError(problem)
+        _solutions(stream, media_type, QUAD_VARIABLES, add)
+    except TypeError as exc:  # _solutions has let go of its parser by now
+        raise StoreError(f"the SPARQL server sent solutions that are not quads ({exc})") from None
+    out.write("".join(lines).encode("utf-8"))
 
 
 _SUBJECTS = (ox.NamedNode, ox.BlankNode)
@@ -157,32 +162,3 @@ _LINES_PER_WRITE = 10_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 # Datatypes that need a language tag: a literal of theirs without one is not RDF.
 _TAGGED = frozenset(ox.NamedNode(_RDF + name) for name in ("langString", "dirLangString"))
-
-
-def _write_quad_lines(
-    solutions: ox.QuerySolutions, in_order: bool, out: IO[bytes], scope: str
-) -> None:
-    lines: list[str] = []
-    try:
-        for solution in solutions:
-            # A solution iterates its terms in the order of its variables (faster).
-            s, p, o, g = solution if in_order else (solution[v] for v in QUAD_VARIABLES)
-            if (
-                s.__class__ not in _SUBJECTS
-                or p.__class__ is not ox.NamedNode
-                or o.__class__ not in _OBJECTS
-                or g.__class__ is not ox.NamedNode  # unbound: the default graph
-                or (o.__class__ is ox.Literal and o.datatype in _TAGGED and not o.language)
-            ):
-                raise TypeError(f"not a quad in a named graph: {s} {p} {o} {g}")
-            subject = f"_:{scope}{s.value}" if s.__class__ is ox.BlankNode else s
-            object_ = f"_:{scope}{o.value}" if o.__class__ is ox.BlankNode else o
-            lines.append(f"{subject} {p} {object_} {g} .\n")
-            if len(lines) == _LINES_PER_WRITE:
-                out.write("".join(lines).encode("utf-8"))
-                lines.clear()
-        out.write("".join(lines).encode("utf-8"))
-    finally:
-        # An error (a cut-off answer, a full disk) keeps this frame in its traceback: the
-        # parser must not stay in it, to be freed later on another thread.
-        solutions = None  # type: ignore[assignment]
