@@ -15,6 +15,7 @@ from collections import Counter
 import pyoxigraph as ox
 
 from interlink_kg import resources
+from interlink_kg.curation.loading import graph_name
 from interlink_kg.finding.statistics import refresh_statistics
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import TURTLE
@@ -149,7 +150,9 @@ def generate(n: int, seed: int = 7) -> bytes:
 
 
 def load(store: Store, n: int) -> None:
-    """The ontology, vocabularies and schemas of the bundle, plus N synthetic INTERLINKERs."""
+    """The ontology, vocabularies and schemas of the bundle (in the graphs ``load`` names them,
+    so catalogue pages carry the vocabularies as in a deployment), plus N synthetic
+    INTERLINKERs."""
     files = [
         resources.ontology_file(),
         *bundle.vocabulary_files(),
@@ -157,8 +160,8 @@ def load(store: Store, n: int) -> None:
     ]
     store.replace_graphs(
         {
-            f"{BASE}graphs/{i}": GraphPayload(path.read_bytes(), TURTLE, BASE, str(path))
-            for i, path in enumerate(files)
+            graph_name(path, BASE): GraphPayload(path.read_bytes(), TURTLE, BASE, str(path))
+            for path in files
         }
     )
     # The engine's bulk path (large INSERT DATA batches on a SPARQL server, whose one-update

@@ -41,8 +41,9 @@ def to_rdflib(term: object) -> Node:
 def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
     """pyoxigraph triples (or the triples of quads) as one rdflib graph of triples."""
     graph = triples_graph()
+    add = graph.add
     for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 
