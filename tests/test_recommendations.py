@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -586,15 +587,21 @@ def test_the_warmer_rebuilds_the_indexes_first_and_survives_a_failing_one(
     assert len(cache._items) == 109  # the failure stopped nothing
 
 
-def test_a_served_app_has_its_indexes_built_after_start_up(catalogue_store: Store) -> None:
+def test_a_served_app_has_its_indexes_built_after_start_up(
+    catalogue_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The app's warmer builds the search index (and the candidate index, the word relevance
-    and the page keys) of the current generation before any request asks for them."""
+    and the page keys) of the current generation before any request asks for them, then
+    freezes the heap, once."""
+    from interlink_kg.finding import warmer as warming
     from interlink_kg.finding.keys import keys
     from interlink_kg.settings import Settings
     from interlink_kg.store.generation import generation
     from interlink_kg.web.app import close_app, create_app
     from interlink_kg.web.state import state_of
 
+    frozen: list[bool] = []
+    monkeypatch.setattr(warming, "freeze_heap", lambda: frozen.append(True))
     app = create_app(
         Settings(base_iri=BASE, store_url="memory:"), store=catalogue_store, precompute=True
     )
@@ -605,6 +612,10 @@ def test_a_served_app_has_its_indexes_built_after_start_up(catalogue_store: Stor
         assert built.stamp == generation(catalogue_store)
         assert state.search.current() is built.value  # nothing rebuilt on the first search
         assert len(keys(catalogue_store)) == 78
+        assert frozen == [True]
+        state.warmer.start()  # as after a change: built again, not frozen again
+        assert state.warmer.ready.wait(timeout=60)
+        assert frozen == [True]
     finally:
         close_app(app)
 
@@ -615,8 +626,10 @@ def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None
 
     cache: AnswerCache[object] = AnswerCache(catalogue_store)
     warmer = Warmer(catalogue_store, BASE, cache)
+    frozen_before = gc.get_freeze_count()
     warmer.start()
     assert warmer.ready.wait(timeout=60)
+    assert gc.get_freeze_count() == frozen_before  # only a server's warmer freezes the heap
 
     def not_precomputed() -> object:
         raise AssertionError("the warmer did not precompute this task")

@@ -85,7 +85,8 @@ def create_app(
     """Build the app; stores are opened now unless given (tests pass their own).
 
     ``precompute`` computes every task's default recommendations in the background after
-    start-up and after each catalogue change (the server does; tests need not). Worker
+    start-up and after each catalogue change, and freezes the heap once they are first built
+    (the server does; tests need not; see :func:`finding.warmer.freeze_heap`). Worker
     processes start on first use (or at once with ``precompute``); :func:`close_app` stops
     them."""
     settings = settings or Settings.from_env()
@@ -126,6 +127,7 @@ def create_app(
                 search.warm,
                 lambda: keys(catalogue_store),
             ),
+            freeze_when_ready=precompute,
         ),
         sparql=PublicEndpoint(catalogue_store, settings.base_iri, endpoint_limits(settings)),
         validation=ValidationPool(
