@@ -60,8 +60,10 @@ def serving(
 
 @contextmanager
 def embedded_store_url() -> Iterator[str]:
-    """The embedded store to measure: with ``--disk``, on disk (as ``interlink-kg serve``
-    opens it) in a temporary folder removed at the end; else in memory."""
+    """The embedded store to measure: with ``--disk``, read straight from disk (RocksDB) in a
+    temporary folder removed at the end, as the command line reads a store no server holds;
+    else in memory, which is where ``interlink-kg serve`` reads from (``oxigraph-mirror:``: an
+    in-memory copy of its store on disk, written to both)."""
     if "--disk" not in sys.argv:
         yield "memory:"
         return
@@ -74,7 +76,7 @@ def described(url: str) -> str:
     if url == "memory:":
         return "embedded, in memory"
     if url.startswith("oxigraph:"):
-        return "embedded, on disk"
+        return "embedded, read from disk (RocksDB)"
     return "remote: oxigraph serve, loopback"
 
 

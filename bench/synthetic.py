@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
+from rdflib.namespace import XSD
 
 from interlink_kg import resources
 from interlink_kg.curation.loading import graph_name
+from interlink_kg.curation.records import record_graph_name
 from interlink_kg.finding.statistics import refresh_statistics
+from interlink_kg.model.records import record_iri, status_iri
+from interlink_kg.model.workflow import Status
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.store.base import GraphPayload, Store
+from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, ILK, RDF
 
 BASE = "http://127.0.0.1:8080/"
 KINDS = {"software": 5, "knowledge": 46, "externalsoftware": 15, "externalknowledge": 12}
@@ -149,10 +156,45 @@ def generate(n: int, seed: int = 7) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def records(n: int) -> Iterator[ox.Quad]:
+    """The catalogue record of each INTERLINKER, as ``load`` writes one
+    (``model.records.loaded_record_graph``), each in its own graph: listed a minute apart from
+    2024-01-01, one in four changed a week after."""
+    status = ox.NamedNode(str(status_iri(BASE, Status.PUBLISHED)))
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for index in range(n):
+        ident = f"synthetic_{index:06d}"
+        graph = ox.NamedNode(record_graph_name(BASE, ident))
+        record = ox.NamedNode(str(record_iri(BASE, ident)))
+        issued = start + timedelta(minutes=index)
+        modified = issued + timedelta(days=7) if index % 4 == 0 else issued
+        for predicate, value in (
+            (_TYPE, _RECORD),
+            (_IDENTIFIER, ox.Literal(ident)),
+            (_TOPIC, ox.NamedNode(f"{BASE}interlinkers/{ident}")),
+            (_ISSUED, ox.Literal(issued.isoformat(), datatype=_DATE_TIME)),
+            (_MODIFIED, ox.Literal(modified.isoformat(), datatype=_DATE_TIME)),
+            (_STATUS, status),
+            (_DIGEST, ox.Literal(f"synthetic {ident}")),
+        ):
+            yield ox.Quad(record, predicate, value, graph)
+
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_RECORD = ox.NamedNode(str(DCAT.CatalogRecord))
+_IDENTIFIER = ox.NamedNode(str(DCT.identifier))
+_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
+_ISSUED = ox.NamedNode(str(DCT.issued))
+_MODIFIED = ox.NamedNode(str(DCT.modified))
+_STATUS = ox.NamedNode(str(ADMS.status))
+_DIGEST = ox.NamedNode(str(ILK.contentDigest))
+_DATE_TIME = ox.NamedNode(str(XSD.dateTime))
+
+
 def load(store: Store, n: int) -> None:
     """The ontology, vocabularies and schemas of the bundle (in the graphs ``load`` names them,
     so catalogue pages carry the vocabularies as in a deployment), plus N synthetic
-    INTERLINKERs."""
+    INTERLINKERs and their catalogue records."""
     files = [
         resources.ontology_file(),
         *bundle.vocabulary_files(),
@@ -171,4 +213,5 @@ def load(store: Store, n: int) -> None:
         ox.Quad(t.subject, t.predicate, t.object, graph)
         for t in ox.parse(generate(n), format=ox.RdfFormat.TURTLE)
     )
+    store.insert_quads(records(n))
     refresh_statistics(store, BASE, patient=True)

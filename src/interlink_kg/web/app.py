@@ -15,6 +15,7 @@ from interlink_kg.finding.keys import keys
 from interlink_kg.finding.relevance import text_relevance
 from interlink_kg.finding.search import SearchIndex
 from interlink_kg.finding.warmer import Warmer
+from interlink_kg.publishing import catalogue_pages
 from interlink_kg.rdf.untrusted import InputLimits
 from interlink_kg.settings import Settings
 from interlink_kg.sparql.endpoint import EndpointLimits, PublicEndpoint
@@ -126,6 +127,7 @@ def create_app(
                 text_relevance(catalogue_store).warm,
                 search.warm,
                 lambda: keys(catalogue_store),
+                lambda: catalogue_pages.warm(catalogue_store, settings.base_iri),
             ),
             freeze_when_ready=precompute,
         ),
