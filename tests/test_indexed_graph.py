@@ -134,3 +134,6 @@ def test_adding_while_reading_other_predicates_is_safe() -> None:
     for s in graph.subjects(PREDICATES[0], OBJECTS[2]):
         graph.add((s, PREDICATES[1], OBJECTS[3]))
     assert len(graph) == 2 * len(SUBJECTS)
+    for s, _, _ in graph.triples((None, None, OBJECTS[2])):  # only the object given
+        graph.add((s, PREDICATES[2], OBJECTS[4]))  # a predicate the graph did not have
+    assert len(graph) == 3 * len(SUBJECTS)

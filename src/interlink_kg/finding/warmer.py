@@ -40,10 +40,13 @@ def freeze_heap() -> None:
 
     After start-up the heap holds tens of thousands of long-lived containers (modules, the
     indexes just built); each full collection walked them all, and building pages creates
-    enough cyclic garbage (rdflib graphs refer to their stores and back) to run one every few
-    pages: 4.4 ms a page of 100 on average at 100k, in a process holding far less than a
-    server (``bench/RESULTS.md``). Frozen objects are still freed when their last reference
-    goes; only cyclic garbage among them would stay, so the start-up's own is collected first.
+    enough cyclic garbage (an rdflib graph and its namespace manager refer to each other) to
+    run one every few pages: 4.4 ms a page of 100 on average at 100k, in a process holding far
+    less than a server (``bench/RESULTS.md``). Frozen objects are still freed when their last
+    reference goes. What is in a reference cycle when frozen is never collected: the start-up's
+    cyclic garbage is collected first; what stays is bounded and made once (the first
+    generation's indexes, when a change replaces them, and the pages being built at that
+    moment). Indexes built after later changes are walked by full collections again.
     """
     gc.collect()
     gc.freeze()
@@ -96,11 +99,13 @@ class Warmer:
                     self._warm(str(row["schemaId"]), str(row["taskId"]))
             except Exception:  # a failed warm-up must never take the server down
                 log.exception("precomputing recommendations failed")
+            if self._freeze and not self._again.is_set():
+                # Once, the first time the indexes are all built; outside the lock, so that a
+                # start() meanwhile is seen below (the collection takes seconds at 1M).
+                self._freeze = False
+                freeze_heap()
             with self._lock:  # a start() from here on either sees this thread alive or not
                 if not self._again.is_set():
-                    if self._freeze:  # once: the first time the indexes are all built
-                        self._freeze = False
-                        freeze_heap()
                     self.ready.set()
                     self._thread = None
                     return

@@ -7,11 +7,14 @@ store's ``triples`` with a generator of contexts per answer); ``Graph.add`` chec
 class through ``abc``. The graphs read from a store and the published views never use contexts.
 :class:`IndexedGraph` is an rdflib ``Graph`` whose store (:class:`IndexedStore`, an rdflib store
 plugin like ``SimpleMemory``, which it extends) keeps two nested-dictionary indexes; the graph
-answers lookups from them directly and adds without the class checks. Every other rdflib
-operation (parsing, serialising, SPARQL, isomorphism, pySHACL) goes through the store interface
-and sees the same triples. A lookup or an add costs about a fifth of ``SimpleMemory``'s through
-``Graph`` (2.4 -> 0.5 µs, measured with 1,700 triples); a DCAT-AP page of 100 INTERLINKERs makes
-about 11,000 of them (``bench/catalogue_bench.py``).
+answers lookups from them directly and adds without the class checks (so a stray ``None``
+would be stored: the library's callers are typed to pass terms). rdflib's serialisers, SPARQL,
+graph arithmetic and isomorphism go through the store interface and see the same triples. As
+with ``SimpleMemory``, the parsers that wrap their target in a dataset (JSON-LD, TriG, N-Quads)
+refuse it, and pySHACL is handed a context-aware copy (``validation/results.py``). A lookup or
+an add costs about a fifth of ``SimpleMemory``'s through ``Graph`` (2.4 -> 0.5 µs, measured
+with 1,700 triples); a DCAT-AP page of 100 INTERLINKERs makes about 11,000 of them
+(``bench/catalogue_bench.py``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class IndexedStore(SimpleMemory):
     the base changes nothing, removing one is refused, and the base is only ever read (it may
     be shared by several stores at once)."""
 
-    def __init__(self, base: IndexedStore | None = None) -> None:
+    def __init__(self, *, base: IndexedStore | None = None) -> None:
         super().__init__()
         self.spo: _Index = {}
         self.pos: _Index = {}
@@ -141,7 +144,9 @@ class IndexedStore(SimpleMemory):
                 for subject in subjects:
                     yield subject, p, value
             return
-        for predicate, by_object in self.pos.items():
+        # Only the object given (or nothing): every predicate, from a list of them, so that adding
+        # a triple with a new predicate while reading is as safe as for the other patterns.
+        for predicate, by_object in list(self.pos.items()):
             if o is not None:
                 for subject in by_object.get(o, ()):
                     yield subject, predicate, o
@@ -162,7 +167,7 @@ class IndexedGraph(Graph):
     _index: IndexedStore
 
     def __init__(self, over: IndexedGraph | None = None) -> None:
-        self._index = IndexedStore(over._index if over is not None else None)
+        self._index = IndexedStore(base=over._index if over is not None else None)
         super().__init__(store=self._index)
 
     def add(self, triple: Triple) -> IndexedGraph:
