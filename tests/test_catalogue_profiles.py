@@ -11,7 +11,7 @@ import pyshacl
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, SH, SKOS, XSD
 from support import BASE
 
 from interlink_kg.curation.loading import load_bundled, load_files
@@ -191,6 +191,11 @@ def test_every_dataset_has_one_dated_record(harvest: FlaskClient) -> None:
     planner = URIRef(BASE + "interlinkers/example_planner")
     (record,) = graph.subjects(FOAF.primaryTopic, planner)
     assert graph.value(record, DCT.modified) == Literal(ADDED.isoformat(), datatype=XSD.dateTime)
+    assert graph.value(record, DCT.issued) == Literal(ADDED.isoformat(), datatype=XSD.dateTime)
+    assert graph.value(planner, DCT.issued) == Literal(ADDED.isoformat(), datatype=XSD.dateTime)
+    created = URIRef("http://purl.org/adms/changetype/Created")
+    assert graph.value(record, URIRef("http://www.w3.org/ns/adms#status")) == created
+    assert (created, RDF.type, SKOS.Concept) in graph  # the change type is described
     assert graph.value(catalogue, DCT.issued) == Literal(LISTED.isoformat(), datatype=XSD.dateTime)
     assert graph.value(catalogue, DCT.modified) == Literal(ADDED.isoformat(), datatype=XSD.dateTime)
 
