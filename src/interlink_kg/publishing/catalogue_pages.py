@@ -10,7 +10,6 @@ different ones), with ``next``/``nextPage`` and the other links, ``totalItems`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -94,9 +93,6 @@ def _read_vocabularies(store: Store, base_iri: str) -> Graph:
         }
     ]
     return store.graph(*names)
-
-
-RecordDates = tuple[Node, URIRef, Node | None, Node]  # record, INTERLINKER, issued, modified
 
 
 @dataclass(frozen=True)
@@ -190,20 +186,8 @@ def _select_items(store: Store, request: PageRequest) -> Selection:
     )
 
 
-def _record_dates(source: Graph, items: list[URIRef]) -> Iterator[RecordDates]:
-    """Each INTERLINKER's catalogue records with when each was listed (None if it does not
-    say) and last changed, read from a page's source (``page-descriptions.rq``)."""
-    for item in items:
-        for record in source.subjects(FOAF.primaryTopic, item):
-            if (record, RDF.type, DCAT.CatalogRecord) not in source:
-                continue
-            issued_values: list[Node | None] = [*source.objects(record, DCT.issued)] or [None]
-            for modified in source.objects(record, DCT.modified):
-                for issued in issued_values:
-                    yield record, item, issued, modified
-
-
 def _add_records(
+    store: Store,
     view: Graph,
     source: Graph,
     catalogue: URIRef,
@@ -216,7 +200,9 @@ def _add_records(
     view.add((profile.standard, RDF.type, DCT.Standard))
     view.add((profile.standard, DCT.title, Literal(profile.title, lang="en")))
     changes: set[URIRef] = set()
-    for record, item, issued, modified in _record_dates(source, items):
+    for row in store.select(query("record-dates", {"item": items})):
+        record, item, modified = row["record"], row["item"], row["modified"]
+        issued = row.get("issued")
         view.add((catalogue, DCAT.record, record))
         view.add((record, RDF.type, DCAT.CatalogRecord))
         view.add((record, FOAF.primaryTopic, item))
@@ -250,7 +236,9 @@ def catalogue_page(
     selection = _select_items(store, request)
     items = selection.items
     descriptions = (
-        store.construct(query("page-descriptions", {"item": items})) if items else triples_graph()
+        store.construct(query("resource-description", {"item": items}))
+        if items
+        else triples_graph()
     )
     source = _source(store, base_iri, descriptions)
     catalogue = URIRef(base_iri + "catalogue")
@@ -279,7 +267,7 @@ def catalogue_page(
     if dates is not None:
         view.add((catalogue, DCT.issued, dates[0]))
         view.add((catalogue, DCT.modified, dates[1]))
-    _add_records(view, source, catalogue, items, request.profile)
+    _add_records(store, view, source, catalogue, items, request.profile)
     _name_theme_taxonomies(view, source, catalogue)
     if request.after is None:
         _add_paging(view, request, base_iri, selection.total, URIRef(requested_url))
