@@ -34,7 +34,7 @@ import synthetic
 from live_server import described, embedded_store_url, oxigraph_serve
 
 from interlink_kg.finding import keys as key_index
-from interlink_kg.finding.warmer import freeze_heap
+from interlink_kg.finding.warmer import settle_heap
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.queries import query
 from interlink_kg.settings import Settings
@@ -76,7 +76,7 @@ def remote_pages(n: int, embedded: dict[str, float]) -> None:
         index = key_index.keys(store)
         read = (time.perf_counter() - started) * 1000
         print(f"  remote, keys read once per generation {read:8.1f} ms")
-        freeze_heap()
+        settle_heap()
         pages = (len(index) + PER_PAGE - 1) // PER_PAGE
         for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
             by_number = median_ms(
@@ -162,7 +162,7 @@ def _measure(n: int, url: str) -> None:
     started = time.perf_counter()
     index = key_index.keys(store)
     print(f"  keys read once per generation   {(time.perf_counter() - started) * 1000:8.1f} ms")
-    freeze_heap()  # as a server's warmer does once its indexes are built
+    settle_heap()  # as a server's warmer does once its indexes are built
     pages = (len(index) + PER_PAGE - 1) // PER_PAGE
     for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
         raw = median_ms(

@@ -601,7 +601,7 @@ def test_a_served_app_has_its_indexes_built_after_start_up(
     from interlink_kg.web.state import state_of
 
     frozen: list[bool] = []
-    monkeypatch.setattr(warming, "freeze_heap", lambda: frozen.append(True))
+    monkeypatch.setattr(warming, "settle_heap", lambda: frozen.append(True))
     app = create_app(
         Settings(base_iri=BASE, store_url="memory:"), store=catalogue_store, precompute=True
     )
@@ -621,6 +621,30 @@ def test_a_served_app_has_its_indexes_built_after_start_up(
         assert frozen == [True]
     finally:
         close_app(app)
+
+
+def test_settling_the_heap_collects_then_freezes_then_collects_less_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The start-up's cyclic garbage is collected before the freeze (frozen, it would stay)."""
+    from interlink_kg.finding import warmer as warming
+
+    calls: list[object] = []
+
+    class Collector:
+        def collect(self) -> None:
+            calls.append("collect")
+
+        def freeze(self) -> None:
+            calls.append("freeze")
+
+        def set_threshold(self, *thresholds: int) -> None:
+            calls.append(thresholds)
+
+    monkeypatch.setattr(warming, "gc", Collector())
+    warming.settle_heap()
+    assert calls == ["collect", "freeze", warming.COLLECT_THRESHOLDS]
+    assert warming.COLLECT_THRESHOLDS[0] > gc.get_threshold()[0]  # rarer than the default
 
 
 def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None:

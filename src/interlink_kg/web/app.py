@@ -86,8 +86,8 @@ def create_app(
     """Build the app; stores are opened now unless given (tests pass their own).
 
     ``precompute`` computes every task's default recommendations in the background after
-    start-up and after each catalogue change, and freezes the heap once they are first built
-    (the server does; tests need not; see :func:`finding.warmer.freeze_heap`). Worker
+    start-up and after each catalogue change, and settles the heap once they are first built
+    (the server does; tests need not; see :func:`finding.warmer.settle_heap`). Worker
     processes start on first use (or at once with ``precompute``); :func:`close_app` stops
     them."""
     settings = settings or Settings.from_env()
