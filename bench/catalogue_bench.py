@@ -15,7 +15,8 @@ resources are printed with their ratio to the embedded ones (issue 15: within 2x
 
 Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
 ``--size N``: that size only; ``--no-harvest``: no whole harvest; ``--disk``: the embedded store
-on disk, as ``interlink-kg serve`` opens it, instead of in memory.
+read straight from disk (RocksDB) instead of memory (``interlink-kg serve`` reads from an
+in-memory mirror of its store: the in-memory figures stand for it).
 """
 
 from __future__ import annotations

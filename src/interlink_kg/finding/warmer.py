@@ -9,7 +9,7 @@ items), so those requests are served from memory. Runs in one background thread;
 it runs starts it again.
 
 A server's warmer also settles the heap once, after its first complete pass
-(``freeze_when_ready``): see :func:`settle_heap`.
+(``settle_when_ready``): see :func:`settle_heap`.
 """
 
 from __future__ import annotations
@@ -70,9 +70,9 @@ class Warmer:
         cache: AnswerCache[object],
         indexes: Sequence[Callable[[], object]] = (),
         *,
-        freeze_when_ready: bool = False,
+        settle_when_ready: bool = False,
     ) -> None:
-        self._freeze = freeze_when_ready
+        self._settle = settle_when_ready
         self._store = store
         self._indexes = indexes
         self._base = base_iri
@@ -109,10 +109,10 @@ class Warmer:
                     self._warm(str(row["schemaId"]), str(row["taskId"]))
             except Exception:  # a failed warm-up must never take the server down
                 log.exception("precomputing recommendations failed")
-            if self._freeze and not self._again.is_set():
+            if self._settle and not self._again.is_set():
                 # Once, the first time the indexes are all built; outside the lock, so that a
                 # start() meanwhile is seen below (the collection takes seconds at 1M).
-                self._freeze = False
+                self._settle = False
                 settle_heap()
             with self._lock:  # a start() from here on either sees this thread alive or not
                 if not self._again.is_set():

@@ -45,26 +45,12 @@ _CATALOGUE_PROPERTIES = (
 )
 
 
-# The vocabularies, profiles and catalogue node each page describes its items with, per store
-# and base IRI: read once per content generation (they change only with the catalogue's content,
-# which moves the stamp) and read in place by every page of it, never copied nor changed.
-# On a SPARQL server, listing the graphs to read them took 45 ms per page at 100k INTERLINKERs.
-_VOCABULARIES: PerGeneration[Graph] = PerGeneration(
-    lambda store, base_iri: _read_vocabularies(store, base_iri)
-)
-
-
 def _source(store: Store, base_iri: str, descriptions: Graph) -> Graph:
     """What a profile builds a page's view from: the vocabularies and the page's own
     ``descriptions``, in a new graph over the shared vocabularies (which stay as they are)."""
     source = over(_VOCABULARIES.get(store, base_iri))
     source += descriptions
     return source
-
-
-# When the catalogue was first listed and last changed: an aggregate over every INTERLINKER's
-# record (100k rows at 100k), which only a change of the content moves.
-_DATES: PerGeneration[tuple[Node, Node] | None] = PerGeneration(lambda store: _read_dates(store))
 
 
 def warm(store: Store, base_iri: str) -> None:
@@ -81,6 +67,11 @@ def _read_dates(store: Store) -> tuple[Node, Node] | None:
     return None
 
 
+# When the catalogue was first listed and last changed: an aggregate over every INTERLINKER's
+# record (100k rows at 100k), which only a change of the content moves.
+_DATES: PerGeneration[tuple[Node, Node] | None] = PerGeneration(_read_dates)
+
+
 def _read_vocabularies(store: Store, base_iri: str) -> Graph:
     names = [
         g
@@ -93,6 +84,13 @@ def _read_vocabularies(store: Store, base_iri: str) -> Graph:
         }
     ]
     return store.graph(*names)
+
+
+# The vocabularies, profiles and catalogue node each page describes its items with, per store
+# and base IRI: read once per content generation (they change only with the catalogue's content,
+# which moves the stamp) and read in place by every page of it, never copied nor changed.
+# On a SPARQL server, listing the graphs to read them took 45 ms per page at 100k INTERLINKERs.
+_VOCABULARIES: PerGeneration[Graph] = PerGeneration(_read_vocabularies)
 
 
 @dataclass(frozen=True)

@@ -144,16 +144,10 @@ class IndexedStore(SimpleMemory):
                 for subject in subjects:
                     yield subject, p, value
             return
-        # Only the object given (or nothing): every predicate, from a list of them, so that adding
-        # a triple with a new predicate while reading is as safe as for the other patterns.
-        for predicate, by_object in list(self.pos.items()):
-            if o is not None:
-                for subject in by_object.get(o, ()):
-                    yield subject, predicate, o
-                continue
-            for value, subjects in by_object.items():
-                for subject in subjects:
-                    yield subject, predicate, value
+        # Only the object given (or nothing): each predicate in turn, from a list of them, so that
+        # adding a triple with a new predicate while reading is as safe as for the other patterns.
+        for predicate in list(self.pos):
+            yield from self._match_own((None, predicate, o))
 
 
 class IndexedGraph(Graph):

@@ -129,7 +129,7 @@ def create_app(
                 lambda: keys(catalogue_store),
                 lambda: catalogue_pages.warm(catalogue_store, settings.base_iri),
             ),
-            freeze_when_ready=precompute,
+            settle_when_ready=precompute,
         ),
         sparql=PublicEndpoint(catalogue_store, settings.base_iri, endpoint_limits(settings)),
         validation=ValidationPool(
