@@ -6,24 +6,64 @@ in :data:`ILK_TERMS` is declared there and every declared term is listed here.
 
 from __future__ import annotations
 
-from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from typing import TypeVar, cast
 
-ILK = Namespace("https://w3id.org/interlink-kg/ontology#")
+from rdflib import Namespace, URIRef
+from rdflib import namespace as rdflib_namespaces
+from rdflib.namespace import DefinedNamespace
+
+_Defined = TypeVar("_Defined", bound=type[DefinedNamespace])
+
+
+def _with_attributes(defined: _Defined) -> _Defined:
+    """``defined`` (one of rdflib's closed vocabularies) as a subclass that holds each of its
+    terms as a plain class attribute. rdflib answers ``DCAT.Dataset`` through its metaclass's
+    ``__getattr__`` and a cache, about 1.4 µs a time, and a catalogue page of 100 looks up
+    about 4,600 terms; an attribute takes 40 ns. Same terms, same names; the other lookups
+    (``DCAT["x"]``, ``str(DCAT)``, terms outside the vocabulary) go to rdflib as before."""
+    annotations = dict(defined.__annotations__)
+    terms = {name: defined[name] for name in annotations if not name.startswith("_")}
+    return cast(
+        _Defined, type(defined.__name__, (defined,), {**terms, "__annotations__": annotations})
+    )
+
+
+class _OpenNamespace(Namespace):
+    """An open rdflib namespace (any name is a term) that keeps each term it made as an
+    attribute: rdflib makes and checks a new IRI at every ``ILK.kind`` (about 1 µs)."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
+
+DCAT = _with_attributes(rdflib_namespaces.DCAT)
+DCTERMS = _with_attributes(rdflib_namespaces.DCTERMS)
+FOAF = _with_attributes(rdflib_namespaces.FOAF)
+ORG = _with_attributes(rdflib_namespaces.ORG)
+OWL = _with_attributes(rdflib_namespaces.OWL)
+PROV = _with_attributes(rdflib_namespaces.PROV)
+RDF = _with_attributes(rdflib_namespaces.RDF)
+RDFS = _with_attributes(rdflib_namespaces.RDFS)
+SKOS = _with_attributes(rdflib_namespaces.SKOS)
+XSD = _with_attributes(rdflib_namespaces.XSD)
+
+ILK = _OpenNamespace("https://w3id.org/interlink-kg/ontology#")
 ONTOLOGY_IRI = "https://w3id.org/interlink-kg/ontology"
 
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-CPSV = Namespace("http://purl.org/vocab/cpsv#")
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
-EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
-EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
-ADMS_LICENCE_TYPE = Namespace("http://purl.org/adms/licencetype/")
-ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
-IANA_MEDIA_TYPE = Namespace("http://www.iana.org/assignments/media-types/")
+ADMS = _OpenNamespace("http://www.w3.org/ns/adms#")
+VCARD = _OpenNamespace("http://www.w3.org/2006/vcard/ns#")
+CPSV = _OpenNamespace("http://purl.org/vocab/cpsv#")
+HYDRA = _OpenNamespace("http://www.w3.org/ns/hydra/core#")
+VOID = _OpenNamespace("http://rdfs.org/ns/void#")
+SD = _OpenNamespace("http://www.w3.org/ns/sparql-service-description#")
+EU_LANGUAGE = _OpenNamespace("http://publications.europa.eu/resource/authority/language/")
+EU_COUNTRY = _OpenNamespace("http://publications.europa.eu/resource/authority/country/")
+EU_FILE_TYPE = _OpenNamespace("http://publications.europa.eu/resource/authority/file-type/")
+ADMS_LICENCE_TYPE = _OpenNamespace("http://purl.org/adms/licencetype/")
+ADMS_PUBLISHER_TYPE = _OpenNamespace("http://purl.org/adms/publishertype/")
+IANA_MEDIA_TYPE = _OpenNamespace("http://www.iana.org/assignments/media-types/")
 
 DCT = DCTERMS
 

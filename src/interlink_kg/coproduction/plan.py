@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from interlink_kg.model.processes import Item, Process, team_iri
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import ILK
+from interlink_kg.vocab import ILK, RDF
 
 _SCHEMA_CLASSES = {"phase": ILK.Phase, "objective": ILK.Objective, "task": ILK.Task}
 

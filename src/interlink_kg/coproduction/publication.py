@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
 
 from interlink_kg.model import iris
 from interlink_kg.model.processes import Process, process_from_graph, public_graph
@@ -38,7 +37,7 @@ from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.store.generation import new_usage_generation
-from interlink_kg.vocab import ILK
+from interlink_kg.vocab import ILK, RDF, XSD
 
 PROCESSES_PREFIX = iris.graph("processes/")
 RATINGS_PREFIX = iris.graph("ratings/")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from interlink_kg.coproduction import inputs
 from interlink_kg.coproduction.clock import utc_now
@@ -37,7 +36,7 @@ from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.rdf.serialize import serialize
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.validation.engine import Validator
-from interlink_kg.vocab import ILK
+from interlink_kg.vocab import ILK, RDF
 
 
 @dataclass

@@ -8,7 +8,6 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from interlink_kg import resources
 from interlink_kg.coproduction import inputs
@@ -19,7 +18,7 @@ from interlink_kg.model.services import CV, Service
 from interlink_kg.rdf import bundle
 from interlink_kg.validation.results import apply_shapes
 from interlink_kg.validation.shapes import ShapeSet
-from interlink_kg.vocab import DCT, EU_COUNTRY, EU_LANGUAGE
+from interlink_kg.vocab import DCT, EU_COUNTRY, EU_LANGUAGE, RDF
 
 if TYPE_CHECKING:
     from interlink_kg.model.processes import Process

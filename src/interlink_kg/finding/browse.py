@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS
 from rdflib.term import Node
 
 from interlink_kg.finding.catalogue import describe, display_labels, interlinker_iri, summaries
@@ -17,7 +16,7 @@ from interlink_kg.finding.schema_tasks import schema_tasks
 from interlink_kg.model.labels import LANGUAGE_CODES, pick, texts_by_language
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import ILK
+from interlink_kg.vocab import DCAT, DCTERMS, ILK
 
 # Search facet -> the concept scheme its values (notations) come from.
 FACET_SCHEMES = {

@@ -33,7 +33,6 @@ from functools import cache
 import Stemmer
 import stopwordsiso
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from interlink_kg.finding import ranking, thesaurus
@@ -44,6 +43,7 @@ from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
+from interlink_kg.vocab import DCTERMS
 
 # Which words of the task count, and how much (the part a matched word came from).
 PART_WEIGHTS: Mapping[str, float] = {

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
 
 from interlink_kg.errors import SeedImportError
 from interlink_kg.importer import tables
@@ -38,6 +37,7 @@ from interlink_kg.vocab import (
     PREFIXES,
     RDF,
     SKOS,
+    XSD,
 )
 
 GROUP_LABELS: dict[str, Translations] = {

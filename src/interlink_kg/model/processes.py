@@ -18,15 +18,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.model import iris
 from interlink_kg.model.labels import LANGUAGE_CODES, texts_by_language
 from interlink_kg.model.services import Service, service_from_graph, service_graph
 from interlink_kg.model.teams import Team, team_graph, user_iri
-from interlink_kg.vocab import DCT, EU_LANGUAGE, ILK
+from interlink_kg.vocab import DCT, EU_LANGUAGE, ILK, PROV, RDF, XSD
 
 STATUSES = ("todo", "in_progress", "done")
 VISIBILITIES = ("private", "public")

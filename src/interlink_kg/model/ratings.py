@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib import Graph, Literal, URIRef
 
 from interlink_kg.model import iris
 from interlink_kg.model.processes import is_user, utc_text
 from interlink_kg.model.teams import user_iri
-from interlink_kg.vocab import DCT, ILK
+from interlink_kg.vocab import DCT, ILK, PROV, RDF, XSD
 
 MIN_VALUE, MAX_VALUE = 0, 5
 MAX_TEXT_CHARS = 2000

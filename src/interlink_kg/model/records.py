@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
 
 from interlink_kg.model import iris
 from interlink_kg.model.workflow import Action, Event, Status, SubmissionRecord
-from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, ILK, PREFIXES, PROV, RDF, RDFS
+from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, ILK, PREFIXES, PROV, RDF, RDFS, XSD
 
 
 def record_iri(base_iri: str, identifier: str) -> URIRef:

@@ -12,11 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, PROV, RDF, SKOS
+from rdflib import Graph, Literal, Namespace, URIRef
 
 from interlink_kg.model.labels import texts_by_language
-from interlink_kg.vocab import CPSV, DCT, EU_LANGUAGE, ILK
+from interlink_kg.vocab import CPSV, DCAT, DCT, EU_LANGUAGE, ILK, PROV, RDF, SKOS, XSD
 
 CV = Namespace("http://data.europa.eu/m8g/")
 

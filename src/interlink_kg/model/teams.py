@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import FOAF, ORG, RDF
+from rdflib import Graph, Literal, URIRef
 
 from interlink_kg.model import iris
-from interlink_kg.vocab import DCT, ILK
+from interlink_kg.vocab import DCT, FOAF, ILK, ORG, RDF, XSD
 
 TEAM_TYPES = ("citizens", "public_administration", "nonprofit", "forprofit")
 # The API's role names -> concepts of the member-roles scheme.

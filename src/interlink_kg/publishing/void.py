@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
 
 from interlink_kg.finding.catalogue import count_interlinkers
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import DCT, ILK, RDF, SKOS, VOID
+from interlink_kg.vocab import DCT, ILK, RDF, SKOS, VOID, XSD
 
 VOCABULARIES = (
     "http://www.w3.org/ns/dcat#",

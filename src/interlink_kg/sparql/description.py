@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDFS
 
 from interlink_kg.model import iris
 from interlink_kg.sparql.formats import ALL_FORMATS
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import DCT, RDF, SD, VOID
+from interlink_kg.vocab import DCT, RDF, RDFS, SD, VOID
 
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from interlink_kg.rdf import bundle
-from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
+from interlink_kg.vocab import DCT, ILK, RDF, RDFS, SKOS
 
 # Registry triples copied from the bundled catalogue: enough for class, scheme and schema checks.
 _REGISTRY_PREDICATES = (

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from interlink_kg.model.report import ValidationReport
@@ -40,7 +40,7 @@ from interlink_kg.validation.shapes import (
     interlink_shapes,
     shape_closure,
 )
-from interlink_kg.vocab import DCT, ILK, RDFS, SKOS
+from interlink_kg.vocab import DCT, ILK, RDF, RDFS, SKOS
 
 
 class _PreparedQueryGraph(Graph):

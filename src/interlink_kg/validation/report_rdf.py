@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SH, XSD
+from rdflib.namespace import SH
 from rdflib.term import Node
 from rdflib.util import from_n3
 
 from interlink_kg.model.report import Severity, ValidationReport
+from interlink_kg.vocab import OWL, RDF, XSD
 
 _SEVERITY = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning, Severity.INFO: SH.Info}
 

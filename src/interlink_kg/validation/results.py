@@ -5,12 +5,13 @@ from __future__ import annotations
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from interlink_kg.errors import ConfigurationError
 from interlink_kg.model.report import Severity, ValidationResult
 from interlink_kg.validation.shapes import ShapeSet
+from interlink_kg.vocab import RDF
 
 _SEVERITIES = {
     SH.Violation: Severity.VIOLATION,

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import OWL
 from rdflib.term import Node
 
 from interlink_kg.rdf import bundle
+from interlink_kg.vocab import OWL
 
 SHAPES_NAMESPACE = URIRef("https://w3id.org/interlink-kg/shapes#")
 

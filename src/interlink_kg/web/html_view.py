@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from flask import render_template
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 
 from interlink_kg.model.labels import collect, pick
-from interlink_kg.vocab import PREFIXES
+from interlink_kg.vocab import DCTERMS, FOAF, PREFIXES, RDFS, SKOS
 
 _LABEL_PROPERTIES = (SKOS.prefLabel, DCTERMS.title, RDFS.label, FOAF.name)
 
