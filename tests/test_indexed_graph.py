@@ -33,6 +33,9 @@ triples = st.tuples(
 operations = st.lists(st.tuples(st.sampled_from(["add", "remove", "set"]), triples), max_size=40)
 
 
+MISSING = Literal("no value")
+
+
 def patterns() -> list[tuple[Node | None, Node | None, Node | None]]:
     return list(itertools.product([None, *SUBJECTS], [None, *PREDICATES], [None, *OBJECTS]))
 
@@ -56,8 +59,25 @@ def assert_same(indexed: Graph, expected: Graph) -> None:
         assert set(found) == set(expected.triples(pattern)), pattern
         assert (pattern in indexed) == (pattern in expected), pattern
     for s, p in itertools.product(SUBJECTS, PREDICATES):
-        assert set(indexed.objects(s, p)) == set(expected.objects(s, p))
+        assert sorted(indexed.objects(s, p)) == sorted(expected.objects(s, p))
         assert (indexed.value(s, p) is None) == (expected.value(s, p) is None)
+        assert indexed.value(s, p, default=MISSING) in {*expected.objects(s, p), MISSING}
+        assert (indexed.value(s, p, default=MISSING) is MISSING) == (
+            expected.value(s, p, default=MISSING) is MISSING
+        )
+    for p, o in itertools.product(PREDICATES, OBJECTS):
+        assert sorted(indexed.subjects(p, o)) == sorted(expected.subjects(p, o))
+    for s in SUBJECTS:  # the lookups the indexes do not answer directly go through rdflib's
+        assert sorted(indexed.objects(s, None)) == sorted(expected.objects(s, None))
+        assert sorted(indexed.objects([s, SUBJECTS[0]], PREDICATES[0])) == sorted(
+            expected.objects([s, SUBJECTS[0]], PREDICATES[0])
+        )
+        assert set(indexed.objects(s, PREDICATES[0] | PREDICATES[1])) == set(
+            expected.objects(s, PREDICATES[0] | PREDICATES[1])
+        )
+        assert sorted(indexed.objects(s, PREDICATES[0], unique=True)) == sorted(
+            expected.objects(s, PREDICATES[0], unique=True)
+        )
 
 
 @settings(max_examples=150, deadline=None)

@@ -28,6 +28,8 @@ from rdflib.paths import Path
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
+from interlink_kg.vocab import RDF
+
 Triple = tuple[Node, Node, Node]
 Pattern = tuple[Node | None, Node | None, Node | None]
 _Index = dict[Node, dict[Node, dict[Node, None]]]
@@ -108,6 +110,20 @@ class IndexedStore(SimpleMemory):
             return self._match_own(pattern)
         return chain(self.base.match(pattern), self._match_own(pattern))
 
+    def objects_of(self, s: Node, p: Node) -> Iterator[Node]:
+        """The objects of the triples with subject ``s`` and predicate ``p``."""
+        own = self.spo.get(s, {}).get(p, ())
+        if self.base is None:
+            return iter(own)
+        return chain(self.base.objects_of(s, p), own)
+
+    def subjects_of(self, p: Node, o: Node) -> Iterator[Node]:
+        """The subjects of the triples with predicate ``p`` and object ``o``."""
+        own = self.pos.get(p, {}).get(o, ())
+        if self.base is None:
+            return iter(own)
+        return chain(self.base.subjects_of(p, o), own)
+
     def _match_own(self, pattern: Pattern) -> Iterator[Triple]:
         s, p, o = pattern
         if s is not None:
@@ -181,6 +197,32 @@ class IndexedGraph(Graph):
             return ((subject, p, value) for subject, value in p.eval(self, s, o))
         return self._index.match((s, p, o))
 
+    def objects(  # type: ignore[override]
+        self, subject: Any = None, predicate: Any = None, unique: bool = False
+    ) -> Iterator[Any]:
+        if subject is None or predicate is None or unique or not _plain(subject, predicate):
+            return super().objects(subject, predicate, unique)
+        return self._index.objects_of(subject, predicate)
+
+    def subjects(  # type: ignore[override]
+        self, predicate: Any = None, object: Any = None, unique: bool = False
+    ) -> Iterator[Any]:
+        if predicate is None or object is None or unique or not _plain(object, predicate):
+            return super().subjects(predicate, object, unique)
+        return self._index.subjects_of(predicate, object)
+
+    def value(
+        self,
+        subject: Any = None,
+        predicate: Any = RDF.value,
+        object: Any = None,
+        default: Any = None,
+        any: bool = True,
+    ) -> Any:
+        if object is not None or subject is None or predicate is None or not any:
+            return super().value(subject, predicate, object, default, any)
+        return next(self.objects(subject, predicate), default)
+
     def __contains__(self, triple: Any) -> bool:
         for _ in self.triples(triple):
             return True
@@ -188,6 +230,12 @@ class IndexedGraph(Graph):
 
     def __len__(self) -> int:
         return self._index.size
+
+
+def _plain(term: Any, predicate: Any) -> bool:
+    """Whether a lookup's terms are single terms (not a list of them, not a property path),
+    which the indexes answer directly."""
+    return not isinstance(term, list) and not isinstance(predicate, Path)
 
 
 def over(graph: Graph) -> Graph:
