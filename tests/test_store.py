@@ -8,12 +8,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
 from support import BASE
 
 from interlink_kg.errors import ConfigurationError, ParseError, StoreError
+from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
+from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.store import GraphPayload, Store, open_store, remote
 from interlink_kg.store.base import Guard
+from interlink_kg.vocab import ILK
 
 G1 = "http://127.0.0.1:8080/graphs/one"
 G2 = "http://127.0.0.1:8080/graphs/two"
@@ -280,6 +284,40 @@ def test_construct_ask_and_dump(store: Store) -> None:
     assert store.dump(NTRIPLES).decode() == (
         f'<{BASE}a> <{BASE}p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
     )
+
+
+DESCRIBED = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix ilk: <https://w3id.org/interlink-kg/ontology#> .
+<a> <p> 1 ; ilk:problemCount 3 ; ilk:kind <k> ;
+    dcat:distribution <a/d1> , _:d2 , "not a node" .
+<a/d1> <title> "one" ; ilk:interlinkerCount 4 ; dcat:distribution <a/d1/deeper> .
+<a/d1/deeper> <title> "not followed" .
+_:d2 <title> "two" .
+<b> <p> 2 .
+<c> <p> <a> .
+"""
+
+
+def test_resources_are_described_as_the_description_query_says(store: Store) -> None:
+    """The embedded store reads descriptions from its indexes, a server runs the query: both
+    give what ``resource-description.rq`` gives (the item's triples, one level of distributions,
+    no derived statistics, each triple once although two graphs hold it)."""
+    store.replace_graphs(
+        {G1: ttl(DESCRIBED), G2: ttl("<a> <p> 1 . <a/d1> <title> 'one' . <b> <q> 5 .")}
+    )
+    items = [URIRef(BASE + name) for name in ("a", "b", "nothing")]
+    expected = store.construct(query("resource-description", {"item": items}))
+    described = store.describe_resources(items)
+    assert isomorphic(described, expected)
+    assert len(described) == 10
+    assert (URIRef(BASE + "a/d1/deeper"), None, None) not in described
+    assert not set(described.triples((None, ILK.problemCount, None)))
+    assert len(store.describe_resources([])) == 0
+    held = triples_graph()
+    held.add((URIRef(BASE + "z"), URIRef(BASE + "p"), Literal(0)))
+    assert store.describe_resources(items[1:2], into=held) is held
+    assert len(held) == 1 + 2
 
 
 def test_quads_written_to_a_file_are_those_dumped(store: Store, tmp_path: Path) -> None:

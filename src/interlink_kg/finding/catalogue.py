@@ -110,7 +110,7 @@ def interlinker_iri(store: Store, identifier: str) -> URIRef:
 
 def describe(store: Store, iri: URIRef) -> Graph:
     """Everything the catalogue says about one resource (and its distributions)."""
-    graph = store.construct(query("resource-description", {"item": [iri]}))
+    graph = store.describe_resources([iri])
     if len(graph) == 0:
         raise NotFoundError(f"nothing is known about {iri}", details={"iri": str(iri)})
     return graph

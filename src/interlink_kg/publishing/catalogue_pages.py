@@ -15,7 +15,6 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
@@ -26,9 +25,9 @@ from interlink_kg.model.catalogue import page_count
 from interlink_kg.publishing import profiles
 from interlink_kg.publishing.profiles import DEFAULT, Profile, dcat_ap3
 from interlink_kg.queries import query
-from interlink_kg.rdf.graphs import over, triples_graph
+from interlink_kg.rdf.graphs import over
 from interlink_kg.store.base import Store
-from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, SKOS
+from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, SKOS, XSD
 
 CHANGE_TYPE = "http://purl.org/adms/changetype/"
 
@@ -45,12 +44,10 @@ _CATALOGUE_PROPERTIES = (
 )
 
 
-def _source(store: Store, base_iri: str, descriptions: Graph) -> Graph:
-    """What a profile builds a page's view from: the vocabularies and the page's own
-    ``descriptions``, in a new graph over the shared vocabularies (which stay as they are)."""
-    source = over(_VOCABULARIES.get(store, base_iri))
-    source += descriptions
-    return source
+def _source(store: Store, base_iri: str, items: list[URIRef]) -> Graph:
+    """What a profile builds a page's view from: the descriptions of ``items`` read into a new
+    graph over the shared vocabularies (which stay as they are)."""
+    return store.describe_resources(items, into=over(_VOCABULARIES.get(store, base_iri)))
 
 
 def warm(store: Store, base_iri: str) -> None:
@@ -233,12 +230,7 @@ def catalogue_page(
     """
     selection = _select_items(store, request)
     items = selection.items
-    descriptions = (
-        store.construct(query("resource-description", {"item": items}))
-        if items
-        else triples_graph()
-    )
-    source = _source(store, base_iri, descriptions)
+    source = _source(store, base_iri, items)
     catalogue = URIRef(base_iri + "catalogue")
     profiles.add_contact_email(source, catalogue, contact_email)
     view = request.profile.build(source, catalogue)
@@ -354,9 +346,7 @@ def _add_key_paging(
 def profile_node(store: Store, base_iri: str, item: URIRef, node: URIRef) -> Graph:
     """The DCAT-AP description of ``node``, a resource only the DCAT-AP view of ``item`` mints
     (its ``/service`` and its per-kind distributions), so that those IRIs dereference too."""
-    source = _source(
-        store, base_iri, store.construct(query("resource-description", {"item": [item]}))
-    )
+    source = _source(store, base_iri, [item])
     view = dcat_ap3.build(source, URIRef(base_iri + "catalogue"))
     out = Graph(namespace_manager=view.namespace_manager)
     for triple in view.triples((node, None, None)):

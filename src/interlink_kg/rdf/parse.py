@@ -38,9 +38,10 @@ def to_rdflib(term: object) -> Node:
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
-def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
-    """pyoxigraph triples (or the triples of quads) as one rdflib graph of triples."""
-    graph = triples_graph()
+def graph_of(triples: Iterable[ox.Triple | ox.Quad], *, into: Graph | None = None) -> Graph:
+    """pyoxigraph triples (or the triples of quads) as one rdflib graph of triples: added to
+    ``into`` if given (and returned), else to a new graph."""
+    graph = triples_graph() if into is None else into
     add = graph.add
     for t in triples:
         add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))

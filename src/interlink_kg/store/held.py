@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from interlink_kg.errors import StoreHeldError
 from interlink_kg.rdf.formats import RdfFormat
@@ -71,8 +71,13 @@ class HeldStore:
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
         return self._reads.ask(query, graphs)
 
-    def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
-        return self._reads.construct(query, graphs)
+    def construct(
+        self, query: str, graphs: Sequence[str] | None = None, *, into: Graph | None = None
+    ) -> Graph:
+        return self._reads.construct(query, graphs, into=into)
+
+    def describe_resources(self, items: Sequence[URIRef], *, into: Graph | None = None) -> Graph:
+        return self._reads.describe_resources(items, into=into)
 
     def graph(self, *names: str) -> Graph:
         return self._reads.graph(*names)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from interlink_kg.errors import BadRequestError, StoreError, StoreInUseError
 from interlink_kg.rdf.formats import RdfFormat
@@ -27,9 +27,14 @@ from interlink_kg.rdf.parse import graph_of, solution_row
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
 from interlink_kg.store.recent import RecentAnswers
+from interlink_kg.vocab import DCAT, ILK
 
 _iri = updates.graph_node
 MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
+# What queries/resource-description.rq follows and leaves out, for the same description read
+# from the indexes (tests/test_store.py holds the two to the same answers).
+_DISTRIBUTION = ox.NamedNode(str(DCAT.distribution))
+_DERIVED = frozenset({ox.NamedNode(str(ILK.problemCount)), ox.NamedNode(str(ILK.interlinkerCount))})
 
 
 def settings_path(folder: Path) -> Path:
@@ -218,11 +223,33 @@ class OxigraphStore:
             for quad in self._store.quads_for_pattern(None, None, None, _iri(name))
         )
 
-    def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
+    def construct(
+        self, query: str, graphs: Sequence[str] | None = None, *, into: Graph | None = None
+    ) -> Graph:
         triples = self._query(query, graphs)
         if not isinstance(triples, ox.QueryTriples):
             raise StoreError("expected a CONSTRUCT or DESCRIBE query")
-        return graph_of(triples)
+        return graph_of(triples, into=into)
+
+    def describe_resources(self, items: Sequence[URIRef], *, into: Graph | None = None) -> Graph:
+        return graph_of(self._description_quads(items), into=into)
+
+    def _description_quads(self, items: Sequence[URIRef]) -> Iterator[ox.Quad]:
+        """The quads about each of ``items`` and its distributions, in every graph (the union
+        the queries read), the derived statistics left out; a triple held in two graphs comes
+        twice (the graph it is added to keeps it once)."""
+        about = self._store.quads_for_pattern
+        for item in items:
+            for quad in about(ox.NamedNode(item), None, None, None):
+                predicate = quad.predicate
+                if predicate in _DERIVED:
+                    continue
+                yield quad
+                distribution = quad.object
+                if predicate == _DISTRIBUTION and not isinstance(distribution, ox.Literal):
+                    for described in about(distribution, None, None, None):
+                        if described.predicate not in _DERIVED:
+                            yield described
 
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
         names = self.data_graphs() if graphs is None else list(graphs)

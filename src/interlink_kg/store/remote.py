@@ -48,6 +48,7 @@ import pyoxigraph as ox
 import urllib3
 from rdflib import Graph, URIRef
 
+from interlink_kg import queries
 from interlink_kg.errors import BadRequestError, StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of
@@ -329,10 +330,18 @@ class RemoteStore:
         with self._query(query, graphs, _BOOLEAN) as (stream, media_type):
             return answers.boolean(stream, media_type)
 
-    def construct(self, query: str, graphs: Sequence[str] | None = None) -> Graph:
+    def construct(
+        self, query: str, graphs: Sequence[str] | None = None, *, into: Graph | None = None
+    ) -> Graph:
         updates.expect_form(query, ox.QueryTriples)
         with self._query(query, graphs, _NTRIPLES) as (stream, media_type):
-            return graph_of(answers.triples(stream, media_type))
+            return graph_of(answers.triples(stream, media_type), into=into)
+
+    def describe_resources(self, items: Sequence[URIRef], *, into: Graph | None = None) -> Graph:
+        if not items:
+            return graph_of((), into=into)
+        description = queries.query("resource-description", {"item": list(items)})
+        return self.construct(description, into=into)
 
     @classmethod
     def _variables(cls, query: str) -> list[str]:
