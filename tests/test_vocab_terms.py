@@ -19,7 +19,8 @@ OPEN = ["ILK", "ADMS", "VCARD", "CPSV", "HYDRA", "VOID", "SD", "EU_LANGUAGE", "I
 @pytest.mark.parametrize("name", CLOSED)
 def test_every_term_of_a_closed_vocabulary_is_rdflibs_and_an_attribute(name: str) -> None:
     ours, theirs = getattr(vocab, name), getattr(rdflib_namespaces, name)
-    assert issubclass(ours, theirs) and issubclass(ours, DefinedNamespace)
+    assert issubclass(ours, theirs)
+    assert issubclass(ours, DefinedNamespace)
     terms = [t for t in theirs.__annotations__ if not t.startswith("_")]
     assert terms
     for term in terms:
