@@ -17,7 +17,7 @@ from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.store import GraphPayload, Store, open_store, remote
 from interlink_kg.store.base import Guard
-from interlink_kg.vocab import ILK
+from interlink_kg.vocab import DCT, ILK
 
 G1 = "http://127.0.0.1:8080/graphs/one"
 G2 = "http://127.0.0.1:8080/graphs/two"
@@ -288,6 +288,8 @@ def test_construct_ask_and_dump(store: Store) -> None:
 
 DESCRIBED = """
 @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
 @prefix ilk: <https://w3id.org/interlink-kg/ontology#> .
 <a> <p> 1 ; ilk:problemCount 3 ; ilk:kind <k> ;
     dcat:distribution <a/d1> , _:d2 , "not a node" .
@@ -296,6 +298,10 @@ DESCRIBED = """
 _:d2 <title> "two" .
 <b> <p> 2 .
 <c> <p> <a> .
+<records/a> a dcat:CatalogRecord ; foaf:primaryTopic <a> ; dct:issued "2024-01-01T00:00:00Z" ;
+    dct:modified "2024-02-01T00:00:00Z" ; dct:identifier "not read" .
+<records/not-a-record> foaf:primaryTopic <a> ; dct:modified "2024-03-01T00:00:00Z" .
+_:record a dcat:CatalogRecord ; foaf:primaryTopic <b> ; dct:modified "2024-04-01T00:00:00Z" .
 """
 
 
@@ -314,6 +320,13 @@ def test_resources_are_described_as_the_description_query_says(store: Store) -> 
     assert (URIRef(BASE + "a/d1/deeper"), None, None) not in described
     assert not set(described.triples((None, ILK.problemCount, None)))
     assert len(store.describe_resources([])) == 0
+    expected = store.construct(query("catalogue-page-description", {"item": items}))
+    with_records = store.describe_resources(items, records=True)
+    assert isomorphic(with_records, expected)
+    assert len(with_records) == 10 + 4 + 3  # the two records' class, topic and dates
+    assert (None, DCT.identifier, None) not in with_records
+    assert (URIRef(BASE + "records/not-a-record"), None, None) not in with_records
+    assert len(store.describe_resources([], records=True)) == 0
     held = triples_graph()
     held.add((URIRef(BASE + "z"), URIRef(BASE + "p"), Literal(0)))
     assert store.describe_resources(items[1:2], into=held) is held

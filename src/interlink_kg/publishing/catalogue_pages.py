@@ -10,6 +10,7 @@ different ones), with ``next``/``nextPage`` and the other links, ``totalItems`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -44,10 +45,12 @@ _CATALOGUE_PROPERTIES = (
 )
 
 
-def _source(store: Store, base_iri: str, items: list[URIRef]) -> Graph:
-    """What a profile builds a page's view from: the descriptions of ``items`` read into a new
-    graph over the shared vocabularies (which stay as they are)."""
-    return store.describe_resources(items, into=over(_VOCABULARIES.get(store, base_iri)))
+def _source(store: Store, base_iri: str, items: list[URIRef], *, records: bool) -> Graph:
+    """What a profile builds a page's view from: the descriptions of ``items`` (and their
+    catalogue records) read into a new graph over the shared vocabularies (which stay as they
+    are)."""
+    vocabularies = over(_VOCABULARIES.get(store, base_iri))
+    return store.describe_resources(items, records=records, into=vocabularies)
 
 
 def warm(store: Store, base_iri: str) -> None:
@@ -182,22 +185,16 @@ def _select_items(store: Store, request: PageRequest) -> Selection:
 
 
 def _add_records(
-    store: Store,
-    view: Graph,
-    source: Graph,
-    catalogue: URIRef,
-    items: list[URIRef],
-    profile: Profile,
+    view: Graph, source: Graph, catalogue: URIRef, items: list[URIRef], profile: Profile
 ) -> None:
-    """Each INTERLINKER's catalogue record: when it was listed and changed, and the profile."""
+    """Each INTERLINKER's catalogue record (read with the page's descriptions): when it was
+    listed and changed, and the profile."""
     if not items:
         return
     view.add((profile.standard, RDF.type, DCT.Standard))
     view.add((profile.standard, DCT.title, Literal(profile.title, lang="en")))
     changes: set[URIRef] = set()
-    for row in store.select(query("record-dates", {"item": items})):
-        record, item, modified = row["record"], row["item"], row["modified"]
-        issued = row.get("issued")
+    for record, item, modified, issued in _records(source, items):
         view.add((catalogue, DCAT.record, record))
         view.add((record, RDF.type, DCAT.CatalogRecord))
         view.add((record, FOAF.primaryTopic, item))
@@ -216,6 +213,20 @@ def _add_records(
         dcat_ap3.describe(source, view, change)
 
 
+def _records(
+    source: Graph, items: list[URIRef]
+) -> Iterator[tuple[Node, URIRef, Node, Node | None]]:
+    """(record, item, last changed, first listed) of each item's catalogue records that say
+    when they last changed."""
+    for item in items:
+        for record in source.subjects(FOAF.primaryTopic, item):
+            if (record, RDF.type, DCAT.CatalogRecord) not in source:
+                continue
+            modified = source.value(record, DCT.modified)
+            if modified is not None:
+                yield record, item, modified, source.value(record, DCT.issued)
+
+
 def catalogue_page(
     store: Store,
     base_iri: str,
@@ -230,7 +241,7 @@ def catalogue_page(
     """
     selection = _select_items(store, request)
     items = selection.items
-    source = _source(store, base_iri, items)
+    source = _source(store, base_iri, items, records=True)
     catalogue = URIRef(base_iri + "catalogue")
     profiles.add_contact_email(source, catalogue, contact_email)
     view = request.profile.build(source, catalogue)
@@ -257,7 +268,7 @@ def catalogue_page(
     if dates is not None:
         view.add((catalogue, DCT.issued, dates[0]))
         view.add((catalogue, DCT.modified, dates[1]))
-    _add_records(store, view, source, catalogue, items, request.profile)
+    _add_records(view, source, catalogue, items, request.profile)
     _name_theme_taxonomies(view, source, catalogue)
     if request.after is None:
         _add_paging(view, request, base_iri, selection.total, URIRef(requested_url))
@@ -346,7 +357,7 @@ def _add_key_paging(
 def profile_node(store: Store, base_iri: str, item: URIRef, node: URIRef) -> Graph:
     """The DCAT-AP description of ``node``, a resource only the DCAT-AP view of ``item`` mints
     (its ``/service`` and its per-kind distributions), so that those IRIs dereference too."""
-    source = _source(store, base_iri, [item])
+    source = _source(store, base_iri, [item], records=False)
     view = dcat_ap3.build(source, URIRef(base_iri + "catalogue"))
     out = Graph(namespace_manager=view.namespace_manager)
     for triple in view.triples((node, None, None)):

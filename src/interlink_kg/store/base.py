@@ -113,12 +113,16 @@ class Store(Protocol):
         the shared vocabularies) adds them once instead of copying them."""
         ...
 
-    def describe_resources(self, items: Sequence[URIRef], *, into: Graph | None = None) -> Graph:
+    def describe_resources(
+        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+    ) -> Graph:
         """What ``queries/resource-description.rq`` gives for ``items``: every triple about
         each, and about each of its distributions, without the ranking's derived statistics;
-        added to ``into`` (a new graph if None), which is returned. The embedded store reads it
-        from its indexes, without planning a query (a page of 100 INTERLINKERs: about half the
-        time); a SPARQL server runs the query."""
+        with ``records``, what ``queries/catalogue-page-description.rq`` gives: that and the
+        class, topic and dates of each item's catalogue record. Added to ``into`` (a new graph
+        if None), which is returned. The embedded store reads it from its indexes, without
+        planning a query (a page of 100 INTERLINKERs: about half the time); a SPARQL server
+        runs the query (one round trip)."""
         ...
 
     def graph(self, *names: str) -> Graph:

@@ -76,8 +76,10 @@ class HeldStore:
     ) -> Graph:
         return self._reads.construct(query, graphs, into=into)
 
-    def describe_resources(self, items: Sequence[URIRef], *, into: Graph | None = None) -> Graph:
-        return self._reads.describe_resources(items, into=into)
+    def describe_resources(
+        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+    ) -> Graph:
+        return self._reads.describe_resources(items, records=records, into=into)
 
     def graph(self, *names: str) -> Graph:
         return self._reads.graph(*names)

@@ -27,7 +27,7 @@ from interlink_kg.rdf.parse import graph_of, solution_row
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
 from interlink_kg.store.recent import RecentAnswers
-from interlink_kg.vocab import DCAT, ILK
+from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
 
 _iri = updates.graph_node
 MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
@@ -35,6 +35,13 @@ MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
 # from the indexes (tests/test_store.py holds the two to the same answers).
 _DISTRIBUTION = ox.NamedNode(str(DCAT.distribution))
 _DERIVED = frozenset({ox.NamedNode(str(ILK.problemCount)), ox.NamedNode(str(ILK.interlinkerCount))})
+# ... and what queries/catalogue-page-description.rq adds: each item's catalogue record.
+_TYPE = ox.NamedNode(str(RDF.type))
+_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
+_CATALOG_RECORD = ox.NamedNode(str(DCAT.CatalogRecord))
+_RECORD_PROPERTIES = tuple(
+    ox.NamedNode(str(p)) for p in (RDF.type, FOAF.primaryTopic, DCT.issued, DCT.modified)
+)
 
 
 def settings_path(folder: Path) -> Path:
@@ -231,16 +238,27 @@ class OxigraphStore:
             raise StoreError("expected a CONSTRUCT or DESCRIBE query")
         return graph_of(triples, into=into)
 
-    def describe_resources(self, items: Sequence[URIRef], *, into: Graph | None = None) -> Graph:
-        return graph_of(self._description_quads(items), into=into)
+    def describe_resources(
+        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+    ) -> Graph:
+        return graph_of(self._description_quads(items, records), into=into)
 
-    def _description_quads(self, items: Sequence[URIRef]) -> Iterator[ox.Quad]:
-        """The quads about each of ``items`` and its distributions, in every graph (the union
-        the queries read), the derived statistics left out; a triple held in two graphs comes
-        twice (the graph it is added to keeps it once)."""
+    def _description_quads(self, items: Sequence[URIRef], records: bool) -> Iterator[ox.Quad]:
+        """The quads about each of ``items`` and its distributions (and its records), in every
+        graph (the union the queries read), the derived statistics left out; a triple held in
+        two graphs comes twice (the graph it is added to keeps it once). Each lookup reads the
+        store as it is then: a write landing meanwhile may show in part, as it may between a
+        page's other reads."""
         about = self._store.quads_for_pattern
         for item in items:
-            for quad in about(ox.NamedNode(item), None, None, None):
+            node = ox.NamedNode(item)
+            if records:
+                for topic in about(None, _TOPIC, node, None):
+                    record = topic.subject
+                    if next(about(record, _TYPE, _CATALOG_RECORD, None), None) is not None:
+                        for predicate in _RECORD_PROPERTIES:
+                            yield from about(record, predicate, None, None)
+            for quad in about(node, None, None, None):
                 predicate = quad.predicate
                 if predicate in _DERIVED:
                     continue

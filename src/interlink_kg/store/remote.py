@@ -337,11 +337,13 @@ class RemoteStore:
         with self._query(query, graphs, _NTRIPLES) as (stream, media_type):
             return graph_of(answers.triples(stream, media_type), into=into)
 
-    def describe_resources(self, items: Sequence[URIRef], *, into: Graph | None = None) -> Graph:
+    def describe_resources(
+        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+    ) -> Graph:
         if not items:
             return graph_of((), into=into)
-        description = queries.query("resource-description", {"item": list(items)})
-        return self.construct(description, into=into)
+        name = "catalogue-page-description" if records else "resource-description"
+        return self.construct(queries.query(name, {"item": list(items)}), into=into)
 
     @classmethod
     def _variables(cls, query: str) -> list[str]:
