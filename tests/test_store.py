@@ -11,7 +11,12 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from support import BASE
 
-from interlink_kg.errors import ConfigurationError, ParseError, StoreError
+from interlink_kg.errors import (
+    ConfigurationError,
+    ParseError,
+    StoreError,
+    StoreUnavailableError,
+)
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.rdf.graphs import triples_graph
@@ -305,10 +310,15 @@ _:record a dcat:CatalogRecord ; foaf:primaryTopic <b> ; dct:modified "2024-04-01
 """
 
 
-def test_resources_are_described_as_the_description_query_says(store: Store) -> None:
-    """The embedded store reads descriptions from its indexes, a server runs the query: both
-    give what ``resource-description.rq`` gives (the item's triples, one level of distributions,
-    no derived statistics, each triple once although two graphs hold it)."""
+@pytest.mark.parametrize("part", [remote.DESCRIBE_PART, 1])
+def test_resources_are_described_as_the_description_query_says(
+    store: Store, part: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded store reads descriptions from its indexes, a server runs the query (in
+    parts asked for at once: here also one item a part): both give what
+    ``resource-description.rq`` gives (the item's triples, one level of distributions, no
+    derived statistics, each triple once although two graphs hold it)."""
+    monkeypatch.setattr(remote, "DESCRIBE_PART", part)
     store.replace_graphs(
         {G1: ttl(DESCRIBED), G2: ttl("<a> <p> 1 . <a/d1> <title> 'one' . <b> <q> 5 .")}
     )
@@ -331,6 +341,30 @@ def test_resources_are_described_as_the_description_query_says(store: Store) -> 
     held.add((URIRef(BASE + "z"), URIRef(BASE + "p"), Literal(0)))
     assert store.describe_resources(items[1:2], into=held) is held
     assert len(held) == 1 + 2
+
+
+def test_a_part_of_a_description_that_fails_fails_the_read(
+    remote_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(remote_store_url)
+    try:
+        store.replace_graphs({G1: ttl(DESCRIBED)})
+        monkeypatch.setattr(remote, "DESCRIBE_PART", 1)
+        asked: list[str] = []
+        real = remote.RemoteStore._triples
+
+        def second_part_fails(self: remote.RemoteStore, construct: str) -> list[ox.Triple]:
+            asked.append(construct)
+            if len(asked) == 2:
+                raise StoreUnavailableError("the store is down")
+            return real(self, construct)
+
+        monkeypatch.setattr(remote.RemoteStore, "_triples", second_part_fails)
+        with pytest.raises(StoreUnavailableError, match="down"):
+            store.describe_resources([URIRef(BASE + "a"), URIRef(BASE + "b"), URIRef(BASE + "c")])
+        assert len(asked) >= 2  # the failing part was asked for, and its failure not swallowed
+    finally:
+        store.close()
 
 
 def test_quads_written_to_a_file_are_those_dumped(store: Store, tmp_path: Path) -> None:

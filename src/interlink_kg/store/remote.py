@@ -38,7 +38,9 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO
@@ -90,6 +92,8 @@ def _iri(value: str) -> str:
     return str(_node(value))
 
 
+DESCRIBE_PART = 50  # items per query when a description is read in parts at once
+PARALLEL_PARTS = 4  # parts of one read in flight at once (beside the caller's own)
 GRAPH_BATCH = 5000  # graphs read per query when whole graphs are copied (snapshots, dumps)
 _QUADS_OF_GRAPHS = "SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}"
 _TRIPLES_OF_GRAPHS = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}"
@@ -158,6 +162,8 @@ class RemoteStore:
             pair = f"{username}:{password or ''}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         self._http = StoreHttp(url, headers, self._timeout)
+        self._parallel_lock = threading.Lock()
+        self._parts_pool: ThreadPoolExecutor | None = None
 
     # -- HTTP -------------------------------------------------------------------------------
 
@@ -340,10 +346,36 @@ class RemoteStore:
     def describe_resources(
         self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
     ) -> Graph:
-        if not items:
-            return graph_of((), into=into)
+        """In parts of :data:`DESCRIBE_PART` items, asked for at once: the server answers each on
+        a core of its own, and the first part is converted while the others are on their way
+        (a page of 100 at 10k INTERLINKERs: see bench/RESULTS.md)."""
         name = "catalogue-page-description" if records else "resource-description"
-        return self.construct(queries.query(name, {"item": list(items)}), into=into)
+        parts = [list(items[at : at + DESCRIBE_PART]) for at in range(0, len(items), DESCRIBE_PART)]
+        if len(parts) <= 1:
+            if not parts:
+                return graph_of((), into=into)
+            return self.construct(queries.query(name, {"item": parts[0]}), into=into)
+        pending = [
+            self._parallel().submit(self._triples, queries.query(name, {"item": part}))
+            for part in parts[1:]
+        ]
+        graph = graph_of(self._triples(queries.query(name, {"item": parts[0]})), into=into)
+        for answer in pending:
+            graph_of(answer.result(), into=graph)
+        return graph
+
+    def _triples(self, construct: str) -> list[ox.Triple]:
+        with self._query(construct, None, _NTRIPLES) as (stream, media_type):
+            return answers.triples(stream, media_type)
+
+    def _parallel(self) -> ThreadPoolExecutor:
+        """The threads that send the parts of a read asked for at once (made at first use)."""
+        with self._parallel_lock:
+            if self._parts_pool is None:
+                self._parts_pool = ThreadPoolExecutor(
+                    max_workers=PARALLEL_PARTS, thread_name_prefix="store-part"
+                )
+            return self._parts_pool
 
     @classmethod
     def _variables(cls, query: str) -> list[str]:
@@ -413,6 +445,10 @@ class RemoteStore:
         )
 
     def close(self) -> None:
+        with self._parallel_lock:
+            if self._parts_pool is not None:
+                self._parts_pool.shutdown(wait=True)
+                self._parts_pool = None
         self._http.close()
 
 
