@@ -120,9 +120,11 @@ class Store(Protocol):
         each, and about each of its distributions, without the ranking's derived statistics;
         with ``records``, what ``queries/catalogue-page-description.rq`` gives: that and the
         class, topic and dates of each item's catalogue record. Added to ``into`` (a new graph
-        if None), which is returned. The embedded store reads it from its indexes, without
-        planning a query (a page of 100 INTERLINKERs: about half the time); a SPARQL server
-        runs the query (one round trip)."""
+        if None), which is returned. An embedded store read in memory (``memory:``, and
+        ``oxigraph-mirror:``, which ``serve`` opens) walks its indexes, without planning a
+        query (a page of 100 INTERLINKERs: about half the time); read from RocksDB, where the
+        engine batches its reads better, and on a SPARQL server (one round trip), the query
+        runs."""
         ...
 
     def graph(self, *names: str) -> Graph:

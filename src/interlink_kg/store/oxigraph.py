@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from interlink_kg import queries
 from interlink_kg.errors import BadRequestError, StoreError, StoreInUseError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of, solution_row
@@ -85,6 +86,9 @@ class OxigraphStore:
                 ) from exc
             raise StoreError(f"cannot open store: {exc}", details={"store": self.url}) from exc
         self._recent = RecentAnswers()  # for select_recent: until this object writes
+        # Reads in memory walk the indexes for a page's descriptions; reads from RocksDB let
+        # the engine batch them (its query: 82 ms a page at 100k, the walk 92 ms).
+        self._reads_in_memory = path is None
         self._meta_path = settings_path(path) if path is not None else None
         self._meta: dict[str, str] = (
             read_settings(self._meta_path) if self._meta_path is not None else {}
@@ -241,7 +245,10 @@ class OxigraphStore:
     def describe_resources(
         self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
     ) -> Graph:
-        return graph_of(self._description_quads(items, records), into=into)
+        if self._reads_in_memory or not items:
+            return graph_of(self._description_quads(items, records), into=into)
+        name = "catalogue-page-description" if records else "resource-description"
+        return self.construct(queries.query(name, {"item": list(items)}), into=into)
 
     def _description_quads(self, items: Sequence[URIRef], records: bool) -> Iterator[ox.Quad]:
         """The quads about each of ``items`` and its distributions (and its records), in every
@@ -354,6 +361,7 @@ class MirroredOxigraphStore(OxigraphStore):
         self._memory = ox.Store()
         self._memory.bulk_extend(self._disk.quads_for_pattern(None, None, None, None))
         self._store = self._memory
+        self._reads_in_memory = True
 
     def _write(self, update: str) -> None:
         self._disk.update(update)
