@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -363,6 +365,31 @@ def test_a_part_of_a_description_that_fails_fails_the_read(
         with pytest.raises(StoreUnavailableError, match="down"):
             store.describe_resources([URIRef(BASE + "a"), URIRef(BASE + "b"), URIRef(BASE + "c")])
         assert len(asked) >= 2  # the failing part was asked for, and its failure not swallowed
+    finally:
+        store.close()
+
+
+def test_a_forked_process_reads_descriptions_in_parts_with_threads_of_its_own(
+    remote_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool of a store used before a fork has no threads in the child: waiting on it
+    there would hang. The child makes its own."""
+    store = open_store(remote_store_url)
+    try:
+        store.replace_graphs({G1: ttl(DESCRIBED)})
+        monkeypatch.setattr(remote, "DESCRIBE_PART", 1)
+        items = [URIRef(BASE + "a"), URIRef(BASE + "b")]
+        expected = len(store.describe_resources(items))  # the parent's pool now has a thread
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through its exit status
+            signal.alarm(20)  # a hang ends the child, which the parent sees
+            try:
+                os._exit(0 if len(store.describe_resources(items)) == expected else 1)
+            finally:
+                os._exit(2)
+        _, status = os.waitpid(child, 0)
+        assert os.WIFEXITED(status)
+        assert os.WEXITSTATUS(status) == 0
     finally:
         store.close()
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -164,6 +165,7 @@ class RemoteStore:
         self._http = StoreHttp(url, headers, self._timeout)
         self._parallel_lock = threading.Lock()
         self._parts_pool: ThreadPoolExecutor | None = None
+        self._parts_pid = os.getpid()
 
     # -- HTTP -------------------------------------------------------------------------------
 
@@ -371,7 +373,9 @@ class RemoteStore:
     def _parallel(self) -> ThreadPoolExecutor:
         """The threads that send the parts of a read asked for at once (made at first use)."""
         with self._parallel_lock:
-            if self._parts_pool is None:
+            if self._parts_pool is None or self._parts_pid != os.getpid():
+                # a forked child has the pool but not its threads: it makes its own
+                self._parts_pid = os.getpid()
                 self._parts_pool = ThreadPoolExecutor(
                     max_workers=PARALLEL_PARTS, thread_name_prefix="store-part"
                 )
