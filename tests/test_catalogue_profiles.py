@@ -15,9 +15,12 @@ from rdflib.namespace import RDF, SH, SKOS, XSD
 from support import BASE
 
 from interlink_kg.curation.loading import load_bundled, load_files
+from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.publishing.profiles import PROFILES
+from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
+from interlink_kg.store.base import GraphPayload
 from interlink_kg.validation.profiles import dcat_ap3_shapes, profile_shapes
 from interlink_kg.vocab import DCAT, DCT, FOAF, HYDRA, VCARD
 from interlink_kg.web.app import close_app, create_app
@@ -274,3 +277,30 @@ def test_the_profile_parameter_wins_over_accept_profile(harvest: FlaskClient) ->
     assert answer.headers["Content-Profile"] == (
         "<https://semiceu.github.io/DCAT-AP/releases/3.0.1/>"
     )
+
+
+def test_a_record_with_several_dates_gives_its_latest_change_and_first_listing() -> None:
+    """Whichever order the store answers in: one dct:modified (the latest) and one dct:issued
+    (the earliest) per record, as the profiles' shapes allow."""
+    store = open_store("memory:")
+    load_files(store, [PLANNER], BASE, now=ADDED)
+    planner = URIRef(BASE + "interlinkers/example_planner")
+    record = next(
+        iter(store.describe_resources([planner], records=True).subjects(FOAF.primaryTopic, planner))
+    )
+    later, earlier = "2026-07-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00"
+    extra = (
+        f'<{record}> <{DCT.modified}> "{later}"^^<{XSD.dateTime}> , '
+        f'"2026-02-01T00:00:00+00:00"^^<{XSD.dateTime}> ; '
+        f'<{DCT.issued}> "{earlier}"^^<{XSD.dateTime}> .'
+    )
+    store.replace_graphs(
+        {BASE + "graphs/extra-dates": GraphPayload(extra.encode(), TURTLE, BASE, "t")}
+    )
+    page = catalogue_page(store, BASE, PageRequest(), requested_url=BASE + "catalogue")
+    assert list(page.objects(record, DCT.modified)) == [Literal(later, datatype=XSD.dateTime)]
+    assert list(page.objects(record, DCT.issued)) == [Literal(earlier, datatype=XSD.dateTime)]
+    assert list(page.objects(planner, DCT.modified)) == [Literal(later, datatype=XSD.dateTime)]
+    updated = URIRef("http://purl.org/adms/changetype/Updated")
+    assert page.value(record, URIRef("http://www.w3.org/ns/adms#status")) == updated
+    store.close()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 from support import BASE
 
@@ -24,7 +25,9 @@ from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.store import GraphPayload, Store, open_store, remote
 from interlink_kg.store.base import Guard
-from interlink_kg.vocab import DCT, ILK
+from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
+
+DCAT_DISTRIBUTION = DCAT.distribution
 
 G1 = "http://127.0.0.1:8080/graphs/one"
 G2 = "http://127.0.0.1:8080/graphs/two"
@@ -329,6 +332,24 @@ def test_resources_are_described_as_the_description_query_says(
     described = store.describe_resources(items)
     assert isomorphic(described, expected)
     assert len(described) == 10
+    a, d1 = URIRef(BASE + "a"), URIRef(BASE + "a/d1")
+    (blank,) = [b for b in described.objects(a, DCAT_DISTRIBUTION) if isinstance(b, BNode)]
+    assert set(described.predicate_objects(a)) == {
+        (URIRef(BASE + "p"), Literal(1)),
+        (ILK.kind, URIRef(BASE + "k")),
+        (DCAT_DISTRIBUTION, d1),
+        (DCAT_DISTRIBUTION, blank),
+        (DCAT_DISTRIBUTION, Literal("not a node")),
+    }
+    assert set(described.predicate_objects(d1)) == {
+        (URIRef(BASE + "title"), Literal("one")),
+        (DCAT_DISTRIBUTION, URIRef(BASE + "a/d1/deeper")),
+    }
+    assert set(described.predicate_objects(blank)) == {(URIRef(BASE + "title"), Literal("two"))}
+    assert set(described.predicate_objects(URIRef(BASE + "b"))) == {
+        (URIRef(BASE + "p"), Literal(2)),
+        (URIRef(BASE + "q"), Literal(5)),
+    }
     assert (URIRef(BASE + "a/d1/deeper"), None, None) not in described
     assert not set(described.triples((None, ILK.problemCount, None)))
     assert len(store.describe_resources([])) == 0
@@ -336,6 +357,12 @@ def test_resources_are_described_as_the_description_query_says(
     with_records = store.describe_resources(items, records=True)
     assert isomorphic(with_records, expected)
     assert len(with_records) == 10 + 4 + 3  # the two records' class, topic and dates
+    assert set(with_records.predicate_objects(URIRef(BASE + "records/a"))) == {
+        (RDF.type, DCAT.CatalogRecord),
+        (FOAF.primaryTopic, URIRef(BASE + "a")),
+        (DCT.issued, Literal("2024-01-01T00:00:00Z")),
+        (DCT.modified, Literal("2024-02-01T00:00:00Z")),
+    }
     assert (None, DCT.identifier, None) not in with_records
     assert (URIRef(BASE + "records/not-a-record"), None, None) not in with_records
     assert len(store.describe_resources([], records=True)) == 0
@@ -369,6 +396,8 @@ def test_a_part_of_a_description_that_fails_fails_the_read(
         store.close()
 
 
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_forked_process_reads_descriptions_in_parts_with_threads_of_its_own(
     remote_store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -392,6 +421,70 @@ def test_a_forked_process_reads_descriptions_in_parts_with_threads_of_its_own(
         assert os.WEXITSTATUS(status) == 0
     finally:
         store.close()
+
+
+def test_blank_nodes_of_the_parts_of_one_read_stay_apart(
+    remote_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server may number each answer's blank nodes from zero (Fuseki writes _:b0...): the
+    parts of one read keep theirs apart."""
+    store = open_store(remote_store_url)
+    try:
+        store.replace_graphs({G1: ttl("<a> <p> [ <q> 1 ] . <b> <p> [ <q> 2 ] .")})
+        real = remote.RemoteStore._triples
+
+        def numbered_from_zero(self: remote.RemoteStore, construct: str) -> list[ox.Triple]:
+            return [
+                ox.Triple(
+                    ox.BlankNode("b0") if isinstance(t.subject, ox.BlankNode) else t.subject,
+                    t.predicate,
+                    ox.BlankNode("b0") if isinstance(t.object, ox.BlankNode) else t.object,
+                )
+                for t in real(self, construct)
+            ]
+
+        monkeypatch.setattr(remote.RemoteStore, "_triples", numbered_from_zero)
+        monkeypatch.setattr(remote, "DESCRIBE_PART", 1)
+        both = store.describe_resources([URIRef(BASE + "a"), URIRef(BASE + "b")])
+        assert len(set(both.objects(None, URIRef(BASE + "p")))) == 2
+    finally:
+        store.close()
+
+
+def test_a_part_no_thread_took_is_read_by_the_caller(
+    remote_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy pool (or a closed store) never holds a read up: the caller reads the parts
+    still waiting itself."""
+    store = open_store(remote_store_url)
+    assert isinstance(store, remote.RemoteStore)
+    try:
+        store.replace_graphs({G1: ttl(DESCRIBED)})
+        items = [URIRef(BASE + "a"), URIRef(BASE + "b"), URIRef(BASE + "c")]
+        expected = len(store.describe_resources(items))
+        monkeypatch.setattr(remote, "DESCRIBE_PART", 1)
+        monkeypatch.setattr(remote, "PARALLEL_PARTS", 1)
+        release = threading.Event()
+        blocker = store._submit("ASK {}")
+        assert blocker is not None
+        busy = store._parts_pool.submit(release.wait)
+        found: list[int] = []
+        reader = threading.Thread(
+            target=lambda: found.append(len(store.describe_resources(items))), daemon=True
+        )
+        reader.start()
+        try:
+            reader.join(timeout=10)
+            assert not reader.is_alive()  # it did not wait for the busy pool
+        finally:
+            release.set()
+            busy.result(timeout=10)
+            reader.join(timeout=10)
+        assert found == [expected]
+    finally:
+        store.close()
+    assert len(store.describe_resources(items)) == expected  # closed: read by the caller
+    assert store._parts_pool is None
 
 
 def test_quads_written_to_a_file_are_those_dumped(store: Store, tmp_path: Path) -> None:

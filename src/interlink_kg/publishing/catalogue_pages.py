@@ -217,14 +217,17 @@ def _records(
     source: Graph, items: list[URIRef]
 ) -> Iterator[tuple[Node, URIRef, Node, Node | None]]:
     """(record, item, last changed, first listed) of each item's catalogue records that say
-    when they last changed."""
+    when they last changed. A record that states several dates gives its latest change and its
+    first listing (by their text: the dates the catalogue writes are ISO 8601 in one form),
+    so that a page is the same whichever order the store answers in."""
     for item in items:
         for record in source.subjects(FOAF.primaryTopic, item):
             if (record, RDF.type, DCAT.CatalogRecord) not in source:
                 continue
-            modified = source.value(record, DCT.modified)
+            modified = max(source.objects(record, DCT.modified), key=str, default=None)
             if modified is not None:
-                yield record, item, modified, source.value(record, DCT.issued)
+                issued = min(source.objects(record, DCT.issued), key=str, default=None)
+                yield record, item, modified, issued
 
 
 def catalogue_page(

@@ -39,6 +39,8 @@ class HeldStore:
             url=f"{record.url} (serving {folder})",
             token=record.key,
             timeout=timeout,
+            # serve's local access answers two reads at a time and refuses a third at once
+            read_in_parts=False,
         )
         self._meta_path = settings_path(folder)
 

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO
@@ -147,6 +148,7 @@ class RemoteStore:
         token: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         long_timeout: float = LONG_TIMEOUT,
+        read_in_parts: bool = True,
     ) -> None:
         self.url = url
         self.endpoints = endpoints
@@ -163,9 +165,12 @@ class RemoteStore:
             pair = f"{username}:{password or ''}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         self._http = StoreHttp(url, headers, self._timeout)
+        self.read_in_parts = read_in_parts
         self._parallel_lock = threading.Lock()
         self._parts_pool: ThreadPoolExecutor | None = None
         self._parts_pid = os.getpid()
+        self._closed = False
+        self._answer_numbers = itertools.count()
 
     # -- HTTP -------------------------------------------------------------------------------
 
@@ -345,41 +350,67 @@ class RemoteStore:
         with self._query(query, graphs, _NTRIPLES) as (stream, media_type):
             return graph_of(answers.triples(stream, media_type), into=into)
 
+    def _part_of_many(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+        """The triples of a second or later part of one read, their blank nodes labelled apart
+        from the other parts': a server may number each answer's blank nodes from zero (Fuseki
+        writes ``_:b0``...), and the parts of one read must not merge theirs. (The first part,
+        like any one answer, keeps the labels the server gave.)"""
+        return _scoped(triples, f"p{next(self._answer_numbers)}x")
+
     def describe_resources(
         self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
     ) -> Graph:
-        """In parts of :data:`DESCRIBE_PART` items, asked for at once: the server answers each on
-        a core of its own, and the first part is converted while the others are on their way
-        (a page of 100 at 10k INTERLINKERs: see bench/RESULTS.md)."""
+        """In parts of :data:`DESCRIBE_PART` items, asked for at once (unless the store reads
+        in one): the server answers each on a core of its own, and the first part is converted
+        while the others are on their way (a page of 100 at 10k INTERLINKERs: see
+        bench/RESULTS.md). A part still waiting for a thread when its turn comes is read by
+        the caller itself, so a busy pool never makes a read slower than reading its parts
+        one after another."""
         name = "catalogue-page-description" if records else "resource-description"
-        parts = [list(items[at : at + DESCRIBE_PART]) for at in range(0, len(items), DESCRIBE_PART)]
-        if len(parts) <= 1:
-            if not parts:
-                return graph_of((), into=into)
-            return self.construct(queries.query(name, {"item": parts[0]}), into=into)
-        pending = [
-            self._parallel().submit(self._triples, queries.query(name, {"item": part}))
-            for part in parts[1:]
+        size = DESCRIBE_PART if self.read_in_parts else max(len(items), 1)
+        texts = [
+            queries.query(name, {"item": list(items[at : at + size])})
+            for at in range(0, len(items), size)
         ]
-        graph = graph_of(self._triples(queries.query(name, {"item": parts[0]})), into=into)
-        for answer in pending:
-            graph_of(answer.result(), into=graph)
+        graph = graph_of((), into=into)
+        pending = [(self._submit(text), text) for text in texts[1:]]
+        try:
+            for text in texts[:1]:
+                graph_of(self._triples(text), into=graph)
+            for future, text in pending:
+                if future is None or future.cancel():
+                    triples = self._triples(text)
+                else:
+                    triples = future.result()
+                graph_of(self._part_of_many(triples), into=graph)
+        except BaseException:
+            for future, _ in pending:
+                if future is not None:
+                    future.cancel()  # the parts not yet sent are not sent
+            raise
         return graph
 
     def _triples(self, construct: str) -> list[ox.Triple]:
         with self._query(construct, None, _NTRIPLES) as (stream, media_type):
             return answers.triples(stream, media_type)
 
-    def _parallel(self) -> ThreadPoolExecutor:
-        """The threads that send the parts of a read asked for at once (made at first use)."""
+    def _submit(self, construct: str) -> Future[list[ox.Triple]] | None:
+        """``construct`` sent from the store's threads for parts (made at first use); None
+        once the store is closed (the caller then reads it itself)."""
+        if self._parts_pid != os.getpid():
+            # a forked child: the parent's threads did not come along, and its lock may have
+            # been held by one of them at the fork
+            self._parallel_lock = threading.Lock()
+            self._parts_pool = None
+            self._parts_pid = os.getpid()
         with self._parallel_lock:
-            if self._parts_pool is None or self._parts_pid != os.getpid():
-                # a forked child has the pool but not its threads: it makes its own
-                self._parts_pid = os.getpid()
+            if self._closed:
+                return None
+            if self._parts_pool is None:
                 self._parts_pool = ThreadPoolExecutor(
                     max_workers=PARALLEL_PARTS, thread_name_prefix="store-part"
                 )
-            return self._parts_pool
+            return self._parts_pool.submit(self._triples, construct)
 
     @classmethod
     def _variables(cls, query: str) -> list[str]:
@@ -450,6 +481,7 @@ class RemoteStore:
 
     def close(self) -> None:
         with self._parallel_lock:
+            self._closed = True
             if self._parts_pool is not None:
                 self._parts_pool.shutdown(wait=True)
                 self._parts_pool = None
