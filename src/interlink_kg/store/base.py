@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from interlink_kg.queries import query
 from interlink_kg.rdf.formats import RdfFormat
 
 # Graph names reserved for the store itself; never part of the data.
@@ -189,3 +190,10 @@ class Store(Protocol):
     def set_meta(self, key: str, value: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+def description_query(items: Sequence[URIRef], *, records: bool) -> str:
+    """The query :meth:`Store.describe_resources` answers for ``items``, for the backends
+    that run it."""
+    name = "catalogue-page-description" if records else "resource-description"
+    return query(name, {"item": list(items)})

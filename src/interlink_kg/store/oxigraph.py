@@ -21,12 +21,18 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from interlink_kg import queries
 from interlink_kg.errors import BadRequestError, StoreError, StoreInUseError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of, solution_row
 from interlink_kg.store import updates
-from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
+from interlink_kg.store.base import (
+    EMPTY_GRAPH,
+    INTERNAL_PREFIX,
+    GraphPayload,
+    Guard,
+    Row,
+    description_query,
+)
 from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
 
@@ -247,8 +253,7 @@ class OxigraphStore:
     ) -> Graph:
         if self._reads_in_memory or not items:
             return graph_of(self._description_quads(items, records), into=into)
-        name = "catalogue-page-description" if records else "resource-description"
-        return self.construct(queries.query(name, {"item": list(items)}), into=into)
+        return self.construct(description_query(items, records=records), into=into)
 
     def _description_quads(self, items: Sequence[URIRef], records: bool) -> Iterator[ox.Quad]:
         """The quads about each of ``items`` and its distributions (and its records), in every

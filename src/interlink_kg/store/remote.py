@@ -52,13 +52,19 @@ import pyoxigraph as ox
 import urllib3
 from rdflib import Graph, URIRef
 
-from interlink_kg import queries
 from interlink_kg.errors import BadRequestError, StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of
 from interlink_kg.store import remote_answers as answers
 from interlink_kg.store import updates
-from interlink_kg.store.base import EMPTY_GRAPH, INTERNAL_PREFIX, GraphPayload, Guard, Row
+from interlink_kg.store.base import (
+    EMPTY_GRAPH,
+    INTERNAL_PREFIX,
+    GraphPayload,
+    Guard,
+    Row,
+    description_query,
+)
 from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.store.remote_endpoints import parse as endpoints_of
@@ -109,20 +115,6 @@ def _batches(names: Sequence[str]) -> Iterator[Sequence[str]]:
 def _graph_values(names: Sequence[str]) -> str:
     """``VALUES ?g { ... }`` of checked graph names."""
     return "VALUES ?g { " + " ".join(_iri(name) for name in names) + " }"
-
-
-def _scoped(triples: Iterable[ox.Triple], scope: str) -> Iterator[ox.Triple]:
-    """``triples`` with their blank nodes' labels prefixed by ``scope`` (a server may label
-    blank nodes per answer: two answers must not merge theirs)."""
-    for triple in triples:
-        subject, object_ = triple.subject, triple.object
-        if isinstance(subject, ox.BlankNode) or isinstance(object_, ox.BlankNode):
-            if isinstance(subject, ox.BlankNode):
-                subject = ox.BlankNode(scope + subject.value)
-            if isinstance(object_, ox.BlankNode):
-                object_ = ox.BlankNode(scope + object_.value)
-            triple = ox.Triple(subject, triple.predicate, object_)
-        yield triple
 
 
 def _checked_token(token: str | None) -> str | None:
@@ -350,13 +342,6 @@ class RemoteStore:
         with self._query(query, graphs, _NTRIPLES) as (stream, media_type):
             return graph_of(answers.triples(stream, media_type), into=into)
 
-    def _part_of_many(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
-        """The triples of a second or later part of one read, their blank nodes labelled apart
-        from the other parts': a server may number each answer's blank nodes from zero (Fuseki
-        writes ``_:b0``...), and the parts of one read must not merge theirs. (The first part,
-        like any one answer, keeps the labels the server gave.)"""
-        return _scoped(triples, f"p{next(self._answer_numbers)}x")
-
     def describe_resources(
         self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
     ) -> Graph:
@@ -366,10 +351,9 @@ class RemoteStore:
         bench/RESULTS.md). A part still waiting for a thread when its turn comes is read by
         the caller itself, so a busy pool never makes a read slower than reading its parts
         one after another."""
-        name = "catalogue-page-description" if records else "resource-description"
         size = DESCRIBE_PART if self.read_in_parts else max(len(items), 1)
         texts = [
-            queries.query(name, {"item": list(items[at : at + size])})
+            description_query(items[at : at + size], records=records)
             for at in range(0, len(items), size)
         ]
         graph = graph_of((), into=into)
@@ -382,7 +366,10 @@ class RemoteStore:
                     triples = self._triples(text)
                 else:
                     triples = future.result()
-                graph_of(self._part_of_many(triples), into=graph)
+                # the later parts' blank nodes labelled apart from the others': a server may
+                # number each answer's from zero (Fuseki writes _:b0...)
+                scope = f"p{next(self._answer_numbers)}x"
+                graph_of(answers.scoped(triples, scope), into=graph)
         except BaseException:
             for future, _ in pending:
                 if future is not None:
@@ -431,7 +418,7 @@ class RemoteStore:
         for number, batch in enumerate(_batches(names)):
             query = _TRIPLES_OF_GRAPHS.format(values=_graph_values(batch))
             with self._query_graphs(query, _NTRIPLES) as (stream, media_type):
-                seen.update(_scoped(answers.triples(stream, media_type), f"a{number}x"))
+                seen.update(answers.scoped(answers.triples(stream, media_type), f"a{number}x"))
         out = ox.serialize(sorted(seen, key=str), format=fmt.oxigraph)
         return out if isinstance(out, bytes) else b""
 

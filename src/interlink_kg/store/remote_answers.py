@@ -10,7 +10,7 @@ parser before it returns or raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 
 import pyoxigraph as ox
@@ -162,3 +162,17 @@ _LINES_PER_WRITE = 10_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 # Datatypes that need a language tag: a literal of theirs without one is not RDF.
 _TAGGED = frozenset(ox.NamedNode(_RDF + name) for name in ("langString", "dirLangString"))
+
+
+def scoped(triples: Iterable[ox.Triple], scope: str) -> Iterator[ox.Triple]:
+    """``triples`` with their blank nodes' labels prefixed by ``scope`` (a server may label
+    blank nodes per answer: two answers must not merge theirs)."""
+    for triple in triples:
+        subject, object_ = triple.subject, triple.object
+        if isinstance(subject, ox.BlankNode) or isinstance(object_, ox.BlankNode):
+            if isinstance(subject, ox.BlankNode):
+                subject = ox.BlankNode(scope + subject.value)
+            if isinstance(object_, ox.BlankNode):
+                object_ = ox.BlankNode(scope + object_.value)
+            triple = ox.Triple(subject, triple.predicate, object_)
+        yield triple
