@@ -711,10 +711,15 @@ def test_the_judged_set_keeps_its_relevance(catalogue_store: Store) -> None:
     held_out = recommend_eval.judged_set(recommend_eval.HELD_OUT)
     assert all(j.expected <= ids for j in held_out)
     assert not {(j.schema, j.task) for j in held_out} & {(j.schema, j.task) for j in judged}
-    figures = recommend_eval.evaluate_relevance(catalogue_store, ("en", "es"), baselines=False)
+    figures = recommend_eval.evaluate_relevance(
+        catalogue_store, ("en", "es", "it"), baselines=False
+    )
     english = figures["ranking with text relevance (en)"]
-    # Sibling tasks whose words differ get different top threes (Italian: see bench/RESULTS.md).
+    # Sibling tasks whose words differ get different top threes (Italian: one pair left, see
+    # bench/RESULTS.md).
     assert figures["ranking with text relevance (es)"].identical_sibling_pairs == 0
+    assert figures["ranking with text relevance (it)"].identical_sibling_pairs <= 1
+    assert figures["ranking with text relevance (it)"].hit_at_3 >= 0.85
     assert english.judged >= 40
     assert english.hit_at_3 >= 0.85
     assert english.ndcg_at_5 >= 0.6

@@ -128,6 +128,82 @@ def test_the_names_of_stakeholders_bring_each_other(
     assert expected in {r.word for r in words.related(analyse(text, lang), lang).values()}
 
 
+def test_a_synonym_set_s_labels_are_marked_as_synonyms() -> None:
+    """The labels of an ilk:SynonymSet are names for one thing: what they bring is marked as a
+    synonym, with the stems of the text's words that brought it."""
+    rows = [
+        ("c:people", Literal("stakeholder", lang="en")),
+        ("c:people", Literal("interested parties", lang="en")),
+        ("c:outreach", Literal("contact", lang="en")),
+        ("c:outreach", Literal("newsletter", lang="en")),
+    ]
+    words = Thesaurus.of(rows, analyse, synonyms=frozenset({"c:people"}))
+    related = words.related(analyse("Contact the interested parties", "en"), "en")
+    assert {(r.word, r.synonym) for r in related.values()} == {
+        ("stakeholder", True),
+        ("newsletter", False),
+    }
+    assert related["stakehold"].trigger == ("parti",)  # "interested" is a stop word
+    assert related["newslett"].trigger == ("contact",)
+
+
+def test_another_name_for_the_same_thing_counts_as_the_task_s_own_word(
+    catalogue_store: Store,
+) -> None:
+    """ "portatori di interesse" is another Italian name for stakeholders (the bundled thesaurus
+    has them in a synonym set): the tools it finds that way match at the full weight of the
+    title, not at the related words' THESAURUS_WEIGHT."""
+    from interlink_kg.finding import ranking
+
+    relevance = text_relevance(catalogue_store)
+    found = relevance.score({"it": {"task title": ["Portatori di interesse"]}}, "it").matches
+    best = max(found.values(), key=lambda m: m.score)
+    assert best.language == "it"
+    assert best.related
+    assert all(r.synonym for r in best.related)
+    assert ranking.THESAURUS_WEIGHT < 1.0
+    assert best.score == 1.0
+    canvas = found[f"{BASE}interlinkers/stakeholders_mapping_canvas"]
+    assert [r.word for r in canvas.related] == ["stakeholder"]
+
+
+def test_a_synonym_is_explained_as_another_name(catalogue_store: Store) -> None:
+    """The Italian task says "attori coinvolti"; the stakeholder tools it finds that way say
+    why: another name for the same thing."""
+    from interlink_kg.finding import recommendations
+
+    result = recommendations.for_task(
+        catalogue_store,
+        BASE,
+        "default",
+        "task-communicate_benefit_for_stakeholders",
+        lang="it",
+        limit=20,
+    )
+    body = next(
+        i.to_dict()["explanation"]
+        for i in result.items
+        if i.text is not None and any(r.synonym for r in i.text.related)
+    )
+    assert {"word": "stakeholder", "because_of": "attori coinvolti", "synonym": True} in body[
+        "text_match"
+    ]["related_words"]
+    assert "“stakeholder” (per “attori coinvolti”): altri nomi della stessa cosa" in body["reason"]
+
+
+def test_what_a_word_shared_with_the_siblings_brings_is_shared_too(
+    catalogue_store: Store,
+) -> None:
+    """A sibling title holding every word of the task scales all of them, and the thesaurus
+    words they bring, alike: the task's relative scores do not change."""
+    relevance = text_relevance(catalogue_store)
+    title = {"task title": ["Comunica"]}
+    alone = relevance.score({"it": title}, "it").matches
+    beside = relevance.score({"it": {**title, "sibling title": ["Comunica"]}}, "it").matches
+    assert any(m.related for m in alone.values())
+    assert {k: m.score for k, m in beside.items()} == {k: m.score for k, m in alone.items()}
+
+
 def test_a_related_word_is_explained(catalogue_store: Store) -> None:
     """'Coordinate the actors...' finds the shared calendar through the thesaurus and says so."""
     from interlink_kg.finding import recommendations

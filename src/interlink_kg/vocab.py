@@ -76,6 +76,7 @@ ILK_CLASSES: tuple[str, ...] = (
     "ProblemProfile",
     "ProblemProfileGroup",
     "Purpose",
+    "SynonymSet",
     "SchemaElement",
     "CoproductionSchema",
     "Phase",

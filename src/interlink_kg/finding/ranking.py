@@ -46,11 +46,12 @@ TEXT_CANDIDATES = 20  # the best word matches join the candidates even without a
 TEXT_FLOOR = 0.15  # ... when they match at least this well
 TEXT_FOCUS_EXPONENT = 0.5  # words count as match * focus ** this: catch-alls do not win on words
 # Words of the activity thesaurus (finding/thesaurus.py) related to the task's title or
-# description count this much of the task's own words.
+# description count this much of the task's own words (another name for the same thing, from a
+# synonym set, counts as the task's own word).
 THESAURUS_WEIGHT = 0.6
-# A word of the task's title or description (or one the thesaurus relates to it) that another
-# task of its objective also uses in its title counts this much: the words that tell the task
-# apart from its siblings weigh more than those it shares with them.
+# A word of the task's title or description (or one the thesaurus relates to it, or one brought
+# by such a word) that another task of its objective also uses in its title counts this much:
+# the words that tell the task apart from its siblings weigh more than those it shares with them.
 SIBLING_SHARED_WEIGHT = 0.7
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
@@ -66,7 +67,9 @@ WEIGHTS_TEXT = {
     "graph": "match * focus, relative to the best of this task (0 to 1)",
     "text": "BM25 of the task's words in the INTERLINKER's title, keywords, problem labels and "
     "description, relative to the best of this task (0 to 1); words of the activity thesaurus "
-    f"related to the task's title and description count {THESAURUS_WEIGHT} of the task's own",
+    f"related to the task's title and description count {THESAURUS_WEIGHT} of the task's own "
+    "(other names for the same thing count as the task's own); words the task shares with its "
+    f"sibling tasks' titles, and those they bring, count {SIBLING_SHARED_WEIGHT}",
     "score": f"({GRAPH_WEIGHT} * graph + {TEXT_WEIGHT} * text * sqrt(focus)) * language * target "
     f"* (1 + usage + related + rating), among the {CANDIDATES} best by match * focus and the "
     f"{TEXT_CANDIDATES} best by text",
@@ -229,7 +232,8 @@ class Recommendation:
                             for w in found
                         ],
                         "related_words": [
-                            {"word": r.word, "because_of": r.because_of} for r in self.text.related
+                            {"word": r.word, "because_of": r.because_of, "synonym": r.synonym}
+                            for r in self.text.related
                         ],
                         "part": self.text.part,
                         "language": self.text.language,
@@ -390,6 +394,12 @@ _RELATED = {
     "it": "Corrisponde a {pairs}: parole dello stesso tipo di lavoro (tesauro delle attività).",
     "lv": "Tas atbilst vārdiem {pairs}, kas apzīmē to pašu darba veidu (darbību tēzaurs).",
 }
+_SYNONYMS = {
+    "en": "It matches {pairs}: other names for the same thing (activity thesaurus).",
+    "es": "Coincide con {pairs}: otros nombres de lo mismo (tesauro de actividades).",
+    "it": "Corrisponde a {pairs}: altri nomi della stessa cosa (tesauro delle attività).",
+    "lv": "Tas atbilst vārdiem {pairs}, kas ir citi tā paša nosaukumi (darbību tēzaurs).",
+}
 _FOR = {"en": "for", "es": "por", "it": "per", "lv": "kā"}
 
 
@@ -403,9 +413,11 @@ def _words_sentence(words: TextMatch, lang: str) -> str:
             for part, found in words.by_part()
         ]
         sentences.append(_WORDS[lang].format(groups=_AND[lang].join(groups)))
-    if words.related:
-        pairs = ", ".join(f"“{r.word}” ({_FOR[lang]} “{r.because_of}”)" for r in words.related)
-        sentences.append(_RELATED[lang].format(pairs=pairs))
+    for template, synonyms in ((_SYNONYMS, True), (_RELATED, False)):
+        found = [r for r in words.related if r.synonym == synonyms]
+        if found:
+            pairs = ", ".join(f"“{r.word}” ({_FOR[lang]} “{r.because_of}”)" for r in found)
+            sentences.append(template[lang].format(pairs=pairs))
     if words.fallback and sentences:
         sentences[0] = sentences[0][:-1] + _IN_ENGLISH[lang] + "."
     return " ".join(sentences)

@@ -422,9 +422,14 @@ class TextRelevance:
                 own = {s for _, _, pairs in analysed_parts for s, _ in pairs}
                 extra = {s: r for s, r in extra.items() if s not in own and s not in related}
                 share = weight * ranking.THESAURUS_WEIGHT
-                related.update({s: (share, part, r) for s, r in extra.items()})
+                # A synonym counts as the word that brought it; what a word the siblings share
+                # brings is shared too.
+                counted = {s: weight if r.synonym else share for s, r in extra.items()}
+                related.update({s: (counted[s], part, r) for s, r in extra.items()})
                 for stem in query_words(list(extra)):
-                    weights[stem] += share * _shared_factor(stem, part, shared)
+                    trigger = extra[stem].trigger
+                    factor = min(_shared_factor(s, part, shared) for s in (stem, *trigger))
+                    weights[stem] += counted[stem] * factor
             totals = index.bm25(match_lang, weights)
             best = max(totals.values(), default=0.0)
             if best <= 0:

@@ -5,7 +5,10 @@ The thesaurus is a SKOS scheme in the catalogue (``vocabularies/activities``); e
 kind of work with its labels in en/es/it/lv. A label is present in a text when all its content
 words are (compared as stems, like the rest of the text relevance); then every other label of
 the concept joins the match as a related word, which counts for less than the task's own words
-(:data:`interlink_kg.finding.ranking.THESAURUS_WEIGHT`). Pure apart from :func:`from_store`.
+(:data:`interlink_kg.finding.ranking.THESAURUS_WEIGHT`). A concept typed
+``ilk:SynonymSet`` is different: its labels are names for one and the same thing ("stakeholders",
+"attori coinvolti"), so a label it brings in counts as the text's own word (``synonym``).
+Pure apart from :func:`from_store`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 
+TRUE = Literal(True)
 MAX_RELATED = 48  # related stems added to one text at most (the query stays small)
 
 Analyser = Callable[[str, str], list[tuple[str, str]]]
@@ -35,16 +39,28 @@ class Label:
 class Related:
     word: str  # the thesaurus word as written in its label
     because_of: str  # the text's word that brought it
+    trigger: tuple[str, ...] = ()  # the stems of ``because_of``
+    synonym: bool = False  # another name for the same thing (an ``ilk:SynonymSet``'s label)
 
 
 class Thesaurus:
     """Labels by language and concept, analysed like the texts they are compared with."""
 
-    def __init__(self, labels: dict[str, dict[str, list[Label]]]) -> None:
+    def __init__(
+        self, labels: dict[str, dict[str, list[Label]]], synonyms: frozenset[str] = frozenset()
+    ) -> None:
         self._labels = labels  # language -> concept -> labels
+        self._synonyms = synonyms  # the concepts whose labels name one thing
 
     @classmethod
-    def of(cls, rows: Iterable[tuple[str, Literal]], analyse: Analyser) -> Thesaurus:
+    def of(
+        cls,
+        rows: Iterable[tuple[str, Literal]],
+        analyse: Analyser,
+        synonyms: frozenset[str] = frozenset(),
+    ) -> Thesaurus:
+        """The thesaurus of ``(concept, label)`` rows; ``synonyms``: the concepts whose labels
+        are names for one and the same thing."""
         labels: dict[str, dict[str, list[Label]]] = defaultdict(lambda: defaultdict(list))
         for concept, label in rows:
             lang = (label.language or FALLBACK_LANGUAGE).split("-")[0]
@@ -54,7 +70,8 @@ class Thesaurus:
             if analysed:
                 stems, words = zip(*analysed, strict=True)
                 labels[lang][concept].append(Label(tuple(stems), tuple(words)))
-        return cls({lang: dict(by_concept) for lang, by_concept in labels.items()})
+        by_language = {lang: dict(by_concept) for lang, by_concept in labels.items()}
+        return cls(by_language, synonyms)
 
     def related(self, analysed: list[tuple[str, str]], lang: str) -> dict[str, Related]:
         """The related words of a text (its ``(stem, word)`` pairs), by stem; none of them is
@@ -64,22 +81,21 @@ class Thesaurus:
         for stem, word in analysed:
             word_of.setdefault(stem, word)
         out: dict[str, Related] = {}
-        for labels in self._labels.get(lang, {}).values():
+        for concept, labels in self._labels.get(lang, {}).items():
             trigger = next((label for label in labels if set(label.stems) <= present), None)
             if trigger is None:
                 continue
             because = " ".join(word_of[s] for s in trigger.stems)
+            synonym = concept in self._synonyms
             for label in labels:
                 for stem, word in zip(label.stems, label.words, strict=True):
                     if stem not in present and stem not in out and len(out) < MAX_RELATED:
-                        out[stem] = Related(word, because)
+                        out[stem] = Related(word, because, trigger.stems, synonym)
         return out
 
 
 def from_store(store: Store, analyse: Analyser) -> Thesaurus:
-    rows = [
-        (str(r["concept"]), r["label"])
-        for r in store.select(query("relevance-thesaurus"))
-        if isinstance(r["label"], Literal)
-    ]
-    return Thesaurus.of(rows, analyse)
+    found = store.select(query("relevance-thesaurus"))
+    rows = [(str(r["concept"]), r["label"]) for r in found if isinstance(r["label"], Literal)]
+    synonyms = frozenset(str(r["concept"]) for r in found if r["synonyms"] == TRUE)
+    return Thesaurus.of(rows, analyse, synonyms)
