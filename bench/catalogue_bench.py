@@ -11,7 +11,9 @@ vocabularies, Hydra links); the first call of a generation also reads the keys, 
 
 With ``--remote`` the same catalogue is also served from an ``oxigraph serve`` this script
 starts on a free loopback port (the ``sparql+http://`` backend): its pages, harvest and
-resources are printed with their ratio to the embedded ones (issue 15: within 2x).
+resources are printed with their ratio to the embedded ones (issue 15: within 2x);
+``--remote-in-memory``: the same from an ``oxigraph serve`` that keeps its data in memory (no
+``--location``), which separates what the server's storage costs from what the client does.
 
 Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
 ``--size N``: that size only; ``--no-harvest``: no whole harvest; ``--disk``: the embedded store
@@ -62,15 +64,20 @@ def page(store: Store, request: PageRequest) -> int:
     return len(catalogue_page(store, synthetic.BASE, request, requested_url=url))
 
 
-def remote_pages(n: int, embedded: dict[str, float]) -> None:
+def remote_pages(n: int, embedded: dict[str, float], *, in_memory: bool = False) -> None:
     """The same pages (by number and by key), resources and harvest from a SPARQL server on
-    loopback, against the embedded figures of this run."""
-    with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
+    loopback, against the embedded figures of this run; ``in_memory``: the server keeps its
+    data in memory rather than in its RocksDB database (what the server's storage costs)."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        oxigraph_serve(Path(folder), in_memory=in_memory) as url,
+    ):
         store = open_store(url)  # the service's timeouts
         started = time.perf_counter()
         synthetic.load(store, n)
+        storage = "in memory" if in_memory else "RocksDB"
         print(
-            f"  remote store (oxigraph serve, loopback; loaded in "
+            f"  remote store (oxigraph serve, {storage}, loopback; loaded in "
             f"{time.perf_counter() - started:.1f} s)"
         )
         started = time.perf_counter()
@@ -194,6 +201,8 @@ def _measure(n: int, url: str) -> None:
     store.close()
     if "--remote" in sys.argv:
         remote_pages(n, embedded)
+    if "--remote-in-memory" in sys.argv:
+        remote_pages(n, embedded, in_memory=True)
 
 
 def harvest(store: Store, index: key_index.Keys) -> float:

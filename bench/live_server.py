@@ -90,15 +90,20 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def oxigraph_serve(folder: Path, ready_within: float = 30) -> Iterator[str]:
+def oxigraph_serve(
+    folder: Path, ready_within: float = 30, *, in_memory: bool = False
+) -> Iterator[str]:
     """An ``oxigraph serve`` (the dev dependency's binary) on a free loopback port over a new
-    database in ``folder``; yields its ``sparql+http://`` store URL, stops it at the end."""
+    database in ``folder`` (``in_memory``: no database, the server keeps its data in memory);
+    yields its ``sparql+http://`` store URL, stops it at the end."""
     port = free_port()
     binary = str(Path(sys.executable).with_name("oxigraph"))
     log = folder / "oxigraph.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+            [binary, "serve"]
+            + ([] if in_memory else ["--location", str(folder / "db")])
+            + ["--bind", f"127.0.0.1:{port}"],
             stdout=output,
             stderr=subprocess.STDOUT,
         )

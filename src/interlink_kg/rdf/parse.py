@@ -14,6 +14,8 @@ from interlink_kg.errors import ParseError
 from interlink_kg.rdf.formats import RdfFormat, by_path
 from interlink_kg.rdf.graphs import triples_graph
 
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 @lru_cache(maxsize=1 << 16)
 def _iri(value: str) -> URIRef:
@@ -22,17 +24,37 @@ def _iri(value: str) -> URIRef:
     return URIRef(value)
 
 
+SHARED_LITERAL_LENGTH = 64  # literals up to this long are made once per text (see _literal)
+
+
+@lru_cache(maxsize=1 << 16)
+def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
+    """One rdflib literal per short text, language and datatype (immutable, so shared): the
+    dates, flags, keywords and short titles repeat from page to page, and making a typed
+    literal parses its value (~10 µs for a date, against ~0.3 µs for a lookup)."""
+    if language:
+        return Literal(value, lang=language)
+    if datatype is None:
+        return Literal(value)
+    return Literal(value, datatype=_iri(datatype))
+
+
 def to_rdflib(term: object) -> Node:
     """Convert a pyoxigraph term into the equal rdflib term."""
     if isinstance(term, ox.NamedNode):
         return _iri(term.value)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=_iri(datatype))
+        value, language = term.value, term.language
+        datatype = None if language else term.datatype.value
+        if datatype == _STRING:
+            datatype = None
+        if len(value) <= SHARED_LITERAL_LENGTH:
+            return _literal(value, language, datatype)
+        if language:
+            return Literal(value, lang=language)
+        if datatype is None:
+            return Literal(value)
+        return Literal(value, datatype=_iri(datatype))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")
