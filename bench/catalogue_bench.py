@@ -15,7 +15,8 @@ resources are printed with their ratio to the embedded ones (issue 15: within 2x
 ``--remote-in-memory``: the same from an ``oxigraph serve`` that keeps its data in memory (no
 ``--location``), which separates what the server's storage costs from what the client does.
 
-Run: ``python bench/catalogue_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
+Run: ``python bench/catalogue_bench.py [--large] [--remote] [--remote-in-memory]``;
+``--huge``: 100k and 1M only;
 ``--size N``: that size only; ``--no-harvest``: no whole harvest; ``--disk``: the embedded store
 read straight from disk (RocksDB) instead of memory (``interlink-kg serve`` reads from an
 in-memory mirror of its store: the in-memory figures stand for it).

@@ -144,6 +144,7 @@ def test_a_synonym_set_s_labels_are_marked_as_synonyms() -> None:
         ("newsletter", False),
     }
     assert related["stakehold"].trigger == ("parti",)  # "interested" is a stop word
+    assert related["stakehold"].share == 1.0
     assert related["newslett"].trigger == ("contact",)
 
 
@@ -151,20 +152,32 @@ def test_another_name_for_the_same_thing_counts_as_the_task_s_own_word(
     catalogue_store: Store,
 ) -> None:
     """ "portatori di interesse" is another Italian name for stakeholders (the bundled thesaurus
-    has them in a synonym set): the tools it finds that way match at the full weight of the
-    title, not at the related words' THESAURUS_WEIGHT."""
+    has them in a synonym set): the stakeholder tools it finds come first, matched through
+    "stakeholder" at the full weight of the title, above what a related word can ever weigh
+    (THESAURUS_WEIGHT); the other multi-word names it brings count one word between their
+    words, so a tool that only says "attori" does not outrank them."""
     from interlink_kg.finding import ranking
 
     relevance = text_relevance(catalogue_store)
     found = relevance.score({"it": {"task title": ["Portatori di interesse"]}}, "it").matches
     best = max(found.values(), key=lambda m: m.score)
+    best_id = next(k for k, m in found.items() if m is best)
+    assert best_id == f"{BASE}interlinkers/stakeholders_mapping_canvas"
     assert best.language == "it"
-    assert best.related
-    assert all(r.synonym for r in best.related)
-    assert ranking.THESAURUS_WEIGHT < 1.0
-    assert best.score == 1.0
-    canvas = found[f"{BASE}interlinkers/stakeholders_mapping_canvas"]
-    assert [r.word for r in canvas.related] == ["stakeholder"]
+    assert [(r.word, r.synonym, r.share) for r in best.related] == [("stakeholder", True, 1.0)]
+    assert best.score > ranking.THESAURUS_WEIGHT
+    halves = [r for m in found.values() for r in m.related if r.word == "attori"]
+    assert halves
+    assert all(r.share == 0.5 for r in halves)
+
+
+def test_a_stakeholder_tool_comes_first_for_the_word_itself(catalogue_store: Store) -> None:
+    """The word itself, in Italian, finds the stakeholder tools first, not a tool that only
+    shares a word of another name ("attori")."""
+    from interlink_kg.finding import recommendations
+
+    result = recommendations.for_profiles(catalogue_store, BASE, [], text="stakeholder", lang="it")
+    assert "stakeholder" in result.items[0].id
 
 
 def test_a_synonym_is_explained_as_another_name(catalogue_store: Store) -> None:
@@ -201,7 +214,9 @@ def test_what_a_word_shared_with_the_siblings_brings_is_shared_too(
     alone = relevance.score({"it": title}, "it").matches
     beside = relevance.score({"it": {**title, "sibling title": ["Comunica"]}}, "it").matches
     assert any(m.related for m in alone.values())
-    assert {k: m.score for k, m in beside.items()} == {k: m.score for k, m in alone.items()}
+    assert {k: m.score for k, m in beside.items()} == pytest.approx(
+        {k: m.score for k, m in alone.items()}
+    )
 
 
 def test_a_related_word_is_explained(catalogue_store: Store) -> None:

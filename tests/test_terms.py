@@ -63,11 +63,35 @@ def test_short_literals_are_shared_and_long_ones_are_not() -> None:
     assert to_rdflib(ox.Literal(LONG)) is not to_rdflib(ox.Literal(LONG))
 
 
+DATATYPES = [str(XSD.integer), str(XSD.boolean), str(XSD.date), str(XSD.dateTime), str(XSD.decimal)]
+
+
 @given(
     text=st.text(max_size=2 * SHARED_LITERAL_LENGTH),
     language=st.sampled_from([None, "en", "es", "it", "lv", "en-gb"]),
 )
 def test_any_text_converts_alike_shared_or_not(text: str, language: str | None) -> None:
-    converted = to_rdflib(ox.Literal(text, language=language))
-    assert converted == Literal(text, lang=language)
-    assert str(converted) == text
+    for _ in range(2):  # made, then (if short) found again
+        converted = to_rdflib(ox.Literal(text, language=language))
+        assert converted == Literal(text, lang=language)
+        assert str(converted) == text
+
+
+@given(
+    text=st.one_of(
+        st.integers().map(str),
+        st.sampled_from(["01", "1", "0", "true", "false", "2026-02-30", "x", "1.50", ""]),
+        st.text(max_size=12),
+    ),
+    datatype=st.sampled_from(DATATYPES),
+)
+def test_typed_literals_convert_alike_shared_or_not(text: str, datatype: str) -> None:
+    """Well-typed or not, a typed literal is the one rdflib makes: same value, same lexical
+    form, same datatype, whether made or found again."""
+    expected = Literal(text, datatype=URIRef(datatype))
+    for _ in range(2):
+        converted = to_rdflib(ox.Literal(text, datatype=ox.NamedNode(datatype)))
+        assert converted == expected
+        assert str(converted) == str(expected)
+        assert converted.datatype == expected.datatype
+        assert converted.ill_typed == expected.ill_typed

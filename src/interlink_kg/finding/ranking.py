@@ -47,7 +47,7 @@ TEXT_FLOOR = 0.15  # ... when they match at least this well
 TEXT_FOCUS_EXPONENT = 0.5  # words count as match * focus ** this: catch-alls do not win on words
 # Words of the activity thesaurus (finding/thesaurus.py) related to the task's title or
 # description count this much of the task's own words (another name for the same thing, from a
-# synonym set, counts as the task's own word).
+# synonym set, counts as one word of the task's own: 1/n each of its n words).
 THESAURUS_WEIGHT = 0.6
 # A word of the task's title or description (or one the thesaurus relates to it, or one brought
 # by such a word) that another task of its objective also uses in its title counts this much:
@@ -68,7 +68,8 @@ WEIGHTS_TEXT = {
     "text": "BM25 of the task's words in the INTERLINKER's title, keywords, problem labels and "
     "description, relative to the best of this task (0 to 1); words of the activity thesaurus "
     f"related to the task's title and description count {THESAURUS_WEIGHT} of the task's own "
-    "(other names for the same thing count as the task's own); words the task shares with its "
+    "(another name for the same thing counts as one of the task's words, 1/n each of its n "
+    "words); words the task shares with its "
     f"sibling tasks' titles, and those they bring, count {SIBLING_SHARED_WEIGHT}",
     "score": f"({GRAPH_WEIGHT} * graph + {TEXT_WEIGHT} * text * sqrt(focus)) * language * target "
     f"* (1 + usage + related + rating), among the {CANDIDATES} best by match * focus and the "
@@ -396,9 +397,9 @@ _RELATED = {
 }
 _SYNONYMS = {
     "en": "It matches {pairs}: other names for the same thing (activity thesaurus).",
-    "es": "Coincide con {pairs}: otros nombres de lo mismo (tesauro de actividades).",
+    "es": "Coincide con {pairs}: otros nombres de la misma cosa (tesauro de actividades).",
     "it": "Corrisponde a {pairs}: altri nomi della stessa cosa (tesauro delle attività).",
-    "lv": "Tas atbilst vārdiem {pairs}, kas ir citi tā paša nosaukumi (darbību tēzaurs).",
+    "lv": "Tas atbilst vārdiem {pairs}, kas ir citi tās pašas lietas nosaukumi (darbību tēzaurs).",
 }
 _FOR = {"en": "for", "es": "por", "it": "per", "lv": "kā"}
 

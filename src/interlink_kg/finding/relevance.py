@@ -422,9 +422,9 @@ class TextRelevance:
                 own = {s for _, _, pairs in analysed_parts for s, _ in pairs}
                 extra = {s: r for s, r in extra.items() if s not in own and s not in related}
                 share = weight * ranking.THESAURUS_WEIGHT
-                # A synonym counts as the word that brought it; what a word the siblings share
-                # brings is shared too.
-                counted = {s: weight if r.synonym else share for s, r in extra.items()}
+                # A synonym label counts as one word of the part (its n words 1/n each); what a
+                # word the siblings share brings is shared too.
+                counted = {s: weight * r.share if r.synonym else share for s, r in extra.items()}
                 related.update({s: (counted[s], part, r) for s, r in extra.items()})
                 for stem in query_words(list(extra)):
                     trigger = extra[stem].trigger

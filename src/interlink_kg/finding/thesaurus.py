@@ -7,7 +7,8 @@ words are (compared as stems, like the rest of the text relevance); then every o
 the concept joins the match as a related word, which counts for less than the task's own words
 (:data:`interlink_kg.finding.ranking.THESAURUS_WEIGHT`). A concept typed
 ``ilk:SynonymSet`` is different: its labels are names for one and the same thing ("stakeholders",
-"attori coinvolti"), so a label it brings in counts as the text's own word (``synonym``).
+"attori coinvolti"), so a label it brings in counts as one word of the text's own (``synonym``;
+each word of a label of n words counts 1/n: ``share``).
 Pure apart from :func:`from_store`.
 """
 
@@ -39,8 +40,9 @@ class Label:
 class Related:
     word: str  # the thesaurus word as written in its label
     because_of: str  # the text's word that brought it
-    trigger: tuple[str, ...] = ()  # the stems of ``because_of``
+    trigger: tuple[str, ...]  # the stems of ``because_of``
     synonym: bool = False  # another name for the same thing (an ``ilk:SynonymSet``'s label)
+    share: float = 1.0  # its part of its label: 1 / the label's words
 
 
 class Thesaurus:
@@ -88,9 +90,10 @@ class Thesaurus:
             because = " ".join(word_of[s] for s in trigger.stems)
             synonym = concept in self._synonyms
             for label in labels:
+                share = 1 / len(label.stems)
                 for stem, word in zip(label.stems, label.words, strict=True):
                     if stem not in present and stem not in out and len(out) < MAX_RELATED:
-                        out[stem] = Related(word, because, trigger.stems, synonym)
+                        out[stem] = Related(word, because, trigger.stems, synonym, share)
         return out
 
 

@@ -31,7 +31,9 @@ SHARED_LITERAL_LENGTH = 64  # literals up to this long are made once per text (s
 def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
     """One rdflib literal per short text, language and datatype (immutable, so shared): the
     dates, flags, keywords and short titles repeat from page to page, and making a typed
-    literal parses its value (~10 µs for a date, against ~0.3 µs for a lookup)."""
+    literal parses its value (~10 µs for a date, against ~0.3 µs for a lookup). Full, the
+    cache holds about 35 to 45 MB per process. Safe to share: rdflib literals are immutable (the
+    catalogue has no XML or HTML literals, whose values are DOM objects)."""
     if language:
         return Literal(value, lang=language)
     if datatype is None:
