@@ -14,7 +14,8 @@ For random real tasks: the median and p95 of
 With ``--remote``, the service-layer recommendation and the search are measured again with the
 catalogue on an ``oxigraph serve`` on loopback (the ``sparql+http`` backend).
 
-Run: ``python bench/recommend_bench.py [--large] [--remote]``; ``--huge``: 100k and 1M only;
+Run: ``python bench/recommend_bench.py [--large] [--remote] [--remote-in-memory]``;
+``--huge``: 100k and 1M only;
 ``--size N``: N only; ``--remote-only``: the remote store alone (no embedded one beside it, for
 1M: compare with an embedded run of the same size); ``--disk``: the embedded store on disk (as
 ``interlink-kg serve`` runs it by default) instead of in memory; ``--no-search``: no search
@@ -222,6 +223,8 @@ def _bench(store: Store, n: int, cases: int, where: str) -> None:
         )
     if "--remote" in sys.argv:
         remote_timings(n, sample, ours[0], found[0] if found else None, cases)
+    if "--remote-in-memory" in sys.argv:
+        remote_timings(n, sample, ours[0], found[0] if found else None, cases, in_memory=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB -> GiB, roughly
     print(f"  peak resident memory of this process so far: {peak:.1f} GB")
     if 1000 <= n <= 10_000:
@@ -242,17 +245,24 @@ def remote_timings(
     embedded_ranking: float | None,
     embedded_search: float | None,
     cases: int,
+    *,
+    in_memory: bool = False,
 ) -> None:
     """The same recommendations and searches with the catalogue on an ``oxigraph serve`` on
     loopback (the ``sparql+http`` backend), against the embedded medians of this run (with
     ``--remote-only``, no embedded store: the sample is drawn from the remote one, as the
-    embedded run draws it, and the figures stand alone)."""
-    with tempfile.TemporaryDirectory() as folder, oxigraph_serve(Path(folder)) as url:
+    embedded run draws it, and the figures stand alone); ``in_memory``: a server that keeps its
+    data in memory (no ``--location``) instead of its RocksDB database."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        oxigraph_serve(Path(folder), in_memory=in_memory) as url,
+    ):
         remote = open_store(url)  # the service's timeouts
         started = time.perf_counter()
         synthetic.load(remote, n)
         loaded = time.perf_counter() - started
-        print(f"  remote store (oxigraph serve, loopback; loaded in {loaded:.1f} s)")
+        storage = "in memory" if in_memory else "RocksDB"
+        print(f"  remote store (oxigraph serve, {storage}, loopback; loaded in {loaded:.1f} s)")
         if sample is None:
             sample = _sample(remote, random.Random(n), cases)
         picks = iter(sample * 2)
