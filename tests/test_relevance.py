@@ -279,3 +279,54 @@ def test_only_the_task_s_title_and_description_words_count_less_when_shared(
     beside = relevance.score({"en": {**texts, "sibling title": ["Personas"]}}, "en").matches
     assert {k: m.score for k, m in beside.items()} == {k: m.score for k, m in alone.items()}
     assert f"{BASE}interlinkers/model_for_personas_in_english" in alone
+
+
+@pytest.mark.parametrize(
+    ("lang", "related", "synonym"),
+    [
+        (
+            "en",
+            "It matches “calendar” (for “coordinate”): words for the same kind",
+            "It matches “stakeholder” (for “actors involved”): other names",
+        ),
+        (
+            "es",
+            "Coincide con “calendario” (por “coordinate”)",
+            "Coincide con “stakeholder” (por “actors involved”): otros nombres de la misma cosa",
+        ),
+        (
+            "it",
+            "Corrisponde a “calendario” (per “coordinate”)",
+            "Corrisponde a “stakeholder” (per “actors involved”): altri nomi della stessa cosa",
+        ),
+        (
+            "lv",
+            "Tas atbilst vārdiem “calendario” (“coordinate” dēļ)",
+            "vārdiem “stakeholder” (“actors involved” dēļ), kas ir citi tās pašas lietas nosaukumi",
+        ),
+    ],
+)
+def test_related_words_and_synonyms_are_explained_in_each_language(
+    lang: str, related: str, synonym: str
+) -> None:
+    """Each language names the task word that brought a related word in its own order
+    (Latvian: "“…” dēļ"), and says apart the other names for the same thing."""
+    from interlink_kg.finding.ranking import reason
+    from interlink_kg.finding.text_match import TextMatch
+    from interlink_kg.finding.thesaurus import Related
+
+    word = "calendar" if lang == "en" else "calendario"
+    match = TextMatch(
+        score=1.0,
+        words=(),
+        part="task title",
+        language=lang,
+        fallback=False,
+        related=(
+            Related(word, "coordinate", ("coordin",)),
+            Related("stakeholder", "actors involved", ("actor", "involv"), synonym=True),
+        ),
+    )
+    text = reason((), lang, True, match)
+    assert related in text
+    assert synonym in text

@@ -401,7 +401,8 @@ _SYNONYMS = {
     "it": "Corrisponde a {pairs}: altri nomi della stessa cosa (tesauro delle attività).",
     "lv": "Tas atbilst vārdiem {pairs}, kas ir citi tās pašas lietas nosaukumi (darbību tēzaurs).",
 }
-_FOR = {"en": "for", "es": "por", "it": "per", "lv": "kā"}
+# The task's word that brought a related word ("for" it; Latvian puts "dēļ" after the word).
+_FOR = {"en": "for “{w}”", "es": "por “{w}”", "it": "per “{w}”", "lv": "“{w}” dēļ"}
 
 
 def _words_sentence(words: TextMatch, lang: str) -> str:
@@ -417,7 +418,7 @@ def _words_sentence(words: TextMatch, lang: str) -> str:
     for template, synonyms in ((_SYNONYMS, True), (_RELATED, False)):
         found = [r for r in words.related if r.synonym == synonyms]
         if found:
-            pairs = ", ".join(f"“{r.word}” ({_FOR[lang]} “{r.because_of}”)" for r in found)
+            pairs = ", ".join(f"“{r.word}” ({_FOR[lang].format(w=r.because_of)})" for r in found)
             sentences.append(template[lang].format(pairs=pairs))
     if words.fallback and sentences:
         sentences[0] = sentences[0][:-1] + _IN_ENGLISH[lang] + "."
