@@ -17,7 +17,8 @@ catalogue on an ``oxigraph serve`` on loopback (the ``sparql+http`` backend).
 Run: ``python bench/recommend_bench.py [--large] [--remote] [--remote-in-memory]``;
 ``--huge``: 100k and 1M only;
 ``--size N``: N only; ``--remote-only``: the remote store alone (no embedded one beside it, for
-1M: compare with an embedded run of the same size); ``--disk``: the embedded store on disk (as
+1M: compare with an embedded run of the same size; with ``--remote-in-memory``, on a server in
+memory); ``--disk``: the embedded store on disk (as
 ``interlink-kg serve`` runs it by default) instead of in memory; ``--no-search``: no search
 index (its build takes minutes at 1M) and no search figures.
 
@@ -351,7 +352,8 @@ def main() -> None:
     for n in sizes:
         if "--remote-only" in sys.argv:  # no embedded store beside it (memory at 1M)
             print(f"\n{n} INTERLINKERs, remote store only")
-            remote_timings(n, None, None, None, cases=30)
+            in_memory = "--remote-in-memory" in sys.argv
+            remote_timings(n, None, None, None, cases=30, in_memory=in_memory)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
             print(f"  peak resident memory of this process: {peak:.1f} GB")
         else:
