@@ -24,21 +24,24 @@ def _iri(value: str) -> URIRef:
     return URIRef(value)
 
 
-SHARED_LITERAL_LENGTH = 64  # literals up to this long are made once per text (see _literal)
+SHARED_LITERAL_LENGTH = 64  # literals up to this long are made once per text (_shared_literal)
 
 
-@lru_cache(maxsize=1 << 16)
 def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
-    """One rdflib literal per short text, language and datatype (immutable, so shared): the
-    dates, flags, keywords and short titles repeat from page to page, and making a typed
-    literal parses its value (~10 µs for a date, against ~0.3 µs for a lookup). Full, the
-    cache holds about 35 to 45 MB per process. Safe to share: rdflib literals are immutable (the
-    catalogue has no XML or HTML literals, whose values are DOM objects)."""
+    """The rdflib literal of a text with its language, or its datatype (None: a plain string)."""
     if language:
         return Literal(value, lang=language)
     if datatype is None:
         return Literal(value)
     return Literal(value, datatype=_iri(datatype))
+
+
+# One rdflib literal per short text, language and datatype (immutable, so shared): the dates,
+# flags, keywords and short titles repeat from page to page, and making a typed literal parses
+# its value (~10 µs for a date, against ~0.3 µs for a lookup). Full, the cache holds about 35 to
+# 45 MB per process. Safe to share: rdflib literals are immutable (the catalogue has no XML or
+# HTML literals, whose values are DOM objects).
+_shared_literal = lru_cache(maxsize=1 << 16)(_literal)
 
 
 def to_rdflib(term: object) -> Node:
@@ -50,13 +53,8 @@ def to_rdflib(term: object) -> Node:
         datatype = None if language else term.datatype.value
         if datatype == _STRING:
             datatype = None
-        if len(value) <= SHARED_LITERAL_LENGTH:
-            return _literal(value, language, datatype)
-        if language:
-            return Literal(value, lang=language)
-        if datatype is None:
-            return Literal(value)
-        return Literal(value, datatype=_iri(datatype))
+        make = _shared_literal if len(value) <= SHARED_LITERAL_LENGTH else _literal
+        return make(value, language, datatype)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")
