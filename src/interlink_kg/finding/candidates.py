@@ -53,8 +53,10 @@ class Candidate:
 
 
 def _holds(positions: Positions, at: int) -> bool:
-    """Whether the sorted ``positions`` hold ``at``."""
-    found = int(np.searchsorted(positions, at))
+    """Whether the sorted ``positions`` hold ``at``. (The key is given in the array's own type:
+    a Python int would have NumPy cast the whole array to int64 first, a copy per call that
+    made this O(N): 0.2 ms at 1M INTERLINKERs, some 180 calls per recommendation.)"""
+    found = int(np.searchsorted(positions, positions.dtype.type(at)))
     return found < len(positions) and int(positions[found]) == at
 
 
@@ -128,7 +130,7 @@ class _Arrays:
         counts = np.zeros(len(positions), dtype=np.int64)
         for problem in problems:
             posting = self.postings[problem]
-            found = np.searchsorted(posting, positions)
+            found = np.searchsorted(posting, positions.astype(posting.dtype))  # no int64 copy
             inside = found < len(posting)
             counts[inside] += posting[found[inside]] == positions[inside]
         return [int(c) for c in counts]
