@@ -186,6 +186,88 @@ def test_other_formats_are_refused_before_anything(tmp_path: Path, store: Store,
     assert _snapshot(store) == before
 
 
+def test_the_embedded_store_replaces_a_graph_by_a_copy_in_bulk(
+    tmp_path: Path, store: Store, interlinkers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No MOVE on the embedded store (it copies triple by triple in a transaction): the commit
+    notes the copy, the bulk loader makes it, the staging graph and the note go."""
+    path = tmp_path / "data.nt"
+    path.write_bytes(interlinkers.read_bytes())
+    bulk_load(store, [path], BASE, validate=False)
+    moved: list[object] = []
+    original = store.move_graphs
+    monkeypatch.setattr(store, "move_graphs", lambda pairs, then=None: moved.append(pairs))
+    smaller = b"\n".join(interlinkers.read_bytes().splitlines()[:100]) + b"\n"
+    path.write_bytes(smaller)
+    bulk_load(store, [path], BASE, validate=False)
+    assert moved == []
+    monkeypatch.setattr(store, "move_graphs", original)
+    assert isomorphic(store.graph(graph_name(path, BASE)), Graph().parse(data=smaller, format="nt"))
+    assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
+    assert store.get_meta(bulk.PENDING_KEY) == "{}"
+
+
+@pytest.mark.parametrize("dies_in", ["copy_graph_in_bulk", "drop_graphs"])
+def test_a_process_that_dies_while_copying_is_completed_not_undone(
+    tmp_path: Path, interlinkers: Path, dies_in: str
+) -> None:
+    """After the commit a replacement counts: a process killed half-way through the copy (or
+    after it, before the staging graph is dropped) leaves a note from which recover() completes
+    the copy."""
+    url = f"oxigraph:{tmp_path / 'store'}"
+    path = tmp_path / "data.nt"
+    path.write_bytes(interlinkers.read_bytes())
+    first = open_store(url)
+    bulk_load(first, [path], BASE, validate=False)
+    first.close()
+    smaller = b"\n".join(interlinkers.read_bytes().splitlines()[:300]) + b"\n"
+    path.write_bytes(smaller)
+    dying = (
+        "import os\n"
+        "from pathlib import Path\n"
+        "from interlink_kg.curation import bulk\n"
+        "from interlink_kg.store import open_store\n"
+        "from interlink_kg.store.oxigraph import OxigraphStore\n"
+        "real_copy = OxigraphStore.copy_graph_in_bulk\n"
+        "def half_copy(self, source, target):\n"  # half the triples in, then killed
+        "    import itertools, pyoxigraph as ox\n"
+        "    name = ox.NamedNode(target)\n"
+        "    self._store.clear_graph(name)\n"
+        "    found = self._store.quads_for_pattern(None, None, None, ox.NamedNode(source))\n"
+        "    self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name)\n"
+        "        for q in itertools.islice(found, 150))\n"
+        "    self._store.flush()\n"
+        "    os._exit(9)\n"
+        "def die(self, names):\n"
+        "    os._exit(9)\n"
+        f"if {dies_in!r} == 'copy_graph_in_bulk':\n"
+        "    OxigraphStore.copy_graph_in_bulk = half_copy\n"
+        "else:\n"
+        "    OxigraphStore.drop_graphs = die\n"
+        f"store = open_store({url!r})\n"
+        f"bulk.bulk_load(store, [Path({str(path)!r})], {BASE!r}, validate=False)\n"
+    )
+    died = subprocess.run([sys.executable, "-c", dying], capture_output=True, text=True)
+    assert died.returncode == 9, died.stderr
+    expected = Graph().parse(data=smaller, format="nt")
+    after_crash = open_store(url)
+    try:
+        note = json.loads(after_crash.get_meta(bulk.PENDING_KEY) or "{}")
+        target = after_crash.graph(graph_name(path, BASE))
+        if dies_in == "copy_graph_in_bulk":  # the target half written
+            assert note["copied"] == []
+            assert len(target) == 150
+        else:  # copied, its staging graph not yet dropped
+            assert note["copied"] == [note["copies"][0][0]]
+            assert isomorphic(target, expected)
+        assert recover(after_crash) == []  # nothing undone
+        assert isomorphic(after_crash.graph(graph_name(path, BASE)), expected)
+        assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(after_crash))
+        assert after_crash.get_meta(bulk.PENDING_KEY) == "{}"
+    finally:
+        after_crash.close()
+
+
 def test_a_process_that_dies_half_way_is_undone(tmp_path: Path, interlinkers: Path) -> None:
     """The bulk loader writes without a transaction: a process killed before the load is
     complete leaves triples behind, which the next load (or the server's start) removes."""
@@ -286,7 +368,9 @@ def test_a_failing_commit_loads_nothing(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
+    # The commit update: a move where the store moves graphs, else the commit noting the copy.
     monkeypatch.setattr(store, "move_graphs", broken)
+    monkeypatch.setattr(store, "replace_graphs", broken)
     with pytest.raises(OSError, match="disk full"):
         bulk_load(store, [path], BASE, validate=False)
     assert _snapshot(store) == before
@@ -388,13 +472,19 @@ def test_what_is_not_a_regular_readable_file_is_refused_first(tmp_path: Path, st
     assert _snapshot(store) == before
 
 
+@pytest.mark.parametrize("layout", ["", "?query=query&update=update"])
 def test_a_failure_after_batches_reached_the_server_is_undone(
-    remote_store_url: str, interlinkers: Path, monkeypatch: pytest.MonkeyPatch
+    remote_store_url: str, interlinkers: Path, monkeypatch: pytest.MonkeyPatch, layout: str
 ) -> None:
+    """Through Oxigraph's bulk loader (its own layout) and through SPARQL Update (the layout
+    named in the URL, as for another server)."""
     from interlink_kg.store import remote as remote_backend
 
     monkeypatch.setattr(remote_backend, "INSERT_BATCH", 500)
-    remote = open_store(remote_store_url)
+    monkeypatch.setattr(remote_backend, "BULK_BATCH", 500)
+    remote = open_store(remote_store_url + layout)
+    assert isinstance(remote, remote_backend.RemoteStore)
+    assert (remote.endpoints.bulk is None) == bool(layout)
     try:
         load_bundled(remote, BASE, validate=False)
         before = _snapshot(remote)

@@ -536,6 +536,7 @@ def test_endpoints_of_another_layout_are_named_in_the_url() -> None:
     assert fuseki.endpoints.query == "http://127.0.0.1:3030/ds/sparql"
     assert fuseki.endpoints.update == "http://127.0.0.1:3030/ds/update"
     assert fuseki.endpoints.union_parameter is None
+    assert fuseki.endpoints.bulk is None  # another server's bulk loads: SPARQL Update
     ipv6 = open_store("sparql+http://[::1]:7878/")
     assert isinstance(ipv6, RemoteStore)
     assert ipv6.endpoints.query == "http://[::1]:7878/query"
@@ -543,6 +544,10 @@ def test_endpoints_of_another_layout_are_named_in_the_url() -> None:
     assert isinstance(oxigraph, RemoteStore)
     assert oxigraph.endpoints.query == "https://db.example.org:7878/query"
     assert oxigraph.endpoints.union_parameter == "union-default-graph"
+    assert oxigraph.endpoints.bulk == "https://db.example.org:7878/store?no_transaction"
+    union_only = open_store("sparql+http://127.0.0.1:7878/?union=union-default-graph")
+    assert isinstance(union_only, RemoteStore)
+    assert union_only.endpoints.bulk == "http://127.0.0.1:7878/store?no_transaction"
     with pytest.raises(StoreError, match="unknown setting"):
         open_store("sparql+http://127.0.0.1:3030/ds?password=x")
     with pytest.raises(StoreError, match="not a number"):

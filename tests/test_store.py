@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from support import BASE
 
@@ -581,6 +581,34 @@ def test_mirrored_store_reads_the_disk_and_writes_through(tmp_path: Path) -> Non
         assert count(again) == 1
     finally:
         again.close()
+
+
+def test_a_graph_is_copied_in_bulk_where_the_backend_can(store: Store) -> None:
+    """The embedded stores replace a graph's content by another's through the bulk loader
+    (blank nodes and typed literals kept); a SPARQL server says it cannot, and moves instead."""
+    if not store.copies_in_bulk:
+        with pytest.raises(NotImplementedError):
+            store.copy_graph_in_bulk(G2, G1)
+        return
+    store.replace_graphs({G1: ttl("<a> <p> 1 , 2 ."), G2: ttl(TERMS)})
+    store.copy_graph_in_bulk(G2, G1)
+    assert isomorphic(store.graph(G1), store.graph(G2))
+    assert len(store.graph(G1)) == len(Graph().parse(data=TERMS, format="turtle"))
+    assert count(store) == 2 * len(store.graph(G2))  # the source is left as it was
+
+
+def test_a_mirrored_copy_in_bulk_reaches_the_disk(tmp_path: Path) -> None:
+    mirror = open_store(f"oxigraph-mirror:{tmp_path / 'db'}")
+    mirror.replace_graphs({G1: ttl("<a> <p> 1 ."), G2: ttl("<b> <p> 2 , 3 .")})
+    mirror.copy_graph_in_bulk(G2, G1)
+    assert len(mirror.graph(G1)) == 2
+    mirror.close()
+    disk = open_store(f"oxigraph:{tmp_path / 'db'}")
+    try:
+        assert isomorphic(disk.graph(G1), disk.graph(G2))
+        assert len(disk.graph(G1)) == 2
+    finally:
+        disk.close()
 
 
 TERMS = """

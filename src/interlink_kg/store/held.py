@@ -130,6 +130,11 @@ class HeldStore:
     ) -> None:
         raise self.refusal()
 
+    copies_in_bulk = False
+
+    def copy_graph_in_bulk(self, source: str, target: str) -> None:
+        raise self.refusal()
+
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
         raise self.refusal()
 

@@ -153,6 +153,25 @@ class OxigraphStore:
         if update:
             self._apply(update)
 
+    copies_in_bulk = True
+
+    def copy_graph_in_bulk(self, source: str, target: str) -> None:
+        """``clear_graph``, then ``bulk_extend`` with the source's quads renamed (read from
+        the disk, whose iterator is a snapshot of the store as it was)."""
+        name = _iri(target)
+        try:
+            self._clear_graph(name)
+            found = self._reader().quads_for_pattern(None, None, None, _iri(source))
+            self._bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in found)
+        finally:
+            self._recent.wrote()
+
+    def _reader(self) -> ox.Store:
+        return self._store
+
+    def _clear_graph(self, name: ox.NamedNode) -> None:
+        self._store.clear_graph(name)
+
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
         """pyoxigraph's bulk loader (``bulk_extend``): no transaction, no undo log."""
         counted = _Counted(quads)
@@ -371,6 +390,13 @@ class MirroredOxigraphStore(OxigraphStore):
     def _write(self, update: str) -> None:
         self._disk.update(update)
         self._memory.update(update)
+
+    def _reader(self) -> ox.Store:
+        return self._disk
+
+    def _clear_graph(self, name: ox.NamedNode) -> None:
+        self._disk.clear_graph(name)
+        self._memory.clear_graph(name)
 
     def _bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         """The disk first, then the copy, a chunk at a time (memory stays bounded)."""

@@ -19,12 +19,18 @@ class Endpoints:
     # The query parameter that makes the default graph the union of every graph (Oxigraph:
     # ``union-default-graph``); None: the store names the graphs to read in each query.
     union_parameter: str | None = None
+    # Where N-Quads are posted for a bulk load that skips the server's transaction (Oxigraph:
+    # its graph store's ``no_transaction`` mode, its bulk loader); None: ``INSERT DATA``.
+    bulk: str | None = None
 
     @classmethod
     def under(cls, root: str) -> Endpoints:
-        """Oxigraph server's layout under ``root`` (``.../query``, ``.../update``)."""
+        """Oxigraph server's layout under ``root`` (``.../query``, ``.../update``,
+        ``.../store``)."""
         root = root if root.endswith("/") else root + "/"
-        return cls(root + "query", root + "update", "union-default-graph")
+        return cls(
+            root + "query", root + "update", "union-default-graph", root + "store?no_transaction"
+        )
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,8 @@ def parse(rest: str) -> Found:
     """``http://[user:password@]host:port/path/[?query=..&update=..&union=..]``.
 
     The path is the root under which the endpoints answer: by default Oxigraph server's layout
-    (``query``, ``update`` and its ``union-default-graph`` parameter). Another server names its
+    (``query``, ``update``, its ``union-default-graph`` parameter, and bulk loads posted to its
+    ``store`` without a transaction). Another server names its
     endpoints in the URL's query, relative to the root, e.g. Apache Jena Fuseki:
     ``sparql+http://127.0.0.1:3030/ds/?query=query&update=update&union=`` (an empty ``union``:
     the server has no union parameter, every query names its graphs).
@@ -65,10 +72,12 @@ def parse(rest: str) -> Found:
     root = parts._replace(netloc=netloc, query="", fragment="").geturl()
     root = root if root.endswith("/") else root + "/"
     default = Endpoints.under(root)
+    oxigraph = "query" not in layout and "update" not in layout
     endpoints = Endpoints(
         root + layout["query"] if "query" in layout else default.query,
         root + layout["update"] if "update" in layout else default.update,
         (layout["union"] or None) if "union" in layout else default.union_parameter,
+        default.bulk if oxigraph else None,  # another server: standard SPARQL Update
     )
     shown = "sparql+" + root + (f"?{parts.query}" if parts.query else "")
     return Found(
