@@ -90,6 +90,28 @@ def test_the_catalogue_is_served_from_a_sparql_server(loaded: RemoteStore) -> No
         close_app(app)
 
 
+def test_a_recommendation_for_a_task_not_asked_yet_costs_one_query(
+    loaded: RemoteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every schema task's IRI, path and words, and every profile's names, are read once per
+    content stamp; a task asked for the first time since then costs the query of its
+    INTERLINKERs' summaries alone."""
+    recommendations.for_task(loaded, BASE, "default", "task-define_personas", limit=5)
+    asked: list[str] = []
+    original = loaded.select
+
+    def counted(query: str, graphs: object = None) -> object:
+        asked.append(query)
+        return original(query, graphs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loaded, "select", counted)
+    ranked = recommendations.for_task(
+        loaded, BASE, "hackathon", "task-create_awareness_and_communication"
+    )
+    assert ranked.items
+    assert len(asked) == 1, asked
+
+
 def test_a_server_that_goes_down_gives_503_and_the_service_recovers(
     loaded: RemoteStore, oxigraph_server: SparqlServer
 ) -> None:

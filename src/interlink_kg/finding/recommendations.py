@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import ranking
-from interlink_kg.finding.cache import Remembered
+from interlink_kg.finding.cache import PerGeneration
 from interlink_kg.finding.candidates import IDENTIFIED, CandidateIndex, candidate_index
 from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles, summaries
 from interlink_kg.finding.filters import Filters as Filters  # the service's own filter type
@@ -39,11 +39,13 @@ from interlink_kg.finding.ranking import (
     with_neighbours,
 )
 from interlink_kg.finding.relevance import TextScores, text_relevance
+from interlink_kg.finding.task_table import path_of, task_table
 from interlink_kg.finding.use_figures import NO_USES, Ratings, Uses, use_figures
 from interlink_kg.model import iris
 from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
 from interlink_kg.queries import query
-from interlink_kg.store.base import Store
+from interlink_kg.store.base import Row, Store
+from interlink_kg.store.generation import generation
 from interlink_kg.vocab import ILK
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
@@ -68,11 +70,24 @@ def task_iri(store: Store, schema_id: str, task_id: str) -> URIRef:
 
 
 def _task(store: Store, schema_id: str, task_id: str) -> tuple[URIRef, tuple[tuple[str, str], ...]]:
-    """The task's IRI and the problem profiles on its path with where each comes from, kept
-    per content stamp (404 when there is no such task)."""
+    """The task's IRI and the problem profiles on its path with where each comes from: from
+    the table of every schema task, read once per content stamp; read for this task alone from
+    a store without a stamp (404 when there is no such task)."""
     if not (iris.is_identifier(schema_id) and iris.is_identifier(task_id)):
         raise NotFoundError(f"no task {task_id!r} in schema {schema_id!r}")
-    return _TASKS.get(store, (schema_id, task_id))
+    if not generation(store):
+        return _read_task(store, (schema_id, task_id))
+    found = task_table(store).task(schema_id, task_id)
+    if found is None:
+        raise _no_task(schema_id, task_id)
+    return found
+
+
+def _no_task(schema_id: str, task_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"no task {task_id!r} in schema {schema_id!r}",
+        details={"schema": schema_id, "task": task_id},
+    )
 
 
 def _read_task(store: Store, key: tuple[str, str]) -> tuple[URIRef, tuple[tuple[str, str], ...]]:
@@ -81,21 +96,10 @@ def _read_task(store: Store, key: tuple[str, str]) -> tuple[URIRef, tuple[tuple[
         query("task-iri", {"schemaId taskId": [(Literal(schema_id), Literal(task_id))]})
     )
     if not rows:
-        raise NotFoundError(
-            f"no task {task_id!r} in schema {schema_id!r}",
-            details={"schema": schema_id, "task": task_id},
-        )
+        raise _no_task(schema_id, task_id)
     task = URIRef(str(rows[0]["task"]))
     path = store.select(query("task-context", {"task": [task]}))
-    # In the query's order: of two sources of one strength, the first named is kept.
-    return task, tuple(dict.fromkeys((str(r["problem"]), str(r["source"])) for r in path))
-
-
-# A task's IRI and path are asked for by every recommendation for it and change only with the
-# content: kept per content stamp (on a SPARQL server, two round trips saved per request).
-_TASKS: Remembered[tuple[str, str], tuple[URIRef, tuple[tuple[str, str], ...]]] = Remembered(
-    _read_task
-)
+    return task, path_of((str(r["problem"]), str(r["source"])) for r in path)
 
 
 # The components an explanation shows, in its order.
@@ -265,15 +269,34 @@ def _profile_names(
     without an identifier are left out."""
     if not profiles:
         return {}
+    known = _PROFILE_NAMES.get(store) if generation(store) else {}
+    missing = [URIRef(p.iri) for p in profiles if p.iri not in known]
+    read = _names(store.select(query("problem-names", {"problem": missing}))) if missing else {}
+    out = {}
+    for profile in profiles:
+        names = known.get(profile.iri) or read.get(profile.iri)
+        if names is not None:
+            out[profile.iri] = (names[0], pick(names[1], lang)[0])
+    return out
+
+
+def _names(rows: list[Row]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each profile's identifier (the smallest) and labels by language tag, by IRI; profiles
+    without an identifier are left out."""
     ids: dict[str, list[str]] = defaultdict(list)
     texts: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.select(query("problem-names", {"problem": [URIRef(p.iri) for p in profiles]})):
+    for row in rows:
         problem, label = str(row["problem"]), row.get("label")
         if "problemId" in row:
             ids[problem].append(str(row["problemId"]))
         if isinstance(label, Literal):
             texts[problem].setdefault(label.language or "", str(label))
-    return {iri: (min(found), pick(texts[iri], lang)[0]) for iri, found in ids.items()}
+    return {iri: (min(found), texts[iri]) for iri, found in ids.items()}
+
+
+# Every problem profile's names, read once per content stamp (a few hundred, whatever the size
+# of the catalogue): on a SPARQL server, a round trip saved per recommendation.
+_PROFILE_NAMES = PerGeneration(lambda store: _names(store.select(query("problem-names-all"))))
 
 
 def _explain(

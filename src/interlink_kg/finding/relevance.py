@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -37,12 +37,13 @@ from rdflib.term import Node
 
 from interlink_kg.finding import ranking, thesaurus
 from interlink_kg.finding.bm25 import Bm25, Layered
-from interlink_kg.finding.cache import Remembered
 from interlink_kg.finding.maintained import Maintained
+from interlink_kg.finding.task_table import Texts, grouped_texts, task_table
 from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
+from interlink_kg.store.generation import generation
 from interlink_kg.vocab import DCTERMS
 
 # Which words of the task count, and how much (the part a matched word came from).
@@ -319,27 +320,21 @@ def query_words(stems: list[str]) -> list[str]:
 
 
 _INDEXES = Maintained(_Index)
-Texts = dict[str, dict[str, list[str]]]  # language -> part ("task title"...) -> texts
-
-
-def _grouped(texts: Iterable[tuple[str, Node]]) -> Texts:
-    """``(part, text)`` pairs by language and part (literals only; untagged: English)."""
-    parts: Texts = defaultdict(lambda: defaultdict(list))
-    for part, text in texts:
-        if isinstance(text, Literal):
-            tag = (text.language or FALLBACK_LANGUAGE).split("-")[0]
-            parts[tag][part].append(str(text))
-    return {tag: dict(found) for tag, found in parts.items()}  # plain: kept and shared
 
 
 def _texts(store: Store, name: str, values: dict[str, list[URIRef]]) -> Texts:
     """The texts a query (``?part ?text``) reads, by language and part."""
-    return _grouped((str(r["part"]), r["text"]) for r in store.select(query(name, values)))
+    return grouped_texts((str(r["part"]), r["text"]) for r in store.select(query(name, values)))
 
 
-_TASK_TEXTS: Remembered[URIRef, Texts] = Remembered(
-    lambda store, task: _texts(store, "task-texts", {"task": [task]})
-)
+def _task_texts(store: Store, task: URIRef) -> Texts:
+    """A task's words: from the table of every schema task (read once per content stamp), or
+    read for this task alone (a store without a stamp, a task that is not a schema's)."""
+    if generation(store):
+        found = task_table(store).texts(task)
+        if found is not None:
+            return found
+    return _texts(store, "task-texts", {"task": [task]})
 
 
 def text_relevance(store: Store) -> TextRelevance:
@@ -363,7 +358,7 @@ class TextRelevance:
     def for_task(self, task: URIRef, lang: str) -> TextScores:
         """Matches for a task's words (its texts kept per content stamp: every recommendation
         for the task reads them)."""
-        return self.score(_TASK_TEXTS.get(self._store, task), lang)
+        return self.score(_task_texts(self._store, task), lang)
 
     def for_interlinker(
         self, item: URIRef, lang: str, described: Graph | None = None
@@ -380,7 +375,7 @@ class TextRelevance:
             found = [t for t in described.objects(item, predicate) if isinstance(t, Literal)]
             found.sort(key=lambda t: (t.language or "", str(t)))
             texts += [(part, text) for text in found]
-        return self.score(_grouped(texts), lang)
+        return self.score(grouped_texts(texts), lang)
 
     def _from_query(self, name: str, values: dict[str, list[URIRef]], lang: str) -> TextScores:
         return self.score(_texts(self._store, name, values), lang)
