@@ -570,6 +570,10 @@ def test_endpoints_of_another_layout_are_named_in_the_url() -> None:
     union_only = open_store("sparql+http://127.0.0.1:7878/?union=union-default-graph")
     assert isinstance(union_only, RemoteStore)
     assert union_only.endpoints.bulk == "http://127.0.0.1:7878/store?no_transaction"
+    for other in ("?union=", "?union=other-union"):  # another server's union: no bulk loader
+        named = open_store(f"sparql+http://127.0.0.1:3030/ds/{other}")
+        assert isinstance(named, RemoteStore)
+        assert named.endpoints.bulk is None
     with pytest.raises(StoreError, match="unknown setting"):
         open_store("sparql+http://127.0.0.1:3030/ds?password=x")
     with pytest.raises(StoreError, match="not a number"):

@@ -124,14 +124,26 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _recovered(dropped: Sequence[str], completed: Sequence[str], missing: Sequence[str]) -> str:
+    """What ``load --recover`` did, in words."""
+    if completed or missing:
+        text = f"completed a committed bulk load: {len(completed)} graph(s) put in place"
+        if missing:
+            text += f"; not replaced (staging graph gone): {', '.join(missing)}"
+        return text + "\n"
+    if dropped:
+        return f"undid an unfinished bulk load: {len(dropped)} graph(s) dropped\n"
+    return "no unfinished bulk load\n"
+
+
 def _bulk_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from interlink_kg.cli_progress import BulkProgressBars
     from interlink_kg.curation.bulk import bulk_load, recover
 
     if args.recover:
         with _opened(settings) as store:
-            dropped = recover(store, force=True)
-        out.write(f"undid an unfinished bulk load: {len(dropped)} graph(s) dropped\n")
+            recovered = recover(store, force=True)
+        out.write(_recovered(recovered.dropped, recovered.completed, recovered.missing))
         return EXIT_OK
     if not args.paths:
         raise BadRequestError("--bulk needs the files to load")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import secrets
 import socket
@@ -60,6 +61,7 @@ from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
 from interlink_kg.store.serving_record import process_alive
 
+_LOG = logging.getLogger(__name__)
 STAGING_PREFIX = INTERNAL_PREFIX + "staging:"
 PENDING_KEY = "bulk_pending"
 # The last bulk load that committed (written in its commit, in one transaction with the data).
@@ -161,41 +163,62 @@ def _committed(store: Store, token: str) -> bool:
     return store.ask(query("bulk-committed", {"token": [Literal(token)]}))
 
 
-def _copy_staged(store: Store, note: _Note) -> None:
-    """Copy each staging graph the note lists onto its target, then drop it. Each copy is noted
-    as done before its staging graph goes, so that a crash at any point leaves a note from which
-    doing this again gives the same store: a copy cut short is made again from its staging
-    graph, which is still there; a copy done is only followed by its drop."""
+@dataclass(frozen=True)
+class Recovered:
+    """What :func:`recover` did: the graphs of an unfinished load it dropped, or the targets of
+    a committed one whose copies it completed (and those it could not: staging graph gone)."""
+
+    dropped: tuple[str, ...] = ()
+    completed: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def _copy_staged(store: Store, note: _Note) -> tuple[list[str], list[str]]:
+    """Copy each staging graph the note lists onto its target, then drop it; the targets
+    copied, and those whose staging graph is gone. Each copy is noted as done before its
+    staging graph goes, so that a crash at any point leaves a note from which doing this again
+    gives the same store: a copy cut short is made again from its staging graph, which is still
+    there; a copy done is only followed by its drop. A staging graph gone before its copy means
+    the copy never began (they are dropped only after every copy is noted, or by an undo that
+    raced the commit): its target keeps what it held, and it is reported, not waited for."""
+    copied, missing = [], []
     for staging, target in note.copies:
         if staging in note.copied:
+            copied.append(target)
             continue
         if not store.ask(query("graph-holds-triples", {"g": [URIRef(staging)]})):
-            raise StoreError(
-                f"the staging graph of a committed bulk load is missing ({staging}); "
-                f"{target} cannot be completed: load its file again"
+            _LOG.warning(
+                "bulk load %s: %s was not replaced (its staging graph is gone)", note.token, target
             )
+            missing.append(target)
+            continue
         store.copy_graph_in_bulk(staging, target)
         note = replace(note, copied=(*note.copied, staging))
         note.write(store)
+        copied.append(target)
     store.drop_graphs([staging for staging, _ in note.copies])
+    return copied, missing
 
 
-def recover(store: Store, *, force: bool = False) -> list[str]:
-    """Undo a bulk load that did not finish (its process died): drop the graphs its note lists.
-    A load whose commit went through only has its note cleared. A note of a process that may
-    still be loading is left alone (:class:`BulkInProgressError`) unless ``force``. Returns the
-    graphs dropped."""
+def recover(store: Store, *, force: bool = False) -> Recovered:
+    """Finish what a bulk load that died left behind. An unfinished load is undone: the graphs
+    its note lists are dropped. A committed one counts: its note is cleared, after its copies
+    are completed where the store copies in bulk. A note of a process that may still be loading
+    is left alone (:class:`BulkInProgressError`) unless ``force``; on a store that copies in bulk
+    a committed load's note is never waited for, since that store is held by one process at a
+    time (whoever opened it, the loader is gone)."""
     text = store.get_meta(PENDING_KEY)
     note = _Note.parse(text)
     if note is None:
         if text not in (None, "", "{}"):
             store.set_meta(PENDING_KEY, "{}")  # an unreadable note: nothing can be undone
-        return []
+        return Recovered()
     committed = _committed(store, note.token)
     if committed and not note.copies:
         store.set_meta(PENDING_KEY, "{}")
-        return []
-    if note.alive() and not force:
+        return Recovered()
+    held_alone = committed and store.copies_in_bulk
+    if note.alive() and not force and not held_alone:
         raise BulkInProgressError(
             f"a bulk load by {note.owner} has not finished on this store; wait for it, or, if "
             "that process is gone, "
@@ -204,12 +227,12 @@ def recover(store: Store, *, force: bool = False) -> list[str]:
             details={"owner": note.owner},
         )
     if committed:  # it counts: its copies are completed, never undone
-        _copy_staged(store, note)
+        copied, missing = _copy_staged(store, note)
         store.set_meta(PENDING_KEY, "{}")
-        return []
+        return Recovered(completed=tuple(copied), missing=tuple(missing))
     store.drop_graphs(note.graphs)
     store.set_meta(PENDING_KEY, "{}")
-    return list(note.graphs)
+    return Recovered(dropped=note.graphs)
 
 
 class _Load:
@@ -295,9 +318,17 @@ class _Load:
             self.store.move_graphs(moves, then=payloads)
 
     def complete(self) -> None:
-        """After the commit: the noted copies (a crash here is completed by :func:`recover`)."""
-        if self.note.copies:
+        """After the commit: the noted copies (a crash here is completed by :func:`recover`;
+        a failure too, by the next load, the next server start or ``load --recover``)."""
+        if not self.note.copies:
+            return
+        try:
             _copy_staged(self.store, self.note)
+        except Exception as exc:
+            raise StoreError(
+                "the bulk load counts, but putting its graphs in place stopped "
+                f"({type(exc).__name__}); `interlink-kg load --recover` completes it"
+            ) from exc
 
     def undo(self) -> None:
         self.store.drop_graphs(self.note.graphs)
@@ -377,7 +408,14 @@ def _stream_file(load: _Load, path: Path, base_iri: str, progress: ProgressCallb
                 progress(Progress("loading", str(path), done, counted.count, total))
 
         try:
-            stream = ox.parse(_Reader(path, source), format=fmt, base_iri=base_iri)  # type: ignore[arg-type]
+            # Each blank node gets a fresh label, unique in the store: "_:b0" of one file is
+            # neither "_:b0" of another nor one already stored (both keep labels as given).
+            stream = ox.parse(
+                _Reader(path, source),  # type: ignore[arg-type]
+                format=fmt,
+                base_iri=base_iri,
+                rename_blank_nodes=True,
+            )
             return load.store.insert_quads(load.quads(stream, graph_name(path, base_iri), report))
         except SyntaxError as exc:
             raise ParseError(f"{path} is not valid {fmt.name}: {exc}") from exc

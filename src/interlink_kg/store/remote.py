@@ -288,11 +288,14 @@ class RemoteStore:
         raise NotImplementedError("a SPARQL server replaces graphs with move_graphs")
 
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
-        """``INSERT DATA`` in batches of :data:`INSERT_BATCH` quads, one update each; on a
-        server with a bulk endpoint (Oxigraph's layout), N-Quads posted to it in batches of
-        :data:`BULK_BATCH`, which its bulk loader writes without a transaction.
+        """On a server with a bulk endpoint (Oxigraph's layout): N-Quads posted to it in batches
+        of :data:`BULK_BATCH`, which its bulk loader writes without a transaction, each with the
+        long timeout (a batch given up on while the server still loads it would come back after
+        the load was undone). Elsewhere: ``INSERT DATA`` in batches of :data:`INSERT_BATCH`
+        quads, one update each.
 
-        A blank node is scoped to one request, so a blank node met again after its batch was
+        Either way a blank node is scoped to one request (Oxigraph's graph store names them
+        afresh for each document it parses), so a blank node met again after its batch was
         sent would become a second node: that is refused (BadRequestError), never split."""
         try:
             return self._insert_quads(quads)
@@ -301,14 +304,19 @@ class RemoteStore:
 
     def _insert_quads(self, quads: Iterable[ox.Quad]) -> int:
         bulk = self.endpoints.bulk
-        size = BULK_BATCH if bulk else INSERT_BATCH
+        size = BULK_BATCH if bulk is not None else INSERT_BATCH
 
         def send(batch: list[ox.Quad]) -> None:
             if bulk is None:
                 self._update(updates.inserting(batch))
                 return
-            body = ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
-            self._http.call("POST", bulk, body=body, content_type="application/n-quads")
+            self._http.call(
+                "POST",
+                bulk,
+                body=ox.serialize(batch, format=ox.RdfFormat.N_QUADS),
+                content_type="application/n-quads",
+                timeout=self._long_timeout,
+            )
 
         count = 0
         batch: list[ox.Quad] = []

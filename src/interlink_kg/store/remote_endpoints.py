@@ -72,7 +72,13 @@ def parse(rest: str) -> Found:
     root = parts._replace(netloc=netloc, query="", fragment="").geturl()
     root = root if root.endswith("/") else root + "/"
     default = Endpoints.under(root)
-    oxigraph = "query" not in layout and "update" not in layout
+    # Oxigraph's own layout: its endpoints and its union parameter (an empty one, or another
+    # name, says another server).
+    oxigraph = (
+        "query" not in layout
+        and "update" not in layout
+        and layout.get("union", default.union_parameter) == default.union_parameter
+    )
     endpoints = Endpoints(
         root + layout["query"] if "query" in layout else default.query,
         root + layout["update"] if "update" in layout else default.update,

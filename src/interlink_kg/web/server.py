@@ -53,8 +53,13 @@ def build_serving_app(settings: Settings, log: TextIO, local_key: str | None = N
     except BulkInProgressError as running:
         log.write(f"left alone: {running.message}\n")
     else:
-        if undone:
-            log.write(f"undid an unfinished bulk load ({len(undone)} graph(s))\n")
+        if undone.dropped:
+            log.write(f"undid an unfinished bulk load ({len(undone.dropped)} graph(s))\n")
+        if undone.completed or undone.missing:
+            log.write(
+                f"completed a committed bulk load ({len(undone.completed)} graph(s) put in "
+                f"place, {len(undone.missing)} not replaced)\n"
+            )
     summary = load_bundled_if_empty(store, settings.base_iri)
     if summary is not None:
         log.write(f"loaded the bundled catalogue ({summary.triples} triples)\n")
