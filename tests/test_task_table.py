@@ -23,6 +23,7 @@ def _all_tasks(store: Store) -> list[tuple[str, str]]:
 def test_every_task_s_path_and_words_are_those_read_for_it_alone(catalogue_store: Store) -> None:
     assert generation(catalogue_store)  # the bundled catalogue is stamped: the table is used
     table = task_table(catalogue_store)
+    assert table is not None
     tasks = _all_tasks(catalogue_store)
     assert len(tasks) == 109
     for schema_id, task_id in tasks:
@@ -38,13 +39,16 @@ def test_a_path_keeps_the_order_of_the_query_s_branches() -> None:
 
 
 def test_an_unknown_task_is_not_found_with_or_without_a_stamp(catalogue_store: Store) -> None:
-    assert task_table(catalogue_store).task("default", "task-nothing") is None
+    table = task_table(catalogue_store)
+    assert table is not None
+    assert table.task("default", "task-nothing") is None
     with pytest.raises(NotFoundError, match="task-nothing"):
         recommendations.for_task(catalogue_store, BASE, "default", "task-nothing")
     unstamped = open_store("memory:")
     try:
         unstamped.replace_graphs({})
         assert not generation(unstamped)
+        assert task_table(unstamped) is None  # read task by task, never whole at every call
         with pytest.raises(NotFoundError, match="task-nothing"):
             recommendations.for_task(unstamped, BASE, "default", "task-nothing")
     finally:
@@ -52,4 +56,6 @@ def test_an_unknown_task_is_not_found_with_or_without_a_stamp(catalogue_store: S
 
 
 def test_a_task_outside_the_schemas_has_no_words_in_the_table(catalogue_store: Store) -> None:
-    assert task_table(catalogue_store).texts(URIRef(f"{BASE}processes/p/tasks/t")) is None
+    table = task_table(catalogue_store)
+    assert table is not None
+    assert table.texts(URIRef(f"{BASE}processes/p/tasks/t")) is None

@@ -75,9 +75,10 @@ def _task(store: Store, schema_id: str, task_id: str) -> tuple[URIRef, tuple[tup
     a store without a stamp (404 when there is no such task)."""
     if not (iris.is_identifier(schema_id) and iris.is_identifier(task_id)):
         raise NotFoundError(f"no task {task_id!r} in schema {schema_id!r}")
-    if not generation(store):
+    table = task_table(store)
+    if table is None:
         return _read_task(store, (schema_id, task_id))
-    found = task_table(store).task(schema_id, task_id)
+    found = table.task(schema_id, task_id)
     if found is None:
         raise _no_task(schema_id, task_id)
     return found

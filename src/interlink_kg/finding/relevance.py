@@ -43,7 +43,6 @@ from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
-from interlink_kg.store.generation import generation
 from interlink_kg.vocab import DCTERMS
 
 # Which words of the task count, and how much (the part a matched word came from).
@@ -330,11 +329,9 @@ def _texts(store: Store, name: str, values: dict[str, list[URIRef]]) -> Texts:
 def _task_texts(store: Store, task: URIRef) -> Texts:
     """A task's words: from the table of every schema task (read once per content stamp), or
     read for this task alone (a store without a stamp, a task that is not a schema's)."""
-    if generation(store):
-        found = task_table(store).texts(task)
-        if found is not None:
-            return found
-    return _texts(store, "task-texts", {"task": [task]})
+    table = task_table(store)
+    found = table.texts(task) if table is not None else None
+    return found if found is not None else _texts(store, "task-texts", {"task": [task]})
 
 
 def text_relevance(store: Store) -> TextRelevance:

@@ -22,6 +22,7 @@ from interlink_kg.finding.cache import PerGeneration
 from interlink_kg.model.labels import FALLBACK_LANGUAGE
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
+from interlink_kg.store.generation import generation
 
 # task-context.rq's branches in their order: of two sources of one strength, the first named
 # is kept (ranking.profile_tiers), as when the query answers for one task.
@@ -85,6 +86,7 @@ class TaskTable:
 _TABLE = PerGeneration(TaskTable)  # the schemas are content: their stamp
 
 
-def task_table(store: Store) -> TaskTable:
-    """The schema tasks of ``store`` as they are now (read again after each change)."""
-    return _TABLE.get(store)
+def task_table(store: Store) -> TaskTable | None:
+    """The schema tasks of ``store`` as they are now (read again after each change); None for a
+    store without a stamp, which is read task by task rather than whole at every call."""
+    return _TABLE.get(store) if generation(store) else None

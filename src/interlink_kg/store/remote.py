@@ -52,7 +52,7 @@ import pyoxigraph as ox
 import urllib3
 from rdflib import Graph, URIRef
 
-from interlink_kg.errors import BadRequestError, StoreError
+from interlink_kg.errors import StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of
 from interlink_kg.store import remote_answers as answers
@@ -69,6 +69,7 @@ from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.store.remote_endpoints import parse as endpoints_of
 from interlink_kg.store.remote_http import StoreHttp
+from interlink_kg.store.request_batches import request_batches
 
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
 _META_PREDICATE = f"{INTERNAL_PREFIX}meta/"
@@ -288,59 +289,27 @@ class RemoteStore:
         raise NotImplementedError("a SPARQL server replaces graphs with move_graphs")
 
     def insert_quads(self, quads: Iterable[ox.Quad]) -> int:
-        """On a server with a bulk endpoint (Oxigraph's layout): N-Quads posted to it in batches
-        of :data:`BULK_BATCH`, which its bulk loader writes without a transaction, each with the
-        long timeout (a batch given up on while the server still loads it would come back after
-        the load was undone). Elsewhere: ``INSERT DATA`` in batches of :data:`INSERT_BATCH`
-        quads, one update each.
-
-        Either way a blank node is scoped to one request (Oxigraph's graph store names them
-        afresh for each document it parses), so a blank node met again after its batch was
-        sent would become a second node: that is refused (BadRequestError), never split."""
+        """With a bulk endpoint (Oxigraph's layout), N-Quads posted to its bulk loader (no
+        transaction) :data:`BULK_BATCH` at a time, each waiting the long timeout (a batch given
+        up on while the server loads it would come back after an undo); else ``INSERT DATA``
+        updates of :data:`INSERT_BATCH`. Blank nodes: :mod:`~interlink_kg.store.request_batches`."""
+        bulk = self.endpoints.bulk
+        count = 0
         try:
-            return self._insert_quads(quads)
+            for batch in request_batches(quads, BULK_BATCH if bulk else INSERT_BATCH):
+                if bulk is None:
+                    self._update(updates.inserting(batch))
+                else:
+                    self._http.call(
+                        "POST",
+                        bulk,
+                        body=ox.serialize(batch, format=ox.RdfFormat.N_QUADS),
+                        content_type="application/n-quads",
+                        timeout=self._long_timeout,
+                    )
+                count += len(batch)
         finally:
             self._recent.wrote()
-
-    def _insert_quads(self, quads: Iterable[ox.Quad]) -> int:
-        bulk = self.endpoints.bulk
-        size = BULK_BATCH if bulk is not None else INSERT_BATCH
-
-        def send(batch: list[ox.Quad]) -> None:
-            if bulk is None:
-                self._update(updates.inserting(batch))
-                return
-            self._http.call(
-                "POST",
-                bulk,
-                body=ox.serialize(batch, format=ox.RdfFormat.N_QUADS),
-                content_type="application/n-quads",
-                timeout=self._long_timeout,
-            )
-
-        count = 0
-        batch: list[ox.Quad] = []
-        sent: set[str] = set()  # blank nodes of the batches already sent
-        current: set[str] = set()
-        for quad in quads:
-            for term in (quad.subject, quad.object):
-                if isinstance(term, ox.BlankNode):
-                    if term.value in sent:
-                        raise BadRequestError(
-                            f"the blank node _:{term.value} appears again after "
-                            f"{size} triples: a SPARQL server cannot join blank nodes "
-                            "across requests; give it an IRI, or keep its triples together"
-                        )
-                    current.add(term.value)
-            batch.append(quad)
-            count += 1
-            if len(batch) >= size:
-                send(batch)
-                batch = []
-                sent |= current
-                current = set()
-        if batch:
-            send(batch)
         return count
 
     # -- queries ----------------------------------------------------------------------------
