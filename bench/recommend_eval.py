@@ -203,12 +203,36 @@ SELECT ?objective ?schemaId ?taskId WHERE {
 @contextmanager
 def profiles_only() -> Iterator[None]:
     """The ranking as it was before text relevance: problem profiles alone."""
-    saved = (ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.TEXT_CANDIDATES)
+    saved = (
+        ranking.GRAPH_WEIGHT,
+        ranking.TEXT_WEIGHT,
+        ranking.TEXT_CANDIDATES,
+        ranking.COMPARE_SIBLINGS,
+    )
     ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.TEXT_CANDIDATES = 1.0, 0.0, 0
+    ranking.COMPARE_SIBLINGS = False
+    recommendations.forget_rankings()  # those kept were ranked with the constants changed here
     try:
         yield
     finally:
-        ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.TEXT_CANDIDATES = saved
+        (
+            ranking.GRAPH_WEIGHT,
+            ranking.TEXT_WEIGHT,
+            ranking.TEXT_CANDIDATES,
+            ranking.COMPARE_SIBLINGS,
+        ) = saved
+        recommendations.forget_rankings()
+
+
+@contextmanager
+def siblings_not_compared() -> Iterator[None]:
+    """The ranking without setting sibling tasks' first three apart (finding/siblings.py)."""
+    saved = ranking.COMPARE_SIBLINGS
+    ranking.COMPARE_SIBLINGS = False
+    try:
+        yield
+    finally:
+        ranking.COMPARE_SIBLINGS = saved
 
 
 @contextmanager
@@ -216,10 +240,12 @@ def without_thesaurus() -> Iterator[None]:
     """The text relevance on the task's own words only (no activity thesaurus)."""
     saved = ranking.THESAURUS_WEIGHT
     ranking.THESAURUS_WEIGHT = 0.0
+    recommendations.forget_rankings()
     try:
         yield
     finally:
         ranking.THESAURUS_WEIGHT = saved
+        recommendations.forget_rankings()
 
 
 def ranked_lists(store: Store, lang: str) -> dict[tuple[str, str], list[str]]:
@@ -263,6 +289,12 @@ def evaluate_relevance(
             )
     for lang in langs:
         out[f"ranking with text relevance ({lang})"] = figures(ranked_lists(store, lang))
+    if baselines:
+        with siblings_not_compared():  # the rankings kept are the same: only the order moves
+            for lang in langs:
+                out[f"the same, sibling tasks not compared ({lang})"] = figures(
+                    ranked_lists(store, lang)
+                )
     return out
 
 
@@ -480,7 +512,11 @@ def main() -> None:
             f"focus ** {ranking.TEXT_FOCUS_EXPONENT}, related words of the activity thesaurus "
             f"{ranking.THESAURUS_WEIGHT}, words shared with sibling tasks' titles "
             f"{ranking.SIBLING_SHARED_WEIGHT}, {ranking.TEXT_CANDIDATES} text candidates "
-            "(`src/interlink_kg/finding/ranking.py`, chosen on this table).\n\n"
+            "(`src/interlink_kg/finding/ranking.py`, chosen on this table). The tasks of one "
+            "objective are compared, and where their first three are the same, the task that "
+            "loses least raises another INTERLINKER into third place "
+            "(`src/interlink_kg/finding/siblings.py`); the previous ranking does not, and the "
+            "rows 'sibling tasks not compared' show the ranking without it.\n\n"
             + judged
             + "\n## The registry of use\n\n"
             + effect

@@ -119,7 +119,13 @@ class Remembered(Generic[K, V]):
         size: int = 4096,
     ) -> None:
         self._compute = compute
+        self._size, self._stamp = size, stamp
         self._memos: PerGeneration[_Memo[K, V]] = PerGeneration(lambda store: _Memo(size), stamp)
+
+    def clear(self) -> None:
+        """Forget every value kept, for every store (their stamps unchanged: for a bench or a
+        test that changes what the computation depends on besides the store)."""
+        self._memos = PerGeneration(lambda store: _Memo(self._size), self._stamp)
 
     def get(self, store: Store, key: K) -> V:
         memo = self._memos.get(store)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from interlink_kg.finding import siblings
+
 if TYPE_CHECKING:
     from interlink_kg.finding.text_match import TextMatch
 
@@ -53,6 +55,9 @@ THESAURUS_WEIGHT = 0.6
 # by such a word) that another task of its objective also uses in its title counts this much:
 # the words that tell the task apart from its siblings weigh more than those it shares with them.
 SIBLING_SHARED_WEIGHT = 0.7
+# Two tasks of one objective with the same first three: the one that loses least by it takes
+# another INTERLINKER in third place (finding/siblings.py). Off only to measure its effect.
+COMPARE_SIBLINGS = True
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
     "focus": "2 / (1 + number of problem profiles the INTERLINKER addresses)",
@@ -74,6 +79,9 @@ WEIGHTS_TEXT = {
     "score": f"({GRAPH_WEIGHT} * graph + {TEXT_WEIGHT} * text * sqrt(focus)) * language * target "
     f"* (1 + usage + related + rating), among the {CANDIDATES} best by match * focus and the "
     f"{TEXT_CANDIDATES} best by text",
+    "order": "by score, best first; except that when another task of the same objective has "
+    "the same first three, the task that loses least by it raises its next best INTERLINKER "
+    "that makes them differ into third place (finding/siblings.py)",
 }
 
 
@@ -189,6 +197,29 @@ class MatchedProfile:
 
 
 @dataclass(frozen=True)
+class SiblingChange:
+    """An INTERLINKER placed apart from the first three of a sibling task that had the same
+    three (:mod:`interlink_kg.finding.siblings`): ``raised`` into third place, or lowered to
+    fourth."""
+
+    raised: bool
+    schema: str  # the sibling task's schema identifier
+    task: str  # its identifier
+    title: str  # its title in the asked language (or the fallback)
+
+    def sentence(self, lang: str) -> str:
+        return siblings.sentence(self.raised, self.title, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "change": "raised" if self.raised else "lowered",
+            "schema": self.schema,
+            "task": self.task,
+            "task_title": self.title,
+        }
+
+
+@dataclass(frozen=True)
 class Recommendation:
     id: str
     iri: str
@@ -205,6 +236,7 @@ class Recommendation:
     ratings: int = 0
     average_rating: float | None = None
     text: TextMatch | None = None
+    sibling: SiblingChange | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -244,6 +276,7 @@ class Recommendation:
                     else None
                 ),
                 "found_by": "words" if not self.matched else "problem profiles",
+                "sibling_task": self.sibling.to_dict() if self.sibling is not None else None,
             },
         }
 

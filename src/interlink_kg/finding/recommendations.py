@@ -13,39 +13,37 @@ identifiers and labels (``problem-names.rq``) and the recommended INTERLINKERs' 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
-from interlink_kg.finding import ranking
-from interlink_kg.finding.cache import PerGeneration
+from interlink_kg.finding import ranking, siblings
+from interlink_kg.finding.cache import Remembered
 from interlink_kg.finding.candidates import IDENTIFIED, CandidateIndex, candidate_index
-from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles, summaries
+from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles
+from interlink_kg.finding.explanations import Scored, explain
 from interlink_kg.finding.filters import Filters as Filters  # the service's own filter type
 from interlink_kg.finding.filters import check_filters, language_iri
 from interlink_kg.finding.ranking import (
     MIN_CANDIDATES,
-    MatchedProfile,
     Recommendation,
     RecommendationList,
+    SiblingChange,
     WeightedProfile,
     profile_tiers,
-    reason,
-    usage_reason,
     with_neighbours,
 )
 from interlink_kg.finding.relevance import TextScores, text_relevance
-from interlink_kg.finding.task_table import path_of, task_table
-from interlink_kg.finding.use_figures import NO_USES, Ratings, Uses, use_figures
+from interlink_kg.finding.task_table import path_of, task_siblings, task_table, task_title
+from interlink_kg.finding.use_figures import NO_USES, use_figures
 from interlink_kg.model import iris
-from interlink_kg.model.labels import SUPPORTED_LANGUAGES, pick
+from interlink_kg.model.labels import SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
-from interlink_kg.store.base import Row, Store
-from interlink_kg.store.generation import generation
+from interlink_kg.store.base import Store
+from interlink_kg.store.generation import latest_generation
 from interlink_kg.vocab import ILK
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
@@ -101,21 +99,6 @@ def _read_task(store: Store, key: tuple[str, str]) -> tuple[URIRef, tuple[tuple[
     task = URIRef(str(rows[0]["task"]))
     path = store.select(query("task-context", {"task": [task]}))
     return task, path_of((str(r["problem"]), str(r["source"])) for r in path)
-
-
-# The components an explanation shows, in its order.
-COMPONENTS = ("match", "focus", "language", "target", "graph", "text", "usage", "related", "rating")
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A candidate of one stage with its score and every component of it."""
-
-    item: str  # IRI
-    score: float
-    components: dict[str, float]
-    uses: Uses
-    ratings: Ratings
 
 
 def _rank(
@@ -201,31 +184,44 @@ def text_candidates(text: TextScores | None, exclude: set[str]) -> list[str]:
     ]
 
 
-def _recommend(
+@dataclass(frozen=True)
+class _Ranking:
+    """One ranking before its explanation: its stages (each: rows, the profiles it ranked on,
+    the word matches), the profiles used, and the candidate index it was read from."""
+
+    index: CandidateIndex
+    used: tuple[WeightedProfile, ...]
+    stages: tuple[tuple[list[Scored], list[WeightedProfile], TextScores | None], ...]
+
+    def order(self) -> list[tuple[str, float]]:
+        """The ranked INTERLINKERs (IRI, score), best first."""
+        return [(r.item, r.score) for rows, _, _ in self.stages for r in rows]
+
+
+def _ranking(
     store: Store,
-    base_iri: str,
     tiers: list[list[WeightedProfile]],
     *,
     lang: str,
-    limit: int,
+    wanted: int,
     filters: Filters,
     task: URIRef | None = None,
     exclude: set[str] | None = None,
-    subject: dict[str, str] | None = None,
     text: Words = None,
-) -> RecommendationList:
+) -> _Ranking:
     """Rank stage by stage: the first tier of profiles, then (while fewer than
-    ``MIN_CANDIDATES`` INTERLINKERs were found) the next tiers, then same-group profiles.
+    ``MIN_CANDIDATES`` INTERLINKERs were found) the next tiers, then same-group profiles;
+    ``wanted`` at most.
 
     A later stage only adds INTERLINKERs after those already found, scored on its own
     profiles: weak evidence never lifts a candidate above one with stronger evidence, and
-    cannot add up for INTERLINKERs that address everything.
+    cannot add up for INTERLINKERs that address everything. The first places do not depend on
+    ``wanted`` (at least ``MIN_CANDIDATES``): a longer ranking only goes on further.
     """
-    limit = _check_limit(limit)
     checked = check_filters(store, filters)
     index = candidate_index(store)  # one generation for every stage and its explanation
     skip = set(exclude or ())
-    wanted = max(limit, MIN_CANDIDATES)
+    wanted = max(wanted, MIN_CANDIDATES)
     used: list[WeightedProfile] = []
     stages: list[tuple[list[Scored], list[WeightedProfile], TextScores | None]] = []
     usage_profiles = tiers[0] if tiers else []  # tasks sharing these count as related
@@ -255,124 +251,113 @@ def _recommend(
         if extra:
             used.extend(extra)
             run(extra)
-    items: list[Recommendation] = []
-    for rows, profiles, words in stages:
-        items.extend(_explain(store, index, rows, profiles, lang, words))
-    return RecommendationList(
-        lang, tuple(sorted(used, key=lambda p: p.iri)), tuple(items[:limit]), subject or {}
-    )
+    # kept for the siblings' requests: the word matches of the ranked INTERLINKERs alone
+    kept = tuple((rows, profiles, _only(words, rows)) for rows, profiles, words in stages)
+    return _Ranking(index, tuple(sorted(used, key=lambda p: p.iri)), kept)
 
 
-def _profile_names(
-    store: Store, profiles: list[WeightedProfile], lang: str
-) -> dict[str, tuple[str, str | None]]:
-    """Each profile's identifier and its label in ``lang`` (or the fallback), by IRI; profiles
-    without an identifier are left out."""
-    if not profiles:
-        return {}
-    known = _PROFILE_NAMES.get(store) if generation(store) else {}
-    missing = [URIRef(p.iri) for p in profiles if p.iri not in known]
-    read = _names(store.select(query("problem-names", {"problem": missing}))) if missing else {}
-    out = {}
-    for profile in profiles:
-        names = known.get(profile.iri) or read.get(profile.iri)
-        if names is not None:
-            out[profile.iri] = (names[0], pick(names[1], lang)[0])
-    return out
+def _only(words: TextScores | None, rows: list[Scored]) -> TextScores | None:
+    """``words`` with the matches of ``rows`` alone (what their explanation reads)."""
+    if words is None:
+        return None
+    matches = {r.item: words.matches[r.item] for r in rows if r.item in words.matches}
+    return replace(words, matches=matches)
 
 
-def _names(rows: list[Row]) -> dict[str, tuple[str, dict[str, str]]]:
-    """Each profile's identifier (the smallest) and labels by language tag, by IRI; profiles
-    without an identifier are left out."""
-    ids: dict[str, list[str]] = defaultdict(list)
-    texts: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in rows:
-        problem, label = str(row["problem"]), row.get("label")
-        if "problemId" in row:
-            ids[problem].append(str(row["problemId"]))
-        if isinstance(label, Literal):
-            texts[problem].setdefault(label.language or "", str(label))
-    return {iri: (min(found), texts[iri]) for iri, found in ids.items()}
-
-
-# Every problem profile's names, read once per content stamp (a few hundred, whatever the size
-# of the catalogue): on a SPARQL server, a round trip saved per recommendation.
-_PROFILE_NAMES = PerGeneration(lambda store: _names(store.select(query("problem-names-all"))))
-
-
-def _explain(
+def _explained(
     store: Store,
-    index: CandidateIndex,
-    rows: list[Scored],
-    profiles: list[WeightedProfile],
+    ranked: _Ranking,
+    *,
     lang: str,
-    text: TextScores | None = None,
-) -> list[Recommendation]:
-    if not rows:
-        return []
-    items = [r.item for r in rows]
-    by_profile = {p.iri: p for p in profiles}
-    # Which of the profiles each addresses and how many address each: from the candidate index;
-    # the profiles' identifiers and labels from the store.
-    addressed = index.addressed(items, list(by_profile))
-    names = _profile_names(store, profiles, lang)
-    matched: dict[str, list[MatchedProfile]] = defaultdict(list)
-    for item in items:
-        for problem in addressed.get(item, []):
-            if problem not in names:
-                continue
-            profile = by_profile[problem]
-            identifier, label = names[problem]
-            matched[item].append(
-                MatchedProfile(
-                    id=identifier,
-                    iri=profile.iri,
-                    label=label,
-                    source=profile.source,
-                    strength=profile.strength,
-                    interlinkers_addressing=index.df(problem),
-                    via=profile.via,
-                )
+    limit: int,
+    subject: dict[str, str] | None = None,
+    move: tuple[siblings.Move, SiblingChange, SiblingChange] | None = None,
+) -> RecommendationList:
+    """The first ``limit`` of ``ranked``, explained; ``move``: the change that sets the task's
+    first three apart from a sibling's, with what each of its two INTERLINKERs says."""
+    moves = {move[0].raised: move[1], move[0].lowered: move[2]} if move else None
+    items: list[Recommendation] = []
+    for rows, profiles, words in ranked.stages:
+        items.extend(explain(store, ranked.index, rows, profiles, lang, words, moves))
+    if move is not None:
+        by_iri = {r.iri: r for r in items}
+        items = [by_iri[i] for i in siblings.reordered(list(by_iri), move[0])]
+    return RecommendationList(lang, ranked.used, tuple(items[:limit]), subject or {})
+
+
+def _recommend(
+    store: Store,
+    tiers: list[list[WeightedProfile]],
+    *,
+    lang: str,
+    limit: int,
+    filters: Filters,
+    exclude: set[str] | None = None,
+    subject: dict[str, str] | None = None,
+    text: Words = None,
+) -> RecommendationList:
+    """Ranked and explained, for callers without a task."""
+    limit = _check_limit(limit)
+    ranked = _ranking(
+        store, tiers, lang=lang, wanted=limit, filters=filters, exclude=exclude, text=text
+    )
+    return _explained(store, ranked, lang=lang, limit=limit, subject=subject)
+
+
+TaskKey = tuple[str, str, str, int, Filters]  # schema id, task id, language, depth, filters
+
+
+def _rank_task(store: Store, key: TaskKey) -> tuple[URIRef, _Ranking]:
+    schema_id, task_id, lang, depth, filters = key
+    task, path = _task(store, schema_id, task_id)
+    tiers = profile_tiers(list(path))
+    # The word matches are computed while the candidates by profile are queried.
+    words = _WORD_MATCHING.submit(text_relevance(store).for_task, task, lang)
+    ranked = _ranking(store, tiers, lang=lang, wanted=depth, filters=filters, task=task, text=words)
+    return task, ranked
+
+
+# A task's ranking is kept until the catalogue or what teams did changes: its sibling tasks'
+# requests read it again (finding/siblings.py). One holds its first ten (or ``limit``) rows
+# with their word matches: about 13 kB (measured on the catalogue), at most ~30 MB per store.
+_TASK_RANKINGS: Remembered[TaskKey, tuple[URIRef, _Ranking]] = Remembered(
+    _rank_task, stamp=latest_generation, size=2048
+)
+
+
+def forget_rankings() -> None:
+    """Forget the task rankings kept: for a bench or a test that changes the ranking's
+    constants (``finding/ranking.py``) while the stores stay as they were."""
+    _TASK_RANKINGS.clear()
+
+
+def _sibling_move(
+    store: Store, task: URIRef, ranked: _Ranking, lang: str, filters: Filters
+) -> tuple[siblings.Move, SiblingChange, SiblingChange] | None:
+    """The change that sets the task's first three apart from those of the other tasks of its
+    objective (ranked with the same language and filters), if it needs one."""
+    others = task_siblings(store, task)
+    if not others:
+        return None
+    rankings = [siblings.Ranked(str(task), tuple(ranked.order()[: siblings.DEPTH]))]
+    for other in others:
+        try:
+            _, theirs = _TASK_RANKINGS.get(
+                store, (other.schema, other.task, lang, siblings.DEPTH, filters)
             )
-    summary = {s.iri: s for s in summaries(store, [URIRef(i) for i in items], lang)}
-    out = []
-    for row in rows:
-        item = row.item
-        found = tuple(
-            sorted(
-                matched[item], key=lambda m: (-m.strength / max(m.interlinkers_addressing, 1), m.id)
-            )
-        )
-        info = summary.get(item)
-        if info is None:  # its identifier is gone since the index was read
+        except NotFoundError:  # a task of another schema's objective (not found by its schema)
             continue
-        available = row.components["language"] >= 1.0
-        components = {name: round(row.components[name], 6) for name in COMPONENTS}
-        words = text.matches.get(item) if text is not None else None
-        uses, related_uses = row.uses.same, row.uses.related
-        ratings = row.ratings.count
-        average = round(row.ratings.average, 2) if ratings else None
-        out.append(
-            Recommendation(
-                id=info.id,
-                iri=item,
-                title=info.title,
-                title_language=info.title_language,
-                kind=info.kind,
-                score=round(row.score, 6),
-                components=components,
-                matched=found,
-                language_available=available,
-                uses=uses,
-                reason=reason(found, lang, available, words)
-                + usage_reason(uses, related_uses, ratings, average, lang),
-                related_uses=related_uses,
-                ratings=ratings,
-                average_rating=average,
-                text=words,
-            )
-        )
-    return out
+        rankings.append(siblings.Ranked(str(other.iri), tuple(theirs.order()[: siblings.DEPTH])))
+    move = siblings.distinct_tops(rankings).get(str(task))
+    if move is None:
+        return None
+    sibling = next(o for o in others if str(o.iri) == move.sibling)
+    title = task_title(store, sibling.iri, lang)
+    return (
+        move,
+        SiblingChange(True, sibling.schema, sibling.task, title),
+        SiblingChange(False, sibling.schema, sibling.task, title),
+    )
 
 
 def for_task(
@@ -385,21 +370,21 @@ def for_task(
     limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
 ) -> RecommendationList:
-    """Recommendations for one task of a co-production schema."""
-    task, path = _task(store, schema_id, task_id)
-    tiers = profile_tiers(list(path))
-    # The word matches are computed while the candidates by profile are queried.
-    words = _WORD_MATCHING.submit(text_relevance(store).for_task, task, lang)
-    return _recommend(
+    """Recommendations for one task of a co-production schema, its first three set apart from
+    those of the other tasks of its objective (:mod:`interlink_kg.finding.siblings`)."""
+    limit = _check_limit(limit)
+    filters = filters or Filters()
+    depth = max(limit, siblings.DEPTH)
+    task, ranked = _TASK_RANKINGS.get(store, (schema_id, task_id, lang, depth, filters))
+    return _explained(
         store,
-        base_iri,
-        tiers,
+        ranked,
         lang=lang,
         limit=limit,
-        filters=filters or Filters(),
-        task=task,
         subject={"schema": schema_id, "task": task_id, "task_iri": str(task)},
-        text=words,
+        move=_sibling_move(store, task, ranked, lang, filters)
+        if ranking.COMPARE_SIBLINGS
+        else None,
     )
 
 
@@ -439,7 +424,6 @@ def for_profiles(
     profiles = [WeightedProfile(known[i], "given", 1.0) for i in sorted(set(profile_ids))]
     return _recommend(
         store,
-        base_iri,
         [profiles] if profiles else [],
         lang=lang,
         limit=limit,
@@ -473,7 +457,6 @@ def related(
     profiles = [WeightedProfile(p, "given", 1.0) for p in sorted(problems)]
     return _recommend(
         store,
-        base_iri,
         [profiles] if profiles else [],
         lang=lang,
         limit=limit,

@@ -38,7 +38,7 @@ from rdflib.term import Node
 from interlink_kg.finding import ranking, thesaurus
 from interlink_kg.finding.bm25 import Bm25, Layered
 from interlink_kg.finding.maintained import Maintained
-from interlink_kg.finding.task_table import Texts, grouped_texts, task_table
+from interlink_kg.finding.task_table import Texts, grouped_texts, task_texts
 from interlink_kg.finding.text_match import TextMatch
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
@@ -326,14 +326,6 @@ def _texts(store: Store, name: str, values: dict[str, list[URIRef]]) -> Texts:
     return grouped_texts((str(r["part"]), r["text"]) for r in store.select(query(name, values)))
 
 
-def _task_texts(store: Store, task: URIRef) -> Texts:
-    """A task's words: from the table of every schema task (read once per content stamp), or
-    read for this task alone (a store without a stamp, a task that is not a schema's)."""
-    table = task_table(store)
-    found = table.texts(task) if table is not None else None
-    return found if found is not None else _texts(store, "task-texts", {"task": [task]})
-
-
 def text_relevance(store: Store) -> TextRelevance:
     """The text relevance of ``store`` (its index is kept in memory and patched per change)."""
     return TextRelevance(store)
@@ -355,7 +347,7 @@ class TextRelevance:
     def for_task(self, task: URIRef, lang: str) -> TextScores:
         """Matches for a task's words (its texts kept per content stamp: every recommendation
         for the task reads them)."""
-        return self.score(_task_texts(self._store, task), lang)
+        return self.score(task_texts(self._store, task), lang)
 
     def for_interlinker(
         self, item: URIRef, lang: str, described: Graph | None = None
