@@ -95,19 +95,29 @@ def ranking_query(store: Store, task: URIRef) -> str:
 def previous_ranking() -> Iterator[None]:
     """The ranking as it was before it read the task's words (profiles only), to compare in
     the same run."""
-    saved = (ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, recommendations.text_relevance)
+    saved = (
+        ranking.GRAPH_WEIGHT,
+        ranking.TEXT_WEIGHT,
+        ranking.COMPARE_SIBLINGS,
+        recommendations.text_relevance,
+    )
 
     class _NoWords:
         def for_task(self, task: URIRef, lang: str) -> TextScores:
             return TextScores(lang)
 
-    ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT = 1.0, 0.0
+    ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.COMPARE_SIBLINGS = 1.0, 0.0, False
     recommendations.text_relevance = lambda store: _NoWords()  # type: ignore[assignment,return-value]
     recommendations.forget_rankings()  # those kept were ranked with the constants changed here
     try:
         yield
     finally:
-        ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, recommendations.text_relevance = saved
+        (
+            ranking.GRAPH_WEIGHT,
+            ranking.TEXT_WEIGHT,
+            ranking.COMPARE_SIBLINGS,
+            recommendations.text_relevance,
+        ) = saved
         recommendations.forget_rankings()
 
 
@@ -193,6 +203,12 @@ def _bench(store: Store, n: int, cases: int, where: str) -> None:
         recommendations.for_task(store, synthetic.BASE, schema, task, limit=10)
 
     ours = timings(service, cases)
+    ranking.COMPARE_SIBLINGS = False
+    try:
+        picks = iter(sample * 2)
+        alone = timings(service, cases)
+    finally:
+        ranking.COMPARE_SIBLINGS = True
     with previous_ranking():
         picks = iter(sample * 2)
         before = timings(service, cases)
@@ -206,6 +222,10 @@ def _bench(store: Store, n: int, cases: int, where: str) -> None:
         f"  service layer      median {ours[0]:7.1f} ms  p95 {ours[1]:7.1f} ms"
         f"   with the task's words; profiles only: median {before[0]:.1f} ms "
         f"(x{ours[0] / before[0]:.2f})"
+    )
+    print(
+        f"  sibling tasks      the task alone, its siblings not ranked: median {alone[0]:.1f} ms "
+        f"p95 {alone[1]:.1f} ms (compared: x{ours[0] / alone[0]:.2f})"
     )
     print(
         f"  pyoxigraph query   median {raw[0]:7.1f} ms  p95 {raw[1]:7.1f} ms"

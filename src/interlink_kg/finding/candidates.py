@@ -60,6 +60,18 @@ def _holds(positions: Positions, at: int) -> bool:
     return found < len(positions) and int(positions[found]) == at
 
 
+def _held(positions: Positions, at: Positions) -> npt.NDArray[np.bool_]:
+    """For each of ``at``, whether the sorted ``positions`` hold it: one binary search for all,
+    in NumPy (``at`` of the same type: no copy of ``positions``)."""
+    held = np.zeros(len(at), dtype=np.bool_)
+    if len(positions) == 0 or len(at) == 0:
+        return held
+    found = np.searchsorted(positions, at)
+    inside = found < len(positions)
+    held[inside] = positions[found[inside]] == at[inside]
+    return held
+
+
 class _Arrays:
     """Postings and filter positions of some INTERLINKERs: all of them, or those a change
     touched (``items``); positions follow the IRIs' code-point order, as SPARQL's."""
@@ -147,14 +159,18 @@ class _Arrays:
             mask &= passing
         return mask
 
-    def passes(self, at: int, filters: Mapping[str, Iterable[str]]) -> bool:
-        return all(
-            any(
-                (found := self.facets[facet].get(v)) is not None and _holds(found, at)
-                for v in values
-            )
-            for facet, values in filters.items()
-        )
+    def passing(self, at: Positions, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:
+        """For each of the positions ``at``, whether it holds, for every facet, one of its
+        values."""
+        mask = np.ones(len(at), dtype=np.bool_)
+        for facet, values in filters.items():
+            passing = np.zeros(len(at), dtype=np.bool_)
+            for value in values:
+                found = self.facets[facet].get(value)
+                if found is not None:
+                    passing |= _held(found, at)
+            mask &= passing
+        return mask
 
 
 class CandidateIndex:
@@ -289,15 +305,20 @@ class CandidateIndex:
         return [self._candidate(item, match, matched) for _, item, match, matched in found[:limit]]
 
     def passing(self, items: Iterable[str], filters: Mapping[str, str]) -> list[str]:
-        """The INTERLINKERs of ``items`` the index knows that pass ``filters``, in order (a
-        binary search per item and filter: no mask over the whole catalogue for a few)."""
+        """The INTERLINKERs of ``items`` the index knows that pass ``filters``, in order (binary
+        searches of their positions, all at once: no mask over the whole catalogue for a few)."""
         accepted = self._values(filters)
-        out = []
-        for item in items:
-            where = self._where(item)
-            if where is not None and where[0].passes(where[1], accepted):
-                out.append(item)
-        return out
+        listed = list(items)
+        where = [self._where(item) for item in listed]
+        passed = np.zeros(len(listed), dtype=np.bool_)
+        for arrays in (self._base, self._overlay):
+            if arrays is None:
+                continue
+            found = [(n, w[1]) for n, w in enumerate(where) if w is not None and w[0] is arrays]
+            if found:
+                at = np.array([position for _, position in found], dtype=np.int32)
+                passed[[n for n, _ in found]] = arrays.passing(at, accepted)
+        return [item for item, ok in zip(listed, passed, strict=True) if ok]
 
     def addressed(self, items: Sequence[str], profiles: Sequence[str]) -> dict[str, list[str]]:
         """For each of ``items``, which of ``profiles`` it addresses (in the given order)."""
