@@ -584,7 +584,7 @@ def test_the_warmer_rebuilds_the_indexes_first_and_survives_a_failing_one(
     warmer.start()
     assert warmer.ready.wait(timeout=60)
     assert calls == ["failing", "built"]
-    assert len(cache._items) == 109  # the failure stopped nothing
+    assert len(cache._items) == 109 * 4  # every task in four languages: the failure stopped nothing
 
 
 def test_a_served_app_has_its_indexes_built_after_start_up(
@@ -664,8 +664,11 @@ def test_precomputed_answers_match_computed_ones(catalogue_store: Store) -> None
     tasks = catalogue_store.select(query("all-tasks"))
     assert len(tasks) == 109
     for row in tasks:
-        key = task_key(str(row["schemaId"]), str(row["taskId"]), "en", DEFAULT_LIMIT, rec.Filters())
-        cache.get(key, not_precomputed)
+        for lang in ("en", "es", "it", "lv"):
+            key = task_key(
+                str(row["schemaId"]), str(row["taskId"]), lang, DEFAULT_LIMIT, rec.Filters()
+            )
+            cache.get(key, not_precomputed)
     key = task_key("default", "task-define_personas", "en", DEFAULT_LIMIT, rec.Filters())
     cached = cache.get(key, not_precomputed)
     assert cached == rec.for_task(catalogue_store, BASE, "default", "task-define_personas")

@@ -1,12 +1,15 @@
-"""Precompute the default recommendations of every task, after start-up and after each change.
+"""Precompute the default recommendations of every task in every language, after start-up and
+after each change.
 
 First it brings up to date what the catalogue's content feeds (the candidate index, the word
 relevance, the search index, the page keys): built at start-up (seconds to minutes at 100k-1M
 INTERLINKERs), then patched with what each change touched (:mod:`interlink_kg.finding.maintained`),
 so that the requests after a change made here find them ready. The answers land
-in the app's answer cache under the same key a request without filters uses (English, 10
-items), so those requests are served from memory. Runs in one background thread; a change while
-it runs starts it again.
+in the app's answer cache under the same key a request without filters uses (10 items, in each
+of the four languages, English first: the guide's pages ask for these), so those requests are
+served from memory; the rankings of the tasks of each objective, which each answer compares
+(:mod:`interlink_kg.finding.siblings`), are then kept too. Runs in one background thread; a
+change while it runs starts it again.
 
 A server's warmer also settles the heap once, after its first complete pass
 (``settle_when_ready``): see :func:`settle_heap`.
@@ -21,13 +24,18 @@ from collections.abc import Callable, Sequence
 
 from interlink_kg.finding import recommendations
 from interlink_kg.finding.cache import AnswerCache
-from interlink_kg.model.labels import FALLBACK_LANGUAGE
+from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = FALLBACK_LANGUAGE
+# English first: it is every page's fallback and the API's default.
+WARMED_LANGUAGES = (
+    DEFAULT_LANGUAGE,
+    *(lang for lang in SUPPORTED_LANGUAGES if lang != DEFAULT_LANGUAGE),
+)
 DEFAULT_LIMIT = recommendations.DEFAULT_LIMIT
 
 
@@ -103,10 +111,11 @@ class Warmer:
                     log.exception("rebuilding an index failed")
             try:
                 rows = self._store.select(query("all-tasks"))
-                for row in rows:
-                    if self._again.is_set():
-                        break
-                    self._warm(str(row["schemaId"]), str(row["taskId"]))
+                for lang in WARMED_LANGUAGES:
+                    for row in rows:
+                        if self._again.is_set():
+                            break
+                        self._warm(str(row["schemaId"]), str(row["taskId"]), lang)
             except Exception:  # a failed warm-up must never take the server down
                 log.exception("precomputing recommendations failed")
             if self._settle and not self._again.is_set():
@@ -120,7 +129,7 @@ class Warmer:
                     self._thread = None
                     return
 
-    def _warm(self, schema: str, task: str) -> None:
+    def _warm(self, schema: str, task: str, lang: str) -> None:
         filters = recommendations.Filters()
 
         def compute() -> object:
@@ -129,9 +138,9 @@ class Warmer:
                 self._base,
                 schema,
                 task,
-                lang=DEFAULT_LANGUAGE,
+                lang=lang,
                 limit=DEFAULT_LIMIT,
                 filters=filters,
             )
 
-        self._cache.get(task_key(schema, task, DEFAULT_LANGUAGE, DEFAULT_LIMIT, filters), compute)
+        self._cache.get(task_key(schema, task, lang, DEFAULT_LIMIT, filters), compute)

@@ -97,7 +97,9 @@ def create_app(
     catalogue_store = store if store is not None else open_settings_store(settings)
     private = workspace_store if workspace_store is not None else open_workspace_store(settings)
     limits = InputLimits(max_bytes=settings.max_body_bytes)
-    answers: AnswerCache[Any] = AnswerCache(catalogue_store)
+    # room for the warmer's answers (every schema task in four languages: 436 for the bundled
+    # schemas) beside those asked with filters; an answer of 10 is about 20 kB
+    answers: AnswerCache[Any] = AnswerCache(catalogue_store, size=2048)
     auth = Authenticator(settings.tokens_file, settings.tokens_env)
     workspace = Workspace(
         catalogue_store, private, settings.base_iri, validator(settings.base_iri), limits
