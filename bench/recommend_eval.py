@@ -513,8 +513,8 @@ def main() -> None:
             f"{ranking.THESAURUS_WEIGHT}, words shared with sibling tasks' titles "
             f"{ranking.SIBLING_SHARED_WEIGHT}, {ranking.TEXT_CANDIDATES} text candidates "
             "(`src/interlink_kg/finding/ranking.py`, chosen on this table). The tasks of one "
-            "objective are compared, and where their first three are the same, the task that "
-            "loses least raises another INTERLINKER into third place "
+            "objective are compared, and where their first three are the same, all but one "
+            "raise another INTERLINKER into third place, the choice costing least score "
             "(`src/interlink_kg/finding/siblings.py`); the previous ranking does not, and the "
             "rows 'sibling tasks not compared' show the ranking without it.\n\n"
             + judged

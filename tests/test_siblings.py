@@ -117,3 +117,35 @@ def test_the_sentences_name_the_sibling_task_in_each_language(lang: str) -> None
     assert raised != lowered
     assert raised.startswith(" ")
     assert sentence(True, "T", "fr") == sentence(True, "T", "en")
+
+
+def test_one_task_taking_an_alternative_leaves_another_its_only_one() -> None:
+    """c's only alternative is w; b has w and v: b takes v, so that all three differ."""
+    a = ranked("t:a", ("x", 1.0), ("y", 0.9), ("z", 0.8))
+    b = ranked("t:b", ("x", 1.0), ("y", 0.9), ("z", 0.8), ("w", 0.75), ("v", 0.7))
+    c = ranked("t:c", ("x", 1.0), ("y", 0.9), ("z", 0.8), ("w", 0.5))
+    moves = distinct_tops([a, b, c])
+    assert moves == {"t:b": Move("t:a", "v", "z"), "t:c": Move("t:a", "w", "z")}
+
+
+def test_the_least_total_loss_decides_who_keeps() -> None:
+    """a would lose 0.5 by moving, b and c 0.1 each: a keeps, though its IRI is the smallest
+    either way; with b's loss larger than a's and c's together, b keeps."""
+    a = ranked("t:a", ("x", 1.0), ("y", 0.9), ("z", 0.8), ("p", 0.3), ("q", 0.2))
+    b = ranked("t:b", ("x", 1.0), ("y", 0.9), ("z", 0.8), ("w", 0.7))
+    c = ranked("t:c", ("x", 1.0), ("y", 0.9), ("z", 0.8), ("v", 0.7))
+    assert set(distinct_tops([a, b, c])) == {"t:b", "t:c"}
+    b_far = ranked("t:b", ("x", 1.0), ("y", 0.9), ("z", 0.8), ("w", 0.05))
+    assert set(distinct_tops([a, b_far, c])) == {"t:a", "t:c"}
+
+
+def test_six_tasks_with_one_first_three_are_set_apart_quickly() -> None:
+    same = [("x", 1.0), ("y", 0.9), ("z", 0.8)]
+    below = [(f"f{i}", 0.7 - i / 100) for i in range(DEPTH - 3)]
+    tasks = [ranked(f"t:{n}", *same, *below) for n in "abcdef"]
+    moves = distinct_tops(tasks)
+    assert len(moves) == 5
+    assert len({top(t, moves.get(t.task)) for t in tasks}) == 6
+    # the one that keeps is the smallest IRI; the others take the next free alternatives
+    assert "t:a" not in moves
+    assert sorted(m.raised for m in moves.values()) == ["f0", "f1", "f2", "f3", "f4"]

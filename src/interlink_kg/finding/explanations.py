@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -15,7 +14,6 @@ from interlink_kg.finding.catalogue import summaries
 from interlink_kg.finding.ranking import (
     MatchedProfile,
     Recommendation,
-    SiblingChange,
     WeightedProfile,
     reason,
     usage_reason,
@@ -86,11 +84,9 @@ def explain(
     profiles: list[WeightedProfile],
     lang: str,
     text: TextScores | None = None,
-    moves: Mapping[str, SiblingChange] | None = None,
 ) -> list[Recommendation]:
     """``rows`` as recommendations: the profiles each matched, its words, and why in
-    ``lang``; ``moves``: the INTERLINKERs placed apart from a sibling task's first three
-    (:mod:`interlink_kg.finding.siblings`), by IRI."""
+    ``lang``."""
     if not rows:
         return []
     items = [r.item for r in rows]
@@ -126,7 +122,6 @@ def explain(
                 matched[item], key=lambda m: (-m.strength / max(m.interlinkers_addressing, 1), m.id)
             )
         )
-        change = (moves or {}).get(item)
         info = summary.get(item)
         if info is None:  # its identifier is gone since the index was read
             continue
@@ -149,13 +144,11 @@ def explain(
                 language_available=available,
                 uses=uses,
                 reason=reason(found, lang, available, words)
-                + usage_reason(uses, related_uses, ratings, average, lang)
-                + (change.sentence(lang) if change is not None else ""),
+                + usage_reason(uses, related_uses, ratings, average, lang),
                 related_uses=related_uses,
                 ratings=ratings,
                 average_rating=average,
                 text=words,
-                sibling=change,
             )
         )
     return out

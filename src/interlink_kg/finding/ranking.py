@@ -55,8 +55,8 @@ THESAURUS_WEIGHT = 0.6
 # by such a word) that another task of its objective also uses in its title counts this much:
 # the words that tell the task apart from its siblings weigh more than those it shares with them.
 SIBLING_SHARED_WEIGHT = 0.7
-# Two tasks of one objective with the same first three: the one that loses least by it takes
-# another INTERLINKER in third place (finding/siblings.py). Off only to measure its effect.
+# Tasks of one objective with the same first three: all but one take another INTERLINKER in
+# third place (finding/siblings.py). Off only to measure its effect.
 COMPARE_SIBLINGS = True
 WEIGHTS_TEXT = {
     "match": "sum over matched problem profiles of strength / INTERLINKERs addressing it",
@@ -79,9 +79,9 @@ WEIGHTS_TEXT = {
     "score": f"({GRAPH_WEIGHT} * graph + {TEXT_WEIGHT} * text * sqrt(focus)) * language * target "
     f"* (1 + usage + related + rating), among the {CANDIDATES} best by match * focus and the "
     f"{TEXT_CANDIDATES} best by text",
-    "order": "by score, best first; except that when another task of the same objective has "
-    "the same first three, the task that loses least by it raises its next best INTERLINKER "
-    "that makes them differ into third place (finding/siblings.py)",
+    "order": "by score, best first; except that where tasks of one objective have the same "
+    "first three, all but one raise into third place an INTERLINKER from lower in their first "
+    "ten that sets theirs apart, the choice that costs least score (finding/siblings.py)",
 }
 
 

@@ -274,15 +274,25 @@ def _explained(
     move: tuple[siblings.Move, SiblingChange, SiblingChange] | None = None,
 ) -> RecommendationList:
     """The first ``limit`` of ``ranked``, explained; ``move``: the change that sets the task's
-    first three apart from a sibling's, with what each of its two INTERLINKERs says."""
-    moves = {move[0].raised: move[1], move[0].lowered: move[2]} if move else None
+    first three apart from a sibling's, with what its raised and its lowered INTERLINKER say
+    (said only when the list shown holds both where the move puts them)."""
     items: list[Recommendation] = []
     for rows, profiles, words in ranked.stages:
-        items.extend(explain(store, ranked.index, rows, profiles, lang, words, moves))
+        items.extend(explain(store, ranked.index, rows, profiles, lang, words))
     if move is not None:
-        by_iri = {r.iri: r for r in items}
-        items = [by_iri[i] for i in siblings.reordered(list(by_iri), move[0])]
+        shown = [r.iri for r in items]
+        order = siblings.reordered(shown, move[0])
+        if order != shown:
+            notes = {move[0].raised: move[1], move[0].lowered: move[2]}
+            by_iri = {r.iri: r for r in items}
+            items = [_noted(by_iri[i], notes.get(i), lang) for i in order]
     return RecommendationList(lang, ranked.used, tuple(items[:limit]), subject or {})
+
+
+def _noted(item: Recommendation, change: SiblingChange | None, lang: str) -> Recommendation:
+    if change is None:
+        return item
+    return replace(item, sibling=change, reason=item.reason + change.sentence(lang))
 
 
 def _recommend(

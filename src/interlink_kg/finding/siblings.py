@@ -3,19 +3,22 @@
 Two tasks of one objective ("Create awareness" and "Communicate the benefit", say) are often
 ranked on nearly the same words and profiles. When their first three recommendations are the
 same three INTERLINKERs, the team sees the same advice twice and nothing of what sets the tasks
-apart. So, among the tasks of an objective whose first three are the same set:
+apart. So, for each set of tasks of an objective whose first three are the same set:
 
-- the task that would lose most by changing keeps its list: the loss of a task is how much
-  lower, relative to its best score, the next INTERLINKER that would make its first three
-  differ from every other task's scores than its third (a task with no such INTERLINKER in
-  the first :data:`DEPTH` loses everything);
-- each of the others, the smallest loss first, raises that next INTERLINKER into third place
-  and moves its third just below it.
+- a task may keep its first three, or raise into third place an INTERLINKER from lower in its
+  first :data:`DEPTH` whose place there makes its first three differ from those of every other
+  task of the objective; its third then comes just below it;
+- raising costs the task the gap between its third's score and the raised one's, relative to
+  its best score (its *loss*);
+- of every way to choose, the one taken leaves the fewest tasks sharing their first three
+  (none while enough alternatives exist), then costs the least in total; among equals, the
+  tasks with the smaller IRIs keep. At least one task keeps the three.
 
-Scores do not change; only those two trade places, and both explanations say why
-(:func:`sentence`). Everything is decided from the tasks' own rankings (their first
-:data:`DEPTH`), the same for every task of the objective whichever is asked first, so two
-tasks never both give way.
+Scores do not change: the raised INTERLINKER passes its task's third (and any between them), and
+both explanations say why (:func:`sentence`). Everything is decided from the tasks' own rankings
+(their first :data:`DEPTH`), the same for every task of the objective whichever is asked first.
+A set of tasks sharing their first three is rarely more than two or three; the choice is
+searched exhaustively with a bound, in a few thousand steps at most for six tasks.
 """
 
 from __future__ import annotations
@@ -50,27 +53,60 @@ def _top(ranked: Ranked) -> frozenset[str]:
     return frozenset(item for item, _ in ranked.items[:TOP])
 
 
-def _alternative(ranked: Ranked, taken: Counter[frozenset[str]]) -> tuple[str, float] | None:
-    """The first INTERLINKER below the third whose place in the first three makes them differ
-    from every top in ``taken``, and what that costs relative to the best score; None if
-    there is none within :data:`DEPTH`."""
+def _options(
+    ranked: Ranked, taken: Counter[frozenset[str]]
+) -> list[tuple[str, frozenset[str], float]]:
+    """Each INTERLINKER below the third (within :data:`DEPTH`) whose place in the first three
+    makes them differ from every top in ``taken``: (IRI, the new first three, the loss)."""
     top = _top(ranked)
     third, third_score = ranked.items[TOP - 1]
     best = ranked.items[0][1]
+    options = []
     for item, score in ranked.items[TOP:DEPTH]:
-        if taken[(top - {third}) | {item}] == 0:
-            return item, (third_score - score) / best if best > 0 else 0.0
-    return None
+        new = (top - {third}) | {item}
+        if taken[new] == 0:
+            options.append((item, new, (third_score - score) / best if best > 0 else 0.0))
+    return options
 
 
-def _loss(ranked: Ranked, taken: Counter[frozenset[str]]) -> float:
-    found = _alternative(ranked, taken)
-    return float("inf") if found is None else found[1]
+_KEEP = -1  # a task's choice: keep its first three, or the index of one of its options
+
+
+def _choose(options: list[list[tuple[str, frozenset[str], float]]]) -> tuple[int, ...]:
+    """For tasks sharing one first three (their options, in IRI order), the choice of each:
+    fewest tasks left sharing, then least loss in total, then the first in the order tried (a
+    smaller IRI keeps); at least one keeps."""
+    best: list[tuple[tuple[int, float], tuple[int, ...]]] = []
+    chosen: list[int] = []
+    used: set[frozenset[str]] = set()
+
+    def walk(at: int, kept: int, loss: float) -> None:
+        shared = kept if kept > 1 else 0
+        if best and (shared, loss) > best[0][0]:
+            return  # what is still to choose can only add
+        if at == len(options):
+            if kept and (not best or (shared, round(loss, 9)) < best[0][0]):
+                best[:] = [((shared, round(loss, 9)), tuple(chosen))]
+            return
+        chosen.append(_KEEP)
+        walk(at + 1, kept + 1, loss)
+        chosen.pop()
+        for n, (_, new, cost) in enumerate(options[at]):
+            if new in used:
+                continue
+            used.add(new)
+            chosen.append(n)
+            walk(at + 1, kept, loss + cost)
+            chosen.pop()
+            used.discard(new)
+
+    walk(0, 0, 0.0)
+    return best[0][1]
 
 
 def distinct_tops(rankings: Sequence[Ranked]) -> dict[str, Move]:
     """The moves that give every task of ``rankings`` (the tasks of one objective) first three
-    of their own where an alternative exists; by task IRI, tasks that keep theirs left out."""
+    of their own where alternatives allow; by task IRI, tasks that keep theirs left out."""
     full = [r for r in rankings if len(r.items) >= TOP]
     groups: dict[frozenset[str], list[Ranked]] = {}
     for ranked in sorted(full, key=lambda r: r.task):
@@ -80,19 +116,16 @@ def distinct_tops(rankings: Sequence[Ranked]) -> dict[str, Move]:
     for top, members in sorted(groups.items(), key=lambda kv: kv[1][0].task):
         if len(members) < 2:
             continue
-        losses = {m.task: _loss(m, taken) for m in members}
-        order = sorted(members, key=lambda m: (losses[m.task], m.task))
-        keeper = min(members, key=lambda m: (-losses[m.task], m.task))  # ties: smaller IRI
-        for member in order:
-            if member is keeper:
+        options = [_options(m, taken) for m in members]
+        choice = _choose(options)
+        keeper = next(m for m, c in zip(members, choice, strict=True) if c == _KEEP)
+        for member, picked, found in zip(members, choice, options, strict=True):
+            if picked == _KEEP:
                 continue
-            found = _alternative(member, taken)  # again: earlier moves took some tops
-            if found is None:
-                continue  # nothing in its first DEPTH tells it apart
-            raised, third = found[0], member.items[TOP - 1][0]
+            raised, new, _ = found[picked]
             taken[top] -= 1
-            taken[(top - {third}) | {raised}] += 1
-            moves[member.task] = Move(keeper.task, raised, third)
+            taken[new] += 1
+            moves[member.task] = Move(keeper.task, raised, member.items[TOP - 1][0])
     return moves
 
 
@@ -112,13 +145,13 @@ def reordered(items: Sequence[str], move: Move | None) -> list[str]:
 
 _RAISED = {
     "en": " Raised into the first three: the task “{task}” of the same objective has the same "
-    "first three, and this is the next best match for this one.",
+    "first three, and this is the best match below them that sets this task's apart.",
     "es": " Subido a los tres primeros: la tarea «{task}» del mismo objetivo tiene los mismos "
-    "tres primeros, y este es el siguiente que mejor encaja con esta.",
+    "tres primeros, y este es el que mejor encaja por debajo de ellos y distingue los de esta.",
     "it": " Portato tra i primi tre: il compito «{task}» dello stesso obiettivo ha gli stessi "
-    "primi tre, e questo è il successivo più adatto a questo compito.",
+    "primi tre, e questo è il più adatto sotto di loro che distingue quelli di questo compito.",
     "lv": " Pacelts pirmajā trijniekā: tā paša mērķa uzdevumam “{task}” ir tas pats pirmais "
-    "trijnieks, un šis ir nākamais, kas šim uzdevumam atbilst vislabāk.",
+    "trijnieks, un šis ir labākais zem tiem, kas šī uzdevuma trijnieku padara atšķirīgu.",
 }
 _LOWERED = {
     "en": " Placed fourth, below a match of its own: the task “{task}” of the same objective "
