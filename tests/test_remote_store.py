@@ -95,7 +95,9 @@ def test_a_recommendation_for_a_task_not_asked_yet_costs_one_query(
 ) -> None:
     """Every schema task's IRI, path and words, and every profile's names, are read once per
     content stamp; a task asked for the first time since then costs the query of its
-    INTERLINKERs' summaries alone."""
+    INTERLINKERs' summaries alone (its sibling tasks ranked too, from memory). The stamps are
+    read again when the last read is older than ``RECENT_SECONDS`` (0.2 s: a slow machine
+    ranking the task and its siblings may cross it), so they are not counted."""
     recommendations.for_task(loaded, BASE, "default", "task-define_personas", limit=5)
     asked: list[str] = []
     original = loaded.select
@@ -109,7 +111,8 @@ def test_a_recommendation_for_a_task_not_asked_yet_costs_one_query(
         loaded, BASE, "hackathon", "task-create_awareness_and_communication"
     )
     assert ranked.items
-    assert len(asked) == 1, asked
+    stamps = [q for q in asked if "?s <urn:interlink-kg:generation> ?stamp" in q]
+    assert len(asked) - len(stamps) == 1, asked
 
 
 def test_a_server_that_goes_down_gives_503_and_the_service_recovers(
