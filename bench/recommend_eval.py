@@ -21,7 +21,7 @@ import math
 import random
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -201,51 +201,36 @@ SELECT ?objective ?schemaId ?taskId WHERE {
 
 
 @contextmanager
-def profiles_only() -> Iterator[None]:
-    """The ranking as it was before text relevance: problem profiles alone."""
-    saved = (
-        ranking.GRAPH_WEIGHT,
-        ranking.TEXT_WEIGHT,
-        ranking.TEXT_CANDIDATES,
-        ranking.COMPARE_SIBLINGS,
-    )
-    ranking.GRAPH_WEIGHT, ranking.TEXT_WEIGHT, ranking.TEXT_CANDIDATES = 1.0, 0.0, 0
-    ranking.COMPARE_SIBLINGS = False
-    recommendations.forget_rankings()  # those kept were ranked with the constants changed here
-    try:
-        yield
-    finally:
-        (
-            ranking.GRAPH_WEIGHT,
-            ranking.TEXT_WEIGHT,
-            ranking.TEXT_CANDIDATES,
-            ranking.COMPARE_SIBLINGS,
-        ) = saved
-        recommendations.forget_rankings()
-
-
-@contextmanager
-def siblings_not_compared() -> Iterator[None]:
-    """The ranking without setting sibling tasks' first three apart (finding/siblings.py)."""
-    saved = ranking.COMPARE_SIBLINGS
-    ranking.COMPARE_SIBLINGS = False
-    try:
-        yield
-    finally:
-        ranking.COMPARE_SIBLINGS = saved
-
-
-@contextmanager
-def without_thesaurus() -> Iterator[None]:
-    """The text relevance on the task's own words only (no activity thesaurus)."""
-    saved = ranking.THESAURUS_WEIGHT
-    ranking.THESAURUS_WEIGHT = 0.0
+def ranking_constants(**values: object) -> Iterator[None]:
+    """The ranking with some of its constants (``finding/ranking.py``) set to ``values``; the
+    rankings kept are forgotten on the way in and out (they were ranked with the others)."""
+    saved = {name: getattr(ranking, name) for name in values}
+    for name, value in values.items():
+        setattr(ranking, name, value)
     recommendations.forget_rankings()
     try:
         yield
     finally:
-        ranking.THESAURUS_WEIGHT = saved
+        for name, value in saved.items():
+            setattr(ranking, name, value)
         recommendations.forget_rankings()
+
+
+def profiles_only() -> AbstractContextManager[None]:
+    """The ranking as it was before text relevance: problem profiles alone."""
+    return ranking_constants(
+        GRAPH_WEIGHT=1.0, TEXT_WEIGHT=0.0, TEXT_CANDIDATES=0, COMPARE_SIBLINGS=False
+    )
+
+
+def siblings_not_compared() -> AbstractContextManager[None]:
+    """The ranking without setting sibling tasks' first three apart (finding/siblings.py)."""
+    return ranking_constants(COMPARE_SIBLINGS=False)
+
+
+def without_thesaurus() -> AbstractContextManager[None]:
+    """The text relevance on the task's own words only (no activity thesaurus)."""
+    return ranking_constants(THESAURUS_WEIGHT=0.0)
 
 
 def ranked_lists(store: Store, lang: str) -> dict[tuple[str, str], list[str]]:
@@ -290,7 +275,7 @@ def evaluate_relevance(
     for lang in langs:
         out[f"ranking with text relevance ({lang})"] = figures(ranked_lists(store, lang))
     if baselines:
-        with siblings_not_compared():  # the rankings kept are the same: only the order moves
+        with siblings_not_compared():
             for lang in langs:
                 out[f"the same, sibling tasks not compared ({lang})"] = figures(
                     ranked_lists(store, lang)

@@ -271,11 +271,12 @@ def _explained(
     lang: str,
     limit: int,
     subject: dict[str, str] | None = None,
-    move: tuple[siblings.Move, SiblingChange, SiblingChange] | None = None,
+    move: tuple[siblings.Move, SiblingChange] | None = None,
 ) -> RecommendationList:
     """The first ``limit`` of ``ranked``, explained; ``move``: the change that sets the task's
-    first three apart from a sibling's, with what its raised and its lowered INTERLINKER say
-    (said only when the list shown holds both where the move puts them)."""
+    first three apart from a sibling's, with what its raised INTERLINKER says (its lowered one
+    says the same, lowered; said only when the list shown holds both where the move puts
+    them)."""
     items: list[Recommendation] = []
     for rows, profiles, words in ranked.stages:
         items.extend(explain(store, ranked.index, rows, profiles, lang, words))
@@ -283,7 +284,7 @@ def _explained(
         shown = [r.iri for r in items]
         order = siblings.reordered(shown, move[0])
         if order != shown:
-            notes = {move[0].raised: move[1], move[0].lowered: move[2]}
+            notes = {move[0].raised: move[1], move[0].lowered: replace(move[1], raised=False)}
             by_iri = {r.iri: r for r in items}
             items = [_noted(by_iri[i], notes.get(i), lang) for i in order]
     return RecommendationList(lang, ranked.used, tuple(items[:limit]), subject or {})
@@ -343,7 +344,7 @@ def forget_rankings() -> None:
 
 def _sibling_move(
     store: Store, task: URIRef, ranked: _Ranking, lang: str, filters: Filters
-) -> tuple[siblings.Move, SiblingChange, SiblingChange] | None:
+) -> tuple[siblings.Move, SiblingChange] | None:
     """The change that sets the task's first three apart from those of the other tasks of its
     objective (ranked with the same language and filters), if it needs one."""
     others = task_siblings(store, task)
@@ -363,11 +364,7 @@ def _sibling_move(
         return None
     sibling = next(o for o in others if str(o.iri) == move.sibling)
     title = task_title(store, sibling.iri, lang)
-    return (
-        move,
-        SiblingChange(True, sibling.schema, sibling.task, title),
-        SiblingChange(False, sibling.schema, sibling.task, title),
-    )
+    return move, SiblingChange(True, sibling.schema, sibling.task, title)
 
 
 def for_task(

@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.finding.cache import PerGeneration
-from interlink_kg.model.labels import FALLBACK_LANGUAGE
+from interlink_kg.model.labels import FALLBACK_LANGUAGE, pick
 from interlink_kg.queries import query
 from interlink_kg.store.base import Row, Store
 from interlink_kg.store.generation import generation
@@ -145,9 +145,9 @@ def task_siblings(store: Store, task: URIRef) -> tuple[Sibling, ...]:
 
 def task_title(store: Store, task: URIRef, lang: str) -> str:
     """The task's title in ``lang``, else in English, else any; its IRI without one."""
-    texts = task_texts(store, task)
-    for tag in (lang, FALLBACK_LANGUAGE, *sorted(texts)):
-        titles = texts.get(tag, {}).get("task title")
-        if titles:
-            return min(titles)
-    return str(task)
+    titles = {
+        tag: min(parts["task title"])
+        for tag, parts in task_texts(store, task).items()
+        if parts.get("task title")
+    }
+    return pick(titles, lang)[0] or str(task)

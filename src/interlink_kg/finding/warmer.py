@@ -21,6 +21,7 @@ import gc
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from itertools import product
 
 from interlink_kg.finding import recommendations
 from interlink_kg.finding.cache import AnswerCache
@@ -111,11 +112,10 @@ class Warmer:
                     log.exception("rebuilding an index failed")
             try:
                 rows = self._store.select(query("all-tasks"))
-                for lang in WARMED_LANGUAGES:
-                    for row in rows:
-                        if self._again.is_set():
-                            break
-                        self._warm(str(row["schemaId"]), str(row["taskId"]), lang)
+                for lang, row in product(WARMED_LANGUAGES, rows):
+                    if self._again.is_set():
+                        break
+                    self._warm(str(row["schemaId"]), str(row["taskId"]), lang)
             except Exception:  # a failed warm-up must never take the server down
                 log.exception("precomputing recommendations failed")
             if self._settle and not self._again.is_set():
