@@ -16,7 +16,9 @@ catalogue on an ``oxigraph serve`` on loopback (the ``sparql+http`` backend).
 
 Run: ``python bench/recommend_bench.py [--large] [--remote] [--remote-in-memory]``;
 ``--huge``: 100k and 1M only;
-``--size N``: N only; ``--remote-only``: the remote store alone (no embedded one beside it, for
+``--size N``: N only; ``--scaling``: 100k and 1M side by side in one process, their first
+requests measured in alternating rounds (the ratio of each round, against this machine's speed
+drifting between runs); ``--remote-only``: the remote store alone (no embedded one beside it, for
 1M: compare with an embedded run of the same size; with ``--remote-in-memory``, on a server in
 memory); ``--disk``: the embedded store on disk (as
 ``interlink-kg serve`` runs it by default) instead of in memory; ``--no-search``: no search
@@ -396,7 +398,74 @@ def _seconds(work: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def scaling(
+    sizes: tuple[int, int] = (100_000, 1_000_000), cases: int = 30, rounds: int = 6
+) -> None:
+    """The first request of an objective (1 + k rankings) and the task alone (siblings not
+    compared), at two sizes held in memory at once, in alternating rounds: each round's ratio
+    compares figures taken minutes apart, not runs taken hours apart."""
+    stores: dict[int, tuple[Store, list[tuple[str, str, URIRef]]]] = {}
+    for n in sizes:
+        store = open_store("memory:")
+        started = time.perf_counter()
+        synthetic.load(store, n)
+        loaded = time.perf_counter() - started
+        started = time.perf_counter()
+        candidate_index(store)
+        text_relevance(store).warm()
+        built = time.perf_counter() - started
+        stores[n] = (store, _sample(store, random.Random(n), cases))
+        print(
+            f"{n} INTERLINKERs in memory: loaded in {loaded:.1f} s, indexes built in {built:.1f} s"
+        )
+    settle_heap()
+
+    def first_requests(n: int, compare: bool) -> float:
+        store, sample = stores[n]
+        picks = iter(sample)
+
+        def one() -> None:
+            schema, task, _ = next(picks)
+            recommendations.forget_rankings()
+            recommendations.for_task(store, synthetic.BASE, schema, task, limit=10)
+
+        ranking.COMPARE_SIBLINGS = compare
+        try:
+            return timings(one, len(sample))[0]
+        finally:
+            ranking.COMPARE_SIBLINGS = True
+
+    small, large = sizes
+    firsts: list[float] = []
+    alones: list[float] = []
+    print("round   first request (1 + k rankings)         the task alone")
+    for number in range(1, rounds + 1):
+        row = {(n, compare): first_requests(n, compare) for n in sizes for compare in (True, False)}
+        firsts.append(row[large, True] / row[small, True])
+        alones.append(row[large, False] / row[small, False])
+        print(
+            f"  {number}     {row[small, True]:6.1f} / {row[large, True]:6.1f} ms"
+            f"  x{firsts[-1]:.2f}        {row[small, False]:6.1f} / {row[large, False]:6.1f} ms"
+            f"  x{alones[-1]:.2f}"
+        )
+    print(
+        f"median ratio {large} / {small}: first request x{statistics.median(firsts):.2f} "
+        f"(rounds x{min(firsts):.2f}-x{max(firsts):.2f}), the task alone "
+        f"x{statistics.median(alones):.2f} (x{min(alones):.2f}-x{max(alones):.2f})"
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    print(f"peak resident memory of this process (both stores and their indexes): {peak:.1f} GB")
+
+
 def main() -> None:
+    if "--scaling" in sys.argv:
+        given = sys.argv[sys.argv.index("--scaling") + 1 :]
+        if given and "," in given[0]:  # e.g. --scaling 1000,10000 (a quick check of the bench)
+            small, large = (int(v) for v in given[0].split(","))
+            scaling((small, large), rounds=2)
+        else:
+            scaling()
+        return
     sizes = [1000, 10_000] + ([100_000] if "--large" in sys.argv else [])
     if "--huge" in sys.argv:
         sizes = [100_000, 1_000_000]

@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 from support import BASE
 
 from interlink_kg import resources
-from interlink_kg.curation import bulk
+from interlink_kg.curation import bulk, bulk_rebuild
 from interlink_kg.curation.bulk import BulkInProgressError, bulk_load, recover
 from interlink_kg.curation.bulk_validation import BulkInvalidError, Progress
 from interlink_kg.curation.loading import graph_name, load_bundled
@@ -60,6 +60,13 @@ def store(tmp_path: Path) -> Iterator[Store]:
     load_files(opened, [resources.ontology_file(), *others], BASE, validate=False)
     yield opened
     opened.close()
+
+
+@pytest.fixture(autouse=True)
+def _replaced_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replacements here go through staging graphs, never a rebuild of the store (which
+    tests/test_bulk_rebuild.py covers): the share of the store replaced never reaches 2."""
+    monkeypatch.setattr(bulk_rebuild, "REBUILD_SHARE", 2.0)
 
 
 def _snapshot(store: Store) -> bytes:
@@ -289,9 +296,10 @@ def test_a_process_that_dies_while_copying_is_completed_not_undone(
     dying = (
         "import os\n"
         "from pathlib import Path\n"
-        "from interlink_kg.curation import bulk\n"
+        "from interlink_kg.curation import bulk, bulk_rebuild\n"
         "from interlink_kg.store import open_store\n"
         "from interlink_kg.store.oxigraph import OxigraphStore\n"
+        "bulk_rebuild.REBUILD_SHARE = 2.0\n"  # in place, through a staging graph
         "real_copy = OxigraphStore.copy_graph_in_bulk\n"
         "def half_copy(self, source, target):\n"  # half the triples in, then killed
         "    import itertools, pyoxigraph as ox\n"

@@ -47,6 +47,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from interlink_kg import resources
+from interlink_kg.curation.bulk_rebuild import rebuilding
 from interlink_kg.curation.bulk_validation import (
     Progress,
     ProgressCallback,
@@ -439,15 +440,21 @@ def bulk_load(
     existing = set(store.data_graphs())
     targets = {graph_name(p, base_iri) for p in paths}
     quads = any(format_of(p)[0] == ox.RdfFormat.N_QUADS for p in paths)
-    # All through staging graphs (moved in one update at the end) when a graph is replaced or
-    # may be (N-Quads name their own graphs); else all direct.
-    load = _Load(store, base_iri, staged=quads or bool(targets & existing))
+    # A store rebuilt beside this one without the graphs replaced, then put in its place, when
+    # they are a large part of it (N-Quads name their graphs as they come: never); else all
+    # through staging graphs (moved in one update at the end) when a graph is replaced or may
+    # be; else all direct.
+    rebuilt = None if quads else rebuilding(store, targets & existing)
+    fresh = rebuilt.rebuilt_without(targets & existing) if rebuilt is not None else None
+    load = _Load(
+        fresh or store, base_iri, staged=fresh is None and (quads or bool(targets & existing))
+    )
     checked, report, loading = 0, None, 0.0
     try:
         ontology = graph_name(resources.ontology_file(), base_iri)
         if ontology not in existing:  # services need the classes; undone with the rest
             load.claim(ontology)
-            load_files(store, [resources.ontology_file()], base_iri, validate=False)
+            load_files(load.store, [resources.ontology_file()], base_iri, validate=False)
         streamed = time.perf_counter()
         for path in paths:
             load.triples += _stream_file(load, path, base_iri, progress)
@@ -456,15 +463,21 @@ def bulk_load(
             replaced = {t for t, first in load.first.items() if first != t}
             context = sorted((existing - replaced) | set(load.first.values()) | {ontology})
             checked, report = validate_new(
-                store, sorted(set(load.first.values())), context, base_iri, progress
+                load.store, sorted(set(load.first.values())), context, base_iri, progress
             )
         load.commit()
     except BaseException:
-        load.undo()
+        if rebuilt is not None and fresh is not None:
+            rebuilt.discard(fresh)
+        else:
+            load.undo()
         raise
     # Committed: from here on nothing is undone (recover() sees the commit and completes the
-    # copies, or only forgets the note).
-    load.complete()
+    # copies, or only forgets the note; a rebuilt store's note completes its swap).
+    if rebuilt is not None and fresh is not None:
+        rebuilt.adopt(fresh)
+    else:
+        load.complete()
     store.set_meta(PENDING_KEY, "{}")
     store.set_meta(BASE_IRI_KEY, base_iri)
     refresh_statistics(store, base_iri, patient=True)

@@ -7,10 +7,10 @@ Protocol + Query/Update) can implement it too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -203,6 +203,27 @@ class Store(Protocol):
     def set_meta(self, key: str, value: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Rebuilding(Protocol):
+    """A store that can replace graphs by building a new store beside itself and taking its
+    place (:mod:`interlink_kg.store.rebuild`): faster than deleting when the graphs replaced
+    are a large part of it. Where :attr:`rebuilds`."""
+
+    rebuilds: bool
+
+    def rebuilt_without(self, graphs: Collection[str]) -> Store:
+        """A new store holding every graph of this one but ``graphs``."""
+        ...
+
+    def adopt(self, fresh: Store) -> None:
+        """Put ``fresh`` (from :meth:`rebuilt_without`) in this store's place."""
+        ...
+
+    def discard(self, fresh: Store) -> None:
+        """Throw ``fresh`` away; this store stays as it was."""
+        ...
 
 
 def description_query(items: Sequence[URIRef], *, records: bool) -> str:

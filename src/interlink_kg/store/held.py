@@ -19,10 +19,10 @@ from rdflib import Graph, URIRef
 from interlink_kg.errors import StoreHeldError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.store.base import GraphPayload, Guard, Row
-from interlink_kg.store.oxigraph import read_settings, settings_path
 from interlink_kg.store.remote import DEFAULT_TIMEOUT, RemoteStore
 from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.store.serving_record import ServingRecord
+from interlink_kg.store.settings_file import read_settings, settings_path
 
 
 class HeldStore:

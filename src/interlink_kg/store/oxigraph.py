@@ -13,9 +13,7 @@ in a small JSON file beside it.
 from __future__ import annotations
 
 import itertools
-import json
-import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,16 +22,18 @@ from rdflib import Graph, URIRef
 from interlink_kg.errors import BadRequestError, StoreError, StoreInUseError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of, solution_row
-from interlink_kg.store import updates
+from interlink_kg.store import rebuild, updates
 from interlink_kg.store.base import (
     EMPTY_GRAPH,
     INTERNAL_PREFIX,
     GraphPayload,
     Guard,
     Row,
+    Store,
     description_query,
 )
 from interlink_kg.store.recent import RecentAnswers
+from interlink_kg.store.settings_file import read_settings, settings_path, write_settings
 from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
 
 _iri = updates.graph_node
@@ -51,22 +51,6 @@ _RECORD_PROPERTIES = tuple(
 )
 
 
-def settings_path(folder: Path) -> Path:
-    """The small JSON file beside an on-disk store that holds its settings (``set_meta``)."""
-    return folder.with_name(folder.name + ".meta.json")
-
-
-def read_settings(path: Path) -> dict[str, str]:
-    """The settings in ``path`` (none when it does not exist); StoreError when unreadable."""
-    if not path.is_file():
-        return {}
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"cannot read the store settings {path}: {exc}") from exc
-    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-
-
 def _dataset(default: Sequence[str], named: Sequence[str]) -> dict[str, object]:
     """A query's dataset as pyoxigraph takes it; no default graph given: an empty one."""
     return {
@@ -81,8 +65,27 @@ class OxigraphStore:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.url = f"oxigraph:{path}" if path is not None else "memory:"
+        self._meta_path = settings_path(path) if path is not None else None
+        self._meta: dict[str, str] = (
+            read_settings(self._meta_path) if self._meta_path is not None else {}
+        )
+        self._store = self._open()
+        self._recent = RecentAnswers()  # for select_recent: until this object writes
+        # Reads in memory walk the indexes for a page's descriptions; reads from RocksDB let
+        # the engine batch them (its query: 82 ms a page at 100k, the walk 92 ms).
+        self._reads_in_memory = path is None
+        phase = self._meta.get(rebuild.NOTE_KEY)
+        if path is not None and phase:  # a rebuild a dead process left; this one got the lock
+            del self._store  # the engine knows its lock by path: released before the renames
+            rebuild.settle(path, phase)
+            rebuild.remove_retired(path)
+            self._store = self._open()
+            self.set_meta(rebuild.NOTE_KEY, "")
+
+    def _open(self) -> ox.Store:
+        path = self.path
         try:
-            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+            return ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreInUseError(
@@ -91,14 +94,6 @@ class OxigraphStore:
                     details={"store": self.url},
                 ) from exc
             raise StoreError(f"cannot open store: {exc}", details={"store": self.url}) from exc
-        self._recent = RecentAnswers()  # for select_recent: until this object writes
-        # Reads in memory walk the indexes for a page's descriptions; reads from RocksDB let
-        # the engine batch them (its query: 82 ms a page at 100k, the walk 92 ms).
-        self._reads_in_memory = path is None
-        self._meta_path = settings_path(path) if path is not None else None
-        self._meta: dict[str, str] = (
-            read_settings(self._meta_path) if self._meta_path is not None else {}
-        )
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -165,6 +160,63 @@ class OxigraphStore:
             self._bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in found)
         finally:
             self._recent.wrote()
+
+    @property
+    def rebuilds(self) -> bool:
+        """Whether :meth:`rebuilt_without` can replace graphs here: a store on disk, held by
+        the process that loads (not the server's mirrored one)."""
+        return self.path is not None
+
+    def rebuilt_without(self, graphs: Collection[str]) -> OxigraphStore:
+        """A new store beside this one holding all of this one's graphs but ``graphs``; written
+        to by a bulk load, then put in this one's place (:meth:`adopt`) or thrown away
+        (:meth:`discard`). Its settings are a copy of this one's, kept in memory."""
+        assert self.path is not None
+        assert self.rebuilds
+        self.set_meta(rebuild.NOTE_KEY, rebuild.BUILDING)
+        rebuild.discard(self.path)
+        fresh = OxigraphStore(rebuild.fresh_folder(self.path))
+        fresh._meta_path, fresh._meta = None, dict(self._meta)
+        fresh._meta.pop(rebuild.NOTE_KEY, None)
+        try:
+            kept = [g for g in self._named() if g not in set(graphs)]
+            rebuild.copy_graphs(self._store, fresh._store, kept)
+        except BaseException:
+            self.discard(fresh)
+            raise
+        return fresh
+
+    def adopt(self, fresh: Store) -> None:
+        """Put ``fresh`` (from :meth:`rebuilt_without`) in this store's place: from the moment
+        the note says so, a crash is completed, never undone (by the next to open the store,
+        as a failure here is)."""
+        assert self.path is not None
+        assert isinstance(fresh, OxigraphStore)
+        fresh.close()
+        self.set_meta(rebuild.NOTE_KEY, rebuild.SWAPPING)
+        self._recent.wrote()
+        del self._store  # the engine knows its lock by path: released before the renames
+        try:
+            rebuild.swap(self.path)
+            rebuild.remove_retired(self.path)
+        except OSError as exc:
+            raise StoreError(
+                f"the bulk load counts, but the rebuilt store could not take its place ({exc}); "
+                "it does when the store is next opened",
+                details={"store": self.url},
+            ) from exc
+        self._store = self._open()
+        self.set_meta(rebuild.NOTE_KEY, "")
+
+    def discard(self, fresh: Store) -> None:
+        """Throw ``fresh`` away; this store stays as it was."""
+        assert self.path is not None
+        assert isinstance(fresh, OxigraphStore)
+        try:
+            fresh.close()
+        finally:
+            rebuild.discard(self.path)
+            self.set_meta(rebuild.NOTE_KEY, "")
 
     def _reader(self) -> ox.Store:
         return self._store
@@ -333,17 +385,7 @@ class OxigraphStore:
         relies on it)."""
         self._meta[key] = value
         if self._meta_path is not None:
-            temporary = self._meta_path.with_suffix(".tmp")
-            with temporary.open("w", encoding="utf-8") as out:
-                out.write(json.dumps(self._meta, indent=2))
-                out.flush()
-                os.fsync(out.fileno())
-            temporary.replace(self._meta_path)
-            folder = os.open(self._meta_path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
+            write_settings(self._meta_path, self._meta)
 
     def optimize(self) -> None:
         """Compact the on-disk store after a bulk change (see the engine notes)."""
@@ -386,6 +428,10 @@ class MirroredOxigraphStore(OxigraphStore):
         self._memory.bulk_extend(self._disk.quads_for_pattern(None, None, None, None))
         self._store = self._memory
         self._reads_in_memory = True
+
+    @property
+    def rebuilds(self) -> bool:
+        return False  # the server's store: a bulk load opens the store itself
 
     def _write(self, update: str) -> None:
         self._disk.update(update)

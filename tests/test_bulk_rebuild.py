@@ -1,0 +1,272 @@
+"""A bulk load that replaces a large part of the embedded store rebuilds it beside itself and
+takes its place (store/rebuild.py, curation/bulk_rebuild.py): the same store as a replacement
+in place, nothing left behind by a failure, and a crash at any point undone before the swap
+and completed after it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from support import BASE
+
+from interlink_kg import resources
+from interlink_kg.curation import bulk, bulk_rebuild
+from interlink_kg.curation.bulk import bulk_load
+from interlink_kg.curation.bulk_validation import BulkInvalidError
+from interlink_kg.curation.loading import graph_name, load_files
+from interlink_kg.errors import ParseError
+from interlink_kg.rdf import bundle
+from interlink_kg.store import Store, open_store, rebuild
+from interlink_kg.store.oxigraph import OxigraphStore
+
+# A blank node shared by two triples, and one per INTERLINKER: the copy keeps each one node.
+FIRST = (
+    f'<{BASE}things/a> <http://purl.org/dc/terms/title> "A" .\n'
+    f"<{BASE}things/a> <http://purl.org/dc/terms/creator> _:who .\n"
+    '_:who <http://xmlns.com/foaf/0.1/name> "Someone" .\n'
+)
+
+
+def _catalogue(files: int | None = None) -> bytes:
+    """The bundled INTERLINKER files as one N-Triples document (the first ``files`` of them)."""
+    paths = [p for p in bundle.catalogue_files() if p.parent.name == "interlinkers"]
+    quads = []
+    for path in paths[:files]:
+        quads += list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> bytes:
+    return _catalogue()
+
+
+def _filled(folder: Path, data: bytes) -> tuple[str, Path]:
+    """An on-disk store with the bundled files (INTERLINKERs apart), a small graph of its own
+    and ``data`` bulk-loaded as data.nt; its URL and that file."""
+    url = f"oxigraph:{folder / 'store'}"
+    store = open_store(url)
+    others = [p for p in bundle.catalogue_files() if p.parent.name != "interlinkers"]
+    load_files(store, [resources.ontology_file(), *others], BASE, validate=False)
+    small = folder / "small.nt"
+    small.write_text(FIRST, encoding="utf-8")
+    path = folder / "data.nt"
+    path.write_bytes(data)
+    bulk_load(store, [small, path], BASE, validate=False)
+    store.close()
+    return url, path
+
+
+@pytest.fixture
+def rebuilt_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk_rebuild, "REBUILD_SHARE", 0.0)
+
+
+def _graphs(store: Store) -> dict[str, Graph]:
+    """Every graph, a loaded file's by its file name (the stores compared are in two
+    folders)."""
+    names = [g.value for g in store._store.named_graphs()]  # type: ignore[attr-defined]
+    return {_short(name): store.graph(name) for name in names}
+
+
+def _short(name: str) -> str:
+    return "file:" + name.rsplit("/", 1)[1] if name.startswith("file:") else name
+
+
+def _same_store(left: Store, right: Store) -> None:
+    """The same graphs, each isomorphic (blank nodes compared as such), the change markers
+    aside (each load writes its own instant)."""
+    ours, theirs = _graphs(left), _graphs(right)
+    skip = {g for g in {*ours, *theirs} if "state/" in g or "bulk-commit" in g}
+    assert set(ours) - skip == set(theirs) - skip
+    for name in sorted(set(ours) - skip):
+        assert isomorphic(ours[name], theirs[name]), name
+
+
+def _leftovers(url: str) -> list[str]:
+    folder = Path(url.removeprefix("oxigraph:"))
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(folder.name + "."))
+
+
+def test_a_replacement_rebuilds_the_store_and_gives_what_a_replacement_in_place_gives(
+    tmp_path: Path, catalogue: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    smaller = _catalogue(30)
+    stores = {}
+    adopted: list[Store] = []
+    real_adopt = OxigraphStore.adopt
+
+    def adopt(self: OxigraphStore, fresh: Store) -> None:
+        adopted.append(fresh)
+        real_adopt(self, fresh)
+
+    for way, share in (("rebuilt", 0.0), ("in place", 2.0)):
+        monkeypatch.setattr(bulk_rebuild, "REBUILD_SHARE", share)
+        monkeypatch.setattr(OxigraphStore, "adopt", adopt)
+        url, path = _filled(tmp_path / way.replace(" ", "-"), catalogue)
+        store = open_store(url)
+        path.write_bytes(smaller)
+        adopted.clear()
+        summary = bulk_load(store, [path], BASE)
+        assert summary.validated > 0
+        assert len(adopted) == (1 if way == "rebuilt" else 0)
+        assert isomorphic(store.graph(graph_name(path, BASE)), Graph().parse(data=smaller))
+        monkeypatch.undo()
+        stores[way] = (store, url)
+    try:
+        _same_store(stores["rebuilt"][0], stores["in place"][0])
+        rebuilt, url = stores["rebuilt"]
+        assert _leftovers(url) == ["store.meta.json"]
+        assert not rebuilt.get_meta(rebuild.NOTE_KEY)
+        assert rebuilt.get_meta(bulk.PENDING_KEY) == "{}"
+        # what it holds after the swap is on disk: opened again, the same
+        rebuilt.close()
+        again = open_store(url)
+        try:
+            _same_store(again, stores["in place"][0])
+        finally:
+            again.close()
+    finally:
+        stores["in place"][0].close()
+
+
+@pytest.mark.usefixtures("rebuilt_always")
+def test_a_failed_rebuild_leaves_the_store_as_it_was(tmp_path: Path, catalogue: bytes) -> None:
+    url, path = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    try:
+        before = _graphs(store)
+        lines = catalogue.splitlines()
+        path.write_bytes(b"\n".join([*lines[:900], b"<a> <b> 'not n-triples", *lines[900:]]))
+        with pytest.raises(ParseError):
+            bulk_load(store, [path], BASE)
+        trello = f"<{BASE}interlinkers/trello>".encode()
+        untitled = [line for line in lines if not (line.startswith(trello) and b"/title>" in line)]
+        path.write_bytes(b"\n".join(untitled) + b"\n")
+        with pytest.raises(BulkInvalidError):
+            bulk_load(store, [path], BASE)
+        after = _graphs(store)
+        assert set(after) == set(before)
+        for name, graph in before.items():
+            assert isomorphic(after[name], graph), name
+        assert _leftovers(url) == ["store.meta.json"]
+        assert not store.get_meta(rebuild.NOTE_KEY)
+    finally:
+        store.close()
+
+
+def test_rebuilds_are_for_large_replacements_of_a_store_on_disk(
+    tmp_path: Path, catalogue: bytes
+) -> None:
+    url, path = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    try:
+        replaced = {graph_name(path, BASE)}
+        assert bulk_rebuild.rebuilding(store, replaced) is store  # most of the store
+        assert bulk_rebuild.rebuilding(store, {graph_name(tmp_path / "small.nt", BASE)}) is None
+        assert bulk_rebuild.rebuilding(store, set()) is None
+    finally:
+        store.close()
+    memory = open_store("memory:")
+    memory.replace_graphs({})
+    assert bulk_rebuild.rebuilding(memory, replaced) is None  # no folder to swap
+    mirrored = open_store(f"oxigraph-mirror:{tmp_path / 'store'}")
+    try:
+        assert bulk_rebuild.rebuilding(mirrored, replaced) is None  # the server's store
+    finally:
+        mirrored.close()
+
+
+def _die_during(url: str, path: Path, where: str) -> None:
+    """Run a rebuilding load in another process that is killed at ``where``."""
+    killers = {
+        # the new store complete, the swap not yet begun
+        "building": "bulk.change_markers = lambda *a, **k: os._exit(9)\n",
+        # the note says the rebuild counts; no folder renamed yet
+        "noted": "rebuild.swap = lambda path: os._exit(9)\n",
+        # the old store set aside, the new one not yet in its place
+        "renaming": (
+            "def half(path):\n"
+            "    path.rename(rebuild.retired_folder(path))\n"
+            "    os._exit(9)\n"
+            "rebuild.swap = half\n"
+        ),
+        # both renamed, the old folder not yet removed
+        "removing": "rebuild.remove_retired = lambda path: os._exit(9)\n",
+    }
+    dying = (
+        "import os\n"
+        "from pathlib import Path\n"
+        "from interlink_kg.curation import bulk, bulk_rebuild\n"
+        "from interlink_kg.store import open_store, rebuild\n"
+        "bulk_rebuild.REBUILD_SHARE = 0.0\n" + killers[where] + f"store = open_store({url!r})\n"
+        f"bulk.bulk_load(store, [Path({str(path)!r})], {BASE!r}, validate=False)\n"
+    )
+    died = subprocess.run(
+        [sys.executable, "-c", dying], capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert died.returncode == 9, died.stderr
+
+
+@pytest.mark.parametrize("where", ["building", "noted", "renaming", "removing"])
+def test_a_process_killed_during_a_rebuild_is_undone_before_the_swap_and_completed_after(
+    tmp_path: Path, catalogue: bytes, where: str
+) -> None:
+    url, path = _filled(tmp_path, catalogue)
+    before = open_store(url)
+    old = {name: graph for name, graph in _graphs(before).items() if "state/" not in name}
+    before.close()
+    smaller = _catalogue(20)
+    path.write_bytes(smaller)
+    _die_during(url, path, where)
+    assert _leftovers(url) != ["store.meta.json"]  # something was left to settle
+    after = open_store(url)  # the next to open the store settles it
+    try:
+        target = after.graph(graph_name(path, BASE))
+        if where == "building":
+            assert isomorphic(target, old[_short(graph_name(path, BASE))])
+        else:
+            assert isomorphic(target, Graph().parse(data=smaller))
+        small = graph_name(tmp_path / "small.nt", BASE)
+        assert isomorphic(after.graph(small), old[_short(small)])  # a graph kept, as it was
+        assert _leftovers(url) == ["store.meta.json"]
+        assert not after.get_meta(rebuild.NOTE_KEY)
+    finally:
+        after.close()
+
+
+def test_a_rebuild_still_running_is_not_settled_by_another_process(
+    tmp_path: Path, catalogue: bytes
+) -> None:
+    """Its folder locked by the loading process: another opening is refused (as for any load
+    holding the store) and leaves the new folder alone."""
+    url, _ = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    try:
+        assert isinstance(store, OxigraphStore)
+        fresh = store.rebuilt_without(set())
+        try:
+            opened = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    f"from interlink_kg.store import open_store; open_store({url!r})",
+                ],
+                capture_output=True,
+                text=True,
+            )
+            assert opened.returncode != 0
+            assert "in use" in opened.stderr
+            assert "store.rebuild" in _leftovers(url)
+        finally:
+            store.discard(fresh)
+        assert _leftovers(url) == ["store.meta.json"]
+    finally:
+        store.close()
