@@ -58,6 +58,7 @@ from live_server import (
 
 from interlink_kg.finding import ranking, recommendations
 from interlink_kg.finding.candidates import candidate_index
+from interlink_kg.finding.filters import Filters
 from interlink_kg.finding.ranking import profile_tiers
 from interlink_kg.finding.relevance import TextScores, text_relevance
 from interlink_kg.finding.search import SearchIndex, SearchRequest
@@ -401,9 +402,16 @@ def _seconds(work: Callable[[], object]) -> float:
 def scaling(
     sizes: tuple[int, int] = (100_000, 1_000_000), cases: int = 30, rounds: int = 6
 ) -> None:
-    """The first request of an objective (1 + k rankings) and the task alone (siblings not
-    compared), at two sizes held in memory at once, in alternating rounds: each round's ratio
-    compares figures taken minutes apart, not runs taken hours apart."""
+    """At two sizes held in memory at once, in alternating rounds (each round's ratio compares
+    figures taken minutes apart, not runs taken hours apart):
+    - cold: the first request of an objective with nothing kept (1 + k rankings, the word
+      matches and candidate pools computed afresh), and the task alone (siblings not compared);
+    - on demand: a request with filters, after the warmer ranked every task's default request
+      in that language (as a server does after each change): its rankings and its siblings'
+      are computed afresh for the filters, from the kept word matches and candidate pools;
+      with a filter most INTERLINKERs pass (kind=knowledge) and one few pass
+      (kind=software, Spanish available: the candidates are then chosen walking the arrays).
+    """
     stores: dict[int, tuple[Store, list[tuple[str, str, URIRef]]]] = {}
     for n in sizes:
         store = open_store("memory:")
@@ -419,14 +427,16 @@ def scaling(
             f"{n} INTERLINKERs in memory: loaded in {loaded:.1f} s, indexes built in {built:.1f} s"
         )
     settle_heap()
+    common, selective = Filters(kind="knowledge"), Filters(kind="software", language="es")
 
-    def first_requests(n: int, compare: bool) -> float:
+    def cold(n: int, compare: bool) -> float:
         store, sample = stores[n]
         picks = iter(sample)
 
         def one() -> None:
             schema, task, _ = next(picks)
             recommendations.forget_rankings()
+            candidate_index(store).forget_pools()
             recommendations.for_task(store, synthetic.BASE, schema, task, limit=10)
 
         ranking.COMPARE_SIBLINGS = compare
@@ -435,24 +445,40 @@ def scaling(
         finally:
             ranking.COMPARE_SIBLINGS = True
 
+    def on_demand(n: int, filters: Filters) -> float:
+        store, sample = stores[n]
+        recommendations.forget_rankings()
+        candidate_index(store).forget_pools()
+        for schema, task, _ in _distinct_sample(store, random.Random(0), 10_000):  # the warmer
+            recommendations.for_task(store, synthetic.BASE, schema, task, lang="es")
+        picks = iter(sample)
+
+        def one() -> None:
+            schema, task, _ = next(picks)
+            recommendations.forget_rankings(words=False)  # the rankings for these filters
+            recommendations.for_task(
+                store, synthetic.BASE, schema, task, lang="es", limit=10, filters=filters
+            )
+
+        return timings(one, len(sample))[0]
+
+    measures: dict[str, Callable[[int], float]] = {
+        "cold, first request": lambda n: cold(n, True),
+        "cold, the task alone": lambda n: cold(n, False),
+        "on demand, kind=knowledge": lambda n: on_demand(n, common),
+        "on demand, kind=software&language=es": lambda n: on_demand(n, selective),
+    }
     small, large = sizes
-    firsts: list[float] = []
-    alones: list[float] = []
-    print("round   first request (1 + k rankings)         the task alone")
+    ratios: dict[str, list[float]] = {name: [] for name in measures}
     for number in range(1, rounds + 1):
-        row = {(n, compare): first_requests(n, compare) for n in sizes for compare in (True, False)}
-        firsts.append(row[large, True] / row[small, True])
-        alones.append(row[large, False] / row[small, False])
-        print(
-            f"  {number}     {row[small, True]:6.1f} / {row[large, True]:6.1f} ms"
-            f"  x{firsts[-1]:.2f}        {row[small, False]:6.1f} / {row[large, False]:6.1f} ms"
-            f"  x{alones[-1]:.2f}"
-        )
-    print(
-        f"median ratio {large} / {small}: first request x{statistics.median(firsts):.2f} "
-        f"(rounds x{min(firsts):.2f}-x{max(firsts):.2f}), the task alone "
-        f"x{statistics.median(alones):.2f} (x{min(alones):.2f}-x{max(alones):.2f})"
-    )
+        print(f"round {number}")
+        for name, measure in measures.items():
+            low, high = measure(small), measure(large)
+            ratios[name].append(high / low)
+            print(f"  {name:40s} {low:6.1f} / {high:6.1f} ms  x{high / low:.2f}")
+    print(f"median ratio {large} / {small} over {rounds} rounds:")
+    for name, found in ratios.items():
+        print(f"  {name:40s} x{statistics.median(found):.2f} (x{min(found):.2f}-x{max(found):.2f})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     print(f"peak resident memory of this process (both stores and their indexes): {peak:.1f} GB")
 

@@ -15,6 +15,7 @@ import pytest
 from rdflib import Literal, URIRef
 from support import BASE, ROOT, synthetic_module
 
+from interlink_kg.finding import candidates
 from interlink_kg.finding.candidates import CandidateIndex, candidate_index
 from interlink_kg.finding.filters import Filters, check_filters
 from interlink_kg.finding.recommendations import NOTHING
@@ -214,3 +215,31 @@ def test_an_interlinker_with_two_identifiers_is_recommended_once() -> None:
     iris = [item.iri for item in found.items]
     assert f"{BASE}interlinkers/survey_editor" in iris
     assert len(iris) == len(set(iris))
+
+
+@pytest.mark.parametrize("pool", [20, 240])
+def test_filters_take_the_first_that_pass_from_the_kept_pool_as_the_arrays_would(
+    synthetic_store: Store, monkeypatch: pytest.MonkeyPatch, pool: int
+) -> None:
+    """The best that pass the filters are the first that pass in the order of all: taken from
+    the pool kept per profile set, or, when too few of it pass, from the arrays; the same
+    candidates either way, for every filter, limit and profile set (a small pool makes both
+    ways happen)."""
+    monkeypatch.setattr(candidates, "POOL", pool)
+    index = CandidateIndex(synthetic_store)  # its own pools, of this size
+    walked = 0
+    for filters in FILTERS:
+        hard, _ = check_filters(synthetic_store, filters)
+        for profiles in _profile_sets(synthetic_store):
+            for limit in (1, 3, 20):
+                direct = index._rows(profiles, hard, limit)
+                found = index.best(profiles, hard, limit)
+                assert [(c.item, c.match, c.matched) for c in found] == [
+                    (item, match, matched) for _, item, match, matched in direct
+                ], (filters, profiles, limit)
+                pooled = index._pool(tuple(profiles))
+                passing = set(index.passing([row[1] for row in pooled], hard))
+                walked += len([r for r in pooled if r[1] in passing]) < limit <= len(direct)
+    assert walked > 0 or pool > 20  # with the small pool, some requests walked the arrays
+    index.forget_pools()
+    assert not index._pools

@@ -7,11 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
+from rdflib import URIRef
 from support import BASE
 from test_recommendations import interlinker, make_store, write_stamped
 
 from interlink_kg.finding import ranking
 from interlink_kg.finding import recommendations as rec
+from interlink_kg.finding.candidates import candidate_index
+from interlink_kg.finding.relevance import TextRelevance, TextScores
 from interlink_kg.store import Store
 
 SIBLING = """
@@ -125,3 +128,34 @@ def test_the_move_is_in_the_http_answer(client: FlaskClient) -> None:
     assert changes[2]["task"] == OTHER[1]
     assert changes[2]["task_title"] == "Crea consapevolezza e informazione"
     assert "Crea consapevolezza e informazione" in items[2]["explanation"]["reason"]
+
+
+def test_a_request_with_filters_reads_the_word_matches_and_pools_kept(
+    catalogue_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The word matches of a task and the candidate pools do not depend on the filters: once a
+    default request ranked the task and its siblings (as the warmer does), a request with
+    filters ranks them all again without matching words, and gives what it gives with nothing
+    kept."""
+    rec.forget_rankings()
+    candidate_index(catalogue_store).forget_pools()
+    matched: list[tuple[str, str]] = []
+    real = TextRelevance.for_task
+
+    def counted(self: TextRelevance, task: URIRef, lang: str) -> TextScores:
+        matched.append((str(task), lang))
+        return real(self, task, lang)
+
+    monkeypatch.setattr(TextRelevance, "for_task", counted)
+    rec.for_task(catalogue_store, BASE, *PAIR, lang="es")
+    assert len(matched) == len(set(matched)) > 1  # the task and its siblings, once each
+    before = list(matched)
+    filters = rec.Filters(kind="knowledge")
+    kept = rec.for_task(catalogue_store, BASE, *PAIR, lang="es", filters=filters)
+    assert matched == before
+    rec.forget_rankings()
+    candidate_index(catalogue_store).forget_pools()
+    afresh = rec.for_task(catalogue_store, BASE, *PAIR, lang="es", filters=filters)
+    assert len(matched) > len(before)
+    assert kept.to_dict() == afresh.to_dict()
+    assert kept.items

@@ -20,7 +20,8 @@ the smaller IRI, so a patched index answers exactly as a new one would.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -41,6 +42,12 @@ FACETS = ("kind", "licence", "difficulty", "purpose", "language", "target", "ide
 IDENTIFIED = {"identified": "yes"}
 Positions = npt.NDArray[np.int32]
 MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warmer build again
+# The best of all kept per profile set, from which a request with filters takes those that
+# pass (CandidateIndex.best): four times the candidates a ranking takes (ranking.CANDIDATES);
+# a pool is about 25 kB, so at most about 13 MB per index.
+POOL = 240
+POOLS_KEPT = 512
+_Row = tuple[float, str, float, int]  # (-score, item, match, profiles matched)
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,8 @@ class CandidateIndex:
                     down[wider].add(concept)
             broader = (up, down)
         self._broader, self._narrower = broader
+        self._pools: OrderedDict[tuple[tuple[str, float], ...], list[_Row]] = OrderedDict()
+        self._pools_lock = threading.Lock()
 
     def patched(self, store: Store, subjects: frozenset[str]) -> CandidateIndex:
         """This index with the INTERLINKERs among ``subjects`` read again; the target groups'
@@ -291,7 +300,51 @@ class CandidateIndex:
         limit: int,
     ) -> list[Candidate]:
         """The ``limit`` best INTERLINKERs by ``match * focus`` for weighted profiles
-        (``(IRI, strength)``) among those passing ``filters``; ties to the smaller IRI."""
+        (``(IRI, strength)``) among those passing ``filters``; ties to the smaller IRI.
+
+        Filters keep the order: the best that pass are the first that pass in the order of all.
+        So each profile set's :data:`POOL` best of all are kept (:meth:`_pool`), and a request
+        with filters takes the first of them that pass, which costs no pass over the catalogue;
+        only when fewer than ``limit`` of the pool pass (a filter few INTERLINKERs pass) are the
+        arrays walked with the filters' masks."""
+        if limit <= POOL:
+            pool = self._pool(tuple(profiles))
+            rows = pool
+            if filters:
+                passed = set(self.passing([item for _, item, _, _ in pool], filters))
+                rows = [row for row in pool if row[1] in passed]
+            if len(rows) >= limit or len(pool) < POOL:  # enough, or the pool holds them all
+                return [self._candidate(item, match, n) for _, item, match, n in rows[:limit]]
+        return [
+            self._candidate(item, match, n)
+            for _, item, match, n in self._rows(profiles, filters, limit)
+        ]
+
+    def forget_pools(self) -> None:
+        """Forget the pools kept (a bench measuring a request that finds none)."""
+        with self._pools_lock:
+            self._pools.clear()
+
+    def _pool(self, profiles: tuple[tuple[str, float], ...]) -> list[_Row]:
+        """The :data:`POOL` best of all for ``profiles``, kept (the last :data:`POOLS_KEPT`
+        profile sets asked for; the index is replaced at each change, and its pools with it)."""
+        with self._pools_lock:
+            found = self._pools.get(profiles)
+            if found is not None:
+                self._pools.move_to_end(profiles)
+                return found
+        found = self._rows(profiles, {}, POOL)
+        with self._pools_lock:
+            self._pools[profiles] = found
+            while len(self._pools) > POOLS_KEPT:
+                self._pools.popitem(last=False)
+        return found
+
+    def _rows(
+        self, profiles: Sequence[tuple[str, float]], filters: Mapping[str, str], limit: int
+    ) -> list[_Row]:
+        """(-score, item, match, matched) of the ``limit`` best passing ``filters``, walking
+        the arrays."""
         accepted = self._values(filters)
         keep: npt.NDArray[np.bool_] | None = None
         if accepted:
@@ -302,7 +355,7 @@ class CandidateIndex:
         if self._overlay is not None:
             extra = self._overlay.fitting(accepted) if accepted else None
             found = list(heapq.merge(found, self._overlay.best(profiles, self._df, extra, limit)))
-        return [self._candidate(item, match, matched) for _, item, match, matched in found[:limit]]
+        return found[:limit]
 
     def passing(self, items: Iterable[str], filters: Mapping[str, str]) -> list[str]:
         """The INTERLINKERs of ``items`` the index knows that pass ``filters``, in order (binary

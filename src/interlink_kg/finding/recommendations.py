@@ -318,12 +318,27 @@ def _recommend(
 TaskKey = tuple[str, str, str, int, Filters]  # schema id, task id, language, depth, filters
 
 
+def _task_words(store: Store, key: tuple[URIRef, str]) -> TextScores:
+    task, lang = key
+    return text_relevance(store).for_task(task, lang)
+
+
+# A task's word matches in one language, kept until the catalogue or what teams did changes:
+# they do not depend on the filters, so once the warmer has ranked every task's default
+# request, a request with filters (and its sibling tasks' rankings) reads them from here. One
+# holds at most relevance.MAX_SCORED matches per language tried (its own and English).
+_TASK_WORDS: Remembered[tuple[URIRef, str], TextScores] = Remembered(
+    _task_words, stamp=latest_generation, size=1024
+)
+
+
 def _rank_task(store: Store, key: TaskKey) -> tuple[URIRef, _Ranking]:
     schema_id, task_id, lang, depth, filters = key
     task, path = _task(store, schema_id, task_id)
     tiers = profile_tiers(list(path))
-    # The word matches are computed while the candidates by profile are queried.
-    words = _WORD_MATCHING.submit(text_relevance(store).for_task, task, lang)
+    # The word matches are computed (or read where kept) while the candidates by profile are
+    # chosen.
+    words = _WORD_MATCHING.submit(_TASK_WORDS.get, store, (task, lang))
     ranked = _ranking(store, tiers, lang=lang, wanted=depth, filters=filters, task=task, text=words)
     return task, ranked
 
@@ -336,10 +351,13 @@ _TASK_RANKINGS: Remembered[TaskKey, tuple[URIRef, _Ranking]] = Remembered(
 )
 
 
-def forget_rankings() -> None:
-    """Forget the task rankings kept: for a bench or a test that changes the ranking's
-    constants (``finding/ranking.py``) while the stores stay as they were."""
+def forget_rankings(*, words: bool = True) -> None:
+    """Forget the task rankings and (unless ``words`` is False) the word matches kept: for a
+    bench or a test that changes the ranking's constants (``finding/ranking.py``) while the
+    stores stay as they were."""
     _TASK_RANKINGS.clear()
+    if words:
+        _TASK_WORDS.clear()
 
 
 def _sibling_move(
