@@ -162,6 +162,7 @@ def test_a_failed_rebuild_leaves_the_store_as_it_was(tmp_path: Path, catalogue: 
         store.close()
 
 
+@pytest.mark.usefixtures("rebuilt_always")
 def test_rebuilds_are_for_large_replacements_of_a_store_on_disk(
     tmp_path: Path, catalogue: bytes
 ) -> None:
@@ -170,6 +171,8 @@ def test_rebuilds_are_for_large_replacements_of_a_store_on_disk(
     try:
         replaced = {graph_name(path, BASE)}
         assert bulk_rebuild.rebuilding(store, replaced) is store  # most of the store
+        bulk_rebuild.REBUILD_SHARE = 0.1  # the rule itself (monkeypatched: restored after)
+        assert bulk_rebuild.rebuilding(store, replaced) is store
         assert bulk_rebuild.rebuilding(store, {graph_name(tmp_path / "small.nt", BASE)}) is None
         assert bulk_rebuild.rebuilding(store, set()) is None
     finally:
