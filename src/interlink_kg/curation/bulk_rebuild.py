@@ -4,8 +4,9 @@ place (:mod:`interlink_kg.store.rebuild`).
 In place, each replaced triple is deleted twice (the old graph, then the staging copy) and
 copied once: about 90 µs a triple on the embedded store at 100k INTERLINKERs, most of it the
 engine's deletes. A rebuild copies what the load keeps, through the engine's own dump and bulk
-loader, at a few µs a triple, and deletes nothing (``bench/RESULTS.md``). It pays as soon as the
-graphs replaced hold a tenth of the store; below that, replacing in place copies less.
+loader, at a few µs a triple, and deletes nothing (``bench/RESULTS.md``, measured replacing
+almost the whole store). By those rates it pays once the graphs replaced hold about a tenth of
+the store; below that, replacing in place copies less (an estimate, not measured).
 """
 
 from __future__ import annotations

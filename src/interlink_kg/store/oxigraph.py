@@ -76,11 +76,16 @@ class OxigraphStore:
         self._reads_in_memory = path is None
         phase = self._meta.get(rebuild.NOTE_KEY)
         if path is not None and phase:  # a rebuild a dead process left; this one got the lock
-            del self._store  # the engine knows its lock by path: released before the renames
-            rebuild.settle(path, phase)
-            rebuild.remove_retired(path)
-            self._store = self._open()
-            self.set_meta(rebuild.NOTE_KEY, "")
+            self._settle_rebuild(phase)
+
+    def _settle_rebuild(self, phase: str) -> None:
+        """Undo (``building``) or complete (``swapping``) a rebuild, reopen, clear its note."""
+        assert self.path is not None
+        del self._store  # the engine knows its lock by path: released before the renames
+        rebuild.settle(self.path, phase)
+        rebuild.remove_retired(self.path)
+        self._store = self._open()
+        self.set_meta(rebuild.NOTE_KEY, "")
 
     def _open(self) -> ox.Store:
         path = self.path
@@ -179,7 +184,8 @@ class OxigraphStore:
         fresh._meta_path, fresh._meta = None, dict(self._meta)
         fresh._meta.pop(rebuild.NOTE_KEY, None)
         try:
-            kept = [g for g in self._named() if g not in set(graphs)]
+            left_out = set(graphs)
+            kept = [g for g in self._named() if g not in left_out]
             rebuild.copy_graphs(self._store, fresh._store, kept)
         except BaseException:
             self.discard(fresh)
@@ -195,18 +201,14 @@ class OxigraphStore:
         fresh.close()
         self.set_meta(rebuild.NOTE_KEY, rebuild.SWAPPING)
         self._recent.wrote()
-        del self._store  # the engine knows its lock by path: released before the renames
         try:
-            rebuild.swap(self.path)
-            rebuild.remove_retired(self.path)
+            self._settle_rebuild(rebuild.SWAPPING)
         except OSError as exc:
             raise StoreError(
                 f"the bulk load counts, but the rebuilt store could not take its place ({exc}); "
                 "it does when the store is next opened",
                 details={"store": self.url},
             ) from exc
-        self._store = self._open()
-        self.set_meta(rebuild.NOTE_KEY, "")
 
     def discard(self, fresh: Store) -> None:
         """Throw ``fresh`` away; this store stays as it was."""

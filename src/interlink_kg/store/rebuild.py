@@ -15,8 +15,9 @@ atomically) holds a note while a rebuild runs:
 - ``swapping``, written once the new store is complete and flushed: from here the rebuild
   counts, and whoever opens the store next completes the swap (renames that are already done
   are not done again) before reading anything.
-Only a process that holds the store's lock acts on the note, so that a rebuild still running
-is never touched (its folder is locked by the engine).
+A process acts on the note once it holds the engine's lock on the store folder. That lock is
+released during the swap itself, so this is not yet safe against a second process opening the
+store at that moment: the rebuild is off by default (decision 0015, ninth-session addendum).
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def retired_folder(path: Path) -> Path:
 def copy_graphs(source: ox.Store, target: ox.Store, graphs: Iterable[str]) -> int:
     """Copy ``graphs`` of ``source`` into ``target`` through a temporary N-Triples file each
     (the engine's own dump and bulk loader: no Python object per quad); the bytes copied.
-    Blank nodes keep the labels the store gave them, unique in the store, so a node that two
-    graphs share stays one node."""
+    The bulk loader names blank nodes afresh at each call, so a node two graphs share becomes
+    two (a known fault, decision 0015: one N-Quads file for all graphs would keep it one)."""
     copied = 0
     with tempfile.TemporaryDirectory(prefix="interlink-kg-rebuild-") as folder:
         dumped = Path(folder) / "graph.nt"
