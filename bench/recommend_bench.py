@@ -18,7 +18,8 @@ Run: ``python bench/recommend_bench.py [--large] [--remote] [--remote-in-memory]
 ``--huge``: 100k and 1M only;
 ``--size N``: N only; ``--scaling``: 100k and 1M side by side in one process, their first
 requests measured in alternating rounds (the ratio of each round, against this machine's speed
-drifting between runs); ``--remote-only``: the remote store alone (no embedded one beside it, for
+drifting between runs; ``--profile`` adds a cProfile of the cold first requests at each
+size); ``--remote-only``: the remote store alone (no embedded one beside it, for
 1M: compare with an embedded run of the same size; with ``--remote-in-memory``, on a server in
 memory); ``--disk``: the embedded store on disk (as
 ``interlink-kg serve`` runs it by default) instead of in memory; ``--no-search``: no search
@@ -31,6 +32,8 @@ measured recommendations, per request: the server's should be the store calls' w
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import random
 import resource
 import statistics
@@ -481,6 +484,12 @@ def scaling(
         print(f"  {name:40s} x{statistics.median(found):.2f} (x{min(found):.2f}-x{max(found):.2f})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     print(f"peak resident memory of this process (both stores and their indexes): {peak:.1f} GB")
+    if "--profile" in sys.argv:  # where a cold first request spends its time, at each size
+        for n in sizes:
+            profiler = cProfile.Profile()
+            profiler.runcall(cold, n, True)
+            print(f"\ncold first requests at {n}, by own time:")
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 def main() -> None:

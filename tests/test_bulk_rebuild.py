@@ -21,10 +21,11 @@ from interlink_kg.curation import bulk, bulk_rebuild
 from interlink_kg.curation.bulk import bulk_load
 from interlink_kg.curation.bulk_validation import BulkInvalidError
 from interlink_kg.curation.loading import graph_name, load_files
-from interlink_kg.errors import ParseError
+from interlink_kg.errors import BadRequestError, ParseError, StoreError
 from interlink_kg.rdf import bundle
 from interlink_kg.store import Store, open_store, rebuild
 from interlink_kg.store.oxigraph import OxigraphStore
+from interlink_kg.store.registry import store_exists
 
 # A blank node shared by two triples, and one per INTERLINKER: the copy keeps each one node.
 FIRST = (
@@ -92,7 +93,11 @@ def _same_store(left: Store, right: Store) -> None:
 
 def _leftovers(url: str) -> list[str]:
     folder = Path(url.removeprefix("oxigraph:"))
-    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(folder.name + "."))
+    return sorted(
+        p.name
+        for p in folder.parent.iterdir()
+        if p.name.startswith(folder.name + ".") and p.name != folder.name + ".lock"
+    )
 
 
 def test_a_replacement_rebuilds_the_store_and_gives_what_a_replacement_in_place_gives(
@@ -202,7 +207,14 @@ def _die_during(url: str, path: Path, where: str) -> None:
             "rebuild.swap = half\n"
         ),
         # both renamed, the old folder not yet removed
-        "removing": "rebuild.remove_retired = lambda path: os._exit(9)\n",
+        "removing": (
+            "real = rebuild.remove_retired\n"
+            "def dying(path):\n"
+            "    if rebuild.retired_folder(path).exists():\n"
+            "        os._exit(9)\n"
+            "    real(path)\n"
+            "rebuild.remove_retired = dying\n"
+        ),
     }
     dying = (
         "import os\n"
@@ -230,6 +242,7 @@ def test_a_process_killed_during_a_rebuild_is_undone_before_the_swap_and_complet
     path.write_bytes(smaller)
     _die_during(url, path, where)
     assert _leftovers(url) != ["store.meta.json"]  # something was left to settle
+    assert store_exists(url)  # even with the folder renamed away: read commands settle it
     after = open_store(url)  # the next to open the store settles it
     try:
         target = after.graph(graph_name(path, BASE))
@@ -254,7 +267,7 @@ def test_a_rebuild_still_running_is_not_settled_by_another_process(
     store = open_store(url)
     try:
         assert isinstance(store, OxigraphStore)
-        fresh = store.rebuilt_without(set())
+        fresh = store.rebuilt_beside()
         try:
             opened = subprocess.run(
                 [
@@ -271,5 +284,180 @@ def test_a_rebuild_still_running_is_not_settled_by_another_process(
         finally:
             store.discard(fresh)
         assert _leftovers(url) == ["store.meta.json"]
+    finally:
+        store.close()
+
+
+@pytest.mark.usefixtures("rebuilt_always")
+@pytest.mark.parametrize("second", ["kept", "an empty file's"])
+def test_a_blank_node_two_kept_graphs_share_stays_one(
+    tmp_path: Path, catalogue: bytes, second: str
+) -> None:
+    """Kept: a graph the load does not name; or one it names with a file of no triples."""
+    url, path = _filled(tmp_path, catalogue)
+    small = tmp_path / "small.nt"
+    store = open_store(url)
+    try:
+        shared = ox.BlankNode()
+        one = ox.NamedNode((tmp_path / "one.nt").as_uri())
+        two = ox.NamedNode(
+            (tmp_path / "two.nt").as_uri() if second == "kept" else graph_name(small, BASE)
+        )
+        store.insert_quads(
+            [
+                ox.Quad(ox.NamedNode(f"{BASE}things/b"), ox.NamedNode(f"{BASE}p"), shared, one),
+                ox.Quad(shared, ox.NamedNode(f"{BASE}q"), ox.Literal("x"), two),
+            ]
+        )
+        joined = (
+            f"ASK {{ GRAPH <{one.value}> {{ ?a ?p ?b }} GRAPH <{two.value}> {{ ?b ?q ?c }} "
+            "FILTER(isBlank(?b)) }"
+        )
+        assert store.ask(joined, [one.value, two.value])
+        path.write_bytes(_catalogue(10))
+        small.write_bytes(b"" if second != "kept" else small.read_bytes())
+        bulk_load(store, [path, small], BASE, validate=False)
+        assert isomorphic(store.graph(graph_name(path, BASE)), Graph().parse(data=_catalogue(10)))
+        assert store.ask(joined, [one.value, two.value])
+    finally:
+        store.close()
+
+
+def test_a_file_with_no_triples_replaces_nothing_either_way(
+    tmp_path: Path, catalogue: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in place, a replacement file without triples leaves its graph as it was (a rebuild
+    copies it back), while the other files of the load replace theirs."""
+    rebuilt: list[object] = []
+    real = OxigraphStore.rebuilt_beside
+
+    def spied(self: OxigraphStore) -> OxigraphStore:
+        rebuilt.append(self)
+        return real(self)
+
+    monkeypatch.setattr(OxigraphStore, "rebuilt_beside", spied)
+    for way, share in (("rebuilt", 0.0), ("in place", 2.0)):
+        monkeypatch.setattr(bulk_rebuild, "REBUILD_SHARE", share)
+        url, path = _filled(tmp_path / way.replace(" ", "-"), catalogue)
+        store = open_store(url)
+        rebuilt.clear()
+        try:
+            data = graph_name(path, BASE)
+            before = store.graph(data)
+            assert len(before) > 1000
+            small = tmp_path / way.replace(" ", "-") / "small.nt"
+            small.write_text(f'<{BASE}things/a> <http://purl.org/dc/terms/title> "B" .\n')
+            path.write_bytes(b"")
+            summary = bulk_load(store, [path, small], BASE, validate=False)
+            assert summary.graphs == (graph_name(small, BASE),), way
+            assert len(rebuilt) == (way == "rebuilt"), way
+            assert isomorphic(store.graph(data), before), way
+            assert len(store.graph(graph_name(small, BASE))) == 1, way
+            assert _leftovers(url) == ["store.meta.json"], way
+        finally:
+            store.close()
+
+
+@pytest.mark.usefixtures("rebuilt_always")
+def test_a_graph_a_bulk_load_may_not_write_is_refused_before_anything_is_copied(
+    tmp_path: Path, catalogue: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    copied: list[object] = []
+    monkeypatch.setattr(rebuild, "copy_graphs", lambda *a, **k: copied.append(a))
+    try:
+        bundled = next(p for p in bundle.catalogue_files() if p.parent.name != "interlinkers")
+        assert graph_name(bundled, BASE) in store.data_graphs()  # held: a replacement
+        assert bulk_rebuild.rebuilding(store, {graph_name(bundled, BASE)}) is store
+        with pytest.raises(BadRequestError, match="plain `load`"):
+            bulk_load(store, [bundled], BASE, validate=False)
+        assert copied == []
+        assert _leftovers(url) == ["store.meta.json"]
+    finally:
+        store.close()
+
+
+def _opens_elsewhere(url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", f"from interlink_kg.store import open_store; open_store({url!r})"],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.usefixtures("rebuilt_always")
+def test_no_other_process_opens_the_store_while_the_folders_are_swapped(
+    tmp_path: Path, catalogue: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's own lock is dropped for the renames; the store's lock is not."""
+    url, path = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    attempts: list[subprocess.CompletedProcess[str]] = []
+    real_swap = rebuild.swap
+
+    def swap(folder: Path) -> None:
+        attempts.append(_opens_elsewhere(url))  # the engine's handle is closed here
+        real_swap(folder)
+        attempts.append(_opens_elsewhere(url))  # swapped, the note not yet cleared
+
+    monkeypatch.setattr(rebuild, "swap", swap)
+    try:
+        path.write_bytes(_catalogue(10))
+        bulk_load(store, [path], BASE, validate=False)
+        assert len(attempts) == 2
+        for attempt in attempts:
+            assert attempt.returncode != 0
+            assert "in use by another process" in attempt.stderr
+        assert isomorphic(store.graph(graph_name(path, BASE)), Graph().parse(data=_catalogue(10)))
+    finally:
+        store.close()
+    assert _opens_elsewhere(url).returncode == 0  # closed: the lock is gone with it
+
+
+@pytest.mark.usefixtures("rebuilt_always")
+def test_a_swap_that_fails_half_way_is_completed_by_the_next_opening(
+    tmp_path: Path, catalogue: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, path = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    real_swap = rebuild.swap
+
+    def half(folder: Path) -> None:
+        folder.rename(rebuild.retired_folder(folder))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rebuild, "swap", half)
+    smaller = _catalogue(10)
+    path.write_bytes(smaller)
+    with pytest.raises(StoreError, match="counts"):
+        bulk_load(store, [path], BASE, validate=False)
+    store.close()  # nothing to flush: no error hides the first one
+    store.close()
+    monkeypatch.setattr(rebuild, "swap", real_swap)
+    again = open_store(url)
+    try:
+        assert isomorphic(again.graph(graph_name(path, BASE)), Graph().parse(data=smaller))
+        assert _leftovers(url) == ["store.meta.json"]
+    finally:
+        again.close()
+
+
+@pytest.mark.usefixtures("rebuilt_always")
+def test_a_store_reached_through_a_link_is_replaced_in_place(
+    tmp_path: Path, catalogue: bytes
+) -> None:
+    """Renaming a link would move the link, not the store: no rebuild there."""
+    url, path = _filled(tmp_path / "real", catalogue)
+    link = tmp_path / "store"
+    link.symlink_to(Path(url.removeprefix("oxigraph:")), target_is_directory=True)
+    store = open_store(f"oxigraph:{link}")
+    try:
+        assert bulk_rebuild.rebuilding(store, {graph_name(path, BASE)}) is None
+        smaller = _catalogue(10)
+        path.write_bytes(smaller)
+        bulk_load(store, [path], BASE, validate=False)
+        assert isomorphic(store.graph(graph_name(path, BASE)), Graph().parse(data=smaller))
+        assert link.is_symlink()
     finally:
         store.close()

@@ -231,15 +231,54 @@ def test_filters_take_the_first_that_pass_from_the_kept_pool_as_the_arrays_would
     for filters in FILTERS:
         hard, _ = check_filters(synthetic_store, filters)
         for profiles in _profile_sets(synthetic_store):
-            for limit in (1, 3, 20):
+            for limit in (1, 3, 20, 60):
                 direct = index._rows(profiles, hard, limit)
                 found = index.best(profiles, hard, limit)
                 assert [(c.item, c.match, c.matched) for c in found] == [
                     (item, match, matched) for _, item, match, matched in direct
                 ], (filters, profiles, limit)
-                pooled = index._pool(tuple(profiles))
+                pooled, _ = index._pool(tuple(profiles))
                 passing = set(index.passing([row[1] for row in pooled], hard))
                 walked += len([r for r in pooled if r[1] in passing]) < limit <= len(direct)
     assert walked > 0 or pool > 20  # with the small pool, some requests walked the arrays
     index.forget_pools()
     assert not index._pools
+
+
+@pytest.mark.parametrize("patched", [False, True], ids=["built", "patched"])
+def test_a_filter_scores_the_same_over_masks_or_position_by_position(
+    synthetic_store: Store, monkeypatch: pytest.MonkeyPatch, patched: bool
+) -> None:
+    """A filter few pass is scored among the positions that pass; others over masks as long as
+    the catalogue (built per facet, or from the positions that pass). The same candidates,
+    matches and order to the last bit every way, on an index built at once and on one patched
+    since (some INTERLINKERs changed: their old positions left out)."""
+    index = CandidateIndex(synthetic_store)
+    if patched:
+        changed = frozenset(index.items[::7])
+        index = CandidateIndex(synthetic_store, base=index._base, changed=changed)
+        assert index._overlay is not None
+    scored: list[int] = []
+    real = candidates._Arrays.best_among
+
+    def counted(self: candidates._Arrays, *args: object) -> list[tuple[float, str, float, int]]:
+        scored.append(1)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(candidates._Arrays, "best_among", counted)
+    ways = {"masks": (-1.0, 0.0), "positions, then a mask": (1.0, 0.0), "positions": (1.0, 1e9)}
+    answers = {}
+    for way, (narrow, by_position) in ways.items():
+        monkeypatch.setattr(candidates, "NARROW_SHARE", narrow)
+        monkeypatch.setattr(candidates, "SCORED_SHARE", by_position)
+        scored.clear()
+        answers[way] = [
+            index._rows(profiles, check_filters(synthetic_store, filters)[0], limit)
+            for filters in FILTERS[1:]
+            for profiles in _profile_sets(synthetic_store)
+            for limit in (1, 7, 60)
+        ]
+        assert (len(scored) > 0) is (way == "positions"), way
+    assert answers["positions"] == answers["masks"]
+    assert answers["positions, then a mask"] == answers["masks"]
+    assert sum(map(len, answers["masks"])) > 100

@@ -36,17 +36,22 @@ import logging
 import os
 import secrets
 import socket
-import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from interlink_kg import resources
+from interlink_kg.curation.bulk_files import (
+    CountedBytes,
+    NamedReader,
+    check_file,
+    format_of,
+    open_file,
+)
 from interlink_kg.curation.bulk_rebuild import rebuilding
 from interlink_kg.curation.bulk_validation import (
     Progress,
@@ -68,11 +73,6 @@ PENDING_KEY = "bulk_pending"
 # The last bulk load that committed (written in its commit, in one transaction with the data).
 COMMITS_GRAPH = INTERNAL_PREFIX + "state/bulk-commit"
 _COMMITTED = INTERNAL_PREFIX + "committedLoad"
-_FORMATS = {
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".ttl": ox.RdfFormat.TURTLE,
-}
 PROGRESS_EVERY = 50_000  # triples between two progress reports
 
 
@@ -89,22 +89,6 @@ class BulkSummary:
     def rate(self) -> float:
         """Triples read per second of streaming."""
         return self.triples / self.loading_seconds if self.loading_seconds > 0 else 0.0
-
-
-def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
-    """The RDF format of a bulk file and whether it is gzip-compressed (by its suffixes)."""
-    suffixes = [s.lower() for s in path.suffixes]
-    compressed = bool(suffixes) and suffixes[-1] == ".gz"
-    if compressed:
-        suffixes = suffixes[:-1]
-    fmt = _FORMATS.get(suffixes[-1]) if suffixes else None
-    if fmt is None:
-        raise BadRequestError(
-            f"{path}: a bulk load takes N-Triples (.nt), N-Quads (.nq) or Turtle (.ttl), "
-            "optionally gzip-compressed (.gz)",
-            details={"file": str(path)},
-        )
-    return fmt, compressed
 
 
 class BulkInProgressError(ConflictError):
@@ -236,6 +220,17 @@ def recover(store: Store, *, force: bool = False) -> Recovered:
     return Recovered(dropped=note.graphs)
 
 
+def check_target(target: str, base_iri: str) -> None:
+    """BadRequestError unless a bulk load may write the graph ``target``."""
+    if target.startswith(INTERNAL_PREFIX):
+        raise BadRequestError(f"a bulk load cannot write the internal graph {target}")
+    if target.startswith(base_iri + "graphs/"):
+        raise BadRequestError(
+            f"a bulk load cannot write {target}: the ontology, the bundled catalogue "
+            "files and derived data are loaded with a plain `load`"
+        )
+
+
 class _Load:
     """One bulk load: where each graph is written first, and what was written."""
 
@@ -258,13 +253,7 @@ class _Load:
         """The graph a target's triples go to first (noting it before anything is written)."""
         found = self.first.get(target)
         if found is None:
-            if target.startswith(INTERNAL_PREFIX):
-                raise BadRequestError(f"a bulk load cannot write the internal graph {target}")
-            if target.startswith(self.base_iri + "graphs/"):
-                raise BadRequestError(
-                    f"a bulk load cannot write {target}: the ontology, the bundled catalogue "
-                    "files and derived data are loaded with a plain `load`"
-                )
+            check_target(target, self.base_iri)
             staging = f"{STAGING_PREFIX}{self.note.token}:{len(self.first)}"
             found = staging if self.staged else target
             self.claim(found)
@@ -336,70 +325,11 @@ class _Load:
         self.store.set_meta(PENDING_KEY, "{}")
 
 
-class _Counted:
-    """The bytes read from the disk, counted (for progress)."""
-
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-        self.count = 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._raw.read(size)
-        self.count += len(chunk)
-        return chunk
-
-    def readable(self) -> bool:
-        return True
-
-
-class _Reader:
-    """The bytes of a file for the parser, read errors (gzip's included) turned into a
-    ParseError naming the file, so that a store error is never taken for a file error."""
-
-    def __init__(self, path: Path, source: object) -> None:
-        self._path = path
-        self._source = source
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            chunk: bytes = self._source.read(size)  # type: ignore[attr-defined]
-        except (OSError, EOFError) as exc:
-            raise ParseError(f"{self._path} cannot be read: {exc}") from exc
-        return chunk
-
-    def readable(self) -> bool:
-        return True
-
-
-def _check_file(path: Path) -> None:
-    """A clear BadRequestError for what cannot be bulk loaded: an unknown format, a missing
-    file, a folder, a FIFO that would block, no permission. Checked before the store is
-    touched."""
-    format_of(path)
-    try:
-        status = path.stat()
-    except FileNotFoundError as exc:
-        raise BadRequestError(f"no such file: {path}") from exc
-    except OSError as exc:
-        raise BadRequestError(f"cannot read {path}: {exc.strerror}") from exc
-    if not stat.S_ISREG(status.st_mode):
-        raise BadRequestError(f"{path} is not a regular file")
-    if not os.access(path, os.R_OK):
-        raise BadRequestError(f"cannot read {path}: permission denied")
-
-
-def _open_file(path: Path) -> BinaryIO:
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        raise BadRequestError(f"cannot read {path}: {exc.strerror}") from exc
-
-
 def _stream_file(load: _Load, path: Path, base_iri: str, progress: ProgressCallback | None) -> int:
     fmt, compressed = format_of(path)
-    with _open_file(path) as raw:
+    with open_file(path) as raw:
         total = os.fstat(raw.fileno()).st_size
-        counted = _Counted(raw)
+        counted = CountedBytes(raw)
         source: object = counted
         if compressed:
             source = gzip.GzipFile(fileobj=counted, mode="rb")  # type: ignore[call-overload]
@@ -412,7 +342,7 @@ def _stream_file(load: _Load, path: Path, base_iri: str, progress: ProgressCallb
             # Each blank node gets a fresh label, unique in the store: "_:b0" of one file is
             # neither "_:b0" of another nor one already stored (both keep labels as given).
             stream = ox.parse(
-                _Reader(path, source),  # type: ignore[arg-type]
+                NamedReader(path, source),  # type: ignore[arg-type]
                 format=fmt,
                 base_iri=base_iri,
                 rename_blank_nodes=True,
@@ -434,18 +364,20 @@ def bulk_load(
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     for path in paths:
-        _check_file(path)  # before the store is touched
+        check_file(path)  # before the store is touched
     check_base(store, base_iri)
     recover(store)
     existing = set(store.data_graphs())
     targets = {graph_name(p, base_iri) for p in paths}
+    for target in targets:
+        check_target(target, base_iri)  # before a rebuild copies the store
     quads = any(format_of(p)[0] == ox.RdfFormat.N_QUADS for p in paths)
     # A store rebuilt beside this one without the graphs replaced, then put in its place, when
     # they are a large part of it (N-Quads name their graphs as they come: never); else all
     # through staging graphs (moved in one update at the end) when a graph is replaced or may
     # be; else all direct.
     rebuilt = None if quads else rebuilding(store, targets & existing)
-    fresh = rebuilt.rebuilt_without(targets & existing) if rebuilt is not None else None
+    fresh = rebuilt.rebuilt_beside() if rebuilt is not None else None
     load = _Load(
         fresh or store, base_iri, staged=fresh is None and (quads or bool(targets & existing))
     )
@@ -458,6 +390,8 @@ def bulk_load(
         streamed = time.perf_counter()
         for path in paths:
             load.triples += _stream_file(load, path, base_iri, progress)
+        if rebuilt is not None and fresh is not None:  # what the load keeps, in one pass
+            rebuilt.copy_into(fresh)  # (a file with no triples replaces nothing: kept too)
         loading = time.perf_counter() - streamed
         if validate:
             replaced = {t for t, first in load.first.items() if first != t}

@@ -16,11 +16,9 @@ from collections.abc import Collection
 from interlink_kg.queries import query
 from interlink_kg.store.base import Rebuilding, Store
 
-# The least share of the store's triples the replaced graphs hold for a load to rebuild it.
-# Above 1: never. Off until the review's findings are fixed (decision 0015, ninth-session
-# addendum): the store's lock is released during the swap, blank nodes shared by two kept
-# graphs are split by per-graph bulk loads, an empty replacement file drops its graph.
-REBUILD_SHARE = 2.0
+# The least share of the store's triples the replaced graphs hold for a load to rebuild it
+# (above 1: never).
+REBUILD_SHARE = 0.1
 
 
 def rebuilding(store: Store, replaced: Collection[str]) -> Rebuilding | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -261,7 +262,7 @@ def _only(words: TextScores | None, rows: list[Scored]) -> TextScores | None:
     if words is None:
         return None
     matches = {r.item: words.matches[r.item] for r in rows if r.item in words.matches}
-    return replace(words, matches=matches)
+    return replace(words, matches=MappingProxyType(matches))
 
 
 def _explained(

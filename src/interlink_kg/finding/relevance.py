@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 
 import Stemmer
 import stopwordsiso
@@ -178,10 +179,14 @@ def analyse(text: str, lang: str) -> list[tuple[str, str]]:
     return list(zip(stems, kept, strict=True))
 
 
-@dataclass
+@dataclass(frozen=True)
 class TextScores:
+    """A task's word matches in one language: kept and shared between requests, so read-only."""
+
     language: str
-    matches: dict[str, TextMatch] = field(default_factory=dict)  # item IRI -> match
+    matches: Mapping[str, TextMatch] = field(  # item IRI -> match
+        default_factory=lambda: MappingProxyType({})
+    )
     task_fallback: bool = False  # the task has no text in the asked language
 
 
@@ -380,7 +385,7 @@ class TextRelevance:
         :data:`FALLBACK_FACTOR`: a match in the asked language wins)."""
         index = self._current()
         lang = lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
-        result = TextScores(lang, task_fallback=lang not in texts)
+        matches: dict[str, TextMatch] = {}
         tried = [lang] if lang == FALLBACK_LANGUAGE else [lang, FALLBACK_LANGUAGE]
         for match_lang in tried:
             parts = texts.get(match_lang)
@@ -427,10 +432,10 @@ class TextRelevance:
                 weight, part, words, word_parts, via = found
                 # A match only on the objective's or phase's words counts for less.
                 score = round(factor * weight * total / best, 6)
-                known = result.matches.get(item)
+                known = matches.get(item)
                 if known is not None and known.score >= score:
                     continue
-                result.matches[item] = TextMatch(
+                matches[item] = TextMatch(
                     score=score,
                     words=words,
                     part=part,
@@ -439,7 +444,7 @@ class TextRelevance:
                     related=via,
                     parts=word_parts,
                 )
-        return result
+        return TextScores(lang, MappingProxyType(matches), task_fallback=lang not in texts)
 
     @staticmethod
     def _sibling_words(titles: list[str], lang: str) -> frozenset[str]:

@@ -7,7 +7,7 @@ Protocol + Query/Update) can implement it too.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -213,12 +213,16 @@ class Rebuilding(Protocol):
 
     rebuilds: bool
 
-    def rebuilt_without(self, graphs: Collection[str]) -> Store:
-        """A new store holding every graph of this one but ``graphs``."""
+    def rebuilt_beside(self) -> Store:
+        """A new, empty store beside this one."""
+        ...
+
+    def copy_into(self, fresh: Store) -> None:
+        """Copy into ``fresh`` every graph of this store it does not hold, as it is."""
         ...
 
     def adopt(self, fresh: Store) -> None:
-        """Put ``fresh`` (from :meth:`rebuilt_without`) in this store's place."""
+        """Put ``fresh`` (from :meth:`rebuilt_beside`) in this store's place."""
         ...
 
     def discard(self, fresh: Store) -> None:

@@ -12,14 +12,13 @@ in a small JSON file beside it.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from interlink_kg.errors import BadRequestError, StoreError, StoreInUseError
+from interlink_kg.errors import BadRequestError, StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of, solution_row
 from interlink_kg.store import rebuild, updates
@@ -32,12 +31,12 @@ from interlink_kg.store.base import (
     Store,
     description_query,
 )
+from interlink_kg.store.folder_lock import FolderLock, in_use
 from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.settings_file import read_settings, settings_path, write_settings
 from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
 
 _iri = updates.graph_node
-MIRROR_CHUNK = 100_000  # quads a mirrored bulk insert holds at a time
 # What queries/resource-description.rq follows and leaves out, for the same description read
 # from the indexes (tests/test_store.py holds the two to the same answers).
 _DISTRIBUTION = ox.NamedNode(str(DCAT.distribution))
@@ -62,30 +61,63 @@ def _dataset(default: Sequence[str], named: Sequence[str]) -> dict[str, object]:
 class OxigraphStore:
     """A :class:`~interlink_kg.store.base.Store` over a ``pyoxigraph.Store``."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, locked: bool = True) -> None:
+        """Open the store at ``path`` (in memory: None), first taking its lock
+        (:mod:`interlink_kg.store.folder_lock`) unless ``locked`` is False (a rebuild's new
+        store, covered by the lock of the store it is built beside)."""
         self.path = path
         self.url = f"oxigraph:{path}" if path is not None else "memory:"
-        self._meta_path = settings_path(path) if path is not None else None
-        self._meta: dict[str, str] = (
-            read_settings(self._meta_path) if self._meta_path is not None else {}
-        )
-        self._store = self._open()
+        self._lock = FolderLock(path, self.url) if path is not None and locked else None
+        try:
+            self._meta_path = settings_path(path) if path is not None else None
+            self._meta: dict[str, str] = (
+                read_settings(self._meta_path) if self._meta_path is not None else {}
+            )
+            self._store = self._open()
+            phase = self._meta.get(rebuild.NOTE_KEY)
+            if path is not None and phase:  # a rebuild a dead process left; this one holds it
+                self._settle_left_rebuild(phase)
+            elif path is not None and locked:  # one that died removing the old folder
+                rebuild.remove_retired(path)
+        except BaseException:
+            self.__dict__.pop("_store", None)
+            self._release()
+            raise
         self._recent = RecentAnswers()  # for select_recent: until this object writes
         # Reads in memory walk the indexes for a page's descriptions; reads from RocksDB let
         # the engine batch them (its query: 82 ms a page at 100k, the walk 92 ms).
         self._reads_in_memory = path is None
-        phase = self._meta.get(rebuild.NOTE_KEY)
-        if path is not None and phase:  # a rebuild a dead process left; this one got the lock
+
+    def _settle_left_rebuild(self, phase: str) -> None:
+        try:
             self._settle_rebuild(phase)
+        except OSError as exc:
+            assert self.path is not None
+            raise StoreError(
+                f"cannot open store: a bulk load's rebuild left by a process that ended could "
+                f"not be {'completed' if phase == rebuild.SWAPPING else 'undone'} ({exc}). "
+                + (
+                    f"Put {rebuild.fresh_folder(self.path)} in place of {self.path} by hand"
+                    if phase == rebuild.SWAPPING
+                    else f"Remove {rebuild.fresh_folder(self.path)} by hand"
+                )
+                + f', then set "{rebuild.NOTE_KEY}" to "" in {self._meta_path}',
+                details={"store": self.url},
+            ) from exc
 
     def _settle_rebuild(self, phase: str) -> None:
-        """Undo (``building``) or complete (``swapping``) a rebuild, reopen, clear its note."""
+        """Undo (``building``) or complete (``swapping``) a rebuild, reopen, clear its note,
+        then remove the old folder. The store's lock is held throughout; the engine's is
+        dropped for the renames (it knows its lock by path)."""
         assert self.path is not None
-        del self._store  # the engine knows its lock by path: released before the renames
-        rebuild.settle(self.path, phase)
-        rebuild.remove_retired(self.path)
-        self._store = self._open()
+        del self._store
+        try:
+            rebuild.settle(self.path, phase)
+        finally:
+            if self.path.is_dir():  # the old store or the new, whichever is in place
+                self._store = self._open()
         self.set_meta(rebuild.NOTE_KEY, "")
+        rebuild.remove_retired(self.path)
 
     def _open(self) -> ox.Store:
         path = self.path
@@ -93,12 +125,12 @@ class OxigraphStore:
             return ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             if "lock" in str(exc).lower():
-                raise StoreInUseError(
-                    f"cannot open store: the store at {path} is in use by another process "
-                    "(is `interlink-kg serve` running?)",
-                    details={"store": self.url},
-                ) from exc
+                raise in_use(path, self.url) from exc
             raise StoreError(f"cannot open store: {exc}", details={"store": self.url}) from exc
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -168,32 +200,44 @@ class OxigraphStore:
 
     @property
     def rebuilds(self) -> bool:
-        """Whether :meth:`rebuilt_without` can replace graphs here: a store on disk, held by
-        the process that loads (not the server's mirrored one)."""
-        return self.path is not None
+        """Whether :meth:`rebuilt_beside` can replace graphs here: a store on disk, held by
+        the process that loads (not the server's mirrored one), in a folder that renaming
+        moves (not a link, not a mount point, on its parent's file system)."""
+        return self.path is not None and rebuild.renamable(self.path)
 
-    def rebuilt_without(self, graphs: Collection[str]) -> OxigraphStore:
-        """A new store beside this one holding all of this one's graphs but ``graphs``; written
-        to by a bulk load, then put in this one's place (:meth:`adopt`) or thrown away
-        (:meth:`discard`). Its settings are a copy of this one's, kept in memory."""
+    def rebuilt_beside(self) -> OxigraphStore:
+        """A new, empty store beside this one: written to by a bulk load, given every graph
+        of this one that the load did not write (:meth:`copy_into`), then put in this one's
+        place (:meth:`adopt`) or thrown away (:meth:`discard`). Its settings are a copy of
+        this one's, kept in memory."""
         assert self.path is not None
         assert self.rebuilds
         self.set_meta(rebuild.NOTE_KEY, rebuild.BUILDING)
-        rebuild.discard(self.path)
-        fresh = OxigraphStore(rebuild.fresh_folder(self.path))
+        try:
+            rebuild.discard(self.path)
+            fresh = OxigraphStore(rebuild.fresh_folder(self.path), locked=False)
+        except BaseException:
+            rebuild.discard(self.path)
+            self.set_meta(rebuild.NOTE_KEY, "")
+            raise
         fresh._meta_path, fresh._meta = None, dict(self._meta)
         fresh._meta.pop(rebuild.NOTE_KEY, None)
-        try:
-            left_out = set(graphs)
-            kept = [g for g in self._named() if g not in left_out]
-            rebuild.copy_graphs(self._store, fresh._store, kept)
-        except BaseException:
-            self.discard(fresh)
-            raise
         return fresh
 
+    def copy_into(self, fresh: Store) -> None:
+        """Copy into ``fresh`` every graph of this store that it does not hold, as it is, in
+        one pass (one bulk load: a blank node two graphs share stays one node)."""
+        assert self.path is not None
+        assert isinstance(fresh, OxigraphStore)
+        written = set(fresh._named())
+        try:
+            kept = [g for g in self._named() if g not in written]
+            rebuild.copy_graphs(self._store, fresh._store, kept, beside=self.path)
+        finally:
+            fresh._recent.wrote()
+
     def adopt(self, fresh: Store) -> None:
-        """Put ``fresh`` (from :meth:`rebuilt_without`) in this store's place: from the moment
+        """Put ``fresh`` (from :meth:`rebuilt_beside`) in this store's place: from the moment
         the note says so, a crash is completed, never undone (by the next to open the store,
         as a failure here is)."""
         assert self.path is not None
@@ -203,7 +247,9 @@ class OxigraphStore:
         self._recent.wrote()
         try:
             self._settle_rebuild(rebuild.SWAPPING)
-        except OSError as exc:
+        except (OSError, StoreError) as exc:
+            # The old store may be open again under a note that will replace it: no writes.
+            self.__dict__.pop("_store", None)
             raise StoreError(
                 f"the bulk load counts, but the rebuilt store could not take its place ({exc}); "
                 "it does when the store is next opened",
@@ -395,8 +441,15 @@ class OxigraphStore:
             self._store.optimize()
 
     def close(self) -> None:
-        self._store.flush()
-        del self._store
+        """Flush and drop the engine's handle, then the store's lock (closing twice, or after
+        a swap that failed half-way, does nothing more)."""
+        store = self.__dict__.pop("_store", None)
+        try:
+            if store is not None:
+                store.flush()
+        finally:
+            del store  # the engine's handle before the lock: no one taking it finds the engine's
+            self._release()
 
 
 class _Counted:
@@ -412,61 +465,6 @@ class _Counted:
                 raise StoreError("a bulk insert names the graph of every triple")
             self.count += 1
             yield quad
-
-
-class MirroredOxigraphStore(OxigraphStore):
-    """An on-disk store whose reads are served from an in-memory copy of it.
-
-    Oxigraph answers the ranking queries about 3x faster from memory than from RocksDB. The copy
-    is made when the store opens; every write goes to the disk first (durability), then to the
-    copy, in the same single-update form.
-    """
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.url = f"oxigraph-mirror:{path}"
-        self._disk = self._store
-        self._memory = ox.Store()
-        self._memory.bulk_extend(self._disk.quads_for_pattern(None, None, None, None))
-        self._store = self._memory
-        self._reads_in_memory = True
-
-    @property
-    def rebuilds(self) -> bool:
-        return False  # the server's store: a bulk load opens the store itself
-
-    def _write(self, update: str) -> None:
-        self._disk.update(update)
-        self._memory.update(update)
-
-    def _reader(self) -> ox.Store:
-        return self._disk
-
-    def _clear_graph(self, name: ox.NamedNode) -> None:
-        self._disk.clear_graph(name)
-        self._memory.clear_graph(name)
-
-    def _bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
-        """The disk first, then the copy, a chunk at a time (memory stays bounded)."""
-        iterator = iter(quads)
-        while chunk := list(itertools.islice(iterator, MIRROR_CHUNK)):
-            self._disk.bulk_extend(chunk)
-            self._memory.bulk_extend(chunk)
-
-    def optimize(self) -> None:
-        self._disk.optimize()
-
-    def close(self) -> None:
-        self._disk.flush()
-        del self._store, self._disk, self._memory
-
-
-def open_mirrored(rest: str) -> MirroredOxigraphStore:
-    if not rest.strip():
-        raise StoreError("oxigraph-mirror: store URL needs a folder")
-    path = Path(rest).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
-    return MirroredOxigraphStore(path)
 
 
 def open_oxigraph(rest: str) -> OxigraphStore:

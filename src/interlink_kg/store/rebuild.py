@@ -3,8 +3,9 @@
 Oxigraph deletes 26 to 42 µs a quad whichever way it is asked (``bench/RESULTS.md``), so a bulk
 load that replaces most of a store spends most of its time deleting: the old graph, then the
 staging copy. A rebuild deletes nothing: a new store in a folder beside the old one
-(``STORE.rebuild``) receives every graph the load keeps, copied by the engine itself (each
-graph dumped as N-Triples and read back by its bulk loader), and then the load's own triples;
+(``STORE.rebuild``) receives every graph the load keeps, copied by the engine itself (all of
+them written as one N-Quads file beside the store and read back by its bulk loader in one
+call, so that a blank node two graphs share stays one node), and then the load's own triples;
 once it is complete, the folders are swapped by renaming and the old one is removed as a
 whole.
 
@@ -15,17 +16,18 @@ atomically) holds a note while a rebuild runs:
 - ``swapping``, written once the new store is complete and flushed: from here the rebuild
   counts, and whoever opens the store next completes the swap (renames that are already done
   are not done again) before reading anything.
-A process acts on the note once it holds the engine's lock on the store folder. That lock is
-released during the swap itself, so this is not yet safe against a second process opening the
-store at that moment: the rebuild is off by default (decision 0015, ninth-session addendum).
+The process rebuilding holds the store's own lock (:mod:`interlink_kg.store.folder_lock`) from
+before it reads the settings until it closes the store, the swap included, so only a process
+that died leaves a note, and only the next to hold the lock acts on it.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,6 +35,7 @@ import pyoxigraph as ox
 NOTE_KEY = "rebuild"  # the store setting holding the note
 BUILDING = "building"
 SWAPPING = "swapping"
+DUMPS = ".dump-"  # STORE.dump-XXXX: the folder of the kept graphs' copy
 
 
 def fresh_folder(path: Path) -> Path:
@@ -45,25 +48,46 @@ def retired_folder(path: Path) -> Path:
     return path.with_name(path.name + ".retired")
 
 
-def copy_graphs(source: ox.Store, target: ox.Store, graphs: Iterable[str]) -> int:
-    """Copy ``graphs`` of ``source`` into ``target`` through a temporary N-Triples file each
-    (the engine's own dump and bulk loader: no Python object per quad); the bytes copied.
-    The bulk loader names blank nodes afresh at each call, so a node two graphs share becomes
-    two (a known fault, decision 0015: one N-Quads file for all graphs would keep it one)."""
-    copied = 0
-    with tempfile.TemporaryDirectory(prefix="interlink-kg-rebuild-") as folder:
-        dumped = Path(folder) / "graph.nt"
-        for name in graphs:
-            graph = ox.NamedNode(name)
-            source.dump(str(dumped), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-            copied += dumped.stat().st_size
-            target.bulk_load(path=str(dumped), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-    return copied
+def copy_graphs(source: ox.Store, target: ox.Store, graphs: Sequence[str], beside: Path) -> int:
+    """Copy ``graphs`` of ``source`` into ``target`` through one N-Quads file in a folder
+    beside ``beside`` (the store's own disk, not a temporary one that may be small); the bytes
+    copied. One file read by one call of the bulk loader, which names blank nodes afresh at
+    each call: a node two graphs share stays one."""
+    if not graphs:
+        return 0
+    folder = Path(tempfile.mkdtemp(prefix=beside.name + DUMPS, dir=beside.parent))
+    try:
+        dumped = folder / "kept.nq"
+        quads = (
+            quad
+            for name in graphs
+            for quad in source.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        )
+        ox.serialize(quads, output=str(dumped), format=ox.RdfFormat.N_QUADS)
+        target.bulk_load(path=str(dumped), format=ox.RdfFormat.N_QUADS)
+        return dumped.stat().st_size
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def renamable(path: Path) -> bool:
+    """Whether renaming moves the store's folder and one beside it: not a link (the link would
+    move, not the store), not a mount point, on its parent's file system."""
+    try:
+        return (
+            not path.is_symlink()
+            and not os.path.ismount(path)
+            and path.stat().st_dev == path.parent.stat().st_dev
+        )
+    except OSError:
+        return False
 
 
 def discard(path: Path) -> None:
-    """Remove the folder of a rebuild that will not count (there may be none)."""
+    """Remove the folder of a rebuild that will not count (there may be none), and the
+    copies a process that died left beside the store."""
     shutil.rmtree(fresh_folder(path), ignore_errors=True)
+    _remove_dumps(path)
 
 
 def swap(path: Path) -> None:
@@ -80,7 +104,14 @@ def swap(path: Path) -> None:
 
 
 def remove_retired(path: Path) -> None:
+    """Remove the old folder a swap set aside, and any copies a process that died left."""
     shutil.rmtree(retired_folder(path), ignore_errors=True)
+    _remove_dumps(path)
+
+
+def _remove_dumps(path: Path) -> None:
+    for left in path.parent.glob(glob.escape(path.name + DUMPS) + "*"):
+        shutil.rmtree(left, ignore_errors=True)
 
 
 def settle(path: Path, phase: str) -> None:

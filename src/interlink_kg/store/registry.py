@@ -7,6 +7,7 @@ from pathlib import Path
 
 from interlink_kg.errors import ConfigurationError, InterlinkKGError, StoreInUseError
 from interlink_kg.settings import Settings, shown
+from interlink_kg.store import rebuild
 from interlink_kg.store.base import Store
 from interlink_kg.store.serving_record import ON_DISK
 
@@ -114,7 +115,10 @@ def store_exists(url: str) -> bool:
     if scheme not in ON_DISK:
         return True
     folder = Path(rest).expanduser()
-    return folder.is_dir() and any(folder.iterdir())
+    if folder.is_dir() and any(folder.iterdir()):
+        return True
+    # a rebuild a process left between its two renames: the next opening completes it
+    return rebuild.fresh_folder(folder).is_dir() or rebuild.retired_folder(folder).is_dir()
 
 
 def serving_url(store_url: str) -> str:
@@ -125,7 +129,8 @@ def serving_url(store_url: str) -> str:
 
 
 def _register_builtin() -> None:
-    from interlink_kg.store.oxigraph import open_memory, open_mirrored, open_oxigraph
+    from interlink_kg.store.mirrored import open_mirrored
+    from interlink_kg.store.oxigraph import open_memory, open_oxigraph
     from interlink_kg.store.remote import open_remote
 
     register_backend("oxigraph", lambda rest, **_: open_oxigraph(rest))

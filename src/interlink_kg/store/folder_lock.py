@@ -1,0 +1,72 @@
+"""The lock an embedded store's process holds on it for as long as it has the store open.
+
+The engine locks its folder too (RocksDB's ``LOCK`` file), but only while its handle is open,
+and a rebuild (:mod:`interlink_kg.store.rebuild`) closes that handle to rename the folders:
+another process opening the store at that moment would read a half-swapped store and act on
+the rebuild's note itself. This lock is a file beside the folder (``STORE.lock``), taken
+before the store's settings are read and the engine opened, held across any swap, and
+released when the store is closed or its process ends, however it ends (the kernel drops it).
+The file itself stays: removing a lock file while another process waits on it would let two
+hold it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from interlink_kg.errors import StoreError, StoreInUseError
+
+
+def in_use(folder: Path | None, url: str) -> StoreInUseError:
+    """The error of a store another process holds (its lock, or the engine's)."""
+    return StoreInUseError(
+        f"cannot open store: the store at {folder} is in use by another process "
+        "(is `interlink-kg serve` running?)",
+        details={"store": url},
+    )
+
+
+def lock_path(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".lock")
+
+
+class FolderLock:
+    """An exclusive lock on an on-disk store, taken at once or refused."""
+
+    def __init__(self, folder: Path, url: str) -> None:
+        self._descriptor: int | None = None
+        path = lock_path(folder)
+        try:
+            try:
+                descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except PermissionError:  # another user's lock file: a read-only one locks as well
+                descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open store: cannot create its lock file {path}: {exc.strerror}",
+                details={"store": url},
+            ) from exc
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            os.close(descriptor)
+            raise in_use(folder, url) from exc
+        except OSError:
+            os.close(descriptor)
+            raise
+        self._descriptor = descriptor
+
+    @property
+    def held(self) -> bool:
+        return self._descriptor is not None
+
+    def release(self) -> None:
+        """Let another process open the store (closing the file drops the lock)."""
+        descriptor, self._descriptor = self._descriptor, None
+        if descriptor is not None:
+            os.close(descriptor)
+
+    def __del__(self) -> None:
+        self.release()
