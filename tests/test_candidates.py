@@ -15,7 +15,7 @@ import pytest
 from rdflib import Literal, URIRef
 from support import BASE, ROOT, synthetic_module
 
-from interlink_kg.finding import candidates
+from interlink_kg.finding import candidate_arrays, candidates
 from interlink_kg.finding.candidates import CandidateIndex, candidate_index
 from interlink_kg.finding.filters import Filters, check_filters
 from interlink_kg.finding.recommendations import NOTHING
@@ -246,26 +246,37 @@ def test_filters_take_the_first_that_pass_from_the_kept_pool_as_the_arrays_would
 
 
 @pytest.mark.parametrize("patched", [False, True], ids=["built", "patched"])
+@pytest.mark.parametrize(
+    "lookups", [(10**9, 0), (0, 10**9)], ids=["searched", "masked and gathered"]
+)
 def test_a_filter_scores_the_same_over_masks_or_position_by_position(
-    synthetic_store: Store, monkeypatch: pytest.MonkeyPatch, patched: bool
+    synthetic_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    patched: bool,
+    lookups: tuple[int, int],
 ) -> None:
     """A filter few pass is scored among the positions that pass; others over masks as long as
     the catalogue (built per facet, or from the positions that pass). The same candidates,
     matches and order to the last bit every way, on an index built at once and on one patched
-    since (some INTERLINKERs changed: their old positions left out)."""
+    since (some INTERLINKERs changed: their old positions left out); positions looked up in a
+    facet's or a profile's array by binary searches, or read against masks."""
+    monkeypatch.setattr(candidate_arrays, "MASKED_FROM", lookups[0])
+    monkeypatch.setattr(candidate_arrays, "GATHERED_UP_TO", lookups[1])
     index = CandidateIndex(synthetic_store)
     if patched:
         changed = frozenset(index.items[::7])
         index = CandidateIndex(synthetic_store, base=index._base, changed=changed)
         assert index._overlay is not None
     scored: list[int] = []
-    real = candidates._Arrays.best_among
+    real = candidate_arrays.Arrays.best_among
 
-    def counted(self: candidates._Arrays, *args: object) -> list[tuple[float, str, float, int]]:
+    def counted(
+        self: candidate_arrays.Arrays, *args: object
+    ) -> list[tuple[float, str, float, int]]:
         scored.append(1)
         return real(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(candidates._Arrays, "best_among", counted)
+    monkeypatch.setattr(candidate_arrays.Arrays, "best_among", counted)
     ways = {"masks": (-1.0, 0.0), "positions, then a mask": (1.0, 0.0), "positions": (1.0, 1e9)}
     answers = {}
     for way, (narrow, by_position) in ways.items():
@@ -282,3 +293,4 @@ def test_a_filter_scores_the_same_over_masks_or_position_by_position(
     assert answers["positions"] == answers["masks"]
     assert answers["positions, then a mask"] == answers["masks"]
     assert sum(map(len, answers["masks"])) > 100
+    assert bool(index._base._masks) is (lookups[0] == 0)  # the way asked for was taken

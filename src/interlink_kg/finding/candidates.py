@@ -28,19 +28,12 @@ from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
-from rdflib import URIRef
 
-from interlink_kg.finding.bm25 import best_first, likely_best
+from interlink_kg.finding.candidate_arrays import Arrays, holds
 from interlink_kg.finding.maintained import Maintained
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 
-# The hard filters the index applies: those by notation (kind, licence category, difficulty,
-# purpose), the language by IRI, and the target group by IRI with its broader and narrower
-# groups; and whether an INTERLINKER has an identifier (IDENTIFIED: only those are recommended).
-FACETS = ("kind", "licence", "difficulty", "purpose", "language", "target", "identified")
-IDENTIFIED = {"identified": "yes"}
-Positions = npt.NDArray[np.int32]
 MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warmer build again
 # The best of all kept per profile set, from which a request with filters takes those that
 # pass (CandidateIndex.best): four times the candidates a ranking takes (ranking.CANDIDATES);
@@ -66,172 +59,6 @@ class Candidate:
     focus: float
 
 
-def _holds(positions: Positions, at: int) -> bool:
-    """Whether the sorted ``positions`` hold ``at``. (The key is given in the array's own type:
-    a Python int would have NumPy cast the whole array to int64 first, a copy per call that
-    made this O(N): 0.2 ms at 1M INTERLINKERs, some 180 calls per recommendation.)"""
-    found = int(np.searchsorted(positions, positions.dtype.type(at)))
-    return found < len(positions) and int(positions[found]) == at
-
-
-def _held(positions: Positions, at: Positions) -> npt.NDArray[np.bool_]:
-    """For each of ``at``, whether the sorted ``positions`` hold it: one binary search for all,
-    in NumPy (``at`` of the same type: no copy of ``positions``)."""
-    held = np.zeros(len(at), dtype=np.bool_)
-    if len(positions) == 0 or len(at) == 0:
-        return held
-    found = np.searchsorted(positions, at)
-    inside = found < len(positions)
-    held[inside] = positions[found[inside]] == at[inside]
-    return held
-
-
-class _Arrays:
-    """Postings and filter positions of some INTERLINKERs: all of them, or those a change
-    touched (``items``); positions follow the IRIs' code-point order, as SPARQL's."""
-
-    def __init__(self, store: Store, items: Sequence[str] | None = None) -> None:
-        bound = {"item": [URIRef(i) for i in items]} if items is not None else None
-        addressed: dict[str, set[str]] = defaultdict(set)
-        for item, problem in store.select_values(query("candidate-postings", bound)):
-            if item is not None and problem is not None:
-                addressed[item].add(problem)
-        self.items: tuple[str, ...] = tuple(sorted(addressed))
-        self.position = {item: i for i, item in enumerate(self.items)}
-        self.breadth = np.array([len(addressed[i]) for i in self.items], dtype=np.float64)
-        self.focus = 2.0 / (1.0 + self.breadth)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for number, item in enumerate(self.items):  # positions ascending
-            for problem in addressed[item]:
-                postings[problem].append(number)
-        self.postings = {p: np.array(a, dtype=np.int32) for p, a in postings.items()}
-        values: dict[str, dict[str, list[int]]] = {f: defaultdict(list) for f in FACETS}
-        for item, facet, value in store.select_values(query("candidate-facets", bound)):
-            found_at = self.position.get(item or "")
-            if found_at is not None and facet in values and value is not None:
-                values[facet][value].append(found_at)
-        self.facets = {
-            facet: {v: np.unique(np.array(a, dtype=np.int32)) for v, a in found.items()}
-            for facet, found in values.items()
-        }
-
-    def best(
-        self,
-        profiles: Sequence[tuple[str, float]],
-        df: Mapping[str, int],
-        keep: npt.NDArray[np.bool_] | None,
-        limit: int,
-    ) -> list[tuple[float, str, float, int]]:
-        """(-score, item, match, matched) of the ``limit`` best among the positions ``keep``
-        allows (None: all), best first, ties to the smaller IRI."""
-        used = [(p, s) for p, s in profiles if p in self.postings and df.get(p)]
-        if not used or not self.items:
-            return []
-        size = len(self.items)
-        positions = np.concatenate([self.postings[p] for p, _ in used])
-        weights = np.concatenate([np.full(len(self.postings[p]), s / df[p]) for p, s in used])
-        match = np.bincount(positions, weights=weights, minlength=size)
-        scores = match * self.focus
-        distinct = list(dict.fromkeys(p for p, _ in used))  # a profile given twice matches once
-        if all(s > 0 for _, s in used):
-            # Every INTERLINKER addressing one of them scores above 0, and only those: the
-            # best are found among the few above a guessed threshold (bm25.likely_best).
-            if keep is not None:
-                scores[~keep] = 0.0
-            chosen = likely_best(scores, limit)
-        else:
-            addressing = np.zeros(size, dtype=np.bool_)
-            for problem in distinct:
-                addressing[self.postings[problem]] = True
-            chosen = np.flatnonzero(addressing if keep is None else addressing & keep)
-        best = chosen[best_first(chosen, scores[chosen], limit)]
-        matched = self._matched(best, distinct)
-        return [
-            (-float(scores[at]), self.items[at], float(match[at]), int(count))
-            for at, count in zip(best, matched, strict=True)
-        ]
-
-    def best_among(
-        self,
-        profiles: Sequence[tuple[str, float]],
-        df: Mapping[str, int],
-        among: Positions,
-        limit: int,
-    ) -> list[tuple[float, str, float, int]]:
-        """:meth:`best` among the sorted positions ``among`` only (a filter few pass): each
-        profile's posting searched for them, no array as long as the catalogue. The same
-        sums in the same order as :meth:`best`, so the same scores to the last bit."""
-        used = [(p, s) for p, s in profiles if p in self.postings and df.get(p)]
-        if not used or len(among) == 0:
-            return []
-        match = np.zeros(len(among), dtype=np.float64)
-        held = {p: _held(self.postings[p], among) for p in dict.fromkeys(p for p, _ in used)}
-        for problem, strength in used:
-            match[held[problem]] += strength / df[problem]
-        scores = match * self.focus[among]
-        if all(s > 0 for _, s in used):
-            chosen = np.flatnonzero(scores > 0)
-        else:
-            chosen = np.flatnonzero(np.logical_or.reduce(list(held.values())))
-        best = chosen[best_first(among[chosen], scores[chosen], limit)]
-        at = among[best].astype(np.intp)
-        matched = self._matched(at, list(held))
-        return [
-            (-float(scores[n]), self.items[a], float(match[n]), int(count))
-            for n, a, count in zip(best, at, matched, strict=True)
-        ]
-
-    def narrowed(self, filters: Mapping[str, Iterable[str]], most: int) -> Positions | None:
-        """The sorted positions passing ``filters`` when the facet fewest hold holds at most
-        ``most`` (searched for in the others' arrays); else None."""
-        narrowest: list[Positions] | None = None
-        for facet, values in filters.items():
-            arrays = [a for v in values if (a := self.facets[facet].get(v)) is not None]
-            if narrowest is None or sum(map(len, arrays)) < sum(map(len, narrowest)):
-                narrowest = arrays
-        if narrowest is None or sum(map(len, narrowest)) > most:
-            return None
-        if not narrowest:
-            return np.zeros(0, dtype=np.int32)
-        at = narrowest[0] if len(narrowest) == 1 else np.unique(np.concatenate(narrowest))
-        return at[self.passing(at, filters)]
-
-    def _matched(self, positions: npt.NDArray[np.intp], problems: Sequence[str]) -> list[int]:
-        """How many of ``problems`` each of ``positions`` addresses."""
-        counts = np.zeros(len(positions), dtype=np.int64)
-        for problem in problems:
-            posting = self.postings[problem]
-            found = np.searchsorted(posting, positions.astype(posting.dtype))  # no int64 copy
-            inside = found < len(posting)
-            counts[inside] += posting[found[inside]] == positions[inside]
-        return [int(c) for c in counts]
-
-    def fitting(self, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:
-        """A mask of the positions holding, for every facet, one of its values."""
-        mask = np.ones(len(self.items), dtype=np.bool_)
-        for facet, values in filters.items():
-            passing = np.zeros(len(self.items), dtype=np.bool_)
-            for value in values:
-                found = self.facets[facet].get(value)
-                if found is not None:
-                    passing[found] = True
-            mask &= passing
-        return mask
-
-    def passing(self, at: Positions, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:
-        """For each of the positions ``at``, whether it holds, for every facet, one of its
-        values."""
-        mask = np.ones(len(at), dtype=np.bool_)
-        for facet, values in filters.items():
-            passing = np.zeros(len(at), dtype=np.bool_)
-            for value in values:
-                found = self.facets[facet].get(value)
-                if found is not None:
-                    passing |= _held(found, at)
-            mask &= passing
-        return mask
-
-
 class CandidateIndex:
     """The candidate arrays of the catalogue: those of the first build, and those of the
     INTERLINKERs changed since (``patched``), which replace theirs."""
@@ -240,13 +67,13 @@ class CandidateIndex:
         self,
         store: Store,
         *,
-        base: _Arrays | None = None,
+        base: Arrays | None = None,
         changed: frozenset[str] = frozenset(),
         broader: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None,
     ) -> None:
-        self._base = base if base is not None else _Arrays(store)
+        self._base = base if base is not None else Arrays(store)
         self._changed = changed
-        self._overlay = _Arrays(store, sorted(changed)) if changed else None
+        self._overlay = Arrays(store, sorted(changed)) if changed else None
         self._removed = np.zeros(len(self._base.items), dtype=np.bool_)
         for item in changed:
             at = self._base.position.get(item)
@@ -311,7 +138,7 @@ class CandidateIndex:
     def __len__(self) -> int:
         return len(self.items)
 
-    def _where(self, item: str) -> tuple[_Arrays, int] | None:
+    def _where(self, item: str) -> tuple[Arrays, int] | None:
         """The arrays holding ``item`` now, and its position there."""
         if self._overlay is not None and item in self._changed:
             at = self._overlay.position.get(item)
@@ -453,7 +280,7 @@ class CandidateIndex:
             arrays, at = where
             for profile in dict.fromkeys(profiles):
                 posting = arrays.postings.get(profile)
-                if posting is not None and _holds(posting, at):
+                if posting is not None and holds(posting, at):
                     found[item].append(profile)
         return found
 

@@ -23,7 +23,8 @@ from rdflib.term import Node
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import ranking, siblings
 from interlink_kg.finding.cache import Remembered
-from interlink_kg.finding.candidates import IDENTIFIED, CandidateIndex, candidate_index
+from interlink_kg.finding.candidate_arrays import IDENTIFIED
+from interlink_kg.finding.candidates import CandidateIndex, candidate_index
 from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles
 from interlink_kg.finding.explanations import Scored, explain
 from interlink_kg.finding.filters import Filters as Filters  # the service's own filter type
