@@ -175,22 +175,46 @@ class Layered:
         found: list[list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]] = [
             [] for _ in layers
         ]
+        factors: list[list[float]] = [[] for _ in layers]
         for word, weight in weighted.items():
             for n, (at, scores) in enumerate(self._scored(word)):
                 if len(at):
-                    found[n].append((at, scores if weight == 1.0 else scores * weight))
+                    found[n].append((at, scores))
+                    factors[n].append(weight)
         best: list[tuple[float, str]] = []
-        for (index, _), parts in zip(layers, found, strict=True):
+        for (index, _), parts, weights in zip(layers, found, factors, strict=True):
             if not parts:
                 continue
-            scores = np.zeros(len(index), dtype=np.float64)
-            for at, part in parts:
-                scores[at] += part  # a word's postings hold each document once
+            scores = _summed(parts, weights, len(index))
             hits = likely_best(scores, limit)
             chosen = hits[best_first(hits, scores[hits], limit)]
             best += [(-float(scores[at]), index.keys[int(at)]) for at in chosen]
         best.sort()
         return {key: -score for score, key in best[:limit]}
+
+
+def _summed(
+    parts: Sequence[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]],
+    weights: Sequence[float],
+    size: int,
+) -> npt.NDArray[np.float64]:
+    """Each of ``size`` documents' sum of the words' ``parts`` (positions, scores) times their
+    ``weights``: one pass of ``bincount`` over them all, laid end to end (each word's
+    postings hold a document once, so every document's parts are added in the words' order,
+    as adding word by word would: the same sums to the last bit, with no array per word)."""
+    total = sum(len(at) for at, _ in parts)
+    positions = np.empty(total, dtype=np.int32)
+    values = np.empty(total, dtype=np.float64)
+    start = 0
+    for (at, part), weight in zip(parts, weights, strict=True):
+        end = start + len(at)
+        positions[start:end] = at
+        if weight == 1.0:
+            values[start:end] = part
+        else:
+            np.multiply(part, weight, out=values[start:end])
+        start = end
+    return np.asarray(np.bincount(positions, weights=values, minlength=size), dtype=np.float64)
 
 
 SAMPLE_STRIDE = 64  # one score in so many read to guess where the best ones start
