@@ -114,7 +114,7 @@ class Arrays:
             return []
         size = len(self.items)
         positions = np.concatenate([self.postings[p] for p, _ in used])
-        weights = np.concatenate([np.full(len(self.postings[p]), s / df[p]) for p, s in used])
+        weights = np.repeat([s / df[p] for p, s in used], [len(self.postings[p]) for p, _ in used])
         match = np.bincount(positions, weights=weights, minlength=size)
         scores = match * self.focus
         distinct = list(dict.fromkeys(p for p, _ in used))  # a profile given twice matches once
