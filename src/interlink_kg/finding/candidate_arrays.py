@@ -27,12 +27,13 @@ FACETS = ("kind", "licence", "difficulty", "purpose", "language", "target", "ide
 IDENTIFIED = {"identified": "yes"}
 Positions = npt.NDArray[np.int32]
 
-# Positions checked against a facet value: from this many on, against a mask of the value kept
-# per set of arrays (a byte per INTERLINKER; the last MASKS_KEPT values asked for), else by
-# binary searches. A profile's posting is read against a mask of the positions scored when it
-# holds at most GATHERED_UP_TO times as many.
+# Positions checked against a facet value: from MASKED_FROM of them (and a 256th of the
+# arrays' positions) on, against a mask of the value, else by binary searches. Masks are kept
+# per set of arrays, a byte per INTERLINKER each, MASK_BYTES in all at most (the last values
+# asked for: 32 masks at 1M INTERLINKERs). A profile's posting is read against a mask of the
+# positions scored when it holds at most GATHERED_UP_TO times as many.
 MASKED_FROM = 512
-MASKS_KEPT = 64
+MASK_BYTES = 32 * 2**20
 GATHERED_UP_TO = 32
 
 
@@ -45,12 +46,12 @@ def holds(positions: Positions, at: int) -> bool:
 
 
 def _held_among(
-    positions: Positions, among: Positions, inside: npt.NDArray[np.bool_]
+    positions: Positions, among: Positions, inside: npt.NDArray[np.bool_] | None
 ) -> npt.NDArray[np.bool_]:
     """:func:`_held` for ``among``, whose mask over every position is ``inside``: when
     ``positions`` are not many more, reading each of them against the mask costs less than a
     binary search for each of ``among``."""
-    if len(positions) > GATHERED_UP_TO * len(among):
+    if inside is None or len(positions) > GATHERED_UP_TO * len(among):
         return _held(positions, among)
     held = np.zeros(len(among), dtype=np.bool_)
     held[np.searchsorted(among, positions[inside[positions]])] = True
@@ -144,18 +145,19 @@ class Arrays:
         limit: int,
     ) -> list[tuple[float, str, float, int]]:
         """:meth:`best` among the sorted positions ``among`` only (a filter few pass): each
-        profile's posting searched for them, no array as long as the catalogue. The same
+        profile's posting searched for them, or read against a mask of them when it is not much
+        longer (then the one array as long as the catalogue). The same
         sums in the same order as :meth:`best`, so the same scores to the last bit."""
         used = [(p, s) for p, s in profiles if p in self.postings and df.get(p)]
         if not used or len(among) == 0:
             return []
         match = np.zeros(len(among), dtype=np.float64)
-        inside = np.zeros(len(self.items), dtype=np.bool_)
-        inside[among] = True
-        held = {
-            p: _held_among(self.postings[p], among, inside)
-            for p in dict.fromkeys(p for p, _ in used)
-        }
+        distinct = list(dict.fromkeys(p for p, _ in used))
+        inside = None
+        if any(len(self.postings[p]) <= GATHERED_UP_TO * len(among) for p in distinct):
+            inside = np.zeros(len(self.items), dtype=np.bool_)
+            inside[among] = True
+        held = {p: _held_among(self.postings[p], among, inside) for p in distinct}
         for problem, strength in used:
             match[held[problem]] += strength / df[problem]
         scores = match * self.focus[among]
@@ -216,7 +218,7 @@ class Arrays:
         for facet, values in filters.items():
             passing = np.zeros(len(at), dtype=np.bool_)
             for value in values:
-                if len(at) >= MASKED_FROM:
+                if len(at) >= max(MASKED_FROM, len(self.items) // 256):
                     found = self._value_mask(facet, value)
                     if found is not None:
                         passing |= found[at]
@@ -229,7 +231,7 @@ class Arrays:
 
     def _value_mask(self, facet: str, value: str) -> npt.NDArray[np.bool_] | None:
         """A mask of the positions holding ``value`` of ``facet`` (None: none does), made on
-        first use and kept (the last :data:`MASKS_KEPT`)."""
+        first use and kept, read-only (the last asked for, :data:`MASK_BYTES` in all)."""
         key = (facet, value)
         with self._masks_lock:
             found = self._masks.get(key)
@@ -241,8 +243,10 @@ class Arrays:
             return None
         mask = np.zeros(len(self.items), dtype=np.bool_)
         mask[positions] = True
+        mask.flags.writeable = False
+        kept = max(1, MASK_BYTES // max(1, len(self.items)))
         with self._masks_lock:
             self._masks[key] = mask
-            while len(self._masks) > MASKS_KEPT:
+            while len(self._masks) > kept:
                 self._masks.popitem(last=False)
         return mask

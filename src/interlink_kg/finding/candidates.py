@@ -41,10 +41,11 @@ MERGE_AT = 1000  # INTERLINKERs changed since the first build that make the warm
 POOL = 240
 POOLS_KEPT = 512
 # Filters few pass. When the value(s) of one facet asked for hold at most NARROW_SHARE of the
-# catalogue, the positions that pass are found by binary searches from them (no mask built per
-# facet); when, times the profiles asked for, those are at most SCORED_SHARE of it, they are
-# scored one by one (binary searches in each profile's posting) rather than over arrays as long
-# as the catalogue. Where the two cost the same: about 0.15 (NumPy at 1M, this machine).
+# catalogue, the positions that pass are found from them (no mask built per facet for the whole
+# catalogue); when, times the profiles asked for, those are at most SCORED_SHARE of it, they are
+# scored one by one (each profile's posting searched for them or read against them) rather
+# than over arrays as long as the catalogue. Where the two cost the same: about 0.15 (NumPy at
+# 1M, this machine).
 NARROW_SHARE = 0.25
 SCORED_SHARE = 0.12
 _Row = tuple[float, str, float, int]  # (-score, item, match, profiles matched)
