@@ -559,6 +559,19 @@ def test_store_in_use_gives_a_clear_error(tmp_path: Path) -> None:
         first.close()
 
 
+def test_a_link_planted_as_the_lock_file_is_not_followed(tmp_path: Path) -> None:
+    """Opening the store neither creates nor locks a file elsewhere through a link put in
+    place of its lock file, and says what is wrong."""
+    victim = tmp_path / "victim"
+    (tmp_path / "db.lock").symlink_to(victim)
+    with pytest.raises(StoreError, match=r"lock file .*a link, never followed"):
+        open_store(f"oxigraph:{tmp_path / 'db'}")
+    assert not victim.exists()
+    (tmp_path / "db.lock").unlink()
+    open_store(f"oxigraph:{tmp_path / 'db'}").close()
+    assert (tmp_path / "db.lock").is_file()
+
+
 def test_unknown_store_url() -> None:
     with pytest.raises(ConfigurationError, match="unknown store URL"):
         open_store("postgres://nowhere")

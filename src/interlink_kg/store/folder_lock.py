@@ -18,6 +18,10 @@ from pathlib import Path
 
 from interlink_kg.errors import StoreError, StoreInUseError
 
+# Never through a link planted in its place (it could make the store's process create or lock
+# a file elsewhere), never inherited by a child process.
+_OPEN = os.O_NOFOLLOW | os.O_CLOEXEC
+
 
 def in_use(folder: Path | None, url: str) -> StoreInUseError:
     """The error of a store another process holds (its lock, or the engine's)."""
@@ -40,12 +44,13 @@ class FolderLock:
         path = lock_path(folder)
         try:
             try:
-                descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                descriptor = os.open(path, os.O_RDWR | os.O_CREAT | _OPEN, 0o644)
             except PermissionError:  # another user's lock file: a read-only one locks as well
-                descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                descriptor = os.open(path, os.O_RDONLY | _OPEN)
         except OSError as exc:
+            planted = " (a link, never followed: remove it)" if path.is_symlink() else ""
             raise StoreError(
-                f"cannot open store: cannot create its lock file {path}: {exc.strerror}",
+                f"cannot open store: cannot open its lock file {path}{planted}: {exc.strerror}",
                 details={"store": url},
             ) from exc
         try:
