@@ -26,6 +26,7 @@ from interlink_kg.curation.loading import graph_name, load_bundled
 from interlink_kg.errors import BadRequestError, ParseError
 from interlink_kg.rdf import bundle
 from interlink_kg.store import Store, open_store
+from interlink_kg.store.oxigraph import OxigraphStore
 
 CLI = [sys.executable, "-m", "interlink_kg"]
 # What a bulk load of the bundled INTERLINKER files validates: the 78 INTERLINKERs and the other
@@ -67,6 +68,26 @@ def _replaced_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replacements here go through staging graphs, never a rebuild of the store (which
     tests/test_bulk_rebuild.py covers): the share of the store replaced never reaches 2."""
     monkeypatch.setattr(bulk_rebuild, "REBUILD_SHARE", 2.0)
+
+
+@pytest.fixture(params=["in place", "rebuilt"])
+def either_way(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[str]]:
+    """For what holds whichever way a graph is replaced: in place (this module's default) or
+    by rebuilding the store beside itself (the default for a large share of the store). The
+    way, and the rebuilds begun (for the test to check that its way was taken)."""
+    begun: list[str] = []
+    if request.param == "rebuilt":
+        monkeypatch.setattr(bulk_rebuild, "REBUILD_SHARE", 0.0)
+        real = OxigraphStore.rebuilt_beside
+
+        def counted(self: OxigraphStore) -> OxigraphStore:
+            begun.append(self.url)
+            return real(self)
+
+        monkeypatch.setattr(OxigraphStore, "rebuilt_beside", counted)
+    return request.param, begun
 
 
 def _snapshot(store: Store) -> bytes:
@@ -137,7 +158,11 @@ def test_a_violation_loads_nothing(tmp_path: Path, store: Store, interlinkers: P
 
 @pytest.mark.parametrize("replacing", [False, True])
 def test_a_parse_error_half_way_loads_nothing(
-    tmp_path: Path, store: Store, interlinkers: Path, replacing: bool
+    tmp_path: Path,
+    store: Store,
+    interlinkers: Path,
+    replacing: bool,
+    either_way: tuple[str, list[str]],
 ) -> None:
     path = tmp_path / "data.nt"
     if replacing:  # the graph exists: the load goes through a staging graph
@@ -150,10 +175,14 @@ def test_a_parse_error_half_way_loads_nothing(
     with pytest.raises(ParseError, match=r"data\.nt is not valid"):
         bulk_load(store, [path], BASE, validate=False)
     assert _snapshot(store) == before
+    way, begun = either_way
+    assert len(begun) == (1 if replacing and way == "rebuilt" else 0)
     assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
 
 
-def test_reloading_replaces_the_graph(tmp_path: Path, store: Store, interlinkers: Path) -> None:
+def test_reloading_replaces_the_graph(
+    tmp_path: Path, store: Store, interlinkers: Path, either_way: tuple[str, list[str]]
+) -> None:
     path = tmp_path / "data.nt"
     path.write_bytes(interlinkers.read_bytes())
     bulk_load(store, [path], BASE, validate=False)
@@ -162,6 +191,8 @@ def test_reloading_replaces_the_graph(tmp_path: Path, store: Store, interlinkers
     summary = bulk_load(store, [path], BASE, validate=False)
     assert summary.triples == 100
     assert len(store.graph(graph_name(path, BASE))) == 100
+    way, begun = either_way
+    assert len(begun) == (1 if way == "rebuilt" else 0)  # the first load: a new graph
     assert not any(g.startswith(bulk.STAGING_PREFIX) for g in _graphs(store))
 
 
