@@ -461,3 +461,33 @@ def test_a_store_reached_through_a_link_is_replaced_in_place(
         assert link.is_symlink()
     finally:
         store.close()
+
+
+@pytest.mark.usefixtures("rebuilt_always")
+def test_a_rebuild_whose_completion_cannot_be_noted_does_not_count(
+    tmp_path: Path, catalogue: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note that the new store counts is not written (a full disk): the load says so, the
+    object writes nothing more, and the next opening keeps the old store."""
+    url, path = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    old = store.graph(graph_name(path, BASE))
+    real = store.set_meta
+
+    def full(key: str, value: str) -> None:
+        if value == rebuild.SWAPPING:
+            raise OSError(28, "No space left on device")
+        real(key, value)
+
+    monkeypatch.setattr(store, "set_meta", full)
+    path.write_bytes(_catalogue(10))
+    with pytest.raises(StoreError, match="settled when the store is next opened"):
+        bulk_load(store, [path], BASE, validate=False)
+    assert "_store" not in store.__dict__
+    store.close()
+    again = open_store(url)
+    try:
+        assert isomorphic(again.graph(graph_name(path, BASE)), old)
+        assert _leftovers(url) == ["store.meta.json"]
+    finally:
+        again.close()

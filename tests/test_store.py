@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import threading
@@ -23,7 +24,7 @@ from interlink_kg.errors import (
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.rdf.graphs import triples_graph
-from interlink_kg.store import GraphPayload, Store, open_store, remote
+from interlink_kg.store import GraphPayload, Store, folder_lock, open_store, rebuild, remote
 from interlink_kg.store.base import Guard
 from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
 
@@ -570,6 +571,33 @@ def test_a_link_planted_as_the_lock_file_is_not_followed(tmp_path: Path) -> None
     (tmp_path / "db.lock").unlink()
     open_store(f"oxigraph:{tmp_path / 'db'}").close()
     assert (tmp_path / "db.lock").is_file()
+
+
+def test_a_store_beside_which_no_lock_file_can_be_made_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder this process may not write beside (another user's parent folder): no lock
+    file of its own, the engine's lock only, and never a rebuild (which renames beside it)."""
+    url = f"oxigraph:{tmp_path / 'db'}"
+    real_open = os.open
+
+    def refused(path: object, flags: int, *args: int) -> int:
+        if str(path).endswith("db.lock"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(folder_lock.os, "open", refused)
+    store = open_store(url)
+    try:
+        store.replace_graphs({G1: ttl("<a> <p> 1 .")})
+        assert not (tmp_path / "db.lock").exists()
+        with pytest.raises(StoreError, match="in use by another process"):
+            open_store(url)  # the engine's own lock still refuses a second opening
+        monkeypatch.setattr(rebuild.os, "access", lambda *a, **k: False)
+        assert not store.rebuilds  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    assert not rebuild.renamable(tmp_path / "db" / "..")
 
 
 def test_unknown_store_url() -> None:

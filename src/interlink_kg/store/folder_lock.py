@@ -12,6 +12,7 @@ hold it.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from pathlib import Path
@@ -45,8 +46,14 @@ class FolderLock:
         try:
             try:
                 descriptor = os.open(path, os.O_RDWR | os.O_CREAT | _OPEN, 0o644)
-            except PermissionError:  # another user's lock file: a read-only one locks as well
-                descriptor = os.open(path, os.O_RDONLY | _OPEN)
+            except OSError as refused:
+                if refused.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise
+                if not path.exists():
+                    # A folder this process cannot write beside: no lock file to take, and no
+                    # rebuild either (rebuild.renamable), so the engine's own lock is enough.
+                    return
+                descriptor = os.open(path, os.O_RDONLY | _OPEN)  # another user's: locks too
         except OSError as exc:
             planted = " (a link, never followed: remove it)" if path.is_symlink() else ""
             raise StoreError(

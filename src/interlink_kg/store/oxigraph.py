@@ -243,13 +243,25 @@ class OxigraphStore:
         assert self.path is not None
         assert isinstance(fresh, OxigraphStore)
         fresh.close()
-        self.set_meta(rebuild.NOTE_KEY, rebuild.SWAPPING)
         self._recent.wrote()
         try:
+            self.set_meta(rebuild.NOTE_KEY, rebuild.SWAPPING)
+        except BaseException as exc:
+            self.__dict__.pop("_store", None)  # the note may have landed: no writes meanwhile
+            if not isinstance(exc, OSError):
+                raise
+            raise StoreError(
+                f"the bulk load could not note its rebuilt store as complete ({exc}); whether "
+                "it counts is settled when the store is next opened",
+                details={"store": self.url},
+            ) from exc
+        try:
             self._settle_rebuild(rebuild.SWAPPING)
-        except (OSError, StoreError) as exc:
+        except BaseException as exc:
             # The old store may be open again under a note that will replace it: no writes.
             self.__dict__.pop("_store", None)
+            if not isinstance(exc, (OSError, StoreError)):
+                raise
             raise StoreError(
                 f"the bulk load counts, but the rebuilt store could not take its place ({exc}); "
                 "it does when the store is next opened",

@@ -71,13 +71,16 @@ def copy_graphs(source: ox.Store, target: ox.Store, graphs: Sequence[str], besid
 
 
 def renamable(path: Path) -> bool:
-    """Whether renaming moves the store's folder and one beside it: not a link (the link would
-    move, not the store), not a mount point, on its parent's file system."""
+    """Whether renaming moves the store's folder and one beside it: a plain name (not ``..``),
+    not a link (the link would move, not the store), not a mount point, on its parent's file
+    system, in a folder this process may write."""
     try:
         return (
-            not path.is_symlink()
+            path.name not in ("", ".", "..")
+            and not path.is_symlink()
             and not os.path.ismount(path)
             and path.stat().st_dev == path.parent.stat().st_dev
+            and os.access(path.parent, os.W_OK)
         )
     except OSError:
         return False
