@@ -110,7 +110,7 @@ class Arrays:
     ) -> list[tuple[float, str, float, int]]:
         """(-score, item, match, matched) of the ``limit`` best among the positions ``keep``
         allows (None: all), best first, ties to the smaller IRI."""
-        used = [(p, s) for p, s in profiles if p in self.postings and df.get(p)]
+        used = self._used(profiles, df)
         if not used or not self.items:
             return []
         size = len(self.items)
@@ -148,7 +148,7 @@ class Arrays:
         profile's posting searched for them, or read against a mask of them when it is not much
         longer (then the one array as long as the catalogue). The same
         sums in the same order as :meth:`best`, so the same scores to the last bit."""
-        used = [(p, s) for p, s in profiles if p in self.postings and df.get(p)]
+        used = self._used(profiles, df)
         if not used or len(among) == 0:
             return []
         match = np.zeros(len(among), dtype=np.float64)
@@ -172,6 +172,13 @@ class Arrays:
             (-float(scores[n]), self.items[a], float(match[n]), int(count))
             for n, a, count in zip(best, at, matched, strict=True)
         ]
+
+    def _used(
+        self, profiles: Sequence[tuple[str, float]], df: Mapping[str, int]
+    ) -> list[tuple[str, float]]:
+        """The weighted profiles these arrays score: those some INTERLINKER here addresses and
+        some anywhere does (df), in the order given, a profile given twice kept twice."""
+        return [(p, s) for p, s in profiles if p in self.postings and df.get(p)]
 
     def narrowed(self, filters: Mapping[str, Iterable[str]], most: int) -> Positions | None:
         """The sorted positions passing ``filters`` when the facet fewest hold holds at most

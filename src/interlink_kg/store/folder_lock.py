@@ -70,10 +70,6 @@ class FolderLock:
             raise
         self._descriptor = descriptor
 
-    @property
-    def held(self) -> bool:
-        return self._descriptor is not None
-
     def release(self) -> None:
         """Let another process open the store (closing the file drops the lock)."""
         descriptor, self._descriptor = self._descriptor, None

@@ -62,15 +62,11 @@ class MirroredOxigraphStore(OxigraphStore):
         self._disk.optimize()
 
     def close(self) -> None:
-        disk = self.__dict__.pop("_disk", None)
-        self.__dict__.pop("_store", None)
+        """The copy dropped, then the disk closed as the embedded store closes."""
         self.__dict__.pop("_memory", None)
-        try:
-            if disk is not None:
-                disk.flush()
-        finally:
-            del disk  # the engine's handle before the lock
-            self._release()
+        if "_disk" in self.__dict__:
+            self._store = self.__dict__.pop("_disk")
+        super().close()
 
 
 def open_mirrored(rest: str) -> MirroredOxigraphStore:

@@ -244,27 +244,25 @@ class OxigraphStore:
         assert isinstance(fresh, OxigraphStore)
         fresh.close()
         self._recent.wrote()
+        noted = False
         try:
             self.set_meta(rebuild.NOTE_KEY, rebuild.SWAPPING)
-        except BaseException as exc:
-            self.__dict__.pop("_store", None)  # the note may have landed: no writes meanwhile
-            if not isinstance(exc, OSError):
-                raise
-            raise StoreError(
-                f"the bulk load could not note its rebuilt store as complete ({exc}); whether "
-                "it counts is settled when the store is next opened",
-                details={"store": self.url},
-            ) from exc
-        try:
+            noted = True
             self._settle_rebuild(rebuild.SWAPPING)
         except BaseException as exc:
-            # The old store may be open again under a note that will replace it: no writes.
+            # The old store may be open under a note that may replace it: no writes from here.
             self.__dict__.pop("_store", None)
             if not isinstance(exc, (OSError, StoreError)):
                 raise
+            outcome = (
+                "the bulk load counts, but the rebuilt store could not take its place"
+                if noted
+                else "the bulk load could not note its rebuilt store as complete"
+            )
             raise StoreError(
-                f"the bulk load counts, but the rebuilt store could not take its place ({exc}); "
-                "it does when the store is next opened",
+                f"{outcome} ({exc}); "
+                + ("it does" if noted else "whether it counts is settled")
+                + " when the store is next opened",
                 details={"store": self.url},
             ) from exc
 

@@ -48,13 +48,13 @@ def retired_folder(path: Path) -> Path:
     return path.with_name(path.name + ".retired")
 
 
-def copy_graphs(source: ox.Store, target: ox.Store, graphs: Sequence[str], beside: Path) -> int:
+def copy_graphs(source: ox.Store, target: ox.Store, graphs: Sequence[str], beside: Path) -> None:
     """Copy ``graphs`` of ``source`` into ``target`` through one N-Quads file in a folder
-    beside ``beside`` (the store's own disk, not a temporary one that may be small); the bytes
-    copied. One file read by one call of the bulk loader, which names blank nodes afresh at
-    each call: a node two graphs share stays one."""
+    beside ``beside`` (the store's own disk, not a temporary one that may be small). One file
+    read by one call of the bulk loader, which names blank nodes afresh at each call: a node
+    two graphs share stays one."""
     if not graphs:
-        return 0
+        return
     folder = Path(tempfile.mkdtemp(prefix=beside.name + DUMPS, dir=beside.parent))
     try:
         dumped = folder / "kept.nq"
@@ -65,7 +65,6 @@ def copy_graphs(source: ox.Store, target: ox.Store, graphs: Sequence[str], besid
         )
         ox.serialize(quads, output=str(dumped), format=ox.RdfFormat.N_QUADS)
         target.bulk_load(path=str(dumped), format=ox.RdfFormat.N_QUADS)
-        return dumped.stat().st_size
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
