@@ -6,6 +6,8 @@ And it is built again, not patched, whenever the log cannot say what changed."""
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -712,3 +714,97 @@ def test_values_remembered_per_key_are_dropped_when_the_stamp_moves() -> None:
             kept.get(store, "unknown")
     store.replace_graphs(new_generation(BASE))
     assert kept.get(store, "a") == "a 7"
+
+
+def _waiting(thread: threading.Thread) -> bool:
+    """Whether ``thread`` waits on a condition (a future's result)."""
+    frame = sys._current_frames().get(thread.ident or 0)
+    while frame is not None:
+        if frame.f_code.co_name == "wait" and "threading" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_key_asked_for_while_it_is_computed_is_computed_once(fails: bool) -> None:
+    """A second thread asking for a key another thread is computing waits for that computation:
+    its value, or its error (then nothing is kept and the next call computes again)."""
+    from interlink_kg.finding.cache import Remembered
+
+    store = open_store("memory:")
+    store.replace_graphs(new_generation(BASE))
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def compute(store: Store, key: str) -> str:
+        calls.append(key)
+        entered.set()
+        release.wait(10)
+        if fails and len(calls) == 1:
+            raise KeyError(key)
+        return f"{key} {len(calls)}"
+
+    kept = Remembered(compute)
+    answers: dict[str, object] = {}
+
+    def ask(name: str) -> None:
+        try:
+            answers[name] = kept.get(store, "a")
+        except KeyError as error:
+            answers[name] = error
+
+    first = threading.Thread(target=ask, args=("first",))
+    first.start()
+    assert entered.wait(10)
+    second = threading.Thread(target=ask, args=("second",))
+    second.start()
+    deadline = time.monotonic() + 10
+    while not _waiting(second) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _waiting(second)  # waiting for the first computation, not computing its own
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == ["a"]
+    if fails:
+        assert isinstance(answers["first"], KeyError)
+        assert answers["second"] is answers["first"]
+        assert kept.get(store, "a") == "a 2"  # the failure was not kept
+    else:
+        assert answers == {"first": "a 1", "second": "a 1"}
+        assert kept.get(store, "a") == "a 1"
+
+
+def test_values_fetched_ahead_are_computed_once_and_only_where_kept() -> None:
+    """prefetch computes, on the executor, the keys neither kept nor being computed; a key then
+    asked for is the one fetched ahead; nothing is fetched for a store never stamped. A
+    computation asking for its own key again is an error, not a wait for itself."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from interlink_kg.finding.cache import Remembered
+
+    calls: list[str] = []
+
+    def compute(store: Store, key: str) -> str:
+        if key == "self":
+            return kept.get(store, "self")
+        calls.append(key)
+        return f"{key} {len(calls)}"
+
+    kept = Remembered(compute)
+    unstamped, store = open_store("memory:"), open_store("memory:")
+    store.replace_graphs(new_generation(BASE))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        kept.prefetch(pool, unstamped, ["x"])
+    assert calls == []
+    assert kept.get(store, "a") == "a 1"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        kept.prefetch(pool, store, ["a", "b", "c", "b"])
+    assert sorted(calls) == ["a", "b", "c"]
+    assert kept.get(store, "b") in {"b 2", "b 3"}
+    assert kept.get(store, "c") in {"c 2", "c 3"}
+    assert len(calls) == 3
+    with pytest.raises(RuntimeError, match="asked for again while it is computed"):
+        kept.get(store, "self")
+    assert kept.get(store, "d") == "d 4"  # the failed key left nothing pending

@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from interlink_kg.finding import scatter
+
 K1 = 1.2
 B = 0.75
 MIN_IDF = 1e-6  # FTS5's floor for a word in more than half of the documents
@@ -199,22 +201,10 @@ def _summed(
     size: int,
 ) -> npt.NDArray[np.float64]:
     """Each of ``size`` documents' sum of the words' ``parts`` (positions, scores) times their
-    ``weights``: one pass of ``bincount`` over them all, laid end to end (each word's
-    postings hold a document once, so every document's parts are added in the words' order,
-    as adding word by word would: the same sums to the last bit, with no array per word)."""
-    total = sum(len(at) for at, _ in parts)
-    positions = np.empty(total, dtype=np.int32)
-    values = np.empty(total, dtype=np.float64)
-    start = 0
-    for (at, part), weight in zip(parts, weights, strict=True):
-        end = start + len(at)
-        positions[start:end] = at
-        if weight == 1.0:
-            values[start:end] = part
-        else:
-            np.multiply(part, weight, out=values[start:end])
-        start = end
-    return np.asarray(np.bincount(positions, weights=values, minlength=size), dtype=np.float64)
+    ``weights``, the words in order (:func:`interlink_kg.finding.scatter.summed`: one pass over
+    them all with the GIL released, so a request's other sums run beside it; the same sums to
+    the last bit as adding word by word)."""
+    return scatter.summed(parts, weights, size)
 
 
 SAMPLE_STRIDE = 64  # one score in so many read to guess where the best ones start

@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import Executor, Future
 from typing import Generic, TypeVar
 
 from interlink_kg.store.base import Store
@@ -103,6 +104,8 @@ class _Memo(Generic[K, V]):
         self.size = size
         self.lock = threading.Lock()
         self.values: OrderedDict[K, V] = OrderedDict()
+        # Keys being computed, and the thread computing each: the others wait for it.
+        self.pending: dict[K, tuple[Future[V], int]] = {}
 
 
 class Remembered(Generic[K, V]):
@@ -110,7 +113,9 @@ class Remembered(Generic[K, V]):
     when it moves; at most ``size`` per store, the least recently used dropped first. For
     what is asked again and again between changes and costs a round trip each time (a task's
     path and words). Data never stamped is computed at every call; a failed computation
-    (unknown key) is not kept."""
+    (unknown key) is not kept. A key asked for while another thread computes it waits for that
+    computation (its value, or its error) instead of computing it again, so a value fetched
+    ahead (:meth:`prefetch`: a sibling task's word matches) is computed once."""
 
     def __init__(
         self,
@@ -128,15 +133,53 @@ class Remembered(Generic[K, V]):
         self._memos = PerGeneration(lambda store: _Memo(self._size), self._stamp)
 
     def get(self, store: Store, key: K) -> V:
+        value = self._get(store, key, wait=True)
+        assert value is not None  # waited for
+        return value[0]
+
+    def prefetch(self, executor: Executor, store: Store, keys: Iterable[K]) -> None:
+        """Start computing on ``executor`` each of ``keys`` neither kept nor being computed (a
+        value about to be asked for); nothing for data never stamped, where nothing is kept.
+        A job that finds its key being computed by then returns at once (no thread held)."""
+        if not self._stamp(store):
+            return
+        memo = self._memos.get(store)
+        for key in keys:
+            with memo.lock:
+                if key in memo.values or key in memo.pending:
+                    continue
+            executor.submit(self._get, store, key, wait=False)
+
+    def _get(self, store: Store, key: K, *, wait: bool) -> tuple[V] | None:
+        """The value of ``key``: kept, computed by another thread (waited for, unless
+        ``wait`` is False: None), or computed here."""
         memo = self._memos.get(store)
         with memo.lock:
             if key in memo.values:
                 memo.values.move_to_end(key)
-                return memo.values[key]
-        value = self._compute(store, key)  # read after the stamp: never older than it
-        with memo.lock:
-            memo.values[key] = value
-            memo.values.move_to_end(key)
-            while len(memo.values) > memo.size:
-                memo.values.popitem(last=False)
-        return value
+                return (memo.values[key],)
+            pending = memo.pending.get(key)
+            if pending is None:
+                computing: Future[V] = Future()
+                memo.pending[key] = (computing, threading.get_ident())
+        if pending is not None:
+            future, owner = pending
+            if owner == threading.get_ident():
+                raise RuntimeError(f"{key!r} asked for again while it is computed")
+            return (future.result(),) if wait else None
+        try:
+            value = self._compute(store, key)  # read after the stamp: never older than it
+            with memo.lock:
+                memo.values[key] = value
+                memo.values.move_to_end(key)
+                while len(memo.values) > memo.size:
+                    memo.values.popitem(last=False)
+        except BaseException as error:
+            computing.set_exception(error)
+            raise
+        else:
+            computing.set_result(value)
+            return (value,)
+        finally:
+            with memo.lock:
+                memo.pending.pop(key, None)

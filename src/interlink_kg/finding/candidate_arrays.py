@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from rdflib import URIRef
 
+from interlink_kg.finding import scatter
 from interlink_kg.finding.bm25 import best_first, likely_best
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
@@ -114,9 +115,9 @@ class Arrays:
         if not used or not self.items:
             return []
         size = len(self.items)
-        positions = np.concatenate([self.postings[p] for p, _ in used])
-        weights = np.repeat([s / df[p] for p, s in used], [len(self.postings[p]) for p, _ in used])
-        match = np.bincount(positions, weights=weights, minlength=size)
+        match = scatter.summed(
+            [(self.postings[p], None) for p, _ in used], [s / df[p] for p, s in used], size
+        )
         scores = match * self.focus
         distinct = list(dict.fromkeys(p for p, _ in used))  # a profile given twice matches once
         if all(s > 0 for _, s in used):

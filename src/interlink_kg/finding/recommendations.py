@@ -339,8 +339,12 @@ def _rank_task(store: Store, key: TaskKey) -> tuple[URIRef, _Ranking]:
     task, path = _task(store, schema_id, task_id)
     tiers = profile_tiers(list(path))
     # The word matches are computed (or read where kept) while the candidates by profile are
-    # chosen.
+    # chosen; those of the sibling tasks too, whose rankings the comparison of the objective's
+    # tasks asks for next (the sums release the GIL: finding/scatter.py).
     words = _WORD_MATCHING.submit(_TASK_WORDS.get, store, (task, lang))
+    if ranking.COMPARE_SIBLINGS:
+        others = [(sibling.iri, lang) for sibling in task_siblings(store, task)]
+        _TASK_WORDS.prefetch(_WORD_MATCHING, store, others)
     ranked = _ranking(store, tiers, lang=lang, wanted=depth, filters=filters, task=task, text=words)
     return task, ranked
 

@@ -1,0 +1,70 @@
+"""Weighted sums of postings, per position, with the interpreter's lock released while summing.
+
+A ranking adds up, for each INTERLINKER, the parts of the postings that hold it: the BM25 parts
+of a query's words (:mod:`interlink_kg.finding.bm25`), the weights of a task's profiles
+(:mod:`interlink_kg.finding.candidate_arrays`). NumPy's ``bincount`` does it in one pass but
+holds the GIL throughout, so a request's word matches and its candidate walk, run in two
+threads to overlap, ran one after the other (measured at 1M INTERLINKERs: two threads took as
+long as one after the other, or longer). SciPy's sparse product by a vector is the same pass
+(each posting a column, its values times its factor: ``sum[position] += value``, the
+columns in order) in C++ that
+releases the GIL, so the two sums run on two cores. The sums are those of adding the postings
+one after the other, to the last bit: the values are multiplied by their factors in NumPy, as
+before; the product multiplies them by 1.0, which is exact, and adds them column by column
+from zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csc_array
+
+Positions = npt.NDArray[np.int32]
+Values = npt.NDArray[np.float64]
+
+
+def summed(
+    columns: Sequence[tuple[Positions, Values | None]], factors: Sequence[float], size: int
+) -> Values:
+    """For each of ``size`` positions, the sum over ``columns`` (sorted positions in
+    ``[0, size)`` holding each at most once, and their values; None: 1.0 each) of its value
+    times the column's factor, the columns added in order."""
+    if len(columns) != len(factors):
+        raise ValueError("one factor per column")
+    if not columns:
+        return np.zeros(size, dtype=np.float64)
+    return product(matrix(columns, factors, size))
+
+
+def matrix(
+    columns: Sequence[tuple[Positions, Values | None]], factors: Sequence[float], size: int
+) -> csc_array:
+    """The ``columns``' values times their factors (as NumPy multiplies them: the products
+    are those of the sums before) as the columns of a sparse matrix of ``size`` rows."""
+    for at, _ in columns:
+        if len(at) and (int(at[0]) < 0 or int(at[-1]) >= size):
+            raise ValueError(f"positions outside [0, {size})")
+    lengths = [len(at) for at, _ in columns]
+    starts = np.zeros(len(columns) + 1, dtype=np.int64 if sum(lengths) >= 2**31 else np.int32)
+    np.cumsum(lengths, out=starts[1:])
+    data = np.empty(int(starts[-1]), dtype=np.float64)
+    for (_, values), factor, start, end in zip(columns, factors, starts, starts[1:], strict=False):
+        if values is None:
+            data[start:end] = factor
+        elif factor == 1.0:
+            data[start:end] = values
+        else:
+            np.multiply(values, factor, out=data[start:end])
+    positions = np.concatenate([at for at, _ in columns]).astype(starts.dtype, copy=False)
+    return csc_array((data, positions, starts), shape=(size, len(columns)), copy=False)
+
+
+def product(columns: csc_array) -> Values:
+    """Each row's sum of its values, the columns in order (the pass that releases the GIL).
+    Each value is multiplied by 1.0 there, exactly, whether or not the compiler fuses the
+    multiplication and the addition: the sums are the additions alone."""
+    ones = np.ones(columns.shape[1], dtype=np.float64)
+    return np.asarray(columns @ ones, dtype=np.float64)

@@ -1,0 +1,79 @@
+"""The per-position sums of postings (finding/scatter.py): the same floats as adding the
+postings one after the other. (That the product releases the GIL is SciPy's; a test of it
+could not tell it from NumPy's casts, which release it too: the bench shows what it brings.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from interlink_kg.finding import scatter
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(
+            st.sets(st.integers(0, 299), max_size=150),
+            st.sampled_from([1.0, 0.5, 1 / 3, 2.0, 1e-6, 0.0, 7 / 11]),
+            st.booleans(),
+        ),
+        max_size=8,
+    ),
+    st.integers(0, 2**32 - 1),
+)
+def test_sums_column_by_column_to_the_last_bit(
+    columns: list[tuple[set[int], float, bool]], seed: int
+) -> None:
+    """Values given or ones (None), a factor per column: each position gets, to the last bit,
+    what adding the columns one after the other in NumPy gives."""
+    rng = np.random.default_rng(seed)
+    given_columns = [
+        (np.array(sorted(at), dtype=np.int32), rng.random(len(at)) * 10.0 if valued else None)
+        for at, _, valued in columns
+    ]
+    factors = [factor for _, factor, _ in columns]
+    expected = np.zeros(300, dtype=np.float64)
+    for (at, values), factor in zip(given_columns, factors, strict=True):
+        expected[at] += factor if values is None else values * factor
+    assert np.array_equal(scatter.summed(given_columns, factors, 300), expected)
+
+
+def test_the_walk_of_profiles_sums_as_the_repeated_weights_did() -> None:
+    """A profile given twice counts twice; ones times the weight are the weight itself."""
+    postings = [np.array([0, 2, 5], dtype=np.int32), np.array([2, 3], dtype=np.int32)]
+    weights = [0.1, 0.2]
+    columns = [(postings[0], None), (postings[1], None), (postings[0], None)]
+    factors = [*weights, weights[0]]
+    repeated = np.repeat(factors, [3, 2, 3])
+    before = np.bincount(np.concatenate([postings[0], postings[1], postings[0]]), repeated, 7)
+    assert np.array_equal(scatter.summed(columns, factors, 7), before)
+
+
+def test_no_column_and_empty_columns() -> None:
+    assert np.array_equal(scatter.summed([], [], 4), np.zeros(4))
+    empty = np.zeros(0, dtype=np.int32)
+    assert np.array_equal(scatter.summed([(empty, None)], [1.0], 3), np.zeros(3))
+    assert len(scatter.summed([], [], 0)) == 0
+
+
+def test_a_factor_per_column() -> None:
+    with pytest.raises(ValueError, match="one factor per column"):
+        scatter.summed([(np.array([1], dtype=np.int32), None)], [], 3)
+
+
+@pytest.mark.parametrize("positions", [[0, 3], [-1, 2], [-2]])
+def test_positions_outside_the_sums_are_refused(positions: list[int]) -> None:
+    """(The product writes where a position says: one outside would write past the array.)"""
+    with pytest.raises(ValueError, match=r"positions outside \[0, 3\)"):
+        scatter.summed([(np.array(positions, dtype=np.int32), None)], [1.0], 3)
+
+
+def test_the_postings_given_are_left_as_they_were() -> None:
+    at = np.array([0, 2], dtype=np.int32)
+    values = np.array([0.5, 0.25])
+    scatter.summed([(at, values), (at, None)], [3.0, 2.0], 3)
+    assert at.tolist() == [0, 2]
+    assert values.tolist() == [0.5, 0.25]
