@@ -168,6 +168,38 @@ def test_a_failed_rebuild_leaves_the_store_as_it_was(tmp_path: Path, catalogue: 
 
 
 @pytest.mark.usefixtures("rebuilt_always")
+def test_a_failed_copy_holds_no_handle_that_refuses_the_next_rebuild(
+    tmp_path: Path, catalogue: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error of a copy that failed, still held (as a traceback kept to be shown is), keeps
+    no handle on the thrown-away store: the same process rebuilds the store again (the engine
+    refuses a second handle on a folder this process already holds)."""
+    url, path = _filled(tmp_path, catalogue)
+    store = open_store(url)
+    try:
+        before = _graphs(store)
+        serialize = ox.serialize
+
+        def failing(*args: object, **kwargs: object) -> None:
+            raise OSError("no space left on the device")
+
+        monkeypatch.setattr(rebuild.ox, "serialize", failing)
+        with pytest.raises(OSError, match="no space left") as failed:
+            bulk_load(store, [path], BASE, validate=False)
+        monkeypatch.setattr(rebuild.ox, "serialize", serialize)
+        assert failed.value.__traceback__ is not None  # still held
+        bulk_load(store, [path], BASE, validate=False)  # the same file again: the same store
+        after = _graphs(store)
+        skip = {g for g in {*before, *after} if "state/" in g or "bulk-commit" in g}
+        assert set(after) - skip == set(before) - skip
+        for name in sorted(set(before) - skip):
+            assert isomorphic(after[name], before[name]), name
+        assert _leftovers(url) == ["store.meta.json"]
+    finally:
+        store.close()
+
+
+@pytest.mark.usefixtures("rebuilt_always")
 def test_rebuilds_are_for_large_replacements_of_a_store_on_disk(
     tmp_path: Path, catalogue: bytes
 ) -> None:

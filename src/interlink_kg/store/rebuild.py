@@ -52,21 +52,26 @@ def copy_graphs(source: ox.Store, target: ox.Store, graphs: Sequence[str], besid
     """Copy ``graphs`` of ``source`` into ``target`` through one N-Quads file in a folder
     beside ``beside`` (the store's own disk, not a temporary one that may be small). One file
     read by one call of the bulk loader, which names blank nodes afresh at each call: a node
-    two graphs share stays one."""
-    if not graphs:
-        return
-    folder = Path(tempfile.mkdtemp(prefix=beside.name + DUMPS, dir=beside.parent))
+    two graphs share stays one. On a failure this frame, kept in the error's traceback, lets go
+    of both stores' handles: the engine refuses a second handle on a folder one still holds, so
+    a handle kept there would refuse the next rebuild in this process."""
     try:
-        dumped = folder / "kept.nq"
-        quads = (
-            quad
-            for name in graphs
-            for quad in source.quads_for_pattern(None, None, None, ox.NamedNode(name))
-        )
-        ox.serialize(quads, output=str(dumped), format=ox.RdfFormat.N_QUADS)
-        target.bulk_load(path=str(dumped), format=ox.RdfFormat.N_QUADS)
+        if not graphs:
+            return
+        folder = Path(tempfile.mkdtemp(prefix=beside.name + DUMPS, dir=beside.parent))
+        try:
+            dumped = folder / "kept.nq"
+            quads = (
+                quad
+                for name in graphs
+                for quad in source.quads_for_pattern(None, None, None, ox.NamedNode(name))
+            )
+            ox.serialize(quads, output=str(dumped), format=ox.RdfFormat.N_QUADS)
+            target.bulk_load(path=str(dumped), format=ox.RdfFormat.N_QUADS)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        del source, target  # (the quads' generator reads the source through the same cell)
 
 
 def renamable(path: Path) -> bool:
