@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interlink_kg.finding import bm25
+from interlink_kg.finding import scatter
 from interlink_kg.finding.bm25 import SAMPLE_STRIDE, Bm25, Layered, best_first, likely_best
 
 WEIGHTS = (4.0, 2.0, 1.0, 2.0)
@@ -220,7 +220,7 @@ def test_a_sample_that_overrates_the_scores_falls_back_to_every_hit() -> None:
 def test_one_pass_over_the_words_sums_as_word_by_word(
     words: list[tuple[set[int], float]], seed: int
 ) -> None:
-    """The words' parts laid end to end and summed by one bincount give each document the same
+    """The words' parts summed in one pass (finding/scatter.py) give each document the same
     float, to the last bit, as adding word by word (the order of a document's parts kept)."""
     rng = np.random.default_rng(seed)
     parts = [(np.array(sorted(at), dtype=np.int32), rng.random(len(at)) * 10.0) for at, _ in words]
@@ -228,4 +228,4 @@ def test_one_pass_over_the_words_sums_as_word_by_word(
     by_word = np.zeros(200, dtype=np.float64)
     for (at, part), weight in zip(parts, weights, strict=True):
         by_word[at] += part if weight == 1.0 else part * weight
-    assert np.array_equal(bm25._summed(parts, weights, 200), by_word)
+    assert np.array_equal(scatter.summed(parts, weights, 200), by_word)

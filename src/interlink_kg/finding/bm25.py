@@ -187,24 +187,14 @@ class Layered:
         for (index, _), parts, weights in zip(layers, found, factors, strict=True):
             if not parts:
                 continue
-            scores = _summed(parts, weights, len(index))
+            # One pass over every word's postings, the GIL released (finding/scatter.py): the
+            # same sums to the last bit as adding word by word.
+            scores = scatter.summed(parts, weights, len(index))
             hits = likely_best(scores, limit)
             chosen = hits[best_first(hits, scores[hits], limit)]
             best += [(-float(scores[at]), index.keys[int(at)]) for at in chosen]
         best.sort()
         return {key: -score for score, key in best[:limit]}
-
-
-def _summed(
-    parts: Sequence[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]],
-    weights: Sequence[float],
-    size: int,
-) -> npt.NDArray[np.float64]:
-    """Each of ``size`` documents' sum of the words' ``parts`` (positions, scores) times their
-    ``weights``, the words in order (:func:`interlink_kg.finding.scatter.summed`: one pass over
-    them all with the GIL released, so a request's other sums run beside it; the same sums to
-    the last bit as adding word by word)."""
-    return scatter.summed(parts, weights, size)
 
 
 SAMPLE_STRIDE = 64  # one score in so many read to guess where the best ones start

@@ -36,10 +36,14 @@ def summed(
         raise ValueError("one factor per column")
     if not columns:
         return np.zeros(size, dtype=np.float64)
-    return product(matrix(columns, factors, size))
+    # The product by ones is the pass that releases the GIL. Each value is multiplied by 1.0
+    # there, exactly, whether or not the compiler fuses the multiplication and the addition:
+    # the sums are the additions alone.
+    ones = np.ones(len(columns), dtype=np.float64)
+    return np.asarray(_matrix(columns, factors, size) @ ones, dtype=np.float64)
 
 
-def matrix(
+def _matrix(
     columns: Sequence[tuple[Positions, Values | None]], factors: Sequence[float], size: int
 ) -> csc_array:
     """The ``columns``' values times their factors (as NumPy multiplies them: the products
@@ -60,11 +64,3 @@ def matrix(
             np.multiply(values, factor, out=data[start:end])
     positions = np.concatenate([at for at, _ in columns]).astype(starts.dtype, copy=False)
     return csc_array((data, positions, starts), shape=(size, len(columns)), copy=False)
-
-
-def product(columns: csc_array) -> Values:
-    """Each row's sum of its values, the columns in order (the pass that releases the GIL).
-    Each value is multiplied by 1.0 there, exactly, whether or not the compiler fuses the
-    multiplication and the addition: the sums are the additions alone."""
-    ones = np.ones(columns.shape[1], dtype=np.float64)
-    return np.asarray(columns @ ones, dtype=np.float64)
