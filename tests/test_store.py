@@ -302,9 +302,10 @@ DESCRIBED = """
 @prefix dct: <http://purl.org/dc/terms/> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 @prefix ilk: <https://w3id.org/interlink-kg/ontology#> .
-<a> <p> 1 ; ilk:problemCount 3 ; ilk:kind <k> ;
+<a> <p> 1 ; ilk:problemCount 3 ; ilk:kind <k> ; ilk:target <t> ; ilk:difficulty <d> ;
     dcat:distribution <a/d1> , _:d2 , "not a node" .
-<a/d1> <title> "one" ; ilk:interlinkerCount 4 ; dcat:distribution <a/d1/deeper> .
+<a/d1> <title> "one" ; ilk:interlinkerCount 4 ; dcat:distribution <a/d1/deeper> ;
+    ilk:purpose <u> .
 <a/d1/deeper> <title> "not followed" .
 _:d2 <title> "two" .
 <b> <p> 2 .
@@ -323,7 +324,9 @@ def test_resources_are_described_as_the_description_query_says(
     """The embedded store reads descriptions from its indexes, a server runs the query (in
     parts asked for at once: here also one item a part): both give what
     ``resource-description.rq`` gives (the item's triples, one level of distributions, no
-    derived statistics, each triple once although two graphs hold it)."""
+    derived statistics, each triple once although two graphs hold it), and for a catalogue
+    page what ``catalogue-page-description.rq`` gives (less what no profile publishes, with
+    the records)."""
     monkeypatch.setattr(remote, "DESCRIBE_PART", part)
     store.replace_graphs(
         {G1: ttl(DESCRIBED), G2: ttl("<a> <p> 1 . <a/d1> <title> 'one' . <b> <q> 5 .")}
@@ -332,12 +335,14 @@ def test_resources_are_described_as_the_description_query_says(
     expected = store.construct(query("resource-description", {"item": items}))
     described = store.describe_resources(items)
     assert isomorphic(described, expected)
-    assert len(described) == 10
+    assert len(described) == 13
     a, d1 = URIRef(BASE + "a"), URIRef(BASE + "a/d1")
     (blank,) = [b for b in described.objects(a, DCAT_DISTRIBUTION) if isinstance(b, BNode)]
     assert set(described.predicate_objects(a)) == {
         (URIRef(BASE + "p"), Literal(1)),
         (ILK.kind, URIRef(BASE + "k")),
+        (ILK.target, URIRef(BASE + "t")),
+        (ILK.difficulty, URIRef(BASE + "d")),
         (DCAT_DISTRIBUTION, d1),
         (DCAT_DISTRIBUTION, blank),
         (DCAT_DISTRIBUTION, Literal("not a node")),
@@ -345,6 +350,7 @@ def test_resources_are_described_as_the_description_query_says(
     assert set(described.predicate_objects(d1)) == {
         (URIRef(BASE + "title"), Literal("one")),
         (DCAT_DISTRIBUTION, URIRef(BASE + "a/d1/deeper")),
+        (ILK.purpose, URIRef(BASE + "u")),
     }
     assert set(described.predicate_objects(blank)) == {(URIRef(BASE + "title"), Literal("two"))}
     assert set(described.predicate_objects(URIRef(BASE + "b"))) == {
@@ -357,7 +363,10 @@ def test_resources_are_described_as_the_description_query_says(
     expected = store.construct(query("catalogue-page-description", {"item": items}))
     with_records = store.describe_resources(items, records=True)
     assert isomorphic(with_records, expected)
-    assert len(with_records) == 10 + 4 + 3  # the two records' class, topic and dates
+    # what no profile publishes left out; the two records' class, topic and dates added
+    assert len(with_records) == 10 + 4 + 3
+    for unpublished in (ILK.target, ILK.purpose, ILK.difficulty):
+        assert (None, unpublished, None) not in with_records
     assert set(with_records.predicate_objects(URIRef(BASE + "records/a"))) == {
         (RDF.type, DCAT.CatalogRecord),
         (FOAF.primaryTopic, URIRef(BASE + "a")),

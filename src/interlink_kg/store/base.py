@@ -119,13 +119,14 @@ class Store(Protocol):
     ) -> Graph:
         """What ``queries/resource-description.rq`` gives for ``items``: every triple about
         each, and about each of its distributions, without the ranking's derived statistics;
-        with ``records``, what ``queries/catalogue-page-description.rq`` gives: that and the
-        class, topic and dates of each item's catalogue record. Added to ``into`` (a new graph
-        if None), which is returned. An embedded store read in memory (``memory:``, and
-        ``oxigraph-mirror:``, which ``serve`` opens) walks its indexes, without planning a
-        query (a page of 100 INTERLINKERs: about half the time); read from RocksDB, where the
-        engine batches its reads better, and on a SPARQL server (one round trip), the query
-        runs."""
+        with ``records``, what ``queries/catalogue-page-description.rq`` gives for a catalogue
+        page: that, less what no profile publishes (``ilk:target``, ``ilk:purpose``,
+        ``ilk:difficulty``), and the class, topic and dates of each item's catalogue record.
+        Added to ``into`` (a new graph if None), which is returned. An embedded store read in
+        memory (``memory:``, and ``oxigraph-mirror:``, which ``serve`` opens) walks its
+        indexes, without planning a query (a page of 100 INTERLINKERs: about half the time);
+        read from RocksDB, where the engine batches its reads better, and on a SPARQL server
+        (one round trip), the query runs."""
         ...
 
     def graph(self, *names: str) -> Graph:

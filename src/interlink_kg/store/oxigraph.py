@@ -41,7 +41,9 @@ _iri = updates.graph_node
 # from the indexes (tests/test_store.py holds the two to the same answers).
 _DISTRIBUTION = ox.NamedNode(str(DCAT.distribution))
 _DERIVED = frozenset({ox.NamedNode(str(ILK.problemCount)), ox.NamedNode(str(ILK.interlinkerCount))})
-# ... and what queries/catalogue-page-description.rq adds: each item's catalogue record.
+# ... what queries/catalogue-page-description.rq also leaves out (what no profile publishes) ...
+_NOT_ON_PAGES = _DERIVED | {ox.NamedNode(str(p)) for p in (ILK.target, ILK.purpose, ILK.difficulty)}
+# ... and what it adds: each item's catalogue record.
 _TYPE = ox.NamedNode(str(RDF.type))
 _TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
 _CATALOG_RECORD = ox.NamedNode(str(DCAT.CatalogRecord))
@@ -386,11 +388,13 @@ class OxigraphStore:
 
     def _description_quads(self, items: Sequence[URIRef], records: bool) -> Iterator[ox.Quad]:
         """The quads about each of ``items`` and its distributions (and its records), in every
-        graph (the union the queries read), the derived statistics left out; a triple held in
+        graph (the union the queries read), the derived statistics left out (and, with the
+        records, what no profile publishes: a catalogue page's read); a triple held in
         two graphs comes twice (the graph it is added to keeps it once). Each lookup reads the
         store as it is then: a write landing meanwhile may show in part, as it may between a
         page's other reads."""
         about = self._store.quads_for_pattern
+        left_out = _NOT_ON_PAGES if records else _DERIVED
         for item in items:
             node = ox.NamedNode(item)
             if records:
@@ -401,13 +405,13 @@ class OxigraphStore:
                             yield from about(record, predicate, None, None)
             for quad in about(node, None, None, None):
                 predicate = quad.predicate
-                if predicate in _DERIVED:
+                if predicate in left_out:
                     continue
                 yield quad
                 distribution = quad.object
                 if predicate == _DISTRIBUTION and not isinstance(distribution, ox.Literal):
                     for described in about(distribution, None, None, None):
-                        if described.predicate not in _DERIVED:
+                        if described.predicate not in left_out:
                             yield described
 
     def dump(self, fmt: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
