@@ -44,24 +44,16 @@ def harvest() -> Iterator[FlaskClient]:
     close_app(app)
 
 
-@pytest.fixture(scope="module")
-def bundled() -> Iterator[Store]:
-    store = open_store("memory:")
-    load_bundled(store, BASE, validate=False, now=LISTED)
-    yield store
-    store.close()
-
-
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_a_page_reads_all_that_its_profile_publishes(
-    bundled: Store, profile: str, monkeypatch: pytest.MonkeyPatch
+    catalogue_store: Store, profile: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A page reads less than the whole description of its INTERLINKERs (what no profile
     publishes is left out, ``catalogue-page-description.rq``): built from the whole
     description and the records instead, every profile gives the same page."""
     request = PageRequest(per_page=500, profile=PROFILES[profile])
-    page = catalogue_page(bundled, BASE, request, requested_url=BASE + "catalogue")
-    page_read = bundled.describe_resources
+    page = catalogue_page(catalogue_store, BASE, request, requested_url=BASE + "catalogue")
+    page_read = catalogue_store.describe_resources
 
     def whole(
         items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
@@ -69,11 +61,11 @@ def test_a_page_reads_all_that_its_profile_publishes(
         graph = page_read(items, into=into)  # every triple but the derived statistics
         return page_read(items, records=records, into=graph)  # and the records
 
-    monkeypatch.setattr(bundled, "describe_resources", whole)
-    from_whole = catalogue_page(bundled, BASE, request, requested_url=BASE + "catalogue")
+    monkeypatch.setattr(catalogue_store, "describe_resources", whole)
+    from_whole = catalogue_page(catalogue_store, BASE, request, requested_url=BASE + "catalogue")
     assert isomorphic(page, from_whole)
     assert len(page) > 1000
-    described = page_read(keys(bundled).page(1, 500))
+    described = page_read(keys(catalogue_store).page(1, 500))
     assert len(set(described.triples((None, ILK.target, None)))) > 50  # the test reads them
     assert len(set(described.triples((None, ILK.purpose, None)))) > 50
     assert len(set(described.triples((None, ILK.difficulty, None)))) > 50
