@@ -15,6 +15,12 @@ resources are printed with their ratio to the embedded ones (issue 15: within 2x
 ``--remote-in-memory``: the same from an ``oxigraph serve`` that keeps its data in memory (no
 ``--location``), which separates what the server's storage costs from what the client does.
 
+``--paired --size N``: pages by key from the embedded store and from a server (RocksDB, or
+with ``--remote-in-memory`` in memory) side by side, both loaded at once, each unique page
+asked of both in a random order, in rounds: the fairest ratio of the two (the other modes
+measure one store after the other, minutes apart); ``--optimized``: the server's database
+compacted after the load (``oxigraph optimize``), as an operator would after a bulk load.
+
 Run: ``python bench/catalogue_bench.py [--large] [--remote] [--remote-in-memory]``;
 ``--huge``: 100k and 1M only;
 ``--size N``: that size only; ``--no-harvest``: no whole harvest; ``--disk``: the embedded store
@@ -24,9 +30,11 @@ in-memory mirror of its store: the in-memory figures stand for it).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,9 +43,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import synthetic
-from live_server import described, embedded_store_url, oxigraph_serve
+from live_server import (
+    SERVER_PIDS,
+    described,
+    embedded_store_url,
+    oxigraph_serve,
+    wait_until_idle,
+)
 
 from interlink_kg.finding import keys as key_index
+from interlink_kg.finding import records as record_index
 from interlink_kg.finding.warmer import settle_heap
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.queries import query
@@ -85,6 +100,10 @@ def remote_pages(n: int, embedded: dict[str, float], *, in_memory: bool = False)
         index = key_index.keys(store)
         read = (time.perf_counter() - started) * 1000
         print(f"  remote, keys read once per generation {read:8.1f} ms")
+        started = time.perf_counter()
+        record_index.records(store)
+        read = (time.perf_counter() - started) * 1000
+        print(f"  remote, records' dates read once per generation {read:8.1f} ms")
         settle_heap()
         pages = (len(index) + PER_PAGE - 1) // PER_PAGE
         for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
@@ -171,6 +190,10 @@ def _measure(n: int, url: str) -> None:
     started = time.perf_counter()
     index = key_index.keys(store)
     print(f"  keys read once per generation   {(time.perf_counter() - started) * 1000:8.1f} ms")
+    started = time.perf_counter()
+    record_index.records(store)
+    read = (time.perf_counter() - started) * 1000
+    print(f"  records' dates read once per generation {read:8.1f} ms")
     settle_heap()  # as a server's warmer does once its indexes are built
     pages = (len(index) + PER_PAGE - 1) // PER_PAGE
     for label, number in (("first", 1), ("middle", (pages + 1) // 2), ("last", pages)):
@@ -227,7 +250,82 @@ def harvest(store: Store, index: key_index.Keys) -> float:
     return seconds
 
 
+PAIRED_ROUNDS = 6
+PAIRED_PAGES = 30  # unique pages a round, each asked of both stores
+
+
+def paired(n: int, *, in_memory: bool = False, optimized: bool = False) -> None:
+    """Pages by key from the embedded store and from an ``oxigraph serve`` side by side: both
+    loaded at once, each round a fresh sample of unique pages (none asked for twice in the
+    run), each page asked of both stores in a random order, so the two share the machine's
+    state (the server measured once idle after its load: its database compacts in the
+    background meanwhile); per round the two medians and their ratio, then the median of the
+    rounds.
+    ``optimized``: the server's database compacted after the load, as an operator would
+    after a bulk load (``oxigraph optimize``, the server stopped meanwhile)."""
+    embedded = open_store("memory:")
+    synthetic.load(embedded, n)
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        if optimized:  # loaded, compacted offline (``oxigraph optimize``), then served again
+            with oxigraph_serve(folder) as url:
+                synthetic.load(open_store(url), n)
+            binary = str(Path(sys.executable).with_name("oxigraph"))
+            started = time.perf_counter()
+            subprocess.run([binary, "optimize", "--location", str(folder / "db")], check=True)
+            print(f"  oxigraph optimize: {time.perf_counter() - started:.1f} s")
+        url = stack.enter_context(oxigraph_serve(folder, in_memory=in_memory))
+        served = open_store(url)
+        if not optimized:
+            synthetic.load(served, n)
+        # the database compacts in the background after a load: measured once it is done
+        print(f"  server idle after {wait_until_idle(SERVER_PIDS[url]):.0f} s")
+        stores = {"embedded": embedded, "remote": served}
+        index = key_index.keys(embedded)
+        for store in stores.values():
+            key_index.keys(store)
+            page(store, PageRequest(per_page=PER_PAGE))  # the vocabularies, read once
+        settle_heap()
+        storage = "in memory" if in_memory else "RocksDB" + (", optimized" if optimized else "")
+        print(
+            f"\n{n} INTERLINKERs, pages of {PER_PAGE} by key: embedded (memory) and "
+            f"oxigraph serve ({storage}), {PAIRED_PAGES} unique pages a round"
+        )
+        pages = (len(index) + PER_PAGE - 1) // PER_PAGE
+        numbers = random.Random(23).sample(range(1, pages + 1), PAIRED_ROUNDS * PAIRED_PAGES)
+        ratios = []
+        order = random.Random(29)
+        for round_ in range(PAIRED_ROUNDS):
+            times: dict[str, list[float]] = {name: [] for name in stores}
+            chosen = numbers[round_ * PAIRED_PAGES : (round_ + 1) * PAIRED_PAGES]
+            for number in chosen:
+                after = index.key_before((number - 1) * PER_PAGE)
+                for name in order.sample(list(stores), len(stores)):
+                    started = time.perf_counter()
+                    page(stores[name], PageRequest(per_page=PER_PAGE, after=after))
+                    times[name].append(time.perf_counter() - started)
+            mine, theirs = (statistics.median(times[k]) * 1000 for k in ("embedded", "remote"))
+            ratios.append(theirs / mine)
+            print(
+                f"  round {round_ + 1}: embedded {mine:6.1f} ms   remote {theirs:6.1f} ms "
+                f"(x{theirs / mine:.2f})"
+            )
+        print(
+            f"  median of the rounds' ratios x{statistics.median(ratios):.2f} "
+            f"(x{min(ratios):.2f}-x{max(ratios):.2f})"
+        )
+        served.close()
+    embedded.close()
+
+
 def main() -> None:
+    if "--paired" in sys.argv:  # --paired --size N [--remote-in-memory | --optimized]
+        paired(
+            int(sys.argv[sys.argv.index("--size") + 1]),
+            in_memory="--remote-in-memory" in sys.argv,
+            optimized="--optimized" in sys.argv,
+        )
+        return
     sizes = [1000, 10_000] + ([100_000] if "--large" in sys.argv else [])
     if "--huge" in sys.argv:
         sizes = [100_000, 1_000_000]

@@ -89,6 +89,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def wait_until_idle(pid: int, *, within: float = 120.0, window: float = 2.0) -> float:
+    """Wait until process ``pid`` (a server after a load, whose database compacts in the
+    background) uses less than 2% of a core over ``window`` seconds, at most ``within``
+    seconds; returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if cpu_seconds(pid) - before < 0.02 * window:
+            break
+    return time.monotonic() - started
+
+
 @contextmanager
 def oxigraph_serve(
     folder: Path, ready_within: float = 30, *, in_memory: bool = False

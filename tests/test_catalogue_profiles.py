@@ -17,12 +17,14 @@ from support import BASE
 
 from interlink_kg.curation.loading import load_bundled, load_files
 from interlink_kg.finding.keys import keys
+from interlink_kg.finding.records import records
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.publishing.profiles import PROFILES
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
 from interlink_kg.store.base import GraphPayload, Store
+from interlink_kg.store.generation import new_generation
 from interlink_kg.validation.profiles import dcat_ap3_shapes, profile_shapes
 from interlink_kg.vocab import DCAT, DCT, FOAF, HYDRA, ILK, VCARD
 from interlink_kg.web.app import close_app, create_app
@@ -50,16 +52,15 @@ def test_a_page_reads_all_that_its_profile_publishes(
 ) -> None:
     """A page reads less than the whole description of its INTERLINKERs (what no profile
     publishes is left out, ``catalogue-page-description.rq``): built from the whole
-    description and the records instead, every profile gives the same page."""
+    description instead, every profile gives the same page."""
     request = PageRequest(per_page=500, profile=PROFILES[profile])
     page = catalogue_page(catalogue_store, BASE, request, requested_url=BASE + "catalogue")
     page_read = catalogue_store.describe_resources
 
     def whole(
-        items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+        items: Sequence[URIRef], *, published: bool = False, into: Graph | None = None
     ) -> Graph:
-        graph = page_read(items, into=into)  # every triple but the derived statistics
-        return page_read(items, records=records, into=graph)  # and the records
+        return page_read(items, into=into)  # every triple but the derived statistics
 
     monkeypatch.setattr(catalogue_store, "describe_resources", whole)
     from_whole = catalogue_page(catalogue_store, BASE, request, requested_url=BASE + "catalogue")
@@ -314,17 +315,18 @@ def test_a_record_with_several_dates_gives_its_latest_change_and_first_listing()
     store = open_store("memory:")
     load_files(store, [PLANNER], BASE, now=ADDED)
     planner = URIRef(BASE + "interlinkers/example_planner")
-    record = next(
-        iter(store.describe_resources([planner], records=True).subjects(FOAF.primaryTopic, planner))
-    )
+    ((record, _, _),) = [x.terms() for x in records(store).listings(planner)]
     later, earlier = "2026-07-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00"
     extra = (
         f'<{record}> <{DCT.modified}> "{later}"^^<{XSD.dateTime}> , '
         f'"2026-02-01T00:00:00+00:00"^^<{XSD.dateTime}> ; '
         f'<{DCT.issued}> "{earlier}"^^<{XSD.dateTime}> .'
     )
-    store.replace_graphs(
-        {BASE + "graphs/extra-dates": GraphPayload(extra.encode(), TURTLE, BASE, "t")}
+    store.replace_graphs(  # a new generation: what is kept per generation is read again
+        {
+            BASE + "graphs/extra-dates": GraphPayload(extra.encode(), TURTLE, BASE, "t"),
+            **new_generation(BASE),
+        }
     )
     page = catalogue_page(store, BASE, PageRequest(), requested_url=BASE + "catalogue")
     assert list(page.objects(record, DCT.modified)) == [Literal(later, datatype=XSD.dateTime)]

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, XSD
+from rdflib.term import Node
 from support import BASE, synthetic_module
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.finding import candidates, keys, relevance, statistics
+from interlink_kg.finding import records as catalogue_records
 from interlink_kg.finding.filters import Filters, check_filters
 from interlink_kg.finding.search import SearchIndex, SearchRequest
 from interlink_kg.finding.statistics import change_markers, refresh_statistics
@@ -29,6 +31,7 @@ from interlink_kg.store import Store, open_store
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.changes import KEEP, read_log, subjects_of
 from interlink_kg.store.generation import new_generation
+from interlink_kg.vocab import DCAT, FOAF
 
 ILK = Namespace("https://w3id.org/interlink-kg/ontology#")
 SYNTHETIC = 120
@@ -254,6 +257,77 @@ def test_a_run_of_changes_is_patched_and_answers_as_rebuilt(store: Store) -> Non
     # All of it patched: the first builds are still the bases.
     _patched_not_built(store, search, base)
     assert candidates.candidate_index(store)._base is first_candidates
+
+
+def _graph_holding(store: Store, subject: Node) -> str:
+    rows = store.select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }".replace("?s", subject.n3())
+    )
+    (name,) = [str(r["g"]) for r in rows]
+    return name
+
+
+def test_the_records_dates_are_patched_as_records_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records' dates kept for the catalogue pages (finding/records.py) follow a record
+    that changes, one that turns to another INTERLINKER, a new INTERLINKER with its record and
+    a record dropped, as read again from the store, without being built again."""
+    listed = catalogue_records.records(store)
+    assert listed == catalogue_records._read(store)
+    builds: list[Store] = []
+    build = catalogue_records._RECORDS._build
+    monkeypatch.setattr(
+        catalogue_records._RECORDS, "_build", lambda s: builds.append(s) or build(s)
+    )
+    first, second = sorted(listed.of)[:2]
+    ((record, _, issued),) = [x.terms() for x in listed.of[first]]
+    name = _graph_holding(store, record)
+    later = Literal("2031-01-01T00:00:00+00:00", datatype=XSD.dateTime)
+
+    # The record changed again: its latest change is listed.
+    graph = store.graph(name)
+    graph.add((record, DCTERMS.modified, later))
+    change(store, {name: serialize(graph, NTRIPLES)})
+    now = catalogue_records.records(store)
+    assert now == catalogue_records._read(store)
+    assert [x.terms() for x in now.of[first]] == [(record, later, issued)]
+
+    # The record now about another INTERLINKER: both are read again.
+    graph.set((record, FOAF.primaryTopic, URIRef(second)))
+    change(store, {name: serialize(graph, NTRIPLES)})
+    now = catalogue_records.records(store)
+    assert now == catalogue_records._read(store)
+    assert first not in now.of
+    assert len(now.of[second]) == 2
+
+    # A new INTERLINKER with its record, in one change.
+    line = synthetic_module().generate(1, seed=5).decode().splitlines()
+    item = URIRef(f"{BASE}interlinkers/zz_new")
+    fresh = "\n".join([*line[:4], line[4].replace(line[4].split()[0], item.n3(), 1)])
+    new_record = (
+        f"<{BASE}records/zz_new> a <{DCAT.CatalogRecord}> ; <{FOAF.primaryTopic}> {item.n3()} ;"
+        f" <{DCTERMS.modified}> {later.n3()} ; <{DCTERMS.issued}> {later.n3()} ."
+    )
+    change(
+        store,
+        {
+            f"{BASE}graphs/zz_new": fresh.encode(),
+            f"{BASE}graphs/zz_new_record": new_record.encode(),
+        },
+    )
+    now = catalogue_records.records(store)
+    assert now == catalogue_records._read(store)
+    assert [x.terms() for x in now.listings(item)] == [
+        (URIRef(f"{BASE}records/zz_new"), later, later)
+    ]
+
+    # The record dropped: its INTERLINKER is listed no more.
+    change(store, {name: None})
+    now = catalogue_records.records(store)
+    assert now == catalogue_records._read(store)
+    assert len(now.of[second]) == 1
+    assert builds == []
 
 
 def _rebuilt_after(store: Store, write: object) -> None:

@@ -21,12 +21,13 @@ from interlink_kg.errors import (
     StoreError,
     StoreUnavailableError,
 )
+from interlink_kg.finding import records as catalogue_records
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.store import GraphPayload, Store, folder_lock, open_store, rebuild, remote
 from interlink_kg.store.base import Guard
-from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
+from interlink_kg.vocab import DCAT, ILK
 
 DCAT_DISTRIBUTION = DCAT.distribution
 
@@ -325,8 +326,7 @@ def test_resources_are_described_as_the_description_query_says(
     parts asked for at once: here also one item a part): both give what
     ``resource-description.rq`` gives (the item's triples, one level of distributions, no
     derived statistics, each triple once although two graphs hold it), and for a catalogue
-    page what ``catalogue-page-description.rq`` gives (less what no profile publishes, with
-    the records)."""
+    page what ``catalogue-page-description.rq`` gives (less what no profile publishes)."""
     monkeypatch.setattr(remote, "DESCRIBE_PART", part)
     store.replace_graphs(
         {G1: ttl(DESCRIBED), G2: ttl("<a> <p> 1 . <a/d1> <title> 'one' . <b> <q> 5 .")}
@@ -361,25 +361,55 @@ def test_resources_are_described_as_the_description_query_says(
     assert not set(described.triples((None, ILK.problemCount, None)))
     assert len(store.describe_resources([])) == 0
     expected = store.construct(query("catalogue-page-description", {"item": items}))
-    with_records = store.describe_resources(items, records=True)
-    assert isomorphic(with_records, expected)
-    # what no profile publishes left out; the two records' class, topic and dates added
-    assert len(with_records) == 10 + 4 + 3
+    published = store.describe_resources(items, published=True)
+    assert isomorphic(published, expected)
+    # what no profile publishes left out (the records' dates come from finding/records.py)
+    assert len(published) == 10
     for unpublished in (ILK.target, ILK.purpose, ILK.difficulty):
-        assert (None, unpublished, None) not in with_records
-    assert set(with_records.predicate_objects(URIRef(BASE + "records/a"))) == {
-        (RDF.type, DCAT.CatalogRecord),
-        (FOAF.primaryTopic, URIRef(BASE + "a")),
-        (DCT.issued, Literal("2024-01-01T00:00:00Z")),
-        (DCT.modified, Literal("2024-02-01T00:00:00Z")),
-    }
-    assert (None, DCT.identifier, None) not in with_records
-    assert (URIRef(BASE + "records/not-a-record"), None, None) not in with_records
-    assert len(store.describe_resources([], records=True)) == 0
+        assert (None, unpublished, None) not in published
+    assert (URIRef(BASE + "records/a"), None, None) not in published
+    assert len(store.describe_resources([], published=True)) == 0
     held = triples_graph()
     held.add((URIRef(BASE + "z"), URIRef(BASE + "p"), Literal(0)))
     assert store.describe_resources(items[1:2], into=held) is held
     assert len(held) == 1 + 2
+
+
+def test_the_records_dates_are_read_as_a_page_shows_them(store: Store) -> None:
+    """Each INTERLINKER's catalogue records with their latest change and first listing (by
+    text, whichever order the store answers in); a resource that is not typed a record, or a
+    record without a change, is not listed; a record may be a blank node."""
+    store.replace_graphs(
+        {
+            G1: ttl(DESCRIBED),
+            G2: ttl(
+                "@prefix dcat: <http://www.w3.org/ns/dcat#> . "
+                "@prefix dct: <http://purl.org/dc/terms/> . "
+                "@prefix foaf: <http://xmlns.com/foaf/0.1/> . "
+                "<records/c> a dcat:CatalogRecord ; foaf:primaryTopic <c> ; "
+                "dct:modified '2024-05-01' , '2024-07-01' , '2024-06-01' ; "
+                "dct:issued '2024-03-01' , '2024-02-01' . "
+                "<records/undated> a dcat:CatalogRecord ; foaf:primaryTopic <c> ."
+            ),
+        }
+    )
+    listed = catalogue_records._read(store)
+    assert [x.terms() for x in listed.listings(URIRef(BASE + "a"))] == [
+        (
+            URIRef(BASE + "records/a"),
+            Literal("2024-02-01T00:00:00Z"),
+            Literal("2024-01-01T00:00:00Z"),
+        )
+    ]
+    ((blank, modified, issued),) = [x.terms() for x in listed.listings(URIRef(BASE + "b"))]
+    assert isinstance(blank, BNode)
+    assert modified == Literal("2024-04-01T00:00:00Z")
+    assert issued is None
+    assert [x.terms() for x in listed.listings(URIRef(BASE + "c"))] == [
+        (URIRef(BASE + "records/c"), Literal("2024-07-01"), Literal("2024-02-01"))
+    ]
+    assert set(listed.of) == {BASE + "a", BASE + "b", BASE + "c"}
+    assert listed.topic_of == {BASE + "records/a": BASE + "a", BASE + "records/c": BASE + "c"}
 
 
 def test_a_part_of_a_description_that_fails_fails_the_read(

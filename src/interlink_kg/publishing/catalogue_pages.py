@@ -10,7 +10,6 @@ different ones), with ``next``/``nextPage`` and the other links, ``totalItems`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -21,6 +20,7 @@ from rdflib.term import Node
 from interlink_kg.errors import NotFoundError
 from interlink_kg.finding.cache import PerGeneration
 from interlink_kg.finding.keys import Keys, keys
+from interlink_kg.finding.records import Records, records
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import page_count
 from interlink_kg.publishing import profiles
@@ -45,19 +45,21 @@ _CATALOGUE_PROPERTIES = (
 )
 
 
-def _source(store: Store, base_iri: str, items: list[URIRef], *, records: bool) -> Graph:
-    """What a profile builds a page's view from: the descriptions of ``items`` (and their
-    catalogue records) read into a new graph over the shared vocabularies (which stay as they
-    are)."""
+def _source(store: Store, base_iri: str, items: list[URIRef], *, published: bool) -> Graph:
+    """What a profile builds a page's view from: the descriptions of ``items`` (``published``:
+    what the profiles publish of them) read into a new graph over the shared vocabularies
+    (which stay as they are)."""
     vocabularies = over(_VOCABULARIES.get(store, base_iri))
-    return store.describe_resources(items, records=records, into=vocabularies)
+    return store.describe_resources(items, published=published, into=vocabularies)
 
 
 def warm(store: Store, base_iri: str) -> None:
     """Read what every page of the current generation shares (vocabularies, the catalogue's
-    dates), so that the first page after a change does not wait for it (seconds at 100k)."""
+    dates, the records' dates), so that the first page after a change does not wait for it
+    (seconds at 100k)."""
     _VOCABULARIES.get(store, base_iri)
     _DATES.get(store)
+    records(store)
 
 
 def _read_dates(store: Store) -> tuple[Node, Node] | None:
@@ -185,49 +187,39 @@ def _select_items(store: Store, request: PageRequest) -> Selection:
 
 
 def _add_records(
-    view: Graph, source: Graph, catalogue: URIRef, items: list[URIRef], profile: Profile
+    view: Graph,
+    source: Graph,
+    listed: Records,
+    catalogue: URIRef,
+    items: list[URIRef],
+    profile: Profile,
 ) -> None:
-    """Each INTERLINKER's catalogue record (read with the page's descriptions): when it was
+    """Each INTERLINKER's catalogue record (:mod:`interlink_kg.finding.records`): when it was
     listed and changed, and the profile."""
     if not items:
         return
     view.add((profile.standard, RDF.type, DCT.Standard))
     view.add((profile.standard, DCT.title, Literal(profile.title, lang="en")))
     changes: set[URIRef] = set()
-    for record, item, modified, issued in _records(source, items):
-        view.add((catalogue, DCAT.record, record))
-        view.add((record, RDF.type, DCAT.CatalogRecord))
-        view.add((record, FOAF.primaryTopic, item))
-        view.add((record, DCT.modified, modified))
-        view.add((record, DCT.conformsTo, profile.standard))
-        # The dataset was issued in this catalogue when its record was, and last changed when
-        # its record says (the only dates the catalogue knows for an INTERLINKER).
-        view.add((item, DCT.modified, modified))
-        change = URIRef(CHANGE_TYPE + ("Created" if issued == modified else "Updated"))
-        if issued is not None:
-            view.add((record, DCT.issued, issued))
-            view.add((item, DCT.issued, issued))
-        view.add((record, ADMS.status, change))
-        changes.add(change)
+    for item in items:
+        for listing in listed.listings(item):
+            record, modified, issued = listing.terms()
+            view.add((catalogue, DCAT.record, record))
+            view.add((record, RDF.type, DCAT.CatalogRecord))
+            view.add((record, FOAF.primaryTopic, item))
+            view.add((record, DCT.modified, modified))
+            view.add((record, DCT.conformsTo, profile.standard))
+            # The dataset was issued in this catalogue when its record was, and last changed
+            # when its record says (the only dates the catalogue knows for an INTERLINKER).
+            view.add((item, DCT.modified, modified))
+            change = URIRef(CHANGE_TYPE + ("Created" if issued == modified else "Updated"))
+            if issued is not None:
+                view.add((record, DCT.issued, issued))
+                view.add((item, DCT.issued, issued))
+            view.add((record, ADMS.status, change))
+            changes.add(change)
     for change in changes:
         dcat_ap3.describe(source, view, change)
-
-
-def _records(
-    source: Graph, items: list[URIRef]
-) -> Iterator[tuple[Node, URIRef, Node, Node | None]]:
-    """(record, item, last changed, first listed) of each item's catalogue records that say
-    when they last changed. A record that states several dates gives its latest change and its
-    first listing (by their text: the dates the catalogue writes are ISO 8601 in one form),
-    so that a page is the same whichever order the store answers in."""
-    for item in items:
-        for record in source.subjects(FOAF.primaryTopic, item):
-            if (record, RDF.type, DCAT.CatalogRecord) not in source:
-                continue
-            modified = max(source.objects(record, DCT.modified), key=str, default=None)
-            if modified is not None:
-                issued = min(source.objects(record, DCT.issued), key=str, default=None)
-                yield record, item, modified, issued
 
 
 def catalogue_page(
@@ -244,7 +236,7 @@ def catalogue_page(
     """
     selection = _select_items(store, request)
     items = selection.items
-    source = _source(store, base_iri, items, records=True)
+    source = _source(store, base_iri, items, published=True)
     catalogue = URIRef(base_iri + "catalogue")
     profiles.add_contact_email(source, catalogue, contact_email)
     view = request.profile.build(source, catalogue)
@@ -271,7 +263,7 @@ def catalogue_page(
     if dates is not None:
         view.add((catalogue, DCT.issued, dates[0]))
         view.add((catalogue, DCT.modified, dates[1]))
-    _add_records(view, source, catalogue, items, request.profile)
+    _add_records(view, source, records(store), catalogue, items, request.profile)
     _name_theme_taxonomies(view, source, catalogue)
     if request.after is None:
         _add_paging(view, request, base_iri, selection.total, URIRef(requested_url))
@@ -360,7 +352,7 @@ def _add_key_paging(
 def profile_node(store: Store, base_iri: str, item: URIRef, node: URIRef) -> Graph:
     """The DCAT-AP description of ``node``, a resource only the DCAT-AP view of ``item`` mints
     (its ``/service`` and its per-kind distributions), so that those IRIs dereference too."""
-    source = _source(store, base_iri, [item], records=False)
+    source = _source(store, base_iri, [item], published=False)
     view = dcat_ap3.build(source, URIRef(base_iri + "catalogue"))
     out = Graph(namespace_manager=view.namespace_manager)
     for triple in view.triples((node, None, None)):

@@ -44,17 +44,22 @@ def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
 _shared_literal = lru_cache(maxsize=1 << 16)(_literal)
 
 
+def literal(value: str, language: str | None, datatype: str | None) -> Literal:
+    """The rdflib literal of a text with its language or its datatype (``xsd:string`` or None:
+    a plain string), as :func:`to_rdflib` makes it (a short one shared)."""
+    if language or datatype == _STRING:
+        datatype = None
+    make = _shared_literal if len(value) <= SHARED_LITERAL_LENGTH else _literal
+    return make(value, language or None, datatype)
+
+
 def to_rdflib(term: object) -> Node:
     """Convert a pyoxigraph term into the equal rdflib term."""
     if isinstance(term, ox.NamedNode):
         return _iri(term.value)
     if isinstance(term, ox.Literal):
-        value, language = term.value, term.language
-        datatype = None if language else term.datatype.value
-        if datatype == _STRING:
-            datatype = None
-        make = _shared_literal if len(value) <= SHARED_LITERAL_LENGTH else _literal
-        return make(value, language, datatype)
+        language = term.language
+        return literal(term.value, language, None if language else term.datatype.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")

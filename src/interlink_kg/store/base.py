@@ -115,18 +115,17 @@ class Store(Protocol):
         ...
 
     def describe_resources(
-        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+        self, items: Sequence[URIRef], *, published: bool = False, into: Graph | None = None
     ) -> Graph:
         """What ``queries/resource-description.rq`` gives for ``items``: every triple about
         each, and about each of its distributions, without the ranking's derived statistics;
-        with ``records``, what ``queries/catalogue-page-description.rq`` gives for a catalogue
-        page: that, less what no profile publishes (``ilk:target``, ``ilk:purpose``,
-        ``ilk:difficulty``), and the class, topic and dates of each item's catalogue record.
-        Added to ``into`` (a new graph if None), which is returned. An embedded store read in
-        memory (``memory:``, and ``oxigraph-mirror:``, which ``serve`` opens) walks its
-        indexes, without planning a query (a page of 100 INTERLINKERs: about half the time);
-        read from RocksDB, where the engine batches its reads better, and on a SPARQL server
-        (one round trip), the query runs."""
+        with ``published``, what ``queries/catalogue-page-description.rq`` gives for a
+        catalogue page: that, less what no profile publishes (``ilk:target``,
+        ``ilk:purpose``, ``ilk:difficulty``). Added to ``into`` (a new graph if None), which
+        is returned. An embedded store read in memory (``memory:``, and ``oxigraph-mirror:``,
+        which ``serve`` opens) walks its indexes, without planning a query (a page of 100
+        INTERLINKERs: about half the time); read from RocksDB, where the engine batches its
+        reads better, and on a SPARQL server (one round trip), the query runs."""
         ...
 
     def graph(self, *names: str) -> Graph:
@@ -231,8 +230,8 @@ class Rebuilding(Protocol):
         ...
 
 
-def description_query(items: Sequence[URIRef], *, records: bool) -> str:
+def description_query(items: Sequence[URIRef], *, published: bool) -> str:
     """The query :meth:`Store.describe_resources` answers for ``items``, for the backends
     that run it."""
-    name = "catalogue-page-description" if records else "resource-description"
+    name = "catalogue-page-description" if published else "resource-description"
     return query(name, {"item": list(items)})

@@ -79,9 +79,9 @@ class HeldStore:
         return self._reads.construct(query, graphs, into=into)
 
     def describe_resources(
-        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+        self, items: Sequence[URIRef], *, published: bool = False, into: Graph | None = None
     ) -> Graph:
-        return self._reads.describe_resources(items, records=records, into=into)
+        return self._reads.describe_resources(items, published=published, into=into)
 
     def graph(self, *names: str) -> Graph:
         return self._reads.graph(*names)

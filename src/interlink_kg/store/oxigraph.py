@@ -34,22 +34,15 @@ from interlink_kg.store.base import (
 from interlink_kg.store.folder_lock import FolderLock, in_use
 from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.settings_file import read_settings, settings_path, write_settings
-from interlink_kg.vocab import DCAT, DCT, FOAF, ILK, RDF
+from interlink_kg.vocab import DCAT, ILK
 
 _iri = updates.graph_node
 # What queries/resource-description.rq follows and leaves out, for the same description read
 # from the indexes (tests/test_store.py holds the two to the same answers).
 _DISTRIBUTION = ox.NamedNode(str(DCAT.distribution))
 _DERIVED = frozenset({ox.NamedNode(str(ILK.problemCount)), ox.NamedNode(str(ILK.interlinkerCount))})
-# ... what queries/catalogue-page-description.rq also leaves out (what no profile publishes) ...
+# ... and what queries/catalogue-page-description.rq also leaves out (what no profile publishes).
 _NOT_ON_PAGES = _DERIVED | {ox.NamedNode(str(p)) for p in (ILK.target, ILK.purpose, ILK.difficulty)}
-# ... and what it adds: each item's catalogue record.
-_TYPE = ox.NamedNode(str(RDF.type))
-_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
-_CATALOG_RECORD = ox.NamedNode(str(DCAT.CatalogRecord))
-_RECORD_PROPERTIES = tuple(
-    ox.NamedNode(str(p)) for p in (RDF.type, FOAF.primaryTopic, DCT.issued, DCT.modified)
-)
 
 
 def _dataset(default: Sequence[str], named: Sequence[str]) -> dict[str, object]:
@@ -380,30 +373,22 @@ class OxigraphStore:
         return graph_of(triples, into=into)
 
     def describe_resources(
-        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+        self, items: Sequence[URIRef], *, published: bool = False, into: Graph | None = None
     ) -> Graph:
         if self._reads_in_memory or not items:
-            return graph_of(self._description_quads(items, records), into=into)
-        return self.construct(description_query(items, records=records), into=into)
+            return graph_of(self._description_quads(items, published), into=into)
+        return self.construct(description_query(items, published=published), into=into)
 
-    def _description_quads(self, items: Sequence[URIRef], records: bool) -> Iterator[ox.Quad]:
-        """The quads about each of ``items`` and its distributions (and its records), in every
-        graph (the union the queries read), the derived statistics left out (and, with the
-        records, what no profile publishes: a catalogue page's read); a triple held in
-        two graphs comes twice (the graph it is added to keeps it once). Each lookup reads the
-        store as it is then: a write landing meanwhile may show in part, as it may between a
-        page's other reads."""
+    def _description_quads(self, items: Sequence[URIRef], published: bool) -> Iterator[ox.Quad]:
+        """The quads about each of ``items`` and its distributions, in every graph (the union
+        the queries read), the derived statistics left out (and, if ``published``, what no
+        profile publishes: a catalogue page's read); a triple held in two graphs comes twice
+        (the graph it is added to keeps it once). Each lookup reads the store as it is then: a
+        write landing meanwhile may show in part, as it may between a page's other reads."""
         about = self._store.quads_for_pattern
-        left_out = _NOT_ON_PAGES if records else _DERIVED
+        left_out = _NOT_ON_PAGES if published else _DERIVED
         for item in items:
-            node = ox.NamedNode(item)
-            if records:
-                for topic in about(None, _TOPIC, node, None):
-                    record = topic.subject
-                    if next(about(record, _TYPE, _CATALOG_RECORD, None), None) is not None:
-                        for predicate in _RECORD_PROPERTIES:
-                            yield from about(record, predicate, None, None)
-            for quad in about(node, None, None, None):
+            for quad in about(ox.NamedNode(item), None, None, None):
                 predicate = quad.predicate
                 if predicate in left_out:
                     continue

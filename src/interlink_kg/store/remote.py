@@ -344,7 +344,7 @@ class RemoteStore:
             return graph_of(answers.triples(stream, media_type), into=into)
 
     def describe_resources(
-        self, items: Sequence[URIRef], *, records: bool = False, into: Graph | None = None
+        self, items: Sequence[URIRef], *, published: bool = False, into: Graph | None = None
     ) -> Graph:
         """In parts of :data:`DESCRIBE_PART` items, asked for at once (unless the store reads
         in one): the server answers each on a core of its own, and the first part is converted
@@ -354,7 +354,7 @@ class RemoteStore:
         one after another."""
         size = DESCRIBE_PART if self.read_in_parts else max(len(items), 1)
         texts = [
-            description_query(items[at : at + size], records=records)
+            description_query(items[at : at + size], published=published)
             for at in range(0, len(items), size)
         ]
         graph = graph_of((), into=into)
