@@ -94,7 +94,8 @@ def remote_pages(n: int, embedded: dict[str, float], *, in_memory: bool = False)
         storage = "in memory" if in_memory else "RocksDB"
         print(
             f"  remote store (oxigraph serve, {storage}, loopback; loaded in "
-            f"{time.perf_counter() - started:.1f} s)"
+            f"{time.perf_counter() - started:.1f} s; idle "
+            f"{wait_until_idle(SERVER_PIDS[url]):.0f} s later)"  # done compacting
         )
         started = time.perf_counter()
         index = key_index.keys(store)
