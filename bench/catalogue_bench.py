@@ -52,7 +52,7 @@ from live_server import (
 )
 
 from interlink_kg.finding import keys as key_index
-from interlink_kg.finding import records as record_index
+from interlink_kg.finding import record_dates
 from interlink_kg.finding.warmer import settle_heap
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.queries import query
@@ -102,7 +102,7 @@ def remote_pages(n: int, embedded: dict[str, float], *, in_memory: bool = False)
         read = (time.perf_counter() - started) * 1000
         print(f"  remote, keys read once per generation {read:8.1f} ms")
         started = time.perf_counter()
-        record_index.records(store)
+        record_dates.record_dates(store)
         read = (time.perf_counter() - started) * 1000
         print(f"  remote, records' dates read once per generation {read:8.1f} ms")
         settle_heap()
@@ -192,7 +192,7 @@ def _measure(n: int, url: str) -> None:
     index = key_index.keys(store)
     print(f"  keys read once per generation   {(time.perf_counter() - started) * 1000:8.1f} ms")
     started = time.perf_counter()
-    record_index.records(store)
+    record_dates.record_dates(store)
     read = (time.perf_counter() - started) * 1000
     print(f"  records' dates read once per generation {read:8.1f} ms")
     settle_heap()  # as a server's warmer does once its indexes are built

@@ -17,7 +17,7 @@ from support import BASE
 
 from interlink_kg.curation.loading import load_bundled, load_files
 from interlink_kg.finding.keys import keys
-from interlink_kg.finding.records import records
+from interlink_kg.finding.record_dates import record_dates
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
 from interlink_kg.publishing.profiles import PROFILES
 from interlink_kg.rdf.formats import TURTLE
@@ -315,7 +315,7 @@ def test_a_record_with_several_dates_gives_its_latest_change_and_first_listing()
     store = open_store("memory:")
     load_files(store, [PLANNER], BASE, now=ADDED)
     planner = URIRef(BASE + "interlinkers/example_planner")
-    ((record, _, _),) = [x.terms() for x in records(store).listings(planner)]
+    ((record, _, _),) = [x.terms() for x in record_dates(store).listings(planner)]
     later, earlier = "2026-07-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00"
     extra = (
         f'<{record}> <{DCT.modified}> "{later}"^^<{XSD.dateTime}> , '

@@ -19,8 +19,7 @@ from rdflib.term import Node
 from support import BASE, synthetic_module
 
 from interlink_kg.curation.loading import load_bundled
-from interlink_kg.finding import candidates, keys, relevance, statistics
-from interlink_kg.finding import records as catalogue_records
+from interlink_kg.finding import candidates, keys, record_dates, relevance, statistics
 from interlink_kg.finding.filters import Filters, check_filters
 from interlink_kg.finding.search import SearchIndex, SearchRequest
 from interlink_kg.finding.statistics import change_markers, refresh_statistics
@@ -270,15 +269,16 @@ def _graph_holding(store: Store, subject: Node) -> str:
 def test_the_records_dates_are_patched_as_records_change(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The records' dates kept for the catalogue pages (finding/records.py) follow a record
-    that changes, one that turns to another INTERLINKER, a new INTERLINKER with its record and
-    a record dropped, as read again from the store, without being built again."""
-    listed = catalogue_records.records(store)
-    assert listed == catalogue_records._read(store)
+    """The records' dates kept for the catalogue pages (finding/record_dates.py) follow a
+    record that changes, one that turns to another INTERLINKER, a new INTERLINKER with its
+    record, a record about two INTERLINKERs then one, an INTERLINKER changed without its
+    record, and a record dropped, as read again from the store, never built again."""
+    listed = record_dates.record_dates(store)
+    assert listed == record_dates._read(store)
     builds: list[Store] = []
-    build = catalogue_records._RECORDS._build
+    build = record_dates._RECORD_DATES._build
     monkeypatch.setattr(
-        catalogue_records._RECORDS, "_build", lambda s: builds.append(s) or build(s)
+        record_dates._RECORD_DATES, "_build", lambda s: builds.append(s) or build(s)
     )
     first, second = sorted(listed.of)[:2]
     ((record, _, issued),) = [x.terms() for x in listed.of[first]]
@@ -289,15 +289,15 @@ def test_the_records_dates_are_patched_as_records_change(
     graph = store.graph(name)
     graph.add((record, DCTERMS.modified, later))
     change(store, {name: serialize(graph, NTRIPLES)})
-    now = catalogue_records.records(store)
-    assert now == catalogue_records._read(store)
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
     assert [x.terms() for x in now.of[first]] == [(record, later, issued)]
 
     # The record now about another INTERLINKER: both are read again.
     graph.set((record, FOAF.primaryTopic, URIRef(second)))
     change(store, {name: serialize(graph, NTRIPLES)})
-    now = catalogue_records.records(store)
-    assert now == catalogue_records._read(store)
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
     assert first not in now.of
     assert len(now.of[second]) == 2
 
@@ -316,16 +316,38 @@ def test_the_records_dates_are_patched_as_records_change(
             f"{BASE}graphs/zz_new_record": new_record.encode(),
         },
     )
-    now = catalogue_records.records(store)
-    assert now == catalogue_records._read(store)
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
     assert [x.terms() for x in now.listings(item)] == [
         (URIRef(f"{BASE}records/zz_new"), later, later)
     ]
 
+    # The new record about two INTERLINKERs, then about one of them again.
+    new_name = f"{BASE}graphs/zz_new_record"
+    both = new_record.replace(f"{item.n3()} ;", f"{item.n3()} , <{first}> ;")
+    change(store, {new_name: both.encode()})
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
+    assert len(now.of[first]) == 1
+    change(store, {new_name: both.replace(f"{item.n3()} , ", "").encode()})
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
+    assert item not in now.of
+    change(store, {new_name: new_record.encode()})
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
+    assert first not in now.of
+
+    # The new INTERLINKER changed and its record not: its dates stay.
+    change(store, {f"{BASE}graphs/zz_new": fresh.replace('"@en', ' wombat"@en', 1).encode()})
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
+    assert len(now.listings(item)) == 1
+
     # The record dropped: its INTERLINKER is listed no more.
     change(store, {name: None})
-    now = catalogue_records.records(store)
-    assert now == catalogue_records._read(store)
+    now = record_dates.record_dates(store)
+    assert now == record_dates._read(store)
     assert len(now.of[second]) == 1
     assert builds == []
 

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 from support import BASE
 
 from interlink_kg.errors import (
@@ -21,7 +22,7 @@ from interlink_kg.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from interlink_kg.finding import records as catalogue_records
+from interlink_kg.finding import record_dates
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES, TURTLE
 from interlink_kg.rdf.graphs import triples_graph
@@ -363,7 +364,7 @@ def test_resources_are_described_as_the_description_query_says(
     expected = store.construct(query("catalogue-page-description", {"item": items}))
     published = store.describe_resources(items, published=True)
     assert isomorphic(published, expected)
-    # what no profile publishes left out (the records' dates come from finding/records.py)
+    # what no profile publishes left out (the records' dates come from finding/record_dates.py)
     assert len(published) == 10
     for unpublished in (ILK.target, ILK.purpose, ILK.difficulty):
         assert (None, unpublished, None) not in published
@@ -389,11 +390,16 @@ def test_the_records_dates_are_read_as_a_page_shows_them(store: Store) -> None:
                 "<records/c> a dcat:CatalogRecord ; foaf:primaryTopic <c> ; "
                 "dct:modified '2024-05-01' , '2024-07-01' , '2024-06-01' ; "
                 "dct:issued '2024-03-01' , '2024-02-01' . "
-                "<records/undated> a dcat:CatalogRecord ; foaf:primaryTopic <c> ."
+                "<records/undated> a dcat:CatalogRecord ; foaf:primaryTopic <c> . "
+                "<records/d> a dcat:CatalogRecord ; foaf:primaryTopic <d> , <e> ; "
+                "dct:modified '2024-08-01T00:00:00Z'^^<http://www.w3.org/2001/XMLSchema#dateTime>"
+                " ; dct:issued 'first of May'@en . "
+                "<records/iri-date> a dcat:CatalogRecord ; foaf:primaryTopic <f> ; "
+                "dct:modified <not-a-date> ."
             ),
         }
     )
-    listed = catalogue_records._read(store)
+    listed = record_dates._read(store)
     assert [x.terms() for x in listed.listings(URIRef(BASE + "a"))] == [
         (
             URIRef(BASE + "records/a"),
@@ -408,8 +414,21 @@ def test_the_records_dates_are_read_as_a_page_shows_them(store: Store) -> None:
     assert [x.terms() for x in listed.listings(URIRef(BASE + "c"))] == [
         (URIRef(BASE + "records/c"), Literal("2024-07-01"), Literal("2024-02-01"))
     ]
-    assert set(listed.of) == {BASE + "a", BASE + "b", BASE + "c"}
-    assert listed.topic_of == {BASE + "records/a": BASE + "a", BASE + "records/c": BASE + "c"}
+    # a typed date and a date in a language keep their datatype and language; one record may
+    # be about two INTERLINKERs; a change that is not a literal is no date
+    dated = (
+        URIRef(BASE + "records/d"),
+        Literal("2024-08-01T00:00:00Z", datatype=XSD.dateTime),
+        Literal("first of May", lang="en"),
+    )
+    assert [x.terms() for x in listed.listings(URIRef(BASE + "d"))] == [dated]
+    assert [x.terms() for x in listed.listings(URIRef(BASE + "e"))] == [dated]
+    assert set(listed.of) == {BASE + x for x in ("a", "b", "c", "d", "e")}
+    assert listed.topics == {
+        BASE + "records/a": (BASE + "a",),
+        BASE + "records/c": (BASE + "c",),
+        BASE + "records/d": (BASE + "d", BASE + "e"),
+    }
 
 
 def test_a_part_of_a_description_that_fails_fails_the_read(

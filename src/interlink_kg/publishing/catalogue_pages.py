@@ -20,7 +20,7 @@ from rdflib.term import Node
 from interlink_kg.errors import NotFoundError
 from interlink_kg.finding.cache import PerGeneration
 from interlink_kg.finding.keys import Keys, keys
-from interlink_kg.finding.records import Records, records
+from interlink_kg.finding.record_dates import RecordDates, record_dates
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import page_count
 from interlink_kg.publishing import profiles
@@ -59,7 +59,7 @@ def warm(store: Store, base_iri: str) -> None:
     (seconds at 100k)."""
     _VOCABULARIES.get(store, base_iri)
     _DATES.get(store)
-    records(store)
+    record_dates(store)
 
 
 def _read_dates(store: Store) -> tuple[Node, Node] | None:
@@ -189,12 +189,12 @@ def _select_items(store: Store, request: PageRequest) -> Selection:
 def _add_records(
     view: Graph,
     source: Graph,
-    listed: Records,
+    listed: RecordDates,
     catalogue: URIRef,
     items: list[URIRef],
     profile: Profile,
 ) -> None:
-    """Each INTERLINKER's catalogue record (:mod:`interlink_kg.finding.records`): when it was
+    """Each INTERLINKER's catalogue record (:mod:`interlink_kg.finding.record_dates`): when it was
     listed and changed, and the profile."""
     if not items:
         return
@@ -263,7 +263,7 @@ def catalogue_page(
     if dates is not None:
         view.add((catalogue, DCT.issued, dates[0]))
         view.add((catalogue, DCT.modified, dates[1]))
-    _add_records(view, source, records(store), catalogue, items, request.profile)
+    _add_records(view, source, record_dates(store), catalogue, items, request.profile)
     _name_theme_taxonomies(view, source, catalogue)
     if request.after is None:
         _add_paging(view, request, base_iri, selection.total, URIRef(requested_url))

@@ -9,12 +9,13 @@ like the page keys. They are kept as text (about 550 bytes an INTERLINKER) and m
 terms for the page that shows them.
 
 A record that states several dates is listed with its latest change and its first listing (by
-their text: the dates the catalogue writes are ISO 8601 in one form), so that a page is the
-same whichever order the store answers in.
+their text, then language and datatype), so that a page is the same whichever order the store
+answers in. A date must be a literal: a record whose change is not one is not listed.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -27,13 +28,18 @@ from interlink_kg.rdf.parse import literal
 from interlink_kg.store.base import Store
 
 _Row = tuple[str | None, ...]
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Each read's blank nodes are labelled apart: a server may number every answer's from zero
+# (Fuseki writes _:b0...), and a page puts these beside the blank nodes of its descriptions.
+_READS = itertools.count()
 
 
 class Listing(NamedTuple):
     """One catalogue record of an INTERLINKER, as a page shows it, in plain text: its latest
-    change and its first listing (if it states one), each with its language and datatype."""
+    change and its first listing (if it states one), each with its language and datatype
+    (None: a plain string)."""
 
-    record: str  # its IRI, or its blank node's label
+    record: str  # its IRI, or its blank node's label (unique to this process)
     blank: bool
     modified: str
     modified_language: str | None
@@ -53,76 +59,110 @@ class Listing(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Records:
+class RecordDates:
+    """The listed records of every INTERLINKER of one content generation, with what a patch
+    needs to find the INTERLINKERs a changed record was about."""
+
     of: Mapping[str, tuple[Listing, ...]]  # each INTERLINKER's listed records, by IRI
-    topic_of: Mapping[str, str]  # each listed record's INTERLINKER (records named by IRI)
+    topics: Mapping[str, tuple[str, ...]]  # the INTERLINKERs each record (an IRI) is about
 
     def listings(self, item: URIRef) -> tuple[Listing, ...]:
         return self.of.get(str(item), ())
 
-    def patched(self, store: Store, subjects: frozenset[str]) -> Records:
-        """These records with those of the INTERLINKERs among ``subjects``, of the records
-        among them and of the INTERLINKERs those were about, read again."""
-        of, topic_of = dict(self.of), dict(self.topic_of)
+    def patched(self, store: Store, subjects: frozenset[str]) -> RecordDates:
+        """These dates with those of the INTERLINKERs among ``subjects``, of the records among
+        them and of every INTERLINKER those records were or are about, read again."""
+        of, topics = dict(self.of), dict(self.topics)
         named = [URIRef(s) for s in sorted(subjects)]
         affected = set(subjects)
-        affected.update(topic_of[s] for s in subjects if s in topic_of)
+        for subject in subjects:
+            affected.update(topics.get(subject, ()))
         rows = store.select_values(query("catalogue-records", {"record": named}))
         affected.update(row[0] for row in rows if row[0] is not None)
         for item in affected:
             for listing in of.pop(item, ()):
-                topic_of.pop(listing.record, None)
+                left = tuple(t for t in topics.get(listing.record, ()) if t != item)
+                if left:
+                    topics[listing.record] = left
+                else:
+                    topics.pop(listing.record, None)
         rows = store.select_values(
             query("catalogue-records", {"item": [URIRef(i) for i in sorted(affected)]})
         )
         fresh = _listings(rows)
         of.update(fresh)
-        topic_of.update(_topics(fresh))
-        return Records(of, topic_of)
+        for record, about in _topics(fresh).items():
+            topics[record] = tuple(sorted({*topics.get(record, ()), *about}))
+        return RecordDates(of, topics)
 
     def needs_merge(self) -> bool:
         return False  # patched in full each time
 
     def knows(self, subject: str) -> bool:
-        return subject in self.of or subject in self.topic_of
+        """True for a listed INTERLINKER and for a listed record (named by IRI)."""
+        return subject in self.of or subject in self.topics
 
 
 def _listings(rows: Iterable[_Row]) -> dict[str, tuple[Listing, ...]]:
     """The rows' records grouped by INTERLINKER, each with its latest change and first
     listing (several of an INTERLINKER in the order of their text)."""
+    scope = f"r{next(_READS)}x"
     datatypes: dict[str, str] = {}  # the same few for every record: one text each
     found: dict[tuple[str, str, bool], Listing] = {}
     for item, record, blank, modified, m_language, m_type, issued, i_language, i_type in rows:
         if item is None or record is None or modified is None:
             continue
         listing = Listing(
-            record,
+            scope + record if blank else record,
             bool(blank),
             modified,
             m_language or None,
-            datatypes.setdefault(m_type, m_type) if m_type else None,
+            _datatype(datatypes, m_type, m_language),
             issued,
             i_language or None,
-            datatypes.setdefault(i_type, i_type) if i_type else None,
+            _datatype(datatypes, i_type, i_language),
         )
-        key = (item, record, listing.blank)
+        key = (item, listing.record, listing.blank)
         known = found.get(key)
         found[key] = listing if known is None else _merged(known, listing)
     grouped: dict[str, list[Listing]] = {}
     for (item, _, _), listing in found.items():
         grouped.setdefault(item, []).append(listing)
     return {
-        item: (listings[0],) if len(listings) == 1 else tuple(sorted(listings))
+        item: (listings[0],) if len(listings) == 1 else tuple(sorted(listings, key=_order))
         for item, listings in grouped.items()
     }
+
+
+def _datatype(known: dict[str, str], datatype: str | None, language: str | None) -> str | None:
+    """A date's datatype as kept: None for a plain string or a text in a language."""
+    if not datatype or language or datatype == _STRING:
+        return None
+    return known.setdefault(datatype, datatype)
+
+
+def _order(listing: Listing) -> tuple[str, ...]:
+    return tuple(str(part) for part in listing)
+
+
+def _changed(listing: Listing) -> tuple[str, str, str]:
+    return (
+        listing.modified,
+        listing.modified_language or "",
+        listing.modified_datatype or "",
+    )
+
+
+def _listed(listing: Listing) -> tuple[str, str, str]:
+    return (listing.issued or "", listing.issued_language or "", listing.issued_datatype or "")
 
 
 def _merged(one: Listing, other: Listing) -> Listing:
     """One record's two rows (it states several dates): its latest change, its first
     listing."""
-    latest = one if one.modified >= other.modified else other
+    latest = max(one, other, key=_changed)
     dated = [x for x in (one, other) if x.issued is not None]
-    first = min(dated, key=lambda x: x.issued or "") if dated else one
+    first = min(dated, key=_listed) if dated else one
     return latest._replace(
         issued=first.issued,
         issued_language=first.issued_language,
@@ -130,23 +170,23 @@ def _merged(one: Listing, other: Listing) -> Listing:
     )
 
 
-def _topics(of: Mapping[str, tuple[Listing, ...]]) -> dict[str, str]:
-    return {
-        listing.record: item
-        for item, listings in of.items()
-        for listing in listings
-        if not listing.blank
-    }
+def _topics(of: Mapping[str, tuple[Listing, ...]]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
+    for item, listings in of.items():
+        for listing in listings:
+            if not listing.blank:
+                found.setdefault(listing.record, set()).add(item)
+    return {record: tuple(sorted(items)) for record, items in found.items()}
 
 
-def _read(store: Store) -> Records:
+def _read(store: Store) -> RecordDates:
     of = _listings(store.select_values(query("catalogue-records")))
-    return Records(of, _topics(of))
+    return RecordDates(of, _topics(of))
 
 
-_RECORDS = Maintained(_read)
+_RECORD_DATES = Maintained(_read)
 
 
-def records(store: Store) -> Records:
-    """The catalogue records of ``store``'s current generation."""
-    return _RECORDS.get(store)
+def record_dates(store: Store) -> RecordDates:
+    """The catalogue records' dates of ``store``'s current generation."""
+    return _RECORD_DATES.get(store)
