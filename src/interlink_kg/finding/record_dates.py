@@ -5,7 +5,7 @@ of its ``dcat:CatalogRecord``). Reading those with each page cost a SPARQL serve
 page's work (the records are found from their topic, and each date row carries three terms to
 decode). They are read once per content generation instead (``queries/catalogue-records.rq``),
 then patched with the resources each change touched (:mod:`interlink_kg.finding.maintained`),
-like the page keys. They are kept as text (about 550 bytes an INTERLINKER) and made rdflib
+like the page keys. They are kept as text (about 620 bytes an INTERLINKER) and made rdflib
 terms for the page that shows them.
 
 A record that states several dates is listed with its latest change and its first listing (by
