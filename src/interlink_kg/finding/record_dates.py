@@ -28,7 +28,6 @@ from interlink_kg.rdf.parse import literal
 from interlink_kg.store.base import Store
 
 _Row = tuple[str | None, ...]
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # Each read's blank nodes are labelled apart: a server may number every answer's from zero
 # (Fuseki writes _:b0...), and a page puts these beside the blank nodes of its descriptions.
 _READS = itertools.count()
@@ -36,8 +35,7 @@ _READS = itertools.count()
 
 class Listing(NamedTuple):
     """One catalogue record of an INTERLINKER, as a page shows it, in plain text: its latest
-    change and its first listing (if it states one), each with its language and datatype
-    (None: a plain string)."""
+    change and its first listing (if it states one), each with its language and datatype."""
 
     record: str  # its IRI, or its blank node's label (unique to this process)
     blank: bool
@@ -107,7 +105,7 @@ def _listings(rows: Iterable[_Row]) -> dict[str, tuple[Listing, ...]]:
     """The rows' records grouped by INTERLINKER, each with its latest change and first
     listing (several of an INTERLINKER in the order of their text)."""
     scope = f"r{next(_READS)}x"
-    datatypes: dict[str, str] = {}  # the same few for every record: one text each
+    datatypes: dict[str, str] = {}
     found: dict[tuple[str, str, bool], Listing] = {}
     for item, record, blank, modified, m_language, m_type, issued, i_language, i_type in rows:
         if item is None or record is None or modified is None:
@@ -117,10 +115,10 @@ def _listings(rows: Iterable[_Row]) -> dict[str, tuple[Listing, ...]]:
             bool(blank),
             modified,
             m_language or None,
-            _datatype(datatypes, m_type, m_language),
+            _datatype(datatypes, m_type),
             issued,
             i_language or None,
-            _datatype(datatypes, i_type, i_language),
+            _datatype(datatypes, i_type),
         )
         key = (item, listing.record, listing.blank)
         known = found.get(key)
@@ -134,11 +132,10 @@ def _listings(rows: Iterable[_Row]) -> dict[str, tuple[Listing, ...]]:
     }
 
 
-def _datatype(known: dict[str, str], datatype: str | None, language: str | None) -> str | None:
-    """A date's datatype as kept: None for a plain string or a text in a language."""
-    if not datatype or language or datatype == _STRING:
-        return None
-    return known.setdefault(datatype, datatype)
+def _datatype(known: dict[str, str], datatype: str | None) -> str | None:
+    """A date's datatype as the store gave it, one text per datatype (the same few for every
+    record); :func:`~interlink_kg.rdf.parse.literal` reads it as ``to_rdflib`` would."""
+    return known.setdefault(datatype, datatype) if datatype else None
 
 
 def _order(listing: Listing) -> tuple[str, ...]:
