@@ -178,6 +178,18 @@ def test_the_local_store_access_needs_the_key_and_only_answers_queries(held: Hel
         proxied = held.post(path, body, {**form, **key, header: "203.0.113.9"})
         assert proxied[0] == 404, header
     assert held.post("/_local/store/other/query", body, {**form, **key})[0] == 404
+    # the query itself as the body, its dataset in the URL (what the command line sends)
+    direct = {"Content-Type": "application/sparql-query", **key}
+    count = b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    status, union = held.post(path + "?union-default-graph=true", count, direct)
+    assert status == 200
+    assert int(json.loads(union)["results"]["bindings"][0]["n"]["value"]) > 9000
+    status, default = held.post(path, count, direct)
+    assert status == 200
+    assert int(json.loads(default)["results"]["bindings"][0]["n"]["value"]) == 0
+    assert held.post(path + "?union-default-graph=true", b"CLEAR ALL", direct)[0] == 403
+    service = b"SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert held.post(path, service, direct)[0] == 403
     assert _count(held) > 9000
 
 

@@ -822,6 +822,38 @@ def _waiting(thread: threading.Thread) -> bool:
     return False
 
 
+def test_values_remembered_many_at_a_time_read_only_the_keys_not_kept() -> None:
+    """cache.RememberedMany computes, in one call, only the keys it does not keep (each once,
+    asked twice or not); at most ``size`` kept, the least recently used dropped; all again
+    after a change, and at every call for data never stamped."""
+    from interlink_kg.finding.cache import RememberedMany
+
+    store = open_store("memory:")
+    asked: list[list[str]] = []
+
+    def compute(store: Store, keys: list[str]) -> dict[str, str]:
+        asked.append(keys)
+        return {key: f"{key} {len(asked)}" for key in keys}
+
+    kept = RememberedMany(compute, size=3)
+    assert kept.get(store, ["a", "b"]) == {"a": "a 1", "b": "b 1"}
+    assert kept.get(store, ["a"]) == {"a": "a 2"}  # no stamp: nothing kept
+    store.replace_graphs(new_generation(BASE))
+    assert kept.get(store, ["a", "b", "a"]) == {"a": "a 3", "b": "b 3"}
+    assert asked[-1] == ["a", "b"]
+    assert kept.get(store, ["b", "c"]) == {"b": "b 3", "c": "c 4"}
+    assert asked[-1] == ["c"]
+    assert kept.get(store, ["a", "b", "c"]) == {"a": "a 3", "b": "b 3", "c": "c 4"}
+    assert kept.get(store, []) == {}
+    assert len(asked) == 4
+    assert kept.get(store, ["d"]) == {"d": "d 5"}  # a, least recently used, is dropped
+    assert kept.get(store, ["b", "c", "d"]) == {"b": "b 3", "c": "c 4", "d": "d 5"}
+    assert kept.get(store, ["a", "b"]) == {"a": "a 6", "b": "b 3"}
+    assert asked[-1] == ["a"]
+    store.replace_graphs(new_generation(BASE))
+    assert kept.get(store, ["b"]) == {"b": "b 7"}
+
+
 @pytest.mark.parametrize("fails", [False, True])
 def test_a_key_asked_for_while_it_is_computed_is_computed_once(fails: bool) -> None:
     """A second thread asking for a key another thread is computing waits for that computation:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from interlink_kg import resources
 from interlink_kg.queries import bind, load_query, query
@@ -123,6 +123,58 @@ def test_display_labels_are_every_label_of_the_asked_resources(catalogue_store: 
     found = set(display_labels(catalogue_store, asked))
     assert found == expected
     assert len({s for s, _, _ in found}) > 40
+
+
+def test_display_labels_are_read_once_per_generation() -> None:
+    """The names pages show are kept per stamp: asked again, only the resources not seen are
+    read; a change to the content or to what teams did (which publishes processes) makes them
+    read again, so a renamed concept shows its new name at once."""
+    from interlink_kg.finding.catalogue import display_labels
+    from interlink_kg.rdf.formats import NTRIPLES
+    from interlink_kg.store import open_store
+    from interlink_kg.store.base import GraphPayload
+    from interlink_kg.store.generation import new_generation, new_usage_generation
+
+    base = "https://example.org/"
+    store = open_store("memory:")
+    pref = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    concept, unnamed, other = URIRef("urn:x:concept"), URIRef("urn:x:unnamed"), URIRef("urn:x:o")
+
+    def name(label: str, stamp: dict[str, GraphPayload]) -> None:
+        data = (
+            f'<{concept}> <{pref}> "{label}"@en .\n<{other}> <{pref}> "other" .\n'
+            f"<{unnamed}> <{pref}> <{other}> .\n"
+        ).encode()
+        store.replace_graphs({"urn:x:g": GraphPayload(data, NTRIPLES, base, "test"), **stamp})
+
+    read: list[str] = []
+    construct = store.construct
+
+    def counted(text: str, *args: object, **kwargs: object) -> Graph:
+        read.append(text)
+        return construct(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    store.construct = counted  # type: ignore[method-assign]
+    name("first", new_generation(base))
+    assert set(display_labels(store, [concept, unnamed])) == {
+        (concept, pref, Literal("first", lang="en"))
+    }
+    assert len(read) == 1
+    assert set(display_labels(store, [unnamed, concept])) == {
+        (concept, pref, Literal("first", lang="en"))
+    }
+    assert len(read) == 1  # both kept, the one without a name too
+    assert set(display_labels(store, [concept, other])) == {
+        (concept, pref, Literal("first", lang="en")),
+        (other, pref, Literal("other")),
+    }
+    assert len(read) == 2
+    assert f"<{concept}>" not in read[-1]  # only the one not seen
+    name("second", new_generation(base))
+    assert set(display_labels(store, [concept])) == {(concept, pref, Literal("second", lang="en"))}
+    name("third", new_usage_generation(base))
+    assert set(display_labels(store, [concept])) == {(concept, pref, Literal("third", lang="en"))}
+    assert len(read) == 4
 
 
 @pytest.mark.parametrize("name", ["task-context", "task-texts"])

@@ -221,10 +221,11 @@ NO_ROWS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).enc
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """Answers every request with ``status`` and ``body`` (no rows by default) and remembers
-    the Authorization headers."""
+    the Authorization headers, the bodies and what they were sent to, as what."""
 
     seen: ClassVar[list[str | None]] = []
     bodies: ClassVar[list[bytes]] = []
+    sent_to: ClassVar[list[tuple[str, str | None]]] = []  # path with query, Content-Type
     status: ClassVar[int] = 200
     body: ClassVar[bytes] = NO_ROWS
     media_type: ClassVar[str] = "application/sparql-results+json"
@@ -233,6 +234,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         type(self).bodies.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         type(self).seen.append(self.headers.get("Authorization"))
+        type(self).sent_to.append((self.path, self.headers.get("Content-Type")))
         body = type(self).body
         self.send_response(type(self).status)
         if type(self).status in {301, 302, 307, 308}:
@@ -254,6 +256,7 @@ def recorder() -> Iterator[tuple[int, type[_Recorder]]]:
         {
             "seen": [],
             "bodies": [],
+            "sent_to": [],
             "status": 200,
             "body": NO_ROWS,
             "media_type": "application/sparql-results+json",
@@ -266,6 +269,35 @@ def recorder() -> Iterator[tuple[int, type[_Recorder]]]:
     yield server.server_address[1], handler
     server.shutdown()
     server.server_close()
+
+
+def test_a_union_read_posts_the_query_itself_and_a_named_read_a_form(
+    recorder: tuple[int, type[_Recorder]],
+) -> None:
+    """Where the server has a union parameter, a read of every graph is the query itself
+    (UTF-8, nothing to encode) and the parameter in the URL; a read of named graphs, or on a
+    server without the parameter, is a form that carries its dataset."""
+    port, handler = recorder
+    query = 'SELECT ?n WHERE { ?s ?p "Ærø ĀĒĪ & default-graph-uri=x" }'
+    store = open_store(f"sparql+http://127.0.0.1:{port}/")
+    assert store.select(query) == []
+    assert handler.sent_to[-1] == ("/query?union-default-graph=true", "application/sparql-query")
+    assert handler.bodies[-1].decode("utf-8") == query
+    assert store.select(query, ["urn:x:g"]) == []
+    assert handler.sent_to[-1] == ("/query", "application/x-www-form-urlencoded")
+    form = urllib.parse.parse_qs(handler.bodies[-1].decode("ascii"))
+    assert form == {
+        "query": [query],
+        "default-graph-uri": ["urn:x:g"],
+        "named-graph-uri": ["urn:x:g"],
+    }
+    fuseki = open_store(f"sparql+http://127.0.0.1:{port}/ds/?query=sparql&update=update&union=")
+    handler.body = json.dumps(
+        {"head": {"vars": ["g"]}, "results": {"bindings": []}}
+    ).encode()  # no graphs: the empty graph is read
+    assert fuseki.select(query) == []
+    assert handler.sent_to[-1] == ("/ds/sparql", "application/x-www-form-urlencoded")
+    assert urllib.parse.parse_qs(handler.bodies[-1].decode("ascii"))["query"] == [query]
 
 
 def test_credentials_are_sent_and_never_shown(recorder: tuple[int, type[_Recorder]]) -> None:
@@ -450,12 +482,12 @@ def test_whole_graphs_are_read_by_naming_them_in_the_query_only(
     store = open_store(f"sparql+http://127.0.0.1:{port}/")
     store.dump_quads(["urn:x:one", "urn:x:two", "urn:x:three"])
     assert len(handler.bodies) == 2
-    for body in handler.bodies:
-        form = urllib.parse.parse_qs(body.decode("ascii"))
-        assert set(form) == {"query"}
-    first = urllib.parse.parse_qs(handler.bodies[0].decode("ascii"))["query"][0]
+    # the query itself, with nothing beside it (SPARQL 1.1 Protocol: query via POST directly)
+    assert handler.sent_to == [("/query", "application/sparql-query")] * 2
+    first = handler.bodies[0].decode("utf-8")
     assert "<urn:x:one> <urn:x:two> }" in first
     assert "urn:x:three" not in first
+    assert "<urn:x:three> }" in handler.bodies[1].decode("utf-8")
 
 
 def test_a_copy_that_fails_to_write_frees_its_parser_here(tmp_path: Path) -> None:

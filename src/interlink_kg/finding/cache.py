@@ -1,6 +1,6 @@
 """Computed answers and values kept for one generation of the catalogue: a small thread-safe LRU
 cache of answers (:class:`AnswerCache`), one value per store (:class:`PerGeneration`), and
-values per key (:class:`Remembered`).
+values per key (:class:`Remembered`, or :class:`RememberedMany` for keys read many at a time).
 
 Each answer is kept under the catalogue generation (:mod:`interlink_kg.store.generation`) read
 before it was computed: once the catalogue changes, in this process or another, the old answers
@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import Executor, Future
 from typing import Generic, TypeVar
 
@@ -183,3 +183,45 @@ class Remembered(Generic[K, V]):
         finally:
             with memo.lock:
                 memo.pending.pop(key, None)
+
+
+class RememberedMany(Generic[K, V]):
+    """Values per key like :class:`Remembered`, computed many at a time: the keys asked for
+    that are not kept are computed in one call (one round trip for a page's dozens of
+    concepts), the others served from memory. Kept for one stamp of a store, at most ``size``
+    per store, the least recently used dropped first; at every call for data never stamped.
+    Two threads missing the same key may both compute it (the same value: the later one is
+    kept)."""
+
+    def __init__(
+        self,
+        compute: Callable[[Store, list[K]], Mapping[K, V]],
+        stamp: Callable[[Store], str] = generation,
+        size: int = 4096,
+    ) -> None:
+        self._compute = compute
+        self._stamp = stamp
+        self._memos: PerGeneration[_Memo[K, V]] = PerGeneration(lambda store: _Memo(size), stamp)
+
+    def get(self, store: Store, keys: Iterable[K]) -> dict[K, V]:
+        """The value of each of ``keys`` (``compute`` must give one for each key it is asked)."""
+        memo = self._memos.get(store)  # its stamp read before anything is computed
+        found: dict[K, V] = {}
+        missing: list[K] = []
+        with memo.lock:
+            for key in dict.fromkeys(keys):
+                if key in memo.values:
+                    memo.values.move_to_end(key)
+                    found[key] = memo.values[key]
+                else:
+                    missing.append(key)
+        if not missing:
+            return found
+        computed = self._compute(store, missing)
+        with memo.lock:
+            for key in missing:
+                found[key] = memo.values[key] = computed[key]
+                memo.values.move_to_end(key)
+            while len(memo.values) > memo.size:
+                memo.values.popitem(last=False)
+        return found

@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
+from interlink_kg.finding.cache import RememberedMany
 from interlink_kg.finding.keys import current_keys, keys
 from interlink_kg.model.catalogue import (
     PROBLEM_GROUPS,
@@ -22,7 +23,9 @@ from interlink_kg.model.catalogue import (
 from interlink_kg.model.iris import is_identifier
 from interlink_kg.model.labels import pick
 from interlink_kg.queries import query
+from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.store.base import Row, Store
+from interlink_kg.store.generation import latest_generation
 
 
 def _text(row: Row, key: str) -> str | None:
@@ -116,12 +119,34 @@ def describe(store: Store, iri: URIRef) -> Graph:
     return graph
 
 
+Labels = tuple[tuple[Node, Node], ...]
+
+
+def _read_labels(store: Store, iris: list[URIRef]) -> dict[URIRef, Labels]:
+    found = store.construct(query("display-labels", {"item": sorted(iris)}))
+    labels: dict[URIRef, list[tuple[Node, Node]]] = {iri: [] for iri in iris}
+    for subject, predicate, label in found:
+        if isinstance(subject, URIRef) and subject in labels:
+            labels[subject].append((predicate, label))
+    return {iri: tuple(pairs) for iri, pairs in labels.items()}
+
+
+# The names of what pages link to (concepts, problem profiles, licences, agents) are few and
+# read on page after page: kept per stamp of the content and of what teams did (the latter
+# publishes processes), so that a page reads only those it has not seen (one round trip less
+# per page on a SPARQL server).
+_LABELS: RememberedMany[URIRef, Labels] = RememberedMany(
+    _read_labels, stamp=latest_generation, size=20_000
+)
+
+
 def display_labels(store: Store, iris: Iterable[URIRef]) -> Graph:
     """The labels (SKOS, DC, RDFS, FOAF names) the store holds for ``iris``, in every language."""
-    wanted = sorted(set(iris))
-    if not wanted:
-        return Graph()
-    return store.construct(query("display-labels", {"item": wanted}))
+    graph = triples_graph()
+    for iri, labels in _LABELS.get(store, sorted(set(iris))).items():
+        for predicate, label in labels:
+            graph.add((iri, predicate, label))
+    return graph
 
 
 def list_problem_profiles(store: Store, *, lang: str) -> list[ProblemProfile]:

@@ -146,6 +146,14 @@ class RemoteStore:
     ) -> None:
         self.url = url
         self.endpoints = endpoints
+        # the query URL that reads the union of every graph, when the server has a parameter
+        self._union_query_url = (
+            endpoints.query
+            + ("&" if "?" in endpoints.query else "?")
+            + urlencode([(endpoints.union_parameter, "true")])
+            if endpoints.union_parameter
+            else None
+        )
         self._timeout = urllib3.Timeout(connect=min(5.0, timeout), read=timeout)
         self._long_timeout = urllib3.Timeout(
             connect=min(5.0, timeout), read=max(timeout, long_timeout)
@@ -172,39 +180,44 @@ class RemoteStore:
         self, query: str, accept: str
     ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
         """POST a query that names the graphs it reads itself (``GRAPH ?g`` with ``VALUES``):
-        no dataset is sent, so the request does not carry thousands of names twice more (a
-        form limit of 200 KB is common) and the server's own graphs are what ``?g`` ranges
-        over."""
-        return self._http.answer(
-            "POST",
-            self.endpoints.query,
-            body=urlencode([("query", query)]).encode("ascii"),
-            content_type="application/x-www-form-urlencoded",
-            accept=accept,
-        )
+        no dataset is sent, so the request does not carry thousands of names twice more, and
+        the server's own graphs are what ``?g`` ranges over."""
+        return self._post_directly(self.endpoints.query, query, accept)
 
     def _query(
         self, query: str, graphs: Sequence[str] | None, accept: str
     ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
-        """POST the query form-encoded (SPARQL 1.1 Protocol), with the graphs it may read in
-        the body (a list of graph names never meets a URL length limit); its answer as a
-        stream, with its media type."""
+        """POST the query (SPARQL 1.1 Protocol); its answer as a stream, with its media type.
+        Over the union of every graph, where the server has a parameter for it: the query
+        itself as the body, the parameter in the URL. Else form-encoded, with the graphs it
+        may read in the body (a list of graph names never meets a URL length limit)."""
+        if graphs is None and self._union_query_url is not None:
+            return self._post_directly(self._union_query_url, query, accept)
         params: list[tuple[str, str]] = [("query", query)]
-        if graphs is None and self.endpoints.union_parameter:
-            params.append((self.endpoints.union_parameter, "true"))
-        else:
-            names = self._named() if graphs is None else list(graphs)
-            for name in names:
-                _iri(name)
-            params += [("default-graph-uri", g) for g in names] or [
-                ("default-graph-uri", EMPTY_GRAPH)
-            ]
-            params += [("named-graph-uri", g) for g in names]
+        names = self._named() if graphs is None else list(graphs)
+        for name in names:
+            _iri(name)
+        params += [("default-graph-uri", g) for g in names] or [("default-graph-uri", EMPTY_GRAPH)]
+        params += [("named-graph-uri", g) for g in names]
         return self._http.answer(
             "POST",
             self.endpoints.query,
             body=urlencode(params).encode("ascii"),
             content_type="application/x-www-form-urlencoded",
+            accept=accept,
+        )
+
+    def _post_directly(
+        self, url: str, query: str, accept: str
+    ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
+        """POST the query itself as the body (SPARQL 1.1 Protocol, "query via POST
+        directly"): nothing to encode, which a page's query of a hundred IRIs would pay for
+        in every request."""
+        return self._http.answer(
+            "POST",
+            url,
+            body=query.encode("utf-8"),
+            content_type="application/sparql-query",
             accept=accept,
         )
 

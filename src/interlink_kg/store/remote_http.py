@@ -71,6 +71,17 @@ class StoreHttp:
         self._timeout = timeout
         self._limit = limit
         self._pool = urllib3.PoolManager(num_pools=4, maxsize=16, retries=False, timeout=timeout)
+        # each endpoint's connection pool and path, looked up once (the manager parses the URL
+        # and normalises a pool key at every request otherwise)
+        self._targets: dict[str, tuple[urllib3.HTTPConnectionPool, str]] = {}
+
+    def _target(self, url: str) -> tuple[urllib3.HTTPConnectionPool, str]:
+        found = self._targets.get(url)
+        if found is None:
+            found = (self._pool.connection_from_url(url), urllib3.util.parse_url(url).request_uri)
+            if len(self._targets) < 16:  # a store's few endpoints
+                self._targets[url] = found
+        return found
 
     @contextmanager
     def answer(
@@ -133,11 +144,14 @@ class StoreHttp:
         if accept:
             headers["Accept"] = accept
         try:
-            response = self._pool.request(
+            pool, path = self._target(url)
+            response = pool.urlopen(
                 method,
-                url,
+                path,
                 body=body,
                 headers=headers,
+                retries=False,
+                redirect=False,
                 preload_content=False,
                 timeout=timeout or self._timeout,
             )
@@ -167,4 +181,5 @@ class StoreHttp:
         raise StoreError(f"the store refused the request ({response.status})")
 
     def close(self) -> None:
+        self._targets.clear()
         self._pool.clear()

@@ -47,8 +47,11 @@ def local_query(name: str) -> Response:
         union = request.form.get("union-default-graph") == "true"
         default_graphs = request.form.getlist("default-graph-uri")
         named_graphs = request.form.getlist("named-graph-uri")
-    elif request.mimetype == DIRECT:
-        query, union, default_graphs, named_graphs = request.get_data(as_text=True), False, [], []
+    elif request.mimetype == DIRECT:  # the dataset in the URL (SPARQL 1.1 Protocol)
+        query = request.get_data(as_text=True)
+        union = request.args.get("union-default-graph") == "true"
+        default_graphs = request.args.getlist("default-graph-uri")
+        named_graphs = request.args.getlist("named-graph-uri")
     else:
         raise BadRequestError(f"send the query as {FORM} or {DIRECT}")
     if not query:
