@@ -10,8 +10,15 @@ Reported per level: requests per second, p50 and p99 latency, and errors (anythi
 including refused connections and time-outs). The 1-client figures are the baseline of the
 same run; the other levels are also given as a ratio of its p50.
 
-Run: ``python bench/concurrency_bench.py [--size N] [--seconds S]`` (loopback only; each level
-runs S seconds, 20 by default; about 3 minutes in all at 10k).
+With ``--remote``, the same levels again on a remote store as deployed for several workers: an
+``oxigraph serve`` on RocksDB (the workspace on one in memory), behind gunicorn
+(``api/gunicorn_conf.py``) with 1, then 2 worker processes (``--workers``), each started afresh
+and ready once every worker has precomputed its recommendations. All of it shares this
+machine's cores: the clients, the API's workers and the SPARQL server.
+
+Run: ``python bench/concurrency_bench.py [--size N] [--seconds S] [--remote [--workers N ...]]``
+(loopback only; each level runs S seconds, 20 by default; about 3 minutes in all at 10k, 9
+with ``--remote``).
 """
 
 from __future__ import annotations
@@ -31,10 +38,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import serving
+from live_server import SERVER_PIDS, gunicorn_serving, oxigraph_serve, serving, wait_until_idle
 
 from interlink_kg.queries import query
-from interlink_kg.store import open_store
+from interlink_kg.store import Store, open_store
 
 LEVELS = (1, 8, 32, 128)
 KINDS = ("knowledge", "software", "externalsoftware", "externalknowledge")
@@ -115,29 +122,8 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", type=int, default=10_000)
-    parser.add_argument("--seconds", type=float, default=20.0)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="ilk-concurrency-"))
-    store_url = f"oxigraph:{folder / 'store'}"
-    disk = open_store(store_url)
-    started = time.perf_counter()
-    synthetic.load(disk, args.size)
-    disk.set_meta("base_iri", synthetic.BASE)
-    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in disk.select(query("all-tasks"))]
-    ids = sorted(str(r["id"]) for r in disk.select(query("interlinker-keys")))
-    disk.close()
-    del disk
-    print(f"{args.size} INTERLINKERs loaded in {time.perf_counter() - started:.1f} s")
-    with serving(store_url, synthetic.BASE, folder / "serve.log") as base:
-        results = [run_level(base, c, args.seconds, tasks, ids) for c in LEVELS]
+def _table(results: list[Level]) -> None:
     baseline = statistics.median(results[0].latencies)
-    print(
-        f"\n{args.size} INTERLINKERs, {args.seconds:g} s per level, server threads: default "
-        "(8), requests: recommendation (on demand) / search / page by key / one INTERLINKER\n"
-    )
     print("| clients | requests | requests/s | p50 ms | p99 ms | p50 / 1 client | errors |")
     print("|---|---|---|---|---|---|---|")
     for level in results:
@@ -151,6 +137,75 @@ def main() -> None:
     for level in results:
         if level.errors:
             print(f"errors at {level.clients} clients: {dict(level.errors)}")
+
+
+def _catalogue(store: Store, size: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """Load the synthetic catalogue; its tasks and identifiers (for the clients' requests)."""
+    started = time.perf_counter()
+    synthetic.load(store, size)
+    store.set_meta("base_iri", synthetic.BASE)
+    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
+    ids = sorted(str(r["id"]) for r in store.select(query("interlinker-keys")))
+    print(f"{size} INTERLINKERs loaded into {store.url} in {time.perf_counter() - started:.1f} s")
+    return tasks, ids
+
+
+def _levels(base: str, seconds: float, tasks: list[tuple[str, str]], ids: list[str]) -> list[Level]:
+    return [run_level(base, c, seconds, tasks, ids) for c in LEVELS]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--remote",
+        action="store_true",
+        help="also on an oxigraph serve (RocksDB) behind gunicorn, with each of --workers",
+    )
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="ilk-concurrency-"))
+    store_url = f"oxigraph:{folder / 'store'}"
+    disk = open_store(store_url)
+    tasks, ids = _catalogue(disk, args.size)
+    disk.close()
+    del disk
+    mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
+    with serving(store_url, synthetic.BASE, folder / "serve.log") as base:
+        embedded = _levels(base, args.seconds, tasks, ids)
+    print(
+        f"\n{args.size} INTERLINKERs, {args.seconds:g} s per level, `interlink-kg serve` on the "
+        f"embedded store, server threads: default (8), {mix}\n"
+    )
+    _table(embedded)
+    if args.remote:
+        _remote(args, folder, mix)
+
+
+def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
+    """The same levels on a remote store: an ``oxigraph serve`` on RocksDB (the workspace on
+    one in memory), gunicorn with each number of workers in turn, each started afresh."""
+    (folder / "catalogue").mkdir()
+    (folder / "workspace").mkdir()
+    with (
+        oxigraph_serve(folder / "catalogue") as catalogue,
+        oxigraph_serve(folder / "workspace", in_memory=True) as workspace,
+    ):
+        remote = open_store(catalogue)
+        tasks, ids = _catalogue(remote, args.size)
+        remote.close()
+        print(f"  server idle after {wait_until_idle(SERVER_PIDS[catalogue]):.0f} s")
+        for workers in args.workers:
+            log = folder / f"gunicorn-{workers}.log"
+            with gunicorn_serving(catalogue, workspace, synthetic.BASE, log, workers) as base:
+                results = _levels(base, args.seconds, tasks, ids)
+            print(
+                f"\n{args.size} INTERLINKERs, {args.seconds:g} s per level, gunicorn with "
+                f"{workers} worker(s) (api/gunicorn_conf.py, gthread, default threads) on "
+                f"oxigraph serve (RocksDB), {mix}\n"
+            )
+            _table(results)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The stores and servers the benchmarks measure: `interlink-kg serve` as a process of its own
 (started on a free loopback port over a store, ready once every task's default recommendations
-are precomputed, killed with its process group at the end), an `oxigraph serve`, and the
+are precomputed, killed with its process group at the end), gunicorn's workers on a remote
+store likewise, an `oxigraph serve`, and the
 embedded store (in memory, or on disk with ``--disk``)."""
 
 from __future__ import annotations
@@ -31,9 +32,50 @@ def serving(
     """Serve ``store_url``; yields the base URL (no final ``/``) once the server is ready."""
     port = free_port()
     env = {**os.environ, "INTERLINK_KG_STORE": store_url, "INTERLINK_KG_BASE_IRI": base_iri}
+    command = [sys.executable, "-m", "interlink_kg", "serve", "--port", str(port)]
+    with _process(command, env, log_path, port, ready_within) as base:
+        yield base
+
+
+@contextmanager
+def gunicorn_serving(
+    store_url: str,
+    workspace_url: str,
+    base_iri: str,
+    log_path: Path,
+    workers: int,
+    ready_within: float = 600,
+) -> Iterator[str]:
+    """Serve ``store_url`` as deployed on a remote store: gunicorn with ``workers`` processes
+    (``api/gunicorn_conf.py``); yields the base URL once every worker is ready (the health of
+    twenty requests in a row, each on a new connection, so that every worker answers some)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "INTERLINK_KG_STORE": store_url,
+        "INTERLINK_KG_WORKSPACE": workspace_url,
+        "INTERLINK_KG_BASE_IRI": base_iri,
+        "INTERLINK_KG_WORKERS": str(workers),
+        "INTERLINK_KG_BIND": f"127.0.0.1:{port}",
+    }
+    command = [sys.executable, "-m", "gunicorn", "-c", "api/gunicorn_conf.py", "api.wsgi:app"]
+    with _process(command, env, log_path, port, ready_within, in_a_row=20) as base:
+        yield base
+
+
+@contextmanager
+def _process(
+    command: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    port: int,
+    ready_within: float,
+    in_a_row: int = 1,
+) -> Iterator[str]:
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "interlink_kg", "serve", "--port", str(port)],
+            command,
+            cwd=Path(__file__).resolve().parent.parent,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -42,16 +84,18 @@ def serving(
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + ready_within
-        while True:
+        ready = 0
+        while ready < in_a_row:
             try:
                 with urllib.request.urlopen(f"{base}/health", timeout=5) as reply:
-                    if b'"recommendations_precomputed":true' in reply.read():
-                        break
+                    precomputed = b'"recommendations_precomputed":true' in reply.read()
             except OSError:
-                pass
-            if time.monotonic() > deadline:
+                precomputed = False
+            ready = ready + 1 if precomputed else 0
+            if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit(f"the server was not ready within {ready_within:g} s")
-            time.sleep(0.3)
+            if not precomputed:
+                time.sleep(0.3)
         yield base
     finally:
         os.killpg(server.pid, signal.SIGKILL)
