@@ -852,6 +852,52 @@ def test_values_remembered_many_at_a_time_read_only_the_keys_not_kept() -> None:
     assert asked[-1] == ["a"]
     store.replace_graphs(new_generation(BASE))
     assert kept.get(store, ["b"]) == {"b": "b 7"}
+    # more keys than may be kept: computed, and what is kept stays as it was
+    assert kept.get(store, ["b", "w", "x", "y"]) == {k: f"{k} 8" for k in "bwxy"}
+    assert kept.get(store, ["b"]) == {"b": "b 7"}
+    assert len(asked) == 8
+
+
+def test_a_computation_many_at_a_time_that_leaves_a_key_out_keeps_nothing() -> None:
+    from interlink_kg.finding.cache import RememberedMany
+
+    store = open_store("memory:")
+    store.replace_graphs(new_generation(BASE))
+    asked: list[list[str]] = []
+
+    def compute(store: Store, keys: list[str]) -> dict[str, str]:
+        asked.append(keys)
+        return {key: key.upper() for key in keys if key != "lost"}
+
+    kept = RememberedMany(compute)
+    with pytest.raises(KeyError, match="lost"):
+        kept.get(store, ["a", "lost"])
+    assert kept.get(store, ["a"]) == {"a": "A"}
+    assert asked == [["a", "lost"], ["a"]]
+    assert kept.get(store, []) == {}
+    assert len(asked) == 2
+
+
+def test_both_generations_change_with_either_stamp_even_to_an_older_one() -> None:
+    """A content stamp made on a host whose clock is behind is older than the usage stamp:
+    the latest stamp stays the same, the pair of stamps does not."""
+    from interlink_kg.store.generation import (
+        both_generations,
+        generation,
+        latest_generation,
+        new_usage_generation,
+    )
+
+    store = open_store("memory:")
+    assert both_generations(store) == generation(store) == ""
+    store.replace_graphs(new_usage_generation(BASE))
+    usage = latest_generation(store)
+    assert generation(store) == ""
+    assert both_generations(store) == f" {usage}"
+    store.replace_graphs(new_generation(BASE, "1-behind"))
+    assert latest_generation(store) == usage  # unchanged
+    assert generation(store) == "1-behind"
+    assert both_generations(store) == f"1-behind {usage}"
 
 
 @pytest.mark.parametrize("fails", [False, True])

@@ -174,7 +174,11 @@ def test_display_labels_are_read_once_per_generation() -> None:
     assert set(display_labels(store, [concept])) == {(concept, pref, Literal("second", lang="en"))}
     name("third", new_usage_generation(base))
     assert set(display_labels(store, [concept])) == {(concept, pref, Literal("third", lang="en"))}
-    assert len(read) == 4
+    name("fourth", new_generation(base, "1-from-a-host-whose-clock-is-behind"))
+    assert set(display_labels(store, [concept])) == {(concept, pref, Literal("fourth", lang="en"))}
+    assert len(read) == 5
+    assert len(display_labels(store, [])) == 0
+    assert len(read) == 5
 
 
 @pytest.mark.parametrize("name", ["task-context", "task-texts"])

@@ -37,6 +37,7 @@ from interlink_kg.store import (
 )
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.remote import RemoteStore, open_remote
+from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.web.app import close_app, create_app
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -290,6 +291,19 @@ def test_a_union_read_posts_the_query_itself_and_a_named_read_a_form(
         "query": [query],
         "default-graph-uri": ["urn:x:g"],
         "named-graph-uri": ["urn:x:g"],
+    }
+    with_a_query_string = RemoteStore(
+        Endpoints(f"http://127.0.0.1:{port}/sparql?ds=a", f"http://127.0.0.1:{port}/u", "all"),
+        url="test",
+    )
+    assert with_a_query_string.select(query) == []
+    assert handler.sent_to[-1] == ("/sparql?ds=a&all=true", "application/sparql-query")
+    held_by_an_older_server = open_remote(f"http://127.0.0.1:{port}/", direct_posts=False)
+    assert held_by_an_older_server.select(query) == []
+    assert handler.sent_to[-1] == ("/query", "application/x-www-form-urlencoded")
+    assert urllib.parse.parse_qs(handler.bodies[-1].decode("ascii")) == {
+        "query": [query],
+        "union-default-graph": ["true"],
     }
     fuseki = open_store(f"sparql+http://127.0.0.1:{port}/ds/?query=sparql&update=update&union=")
     handler.body = json.dumps(

@@ -200,16 +200,22 @@ class RememberedMany(Generic[K, V]):
         size: int = 4096,
     ) -> None:
         self._compute = compute
-        self._stamp = stamp
+        self._size = size
         self._memos: PerGeneration[_Memo[K, V]] = PerGeneration(lambda store: _Memo(size), stamp)
 
     def get(self, store: Store, keys: Iterable[K]) -> dict[K, V]:
-        """The value of each of ``keys`` (``compute`` must give one for each key it is asked)."""
+        """The value of each of ``keys`` (``compute`` must give one for each key it is asked).
+        More keys than may be kept are computed without looking at or touching those kept."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        if len(wanted) > self._size:
+            return dict(self._compute(store, wanted))
         memo = self._memos.get(store)  # its stamp read before anything is computed
         found: dict[K, V] = {}
         missing: list[K] = []
         with memo.lock:
-            for key in dict.fromkeys(keys):
+            for key in wanted:
                 if key in memo.values:
                     memo.values.move_to_end(key)
                     found[key] = memo.values[key]
@@ -218,6 +224,9 @@ class RememberedMany(Generic[K, V]):
         if not missing:
             return found
         computed = self._compute(store, missing)
+        left_out = [key for key in missing if key not in computed]
+        if left_out:  # nothing of this computation is kept
+            raise KeyError(f"no value computed for {left_out[:3]!r}")
         with memo.lock:
             for key in missing:
                 found[key] = memo.values[key] = computed[key]

@@ -25,7 +25,7 @@ from interlink_kg.model.labels import pick
 from interlink_kg.queries import query
 from interlink_kg.rdf.graphs import triples_graph
 from interlink_kg.store.base import Row, Store
-from interlink_kg.store.generation import latest_generation
+from interlink_kg.store.generation import both_generations
 
 
 def _text(row: Row, key: str) -> str | None:
@@ -132,11 +132,11 @@ def _read_labels(store: Store, iris: list[URIRef]) -> dict[URIRef, Labels]:
 
 
 # The names of what pages link to (concepts, problem profiles, licences, agents) are few and
-# read on page after page: kept per stamp of the content and of what teams did (the latter
+# read on page after page: kept per stamps of the content and of what teams did (the latter
 # publishes processes), so that a page reads only those it has not seen (one round trip less
 # per page on a SPARQL server).
 _LABELS: RememberedMany[URIRef, Labels] = RememberedMany(
-    _read_labels, stamp=latest_generation, size=20_000
+    _read_labels, stamp=both_generations, size=20_000
 )
 
 

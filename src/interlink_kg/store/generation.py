@@ -87,3 +87,13 @@ def latest_generation(store: Store) -> str:
         if newer(stamp, latest):
             latest = stamp
     return latest
+
+
+def both_generations(store: Store) -> str:
+    """The stamps of the content and of what teams did, together (empty when neither was
+    ever written): it changes whenever either does, even to a stamp made earlier than the
+    other (on a host whose clock is behind). For what is kept until its stamp is no longer
+    the same (:class:`~interlink_kg.finding.cache.PerGeneration`) and depends on both."""
+    stamps = {str(r["s"]): str(r["stamp"]) for r in store.select_recent(_READ, _STAMPED)}
+    content, usage = stamps.get(GENERATION_GRAPH, ""), stamps.get(USAGE_GRAPH, "")
+    return f"{content} {usage}" if content or usage else ""

@@ -41,6 +41,10 @@ class HeldStore:
             timeout=timeout,
             # serve's local access answers two reads at a time and refuses a third at once
             read_in_parts=False,
+            # forms, which every version of the server's local access reads with their
+            # dataset (before 2026-12 it read none from the URL of a query posted directly):
+            # a command line upgraded while an older server runs still reads the union
+            direct_posts=False,
         )
         self._meta_path = settings_path(folder)
 

@@ -143,17 +143,20 @@ class RemoteStore:
         timeout: float = DEFAULT_TIMEOUT,
         long_timeout: float = LONG_TIMEOUT,
         read_in_parts: bool = True,
+        direct_posts: bool = True,
     ) -> None:
         self.url = url
         self.endpoints = endpoints
         # the query URL that reads the union of every graph, when the server has a parameter
+        # (``direct_posts`` False: every query is posted as a form, as before 2026-12)
         self._union_query_url = (
             endpoints.query
             + ("&" if "?" in endpoints.query else "?")
             + urlencode([(endpoints.union_parameter, "true")])
-            if endpoints.union_parameter
+            if endpoints.union_parameter and direct_posts
             else None
         )
+        self._direct_posts = direct_posts
         self._timeout = urllib3.Timeout(connect=min(5.0, timeout), read=timeout)
         self._long_timeout = urllib3.Timeout(
             connect=min(5.0, timeout), read=max(timeout, long_timeout)
@@ -182,6 +185,14 @@ class RemoteStore:
         """POST a query that names the graphs it reads itself (``GRAPH ?g`` with ``VALUES``):
         no dataset is sent, so the request does not carry thousands of names twice more, and
         the server's own graphs are what ``?g`` ranges over."""
+        if not self._direct_posts:
+            return self._http.answer(
+                "POST",
+                self.endpoints.query,
+                body=urlencode([("query", query)]).encode("ascii"),
+                content_type="application/x-www-form-urlencoded",
+                accept=accept,
+            )
         return self._post_directly(self.endpoints.query, query, accept)
 
     def _query(
@@ -194,11 +205,16 @@ class RemoteStore:
         if graphs is None and self._union_query_url is not None:
             return self._post_directly(self._union_query_url, query, accept)
         params: list[tuple[str, str]] = [("query", query)]
-        names = self._named() if graphs is None else list(graphs)
-        for name in names:
-            _iri(name)
-        params += [("default-graph-uri", g) for g in names] or [("default-graph-uri", EMPTY_GRAPH)]
-        params += [("named-graph-uri", g) for g in names]
+        if graphs is None and self.endpoints.union_parameter:
+            params.append((self.endpoints.union_parameter, "true"))
+        else:
+            names = self._named() if graphs is None else list(graphs)
+            for name in names:
+                _iri(name)
+            params += [("default-graph-uri", g) for g in names] or [
+                ("default-graph-uri", EMPTY_GRAPH)
+            ]
+            params += [("named-graph-uri", g) for g in names]
         return self._http.answer(
             "POST",
             self.endpoints.query,
@@ -246,13 +262,10 @@ class RemoteStore:
         return [str(row["g"]) for row in rows]
 
     def _read_named(self) -> list[Row]:
-        with self._http.answer(
-            "POST",
-            self.endpoints.query,
-            body=_GRAPH_NAMES.encode(),
-            content_type="application/sparql-query",
-            accept=_SOLUTIONS,
-        ) as (stream, media_type):
+        with self._post_directly(self.endpoints.query, _GRAPH_NAMES, _SOLUTIONS) as (
+            stream,
+            media_type,
+        ):
             found = answers.rows(stream, media_type, ["g"])
         return [row for row in found if isinstance(row.get("g"), URIRef)]
 
@@ -495,6 +508,7 @@ def open_remote(
     token: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     long_timeout: float = LONG_TIMEOUT,
+    direct_posts: bool = True,
 ) -> RemoteStore:
     """The store of a ``sparql+`` URL (``rest`` is what follows ``sparql+``; its form:
     :func:`~interlink_kg.store.remote_endpoints.parse`); ``token`` is sent as a bearer token
@@ -508,4 +522,5 @@ def open_remote(
         token=token,
         timeout=timeout,
         long_timeout=long_timeout,
+        direct_posts=direct_posts,
     )
