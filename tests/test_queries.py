@@ -181,6 +181,55 @@ def test_display_labels_are_read_once_per_generation() -> None:
     assert len(read) == 5
 
 
+def test_summaries_are_read_once_per_content_generation() -> None:
+    """An INTERLINKER's summary facts are kept per content stamp: asked again, only the
+    INTERLINKERs not seen are read; each summary is the same in every language as when read
+    afresh; what is not an INTERLINKER is left out; a change of content reads them again."""
+    from rdflib.term import Node
+
+    from interlink_kg.curation.loading import load_bundled
+    from interlink_kg.finding import catalogue
+    from interlink_kg.model.labels import pick
+    from interlink_kg.store import open_store
+    from interlink_kg.store.base import Row
+    from interlink_kg.store.generation import new_generation
+
+    store = open_store("memory:")
+    load_bundled(store, "https://example.org/", validate=False)
+    known = sorted(URIRef(str(r["item"])) for r in store.select(query("interlinker-keys")))
+    items: list[Node] = [*known[:6], URIRef("urn:x:not-an-interlinker"), *known[6:12]]
+    fresh = [(i, f) for i, f in catalogue._read_facts(store, items).items() if f.id is not None]
+    assert len(fresh) == 12
+    read: list[str] = []
+    select = store.select
+
+    def counted(text: str, *args: object, **kwargs: object) -> list[Row]:
+        if "Titles, kind and problem profiles" in text:  # not the stamps
+            read.append(text)
+        return select(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    store.select = counted  # type: ignore[method-assign]
+    try:
+        first = catalogue.summaries(store, items[:6], "en")
+        assert len(read) == 1
+        assert [s.iri for s in first] == [str(i) for i in items[:6]]
+        for lang in ("en", "lv"):
+            summaries = catalogue.summaries(store, items, lang)
+            assert [s.iri for s in summaries] == [str(i) for i, _ in fresh]
+            for summary, (_, facts) in zip(summaries, fresh, strict=True):
+                assert summary.id == facts.id
+                assert summary.kind == facts.kind
+                assert summary.problem_profiles == facts.problems
+                assert summary.title == pick(facts.titles, lang)[0]
+        assert len(read) == 2  # the other seven, once
+        assert all(f"<{i}>" not in read[1] for i in items[:6])
+        store.replace_graphs(new_generation("https://example.org/"))
+        catalogue.summaries(store, items[:1], "en")
+        assert len(read) == 3
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("name", ["task-context", "task-texts"])
 def test_every_branch_of_a_task_query_is_bound_to_the_task(name: str) -> None:
     """The engine evaluates each UNION branch on its own: a branch without the task bound in
