@@ -276,8 +276,8 @@ def test_a_union_read_posts_the_query_itself_and_a_named_read_a_form(
     recorder: tuple[int, type[_Recorder]],
 ) -> None:
     """Where the server has a union parameter, a read of every graph is the query itself
-    (UTF-8, nothing to encode) and the parameter in the URL; a read of named graphs, or on a
-    server without the parameter, is a form that carries its dataset."""
+    (UTF-8, nothing to encode) and the parameter in the URL; a read of named graphs is a form
+    that carries its dataset; a server without the parameter gets forms only."""
     port, handler = recorder
     query = 'SELECT ?n WHERE { ?s ?p "Ærø ĀĒĪ & default-graph-uri=x" }'
     store = open_store(f"sparql+http://127.0.0.1:{port}/")
@@ -310,7 +310,9 @@ def test_a_union_read_posts_the_query_itself_and_a_named_read_a_form(
         {"head": {"vars": ["g"]}, "results": {"bindings": []}}
     ).encode()  # no graphs: the empty graph is read
     assert fuseki.select(query) == []
-    assert handler.sent_to[-1] == ("/ds/sparql", "application/x-www-form-urlencoded")
+    # its graph names, then the query over them: forms (Virtuoso never answers a query posted
+    # directly, openlink/virtuoso-opensource#842)
+    assert handler.sent_to[-2:] == [("/ds/sparql", "application/x-www-form-urlencoded")] * 2
     assert urllib.parse.parse_qs(handler.bodies[-1].decode("ascii"))["query"] == [query]
 
 
@@ -712,7 +714,9 @@ def test_graph_names_are_listed_once_for_a_burst_of_queries(
             reader._http,
             "answer",
             lambda *a, **k: (
-                listed.append(k["body"]) if b"GRAPH ?g { }" in k["body"] else None,
+                listed.append(k["body"])
+                if "GRAPH ?g { }" in urllib.parse.unquote_plus(k["body"].decode("ascii"))
+                else None,
                 sent(*a, **k),
             )[1],
         )

@@ -147,16 +147,10 @@ class RemoteStore:
     ) -> None:
         self.url = url
         self.endpoints = endpoints
-        # the query URL that reads the union of every graph, when the server has a parameter
-        # (``direct_posts`` False: every query is posted as a form, as before 2026-12)
-        self._union_query_url = (
-            endpoints.query
-            + ("&" if "?" in endpoints.query else "?")
-            + urlencode([(endpoints.union_parameter, "true")])
-            if endpoints.union_parameter and direct_posts
-            else None
-        )
-        self._direct_posts = direct_posts
+        # Queries without a dataset are posted as the query itself on Oxigraph's layout (a
+        # union parameter): Virtuoso, for one, never answers a query posted so
+        # (openlink/virtuoso-opensource#842), and servers without the parameter get forms.
+        self._direct_posts = direct_posts and endpoints.union_parameter is not None
         self._timeout = urllib3.Timeout(connect=min(5.0, timeout), read=timeout)
         self._long_timeout = urllib3.Timeout(
             connect=min(5.0, timeout), read=max(timeout, long_timeout)
@@ -185,55 +179,52 @@ class RemoteStore:
         """POST a query that names the graphs it reads itself (``GRAPH ?g`` with ``VALUES``):
         no dataset is sent, so the request does not carry thousands of names twice more, and
         the server's own graphs are what ``?g`` ranges over."""
-        if not self._direct_posts:
-            return self._http.answer(
-                "POST",
-                self.endpoints.query,
-                body=urlencode([("query", query)]).encode("ascii"),
-                content_type="application/x-www-form-urlencoded",
-                accept=accept,
-            )
-        return self._post_directly(self.endpoints.query, query, accept)
+        return self._post_query(query, accept)
 
     def _query(
         self, query: str, graphs: Sequence[str] | None, accept: str
     ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
-        """POST the query (SPARQL 1.1 Protocol); its answer as a stream, with its media type.
-        Over the union of every graph, where the server has a parameter for it: the query
-        itself as the body, the parameter in the URL. Else form-encoded, with the graphs it
-        may read in the body (a list of graph names never meets a URL length limit)."""
-        if graphs is None and self._union_query_url is not None:
-            return self._post_directly(self._union_query_url, query, accept)
-        params: list[tuple[str, str]] = [("query", query)]
+        """POST the query (SPARQL 1.1 Protocol) over the union of every graph where the server
+        has a parameter for it, else over the graphs given (all the store's if None), sent
+        form-encoded (a list of graph names never meets a URL length limit); its answer as a
+        stream, with its media type."""
         if graphs is None and self.endpoints.union_parameter:
-            params.append((self.endpoints.union_parameter, "true"))
-        else:
-            names = self._named() if graphs is None else list(graphs)
-            for name in names:
-                _iri(name)
-            params += [("default-graph-uri", g) for g in names] or [
-                ("default-graph-uri", EMPTY_GRAPH)
-            ]
-            params += [("named-graph-uri", g) for g in names]
-        return self._http.answer(
-            "POST",
-            self.endpoints.query,
-            body=urlencode(params).encode("ascii"),
-            content_type="application/x-www-form-urlencoded",
-            accept=accept,
-        )
+            return self._post_query(query, accept, [(self.endpoints.union_parameter, "true")])
+        names = self._named() if graphs is None else list(graphs)
+        for name in names:
+            _iri(name)
+        params = [("default-graph-uri", g) for g in names] or [("default-graph-uri", EMPTY_GRAPH)]
+        params += [("named-graph-uri", g) for g in names]
+        return self._post_form(query, accept, params)
 
-    def _post_directly(
-        self, url: str, query: str, accept: str
+    def _post_query(
+        self, query: str, accept: str, params: Sequence[tuple[str, str]] = ()
     ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
-        """POST the query itself as the body (SPARQL 1.1 Protocol, "query via POST
-        directly"): nothing to encode, which a page's query of a hundred IRIs would pay for
-        in every request."""
+        """POST a query with a few parameters: where the store posts directly, the query
+        itself as the body and the parameters in the URL (SPARQL 1.1 Protocol, "query via
+        POST directly": nothing to encode, which a page's query of a hundred IRIs would pay
+        for in every request); else a form of both."""
+        if not self._direct_posts:
+            return self._post_form(query, accept, params)
+        url = self.endpoints.query
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params)
         return self._http.answer(
             "POST",
             url,
             body=query.encode("utf-8"),
             content_type="application/sparql-query",
+            accept=accept,
+        )
+
+    def _post_form(
+        self, query: str, accept: str, params: Sequence[tuple[str, str]]
+    ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
+        return self._http.answer(
+            "POST",
+            self.endpoints.query,
+            body=urlencode([("query", query), *params]).encode("ascii"),
+            content_type="application/x-www-form-urlencoded",
             accept=accept,
         )
 
@@ -262,10 +253,7 @@ class RemoteStore:
         return [str(row["g"]) for row in rows]
 
     def _read_named(self) -> list[Row]:
-        with self._post_directly(self.endpoints.query, _GRAPH_NAMES, _SOLUTIONS) as (
-            stream,
-            media_type,
-        ):
+        with self._post_query(_GRAPH_NAMES, _SOLUTIONS) as (stream, media_type):
             found = answers.rows(stream, media_type, ["g"])
         return [row for row in found if isinstance(row.get("g"), URIRef)]
 
