@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -166,6 +167,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ilk-concurrency-"))
+    try:
+        _run(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the stores: gigabytes at 100k
+
+
+def _run(args: argparse.Namespace, folder: Path) -> None:
     store_url = f"oxigraph:{folder / 'store'}"
     disk = open_store(store_url)
     tasks, ids = _catalogue(disk, args.size)
