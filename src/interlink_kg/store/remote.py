@@ -30,7 +30,9 @@ The contract is the embedded store's (:mod:`interlink_kg.store.base`):
   and plain literals compare equal across calls.
 
 HTTP goes through one pooled ``urllib3`` client per store (kept-alive connections; thread-safe),
-with optional basic (``sparql+http://user:password@host/``) or bearer authentication.
+with optional basic (``sparql+http://user:password@host/``) or bearer authentication; how each
+query is posted (the query itself, or a form with its dataset) is
+:mod:`~interlink_kg.store.remote_queries`.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import urllib3
@@ -58,7 +60,6 @@ from interlink_kg.rdf.parse import graph_of
 from interlink_kg.store import remote_answers as answers
 from interlink_kg.store import updates
 from interlink_kg.store.base import (
-    EMPTY_GRAPH,
     INTERNAL_PREFIX,
     GraphPayload,
     Guard,
@@ -69,6 +70,7 @@ from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.remote_endpoints import Endpoints
 from interlink_kg.store.remote_endpoints import parse as endpoints_of
 from interlink_kg.store.remote_http import StoreHttp
+from interlink_kg.store.remote_queries import QueryPosts
 from interlink_kg.store.request_batches import request_batches
 
 META_GRAPH = f"{INTERNAL_PREFIX}state/meta"
@@ -147,10 +149,6 @@ class RemoteStore:
     ) -> None:
         self.url = url
         self.endpoints = endpoints
-        # Queries without a dataset are posted as the query itself on Oxigraph's layout (a
-        # union parameter): Virtuoso, for one, never answers a query posted so
-        # (openlink/virtuoso-opensource#842), and servers without the parameter get forms.
-        self._direct_posts = direct_posts and endpoints.union_parameter is not None
         self._timeout = urllib3.Timeout(connect=min(5.0, timeout), read=timeout)
         self._long_timeout = urllib3.Timeout(
             connect=min(5.0, timeout), read=max(timeout, long_timeout)
@@ -164,6 +162,7 @@ class RemoteStore:
             pair = f"{username}:{password or ''}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         self._http = StoreHttp(url, headers, self._timeout)
+        self._posts = QueryPosts(self._http, endpoints, direct=direct_posts)
         self.read_in_parts = read_in_parts
         self._parallel_lock = threading.Lock()
         self._parts_pool: ThreadPoolExecutor | None = None
@@ -173,60 +172,15 @@ class RemoteStore:
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    def _query_graphs(
-        self, query: str, accept: str
-    ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
-        """POST a query that names the graphs it reads itself (``GRAPH ?g`` with ``VALUES``):
-        no dataset is sent, so the request does not carry thousands of names twice more, and
-        the server's own graphs are what ``?g`` ranges over."""
-        return self._post_query(query, accept)
-
     def _query(
         self, query: str, graphs: Sequence[str] | None, accept: str
     ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
-        """POST the query (SPARQL 1.1 Protocol) over the union of every graph where the server
-        has a parameter for it, else over the graphs given (all the store's if None), sent
-        form-encoded (a list of graph names never meets a URL length limit); its answer as a
-        stream, with its media type."""
+        """POST the query over the union of every graph where the server has a parameter for
+        it, else over the graphs given (all the store's if None); its answer as a stream, with
+        its media type."""
         if graphs is None and self.endpoints.union_parameter:
-            return self._post_query(query, accept, [(self.endpoints.union_parameter, "true")])
-        names = self._named() if graphs is None else list(graphs)
-        for name in names:
-            _iri(name)
-        params = [("default-graph-uri", g) for g in names] or [("default-graph-uri", EMPTY_GRAPH)]
-        params += [("named-graph-uri", g) for g in names]
-        return self._post_form(query, accept, params)
-
-    def _post_query(
-        self, query: str, accept: str, params: Sequence[tuple[str, str]] = ()
-    ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
-        """POST a query with a few parameters: where the store posts directly, the query
-        itself as the body and the parameters in the URL (SPARQL 1.1 Protocol, "query via
-        POST directly": nothing to encode, which a page's query of a hundred IRIs would pay
-        for in every request); else a form of both."""
-        if not self._direct_posts:
-            return self._post_form(query, accept, params)
-        url = self.endpoints.query
-        if params:
-            url += ("&" if "?" in url else "?") + urlencode(params)
-        return self._http.answer(
-            "POST",
-            url,
-            body=query.encode("utf-8"),
-            content_type="application/sparql-query",
-            accept=accept,
-        )
-
-    def _post_form(
-        self, query: str, accept: str, params: Sequence[tuple[str, str]]
-    ) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
-        return self._http.answer(
-            "POST",
-            self.endpoints.query,
-            body=urlencode([("query", query), *params]).encode("ascii"),
-            content_type="application/x-www-form-urlencoded",
-            accept=accept,
-        )
+            return self._posts.plain(query, accept, [(self.endpoints.union_parameter, "true")])
+        return self._posts.over(query, self._named() if graphs is None else list(graphs), accept)
 
     def _update(self, update: str, *, long: bool = False) -> None:
         """One SPARQL Update; ``long``: a whole-store operation, with the long timeout."""
@@ -253,7 +207,7 @@ class RemoteStore:
         return [str(row["g"]) for row in rows]
 
     def _read_named(self) -> list[Row]:
-        with self._post_query(_GRAPH_NAMES, _SOLUTIONS) as (stream, media_type):
+        with self._posts.plain(_GRAPH_NAMES, _SOLUTIONS) as (stream, media_type):
             found = answers.rows(stream, media_type, ["g"])
         return [row for row in found if isinstance(row.get("g"), URIRef)]
 
@@ -432,7 +386,9 @@ class RemoteStore:
         seen: set[ox.Triple] = set()
         for number, batch in enumerate(_batches(names)):
             query = _TRIPLES_OF_GRAPHS.format(values=_graph_values(batch))
-            with self._query_graphs(query, _NTRIPLES) as (stream, media_type):
+            # the query names its graphs itself (VALUES ?g): no dataset is sent, so the
+            # request does not carry thousands of names twice more
+            with self._posts.plain(query, _NTRIPLES) as (stream, media_type):
                 seen.update(answers.scoped(answers.triples(stream, media_type), f"a{number}x"))
         out = ox.serialize(sorted(seen, key=str), format=fmt.oxigraph)
         return out if isinstance(out, bytes) else b""
@@ -454,7 +410,7 @@ class RemoteStore:
         names = self.data_graphs() if graphs is None else list(graphs)
         for number, batch in enumerate(_batches(names)):
             query = _QUADS_OF_GRAPHS.format(values=_graph_values(batch))
-            with self._query_graphs(query, _SOLUTIONS) as (stream, media_type):
+            with self._posts.plain(query, _SOLUTIONS) as (stream, media_type):  # names its graphs
                 answers.copy_as_quads(stream, media_type, out, scope=f"a{number}x")
 
     def _graph_triples(self, name: str) -> AbstractContextManager[tuple[io.BufferedReader, str]]:
