@@ -41,8 +41,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
 from live_server import SERVER_PIDS, gunicorn_serving, oxigraph_serve, serving, wait_until_idle
 
-from interlink_kg.queries import query
-from interlink_kg.store import Store, open_store
+from interlink_kg.store import open_store
 
 LEVELS = (1, 8, 32, 128)
 KINDS = ("knowledge", "software", "externalsoftware", "externalknowledge")
@@ -140,17 +139,6 @@ def _table(results: list[Level]) -> None:
             print(f"errors at {level.clients} clients: {dict(level.errors)}")
 
 
-def _catalogue(store: Store, size: int) -> tuple[list[tuple[str, str]], list[str]]:
-    """Load the synthetic catalogue; its tasks and identifiers (for the clients' requests)."""
-    started = time.perf_counter()
-    synthetic.load(store, size)
-    store.set_meta("base_iri", synthetic.BASE)
-    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
-    ids = sorted(str(r["id"]) for r in store.select(query("interlinker-keys")))
-    print(f"{size} INTERLINKERs loaded into {store.url} in {time.perf_counter() - started:.1f} s")
-    return tasks, ids
-
-
 def _levels(base: str, seconds: float, tasks: list[tuple[str, str]], ids: list[str]) -> list[Level]:
     return [run_level(base, c, seconds, tasks, ids) for c in LEVELS]
 
@@ -176,7 +164,7 @@ def main() -> None:
 def _run(args: argparse.Namespace, folder: Path) -> None:
     store_url = f"oxigraph:{folder / 'store'}"
     disk = open_store(store_url)
-    tasks, ids = _catalogue(disk, args.size)
+    tasks, ids = synthetic.load_for_clients(disk, args.size)
     disk.close()
     del disk
     mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
@@ -201,7 +189,7 @@ def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
         oxigraph_serve(folder / "workspace", in_memory=True) as workspace,
     ):
         remote = open_store(catalogue)
-        tasks, ids = _catalogue(remote, args.size)
+        tasks, ids = synthetic.load_for_clients(remote, args.size)
         remote.close()
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[catalogue]):.0f} s")
         for workers in args.workers:

@@ -27,11 +27,21 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    store_url: str, base_iri: str, log_path: Path, ready_within: float = 600
+    store_url: str,
+    base_iri: str,
+    log_path: Path,
+    ready_within: float = 600,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """Serve ``store_url``; yields the base URL (no final ``/``) once the server is ready."""
+    """Serve ``store_url`` (with ``env`` added to the environment); yields the base URL (no
+    final ``/``) once the server is ready."""
     port = free_port()
-    env = {**os.environ, "INTERLINK_KG_STORE": store_url, "INTERLINK_KG_BASE_IRI": base_iri}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "INTERLINK_KG_STORE": store_url,
+        "INTERLINK_KG_BASE_IRI": base_iri,
+    }
     command = [sys.executable, "-m", "interlink_kg", "serve", "--port", str(port)]
     with _process(command, env, log_path, port, ready_within) as base:
         yield base

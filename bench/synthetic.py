@@ -10,6 +10,7 @@ size.
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ from interlink_kg.curation.records import record_graph_name
 from interlink_kg.finding.statistics import refresh_statistics
 from interlink_kg.model.records import record_iri, status_iri
 from interlink_kg.model.workflow import Status
+from interlink_kg.queries import query
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.store.base import GraphPayload, Store
@@ -122,7 +124,7 @@ def generate(n: int, seed: int = 7) -> bytes:
     for index in range(n):
         ident = f"synthetic_{index:06d}"
         kind = rng.choices(kinds, kind_weights)[0]
-        chosen = set()
+        chosen: set[str] = set()
         size = rng.choice(sizes)
         while len(chosen) < size:
             chosen.add(rng.choices(profiles, weights)[0])
@@ -216,3 +218,16 @@ def load(store: Store, n: int) -> None:
     )
     store.insert_quads(records(n))
     refresh_statistics(store, BASE, patient=True)
+
+
+def load_for_clients(store: Store, n: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """:func:`load` N INTERLINKERs into ``store`` for a served catalogue (its base IRI set);
+    returns its tasks (schema and task identifiers) and INTERLINKER identifiers, for the
+    requests of the benchmarks' clients."""
+    started = time.perf_counter()
+    load(store, n)
+    store.set_meta("base_iri", BASE)
+    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
+    ids = sorted(str(r["id"]) for r in store.select(query("interlinker-keys")))
+    print(f"{n} INTERLINKERs loaded into {store.url} in {time.perf_counter() - started:.1f} s")
+    return tasks, ids
