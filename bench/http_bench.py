@@ -15,10 +15,11 @@ two servers is where the catalogue is stored; each has a workspace of its own on
 Kinds: one INTERLINKER as Turtle, as JSON-LD and as its page for people; a catalogue page of
 100 by key and by number; a word search; an on-demand recommendation (a random filter and
 language); a public SPARQL query about one INTERLINKER. Reported per kind: the medians and
-90th percentiles on both, and their ratio.
+90th percentiles on both, and their ratio. Then the whole harvest (unless ``--no-harvest``):
+every page of ``/catalogue``, following each page's ``hydra:next`` as a harvester does.
 
 Run: ``python bench/http_bench.py [--size N] [--requests R] [--pause MS]`` (loopback only;
-about 4 minutes at 10k, 20 at 100k).
+about 4 minutes at 10k, 22 at 100k).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
@@ -110,6 +113,10 @@ class Client:
 
     def get(self, request: Request) -> float:
         """Seconds from sending ``request`` to its answer's last byte."""
+        return self.fetch(request)[0]
+
+    def fetch(self, request: Request) -> tuple[float, bytes]:
+        """Seconds from sending ``request`` to its answer's last byte, and the answer."""
         path, accept = request
         started = time.perf_counter()
         try:
@@ -124,7 +131,7 @@ class Client:
         elapsed = time.perf_counter() - started
         if reply.status != 200 or not body:
             raise SystemExit(f"{path} answered {reply.status}: {body[:300]!r}")
-        return elapsed
+        return elapsed, body
 
     def close(self) -> None:
         self._connection.close()
@@ -167,11 +174,52 @@ def measure(bases: dict[str, str], makers: dict[str, Maker], count: int, pause: 
             client.close()
 
 
+_NEXT = ox.NamedNode("http://www.w3.org/ns/hydra/core#next")
+
+
+def _next_page(body: bytes, base: str) -> str | None:
+    """The path of the page a catalogue page's ``hydra:next`` names, if any."""
+    for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+        if quad.predicate == _NEXT and isinstance(quad.object, ox.NamedNode):
+            return "/" + quad.object.value.removeprefix(base)
+    return None
+
+
+def harvest(bases: dict[str, str], pause: float) -> None:
+    """Every page of ``/catalogue``, as a harvester walks it: from the first page, each next
+    page its ``hydra:next`` names, page by page on both servers in a random order; the time
+    each took to answer (its pages' parsing left out) and the pages it took."""
+    clients = {name: Client(base) for name, base in bases.items()}
+    rng = random.Random(len(bases))
+    at: dict[str, str | None] = dict.fromkeys(clients, "/catalogue")
+    seconds = dict.fromkeys(clients, 0.0)
+    pages = dict.fromkeys(clients, 0)
+    try:
+        while any(at.values()):
+            order = [name for name in clients if at[name]]
+            rng.shuffle(order)
+            for name in order:
+                time.sleep(pause)
+                elapsed, body = clients[name].fetch((at[name] or "", "application/n-triples"))
+                seconds[name] += elapsed
+                pages[name] += 1
+                at[name] = _next_page(body, synthetic.BASE)
+    finally:
+        for client in clients.values():
+            client.close()
+    print(
+        f"\nWhole harvest, following hydra:next from /catalogue: embedded {pages['embedded']} "
+        f"pages in {seconds['embedded']:.1f} s, remote {pages['remote']} pages in "
+        f"{seconds['remote']:.1f} s (x{seconds['remote'] / seconds['embedded']:.2f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200, help="unique requests per kind")
     parser.add_argument("--pause", type=float, default=2.0, help="ms before each request")
+    parser.add_argument("--no-harvest", action="store_true", help="leave out the whole harvest")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ilk-http-"))
     try:
@@ -205,6 +253,8 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
             )
             bases = {"embedded": on_embedded, "remote": on_remote}
             measure(bases, _makers(ids, tasks), args.requests, args.pause / 1000)
+            if not args.no_harvest:
+                harvest(bases, args.pause / 1000)
 
 
 if __name__ == "__main__":
