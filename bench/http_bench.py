@@ -1,31 +1,35 @@
 """Each kind of request over HTTP, one at a time: `interlink-kg serve` on the embedded store
-against the same command on a remote store (an ``oxigraph serve`` on RocksDB).
+against the same command on a remote store (an ``oxigraph serve`` on RocksDB, its workspace on
+another one in memory, as several workers need); decision 0022.
 
 Both servers hold the same synthetic catalogue (``bench/synthetic.py``, 10k INTERLINKERs by
-default), run at once and are measured once each has precomputed its recommendations. Every
-request is unique (no answer cache helps), and each is sent to both servers in a random order
-on a kept connection per server, as a harvester or a browser keeps one, after a pause of
-``--pause`` milliseconds (2 by default, not timed) in which the machine settles: the other
-server's last answer is done with (on 2 cores, back-to-back requests to the two servers each
-found the other's process still finishing its work). The two figures of a row come from the
-same requests on the same machine at the same time: what the service's clients wait for, from
-the request line to the last byte. The only difference between the
-two servers is where the catalogue is stored; each has a workspace of its own on disk.
+default) and run at once; measuring starts once each has precomputed its recommendations and
+both are idle (their SPARQL workers' snapshots loaded). Requests go on a kept connection per
+server, as a harvester or a browser keeps one, each after a pause of ``--pause`` ms (2 by
+default, not timed), and none is repeated while there are enough different ones: nor do two
+share what an answer cache keeps (the table counts repeats). Per kind, ``--requests`` of them
+are sent to both servers in a random order (*paired*: the two figures come from the same
+requests on the same machine at the same moment), then as many more to each server *alone*,
+in alternating blocks; the paired answers are compared by size. Timed: from the request line
+to the answer's last byte.
 
 Kinds: one INTERLINKER as Turtle, as JSON-LD and as its page for people; a catalogue page of
-100 by key and by number; a word search; an on-demand recommendation (a random filter and
-language); a public SPARQL query about one INTERLINKER. Reported per kind: the medians and
-90th percentiles on both, and their ratio. Then the whole harvest (unless ``--no-harvest``):
-every page of ``/catalogue``, following each page's ``hydra:next`` as a harvester does.
+100 by key and by number; a search of two words; an on-demand recommendation (a filter, a
+language, a limit); a public SPARQL query about one INTERLINKER (answered from each server's
+own snapshot: the same on both). Reported per kind: the medians, paired and alone, their
+ratios, and the ratio of the paired 90th percentiles. Then the whole harvest (unless
+``--no-harvest``): every page of ``/catalogue``, following each page's ``hydra:next`` as a
+harvester does, page by page on both; each must give one page per 100 INTERLINKERs.
 
-Run: ``python bench/http_bench.py [--size N] [--requests R] [--pause MS]`` (loopback only;
-about 4 minutes at 10k, 22 at 100k).
+Run: ``python bench/http_bench.py [--size N] [--requests R] [--pause MS] [--no-harvest]``
+(loopback only; about 5 minutes at 10k, 17 at 100k).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import random
 import shutil
 import statistics
@@ -34,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
@@ -46,83 +51,98 @@ from interlink_kg.store import open_store
 
 LANGS = ("en", "es", "it", "lv")
 KINDS = ("knowledge", "software", "externalsoftware", "externalknowledge")
+BLOCKS = 4  # alternating blocks of the servers run alone
 
 # A request: its path and query, and the media type asked for.
 Request = tuple[str, str]
-Maker = Callable[[random.Random, int], Request]
 
 
-def _makers(ids: list[str], tasks: list[tuple[str, str]]) -> dict[str, Maker]:
-    """How each kind's i-th unique request is made."""
-    pages = max(1, (len(ids) + 99) // 100)
+def _unique(rng: random.Random, universe: list[Any], k: int) -> tuple[list[Any], int]:
+    """``k`` values drawn from ``universe`` without replacement while it lasts (then again
+    from the start); with how many of them repeat an earlier one."""
+    drawn: list[Any] = []
+    while len(drawn) < k:
+        drawn += rng.sample(universe, min(len(universe), k - len(drawn)))
+    return drawn, max(0, k - len(universe))
 
-    def sparql(rng: random.Random, i: int) -> Request:
-        text = (
-            "SELECT ?p ?o WHERE { <"
-            + f"{synthetic.BASE}interlinkers/{rng.choice(ids)}"
-            + "> ?p ?o }"
-        )
+
+def _plans(
+    ids: list[str], tasks: list[tuple[str, str]], k: int, rng: random.Random
+) -> dict[str, tuple[list[Request], int]]:
+    """``k`` requests of each kind, none repeated while there are enough different ones (a
+    catalogue of 1k has 10 pages); with how many repeat. Nor do two requests share what an
+    answer cache keeps: a recommendation's task, language, filter and limit, a search's words
+    and language."""
+    pages = list(range(1, max(1, (len(ids) + 99) // 100) + 1))
+    searches = [  # two words: every INTERLINKER has 4 of the 30, so ~1.4% of them match both
+        (f"{first}+{second}", lang)
+        for first, second in itertools.combinations(synthetic.WORDS, 2)
+        for lang in LANGS
+    ]
+    recommendations = [  # the answer cache's key: task, language, limit, filters
+        (task, lang, kind, limit)
+        for task in tasks
+        for lang in LANGS
+        for kind in KINDS
+        for limit in range(5, 31)
+    ]
+
+    def described(accept: str) -> tuple[list[Request], int]:
+        chosen, repeated = _unique(rng, ids, k)
+        return [(f"/interlinkers/{i}", accept) for i in chosen], repeated
+
+    def each(universe: list[Any], make: Callable[[Any], Request]) -> tuple[list[Request], int]:
+        chosen, repeated = _unique(rng, universe, k)
+        return [make(value) for value in chosen], repeated
+
+    def sparql(identifier: str) -> Request:
+        text = f"SELECT ?p ?o WHERE {{ <{synthetic.BASE}interlinkers/{identifier}> ?p ?o }}"
         return f"/sparql?query={quote(text)}", "application/sparql-results+json"
 
-    def recommendation(rng: random.Random, i: int) -> Request:
-        schema, task = rng.choice(tasks)
+    def recommendation(value: tuple[tuple[str, str], str, str, int]) -> Request:
+        (schema, task), lang, kind, limit = value
         return (
-            f"/schemas/{schema}/tasks/{task}/recommendations?limit=10&lang={rng.choice(LANGS)}"
-            f"&kind={rng.choice(KINDS)}&n={i}",
+            f"/schemas/{schema}/tasks/{task}/recommendations?limit={limit}&lang={lang}&kind={kind}",
             "application/json",
         )
 
     return {
-        "one INTERLINKER, Turtle": lambda rng, i: (
-            f"/interlinkers/{rng.choice(ids)}",
-            "text/turtle",
+        "one INTERLINKER, Turtle": described("text/turtle"),
+        "one INTERLINKER, JSON-LD": described("application/ld+json"),
+        "one INTERLINKER, page for people": described("text/html"),
+        "catalogue page of 100 by key": each(
+            ids, lambda after: (f"/catalogue?after={after}&per_page=100", "text/turtle")
         ),
-        "one INTERLINKER, JSON-LD": lambda rng, i: (
-            f"/interlinkers/{rng.choice(ids)}",
-            "application/ld+json",
+        "catalogue page of 100 by number": each(
+            pages, lambda number: (f"/catalogue?page={number}&per_page=100", "text/turtle")
         ),
-        "one INTERLINKER, page for people": lambda rng, i: (
-            f"/interlinkers/{rng.choice(ids)}",
-            "text/html",
+        "word search, two words, 20 results": each(
+            searches,
+            lambda v: (f"/interlinkers?q={v[0]}&lang={v[1]}&per_page=20", "application/json"),
         ),
-        "catalogue page of 100 by key": lambda rng, i: (
-            f"/catalogue?after={rng.choice(ids)}&per_page=100",
-            "text/turtle",
-        ),
-        "catalogue page of 100 by number": lambda rng, i: (
-            f"/catalogue?page={rng.randrange(1, pages + 1)}&per_page=100",
-            "text/turtle",
-        ),
-        "word search (20)": lambda rng, i: (
-            f"/interlinkers?q={rng.choice(synthetic.WORDS)}+{i}&per_page=20"
-            f"&lang={rng.choice(LANGS)}",
-            "application/json",
-        ),
-        "recommendation, on demand": recommendation,
-        "public SPARQL, one INTERLINKER": sparql,
+        "recommendation, on demand (a filter)": each(recommendations, recommendation),
+        "public SPARQL, one INTERLINKER (each server's own snapshot)": each(ids, sparql),
     }
 
 
 class Client:
-    """One kept connection to a server (opened again if the server closes it)."""
+    """One kept connection to a server (opened again if the server closed it while idle)."""
+
+    reopened = 0  # connections opened again, over every client
 
     def __init__(self, base: str) -> None:
         where = urlsplit(base)
-        self._host, self._port = where.hostname or "", where.port
-        self._connection = http.client.HTTPConnection(self._host, self._port, timeout=60)
+        self._connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=60)
 
-    def get(self, request: Request) -> float:
-        """Seconds from sending ``request`` to its answer's last byte."""
-        return self.fetch(request)[0]
-
-    def fetch(self, request: Request) -> tuple[float, bytes]:
+    def get(self, request: Request) -> tuple[float, bytes]:
         """Seconds from sending ``request`` to its answer's last byte, and the answer."""
         path, accept = request
         started = time.perf_counter()
         try:
             self._connection.request("GET", path, headers={"Accept": accept})
             reply = self._connection.getresponse()
-        except (http.client.HTTPException, OSError):  # a kept connection the server closed
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            Client.reopened += 1  # a kept connection the server closed: timed from the retry
             self._connection.close()
             started = time.perf_counter()
             self._connection.request("GET", path, headers={"Accept": accept})
@@ -137,36 +157,62 @@ class Client:
         self._connection.close()
 
 
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1]
 
 
-def measure(bases: dict[str, str], makers: dict[str, Maker], count: int, pause: float) -> None:
+def _differ(first: bytes, second: bytes) -> bool:
+    """Two answers to one request too far apart in size to be the same answer (their blank
+    node labels, the order of JSON keys may differ)."""
+    return abs(len(first) - len(second)) > 0.05 * max(len(first), len(second))
+
+
+def measure(
+    bases: dict[str, str], ids: list[str], tasks: list[tuple[str, str]], count: int, pause: float
+) -> None:
+    """Per kind: ``count`` requests paired (each sent to both servers in a random order), then
+    ``count`` more sent to each server alone, in :data:`BLOCKS` alternating blocks."""
     clients = {name: Client(base) for name, base in bases.items()}
     rng = random.Random(count)
+    plans = _plans(ids, tasks, 2 * count + 1, rng)
     try:
-        for maker in makers.values():  # each kind once on each, unmeasured (templates)
-            request = maker(rng, -1)
+        for requests, _ in plans.values():  # each kind once on each, unmeasured (templates)
             for client in clients.values():
-                client.get(request)
-        print("| request | embedded p50 | remote p50 | ratio | embedded p90 | remote p90 |")
-        print("|---|---|---|---|---|---|")
-        for label, maker in makers.items():
-            times: dict[str, list[float]] = {name: [] for name in clients}
-            for i in range(count):
-                request = maker(rng, i)
+                client.get(requests[-1])
+        print(
+            "| request | paired: embedded p50 | remote p50 | ratio | p90 ratio | alone: "
+            "embedded p50 | remote p50 | ratio | repeated | answers differing |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for label, (requests, repeated) in plans.items():
+            paired: dict[str, list[float]] = {name: [] for name in clients}
+            differing = 0
+            for request in requests[:count]:
                 order = list(clients)
                 rng.shuffle(order)
+                bodies = []
                 for name in order:
                     time.sleep(pause)
-                    times[name].append(clients[name].get(request))
-            p50 = {name: statistics.median(t) * 1000 for name, t in times.items()}
-            p90 = {name: _quantile(t, 0.9) * 1000 for name, t in times.items()}
+                    elapsed, body = clients[name].get(request)
+                    paired[name].append(elapsed)
+                    bodies.append(body)
+                differing += _differ(*bodies)
+            alone: dict[str, list[float]] = {name: [] for name in clients}
+            block = max(1, count // BLOCKS)
+            for number, at in enumerate(range(count, 2 * count, block)):
+                names = list(clients) if number % 2 == 0 else list(reversed(clients))
+                for name in names:
+                    for request in requests[at : min(at + block, 2 * count)]:
+                        time.sleep(pause)
+                        alone[name].append(clients[name].get(request)[0])
+            p = {name: statistics.median(t) * 1000 for name, t in paired.items()}
+            a = {name: statistics.median(t) * 1000 for name, t in alone.items()}
+            p90 = _p90(paired["remote"]) / _p90(paired["embedded"])
             print(
-                f"| {label} | {p50['embedded']:.2f} ms | {p50['remote']:.2f} ms | "
-                f"x{p50['remote'] / p50['embedded']:.2f} | {p90['embedded']:.2f} ms | "
-                f"{p90['remote']:.2f} ms |",
+                f"| {label} | {p['embedded']:.2f} ms | {p['remote']:.2f} ms | "
+                f"x{p['remote'] / p['embedded']:.2f} | x{p90:.2f} | {a['embedded']:.2f} ms | "
+                f"{a['remote']:.2f} ms | x{a['remote'] / a['embedded']:.2f} | "
+                f"{repeated} of {2 * count + 1} | {differing} of {count} |",
                 flush=True,
             )
     finally:
@@ -177,40 +223,48 @@ def measure(bases: dict[str, str], makers: dict[str, Maker], count: int, pause: 
 _NEXT = ox.NamedNode("http://www.w3.org/ns/hydra/core#next")
 
 
-def _next_page(body: bytes, base: str) -> str | None:
+def _next_page(body: bytes) -> str | None:
     """The path of the page a catalogue page's ``hydra:next`` names, if any."""
     for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
         if quad.predicate == _NEXT and isinstance(quad.object, ox.NamedNode):
-            return "/" + quad.object.value.removeprefix(base)
+            if not quad.object.value.startswith(synthetic.BASE):
+                raise SystemExit(f"a next page elsewhere: {quad.object.value}")
+            return "/" + quad.object.value.removeprefix(synthetic.BASE)
     return None
 
 
-def harvest(bases: dict[str, str], pause: float) -> None:
+def harvest(bases: dict[str, str], size: int, pause: float) -> None:
     """Every page of ``/catalogue``, as a harvester walks it: from the first page, each next
     page its ``hydra:next`` names, page by page on both servers in a random order; the time
-    each took to answer (its pages' parsing left out) and the pages it took."""
+    each took to answer (its pages' parsing left out). Both must give the same number of
+    pages, one per 100 INTERLINKERs."""
     clients = {name: Client(base) for name, base in bases.items()}
     rng = random.Random(len(bases))
     at: dict[str, str | None] = dict.fromkeys(clients, "/catalogue")
     seconds = dict.fromkeys(clients, 0.0)
     pages = dict.fromkeys(clients, 0)
+    expected = (size + 99) // 100
     try:
         while any(at.values()):
             order = [name for name in clients if at[name]]
             rng.shuffle(order)
             for name in order:
                 time.sleep(pause)
-                elapsed, body = clients[name].fetch((at[name] or "", "application/n-triples"))
+                elapsed, body = clients[name].get((at[name] or "", "application/n-triples"))
                 seconds[name] += elapsed
                 pages[name] += 1
-                at[name] = _next_page(body, synthetic.BASE)
+                at[name] = _next_page(body)
+                if pages[name] > expected:
+                    raise SystemExit(f"{name}: more than {expected} pages")
     finally:
         for client in clients.values():
             client.close()
+    if set(pages.values()) != {expected}:
+        raise SystemExit(f"pages harvested: {pages}, expected {expected} from each")
     print(
-        f"\nWhole harvest, following hydra:next from /catalogue: embedded {pages['embedded']} "
-        f"pages in {seconds['embedded']:.1f} s, remote {pages['remote']} pages in "
-        f"{seconds['remote']:.1f} s (x{seconds['remote'] / seconds['embedded']:.2f})"
+        f"\nWhole harvest, following hydra:next from /catalogue ({expected} pages each): "
+        f"embedded {seconds['embedded']:.1f} s, remote {seconds['remote']:.1f} s "
+        f"(x{seconds['remote'] / seconds['embedded']:.2f})"
     )
 
 
@@ -235,26 +289,34 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     embedded.close()
     del embedded
     (folder / "server").mkdir()
-    with oxigraph_serve(folder / "server") as remote_url:
+    (folder / "workspace").mkdir()
+    with (
+        oxigraph_serve(folder / "server") as remote_url,
+        oxigraph_serve(folder / "workspace", in_memory=True) as workspace_url,
+    ):
         remote = open_store(remote_url)
         synthetic.load_for_clients(remote, args.size)
         remote.close()
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[remote_url]):.0f} s")
-        workspace = {"INTERLINK_KG_WORKSPACE": f"oxigraph:{folder / 'remote-workspace'}"}
+        workspace = {"INTERLINK_KG_WORKSPACE": workspace_url}  # as several workers need it
         with (
             serving(embedded_url, synthetic.BASE, folder / "embedded.log") as on_embedded,
             serving(remote_url, synthetic.BASE, folder / "remote.log", env=workspace) as on_remote,
         ):
+            bases = {"embedded": on_embedded, "remote": on_remote}
+            for base in bases.values():  # its SPARQL workers' snapshots loaded, among others
+                wait_until_idle(SERVER_PIDS[base], within=600)
             print(
                 f"\n{args.size} INTERLINKERs, `interlink-kg serve` on the embedded store and on "
-                f"an oxigraph serve (RocksDB, loopback), {args.requests} unique requests per "
-                "kind, each sent to both in a random order, one at a time, "
-                f"{args.pause:g} ms apart\n"
+                f"an oxigraph serve (RocksDB, loopback; the workspace on another, in memory), "
+                f"per kind {args.requests} requests sent to both in a random order, then "
+                f"{args.requests} more to each alone in {BLOCKS} alternating blocks; one at a "
+                f"time, {args.pause:g} ms apart\n"
             )
-            bases = {"embedded": on_embedded, "remote": on_remote}
-            measure(bases, _makers(ids, tasks), args.requests, args.pause / 1000)
+            measure(bases, ids, tasks, args.requests, args.pause / 1000)
             if not args.no_harvest:
-                harvest(bases, args.pause / 1000)
+                harvest(bases, args.size, args.pause / 1000)
+            print(f"\nkept connections opened again: {Client.reopened}")
 
 
 if __name__ == "__main__":

@@ -106,8 +106,10 @@ def _process(
                 raise SystemExit(f"the server was not ready within {ready_within:g} s")
             if not precomputed:
                 time.sleep(0.3)
+        SERVER_PIDS[base] = server.pid
         yield base
     finally:
+        SERVER_PIDS.pop(base, None)
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
 
@@ -134,18 +136,33 @@ def described(url: str) -> str:
     return "remote: oxigraph serve, loopback"
 
 
-SERVER_PIDS: dict[str, int] = {}  # store URL of each running ``oxigraph serve`` -> its pid
+# store URL of each running ``oxigraph serve``, base URL of each running ``interlink-kg
+# serve`` or gunicorn -> its pid
+SERVER_PIDS: dict[str, int] = {}
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time (user + system) a process has used so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time (user + system) a process and its descendants still running have used so
+    far (Linux ``/proc``; 0 for a process gone meanwhile)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children: set[int] = set()
+    for task in tasks:
+        try:
+            children.update(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return own + sum(cpu_seconds(child) for child in children)
 
 
 def wait_until_idle(pid: int, *, within: float = 120.0, window: float = 2.0) -> float:
-    """Wait until process ``pid`` (a server after a load, whose database compacts in the
-    background) uses less than 2% of a core over ``window`` seconds, at most ``within``
+    """Wait until process ``pid`` and its children (a server after a load, whose database
+    compacts in the background; `interlink-kg serve`, whose SPARQL workers load their
+    snapshot) use less than 2% of a core over ``window`` seconds, at most ``within``
     seconds; returns the seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < within:
