@@ -87,10 +87,6 @@ def _plans(
         for limit in range(5, 31)
     ]
 
-    def described(accept: str) -> tuple[list[Request], int]:
-        chosen, repeated = _unique(rng, ids, k)
-        return [(f"/interlinkers/{i}", accept) for i in chosen], repeated
-
     def each(universe: list[Any], make: Callable[[Any], Request]) -> tuple[list[Request], int]:
         chosen, repeated = _unique(rng, universe, k)
         return [make(value) for value in chosen], repeated
@@ -105,6 +101,9 @@ def _plans(
             f"/schemas/{schema}/tasks/{task}/recommendations?limit={limit}&lang={lang}&kind={kind}",
             "application/json",
         )
+
+    def described(accept: str) -> tuple[list[Request], int]:
+        return each(ids, lambda identifier: (f"/interlinkers/{identifier}", accept))
 
     return {
         "one INTERLINKER, Turtle": described("text/turtle"),
