@@ -14,6 +14,7 @@ from interlink_kg.errors import BadRequestError
 from interlink_kg.model.iris import is_identifier
 from interlink_kg.publishing import profiles
 from interlink_kg.publishing.catalogue_pages import PageRequest, catalogue_page
+from interlink_kg.web.conditional import conditional
 from interlink_kg.web.negotiation import (
     SUFFIX_RULE,
     SUFFIXES,
@@ -64,6 +65,7 @@ CHEAP_PAGE = 100  # items per page
 
 @bp.get("/catalogue")
 @bp.get("/catalogue" + SUFFIX_RULE)
+@conditional(vary="Accept, Accept-Profile")
 def show(suffix: str | None = None) -> Response:
     settings = state().settings
     profile = _chosen_profile()

@@ -12,6 +12,7 @@ from interlink_kg.finding.search import FACETS, SearchRequest
 from interlink_kg.model import iris
 from interlink_kg.model.catalogue import Page
 from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.web.conditional import conditional
 from interlink_kg.web.negotiation import choose_language, page_args, split_suffix
 from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
@@ -74,6 +75,7 @@ def index() -> Response:
 
 
 @bp.get("/interlinkers/<identifier>")
+@conditional(vary="Accept")
 def show(identifier: str) -> Response:
     store = state().store
     stripped, suffix_format = split_suffix(identifier)
