@@ -103,13 +103,29 @@ def test_pages_for_people_are_never_tagged(client: FlaskClient) -> None:
         assert "ETag" not in page.headers
 
 
-def test_data_never_stamped_is_never_tagged(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("stamps", ["", " 18ed394e2ae5c397-1e79651a2861"])
+def test_content_never_stamped_is_never_tagged(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, stamps: str
 ) -> None:
-    monkeypatch.setattr(conditional, "both_generations", lambda store: "")
+    """Nor when only what teams published has a stamp (content loaded by other means)."""
+    monkeypatch.setattr(conditional, "both_generations", lambda store: stamps)
     response = client.get(ONE, headers={**TURTLE_ACCEPT, "If-None-Match": "*"})
     assert response.status_code == 200
     assert "ETag" not in response.headers
+
+
+def test_cross_origin_scripts_may_revalidate(client: FlaskClient) -> None:
+    preflight = client.options(
+        ONE,
+        headers={
+            "Origin": "https://portal.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert "if-none-match" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    answer = client.get(ONE, headers={**TURTLE_ACCEPT, "Origin": "https://portal.example"})
+    assert "etag" in answer.headers["Access-Control-Expose-Headers"].lower()
 
 
 @pytest.fixture

@@ -65,6 +65,8 @@ from interlink_kg.model.report import ValidationReport
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
+from interlink_kg.store.changes import entry_payload, subjects_of
+from interlink_kg.store.generation import new_generation, new_stamp
 from interlink_kg.store.serving_record import process_alive
 
 _LOG = logging.getLogger(__name__)
@@ -215,9 +217,31 @@ def recover(store: Store, *, force: bool = False) -> Recovered:
         copied, missing = _copy_staged(store, note)
         store.set_meta(PENDING_KEY, "{}")
         return Recovered(completed=tuple(copied), missing=tuple(missing))
-    store.drop_graphs(note.graphs)
+    _drop_stamped(store, note.graphs)
     store.set_meta(PENDING_KEY, "{}")
     return Recovered(dropped=note.graphs)
+
+
+def _drop_stamped(store: Store, graphs: Sequence[str]) -> None:
+    """Drop the graphs of a load undone, then write a new content stamp and its change-log
+    entry: on a SPARQL server other readers may have seen the graphs while they streamed in,
+    and kept what they saw under the stamp before (conditional GET's tags, indexes built
+    meanwhile). The drop comes first and alone, as the simplest write left to a store that
+    just failed; a stamp that cannot be written is logged (what was kept then waits for the
+    next change)."""
+    base_iri = store.get_meta(BASE_IRI_KEY) or INTERNAL_PREFIX  # payloads of absolute IRIs
+    try:
+        subjects: set[str] | None = subjects_of(store, graphs)
+    except Exception:  # then the entry says everything changed
+        subjects = None
+    store.drop_graphs(graphs)
+    stamp = new_stamp()
+    try:
+        store.replace_graphs(
+            {**new_generation(base_iri, stamp), **entry_payload(stamp, subjects, base_iri)}
+        )
+    except Exception:
+        _LOG.exception("the undone load's graphs are dropped, but no new stamp could be written")
 
 
 def check_target(target: str, base_iri: str) -> None:
@@ -321,7 +345,7 @@ class _Load:
             ) from exc
 
     def undo(self) -> None:
-        self.store.drop_graphs(self.note.graphs)
+        _drop_stamped(self.store, self.note.graphs)
         self.store.set_meta(PENDING_KEY, "{}")
 
 

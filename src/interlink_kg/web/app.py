@@ -172,8 +172,14 @@ def create_app(
             r"/sparql": {"methods": ["GET", "POST", "OPTIONS"]},
             r"/*": {"methods": ["GET", "HEAD", "OPTIONS"]},
         },
-        allow_headers=["Accept", "Accept-Language", "Accept-Profile", "Content-Type"],
-        expose_headers=["Content-Profile", "Link", "Retry-After", "Vary"],
+        allow_headers=[
+            "Accept",
+            "Accept-Language",
+            "Accept-Profile",
+            "Content-Type",
+            "If-None-Match",
+        ],
+        expose_headers=["Content-Profile", "ETag", "Link", "Retry-After", "Vary"],
         max_age=86400,
         send_wildcard=True,
     )

@@ -3,12 +3,13 @@ INTERLINKER's description and the catalogue's pages (decision 0022).
 
 Their answer is a function of the catalogue's content and of what teams published (both
 generation stamps, :func:`~interlink_kg.store.generation.both_generations`), of the request
-(its path and query, the ``Accept`` and ``Accept-Profile`` it negotiates) and of the service
-(its version, base IRI, contact address and page sizes). A weak ``ETag`` is a digest of all of
-these, so it is known before the store is read: a request whose ``If-None-Match`` names it is
-answered ``304 Not Modified`` from the stamps alone, and a harvester that walks the catalogue
-again after no change reads nothing but them. Pages for people are left out (they carry a
-session's own form tokens), as is data never stamped (whose changes no stamp records).
+(its path and query, and the headers it is negotiated by: ``Accept``, ``Accept-Profile``) and
+of the service (its version, base IRI, contact address and page sizes). A weak ``ETag`` is a
+digest of all of these, so it is known before the store is read: a request whose
+``If-None-Match`` names it is answered ``304 Not Modified`` from the stamps alone, and a
+harvester that walks the catalogue again after no change reads nothing but them. Pages for
+people are left out (they carry a session's own form tokens), as is content never stamped
+(whose changes no stamp records).
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from interlink_kg.web.state import state
 P = ParamSpec("P")
 
 
-def _tag() -> str | None:
-    """The weak validator of the representation this request asks for, or None when the data
-    was never stamped."""
+def _tag(vary: str) -> str | None:
+    """The weak validator of the representation this request asks for (negotiated by the
+    headers ``vary`` names), or None when the catalogue's content was never stamped."""
     stamps = both_generations(state().store)
-    if not stamps:
+    if not stamps.partition(" ")[0]:  # no content stamp: its changes would not move the tag
         return None
     settings = state().settings
     parts = (
@@ -42,8 +43,7 @@ def _tag() -> str | None:
         f"{settings.page_size} {settings.max_page_size}",
         stamps,
         request.full_path,
-        request.headers.get("Accept", ""),
-        request.headers.get("Accept-Profile", ""),
+        *(f"{name}: {request.headers.get(name, '')}" for name in vary.split(", ")),
     )
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
@@ -64,7 +64,7 @@ def conditional(vary: str) -> Callable[[Callable[P, Response]], Callable[P, Resp
         def answer(*args: P.args, **kwargs: P.kwargs) -> Response:
             if prefers_html(request):  # a page for people, or one who might get it
                 return view(*args, **kwargs)
-            tag = _tag()
+            tag = _tag(vary)
             if tag is None:
                 return view(*args, **kwargs)
             wanted = request.if_none_match
