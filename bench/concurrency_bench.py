@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -39,9 +37,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import SERVER_PIDS, gunicorn_serving, oxigraph_serve, serving, wait_until_idle
-
-from interlink_kg.store import open_store
+from live_server import (
+    SERVER_PIDS,
+    gunicorn_serving,
+    oxigraph_serve,
+    scratch_folder,
+    serving,
+    wait_until_idle,
+)
 
 LEVELS = (1, 8, 32, 128)
 KINDS = ("knowledge", "software", "externalsoftware", "externalknowledge")
@@ -154,19 +157,13 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="ilk-concurrency-"))
-    try:
+    with scratch_folder("ilk-concurrency-") as folder:
         _run(args, folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)  # the stores: gigabytes at 100k
 
 
 def _run(args: argparse.Namespace, folder: Path) -> None:
     store_url = f"oxigraph:{folder / 'store'}"
-    disk = open_store(store_url)
-    tasks, ids = synthetic.load_for_clients(disk, args.size)
-    disk.close()
-    del disk
+    tasks, ids = synthetic.load_for_clients(store_url, args.size)
     mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
     with serving(store_url, synthetic.BASE, folder / "serve.log") as base:
         embedded = _levels(base, args.seconds, tasks, ids)
@@ -188,9 +185,7 @@ def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
         oxigraph_serve(folder / "catalogue") as catalogue,
         oxigraph_serve(folder / "workspace", in_memory=True) as workspace,
     ):
-        remote = open_store(catalogue)
-        tasks, ids = synthetic.load_for_clients(remote, args.size)
-        remote.close()
+        tasks, ids = synthetic.load_for_clients(catalogue, args.size)
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[catalogue]):.0f} s")
         for workers in args.workers:
             log = folder / f"gunicorn-{workers}.log"

@@ -31,10 +31,8 @@ import argparse
 import http.client
 import itertools
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,9 +43,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import SERVER_PIDS, oxigraph_serve, serving, wait_until_idle
-
-from interlink_kg.store import open_store
+from live_server import SERVER_PIDS, oxigraph_serve, scratch_folder, serving, wait_until_idle
 
 LANGS = ("en", "es", "it", "lv")
 KINDS = ("knowledge", "software", "externalsoftware", "externalknowledge")
@@ -274,28 +270,20 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=2.0, help="ms before each request")
     parser.add_argument("--no-harvest", action="store_true", help="leave out the whole harvest")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="ilk-http-"))
-    try:
+    with scratch_folder("ilk-http-") as folder:
         _run(args, folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)  # the stores: gigabytes at 100k
 
 
 def _run(args: argparse.Namespace, folder: Path) -> None:
     embedded_url = f"oxigraph:{folder / 'store'}"
-    embedded = open_store(embedded_url)
-    tasks, ids = synthetic.load_for_clients(embedded, args.size)
-    embedded.close()
-    del embedded
+    tasks, ids = synthetic.load_for_clients(embedded_url, args.size)
     (folder / "server").mkdir()
     (folder / "workspace").mkdir()
     with (
         oxigraph_serve(folder / "server") as remote_url,
         oxigraph_serve(folder / "workspace", in_memory=True) as workspace_url,
     ):
-        remote = open_store(remote_url)
-        synthetic.load_for_clients(remote, args.size)
-        remote.close()
+        synthetic.load_for_clients(remote_url, args.size)
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[remote_url]):.0f} s")
         workspace = {"INTERLINK_KG_WORKSPACE": workspace_url}  # as several workers need it
         with (

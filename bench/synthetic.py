@@ -27,6 +27,7 @@ from interlink_kg.model.workflow import Status
 from interlink_kg.queries import query
 from interlink_kg.rdf import bundle
 from interlink_kg.rdf.formats import TURTLE
+from interlink_kg.store import open_store
 from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.vocab import ADMS, DCAT, DCT, FOAF, ILK, RDF
 
@@ -220,14 +221,19 @@ def load(store: Store, n: int) -> None:
     refresh_statistics(store, BASE, patient=True)
 
 
-def load_for_clients(store: Store, n: int) -> tuple[list[tuple[str, str]], list[str]]:
-    """:func:`load` N INTERLINKERs into ``store`` for a served catalogue (its base IRI set);
-    returns its tasks (schema and task identifiers) and INTERLINKER identifiers, for the
-    requests of the benchmarks' clients."""
+def load_for_clients(url: str, n: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """:func:`load` N INTERLINKERs into the store at ``url`` for a served catalogue (its base
+    IRI set), opened for it and closed after (so that a server may open it next); returns its
+    tasks (schema and task identifiers) and INTERLINKER identifiers, for the requests of the
+    benchmarks' clients."""
     started = time.perf_counter()
-    load(store, n)
-    store.set_meta("base_iri", BASE)
-    tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
-    ids = sorted(str(r["id"]) for r in store.select(query("interlinker-keys")))
-    print(f"{n} INTERLINKERs loaded into {store.url} in {time.perf_counter() - started:.1f} s")
+    store = open_store(url)
+    try:
+        load(store, n)
+        store.set_meta("base_iri", BASE)
+        tasks = [(str(r["schemaId"]), str(r["taskId"])) for r in store.select(query("all-tasks"))]
+        ids = sorted(str(r["id"]) for r in store.select(query("interlinker-keys")))
+    finally:
+        store.close()
+    print(f"{n} INTERLINKERs loaded into {url} in {time.perf_counter() - started:.1f} s")
     return tasks, ids
