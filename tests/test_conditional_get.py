@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from support import BASE, LOADED_AT
 
+from interlink_kg import resources
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.rdf.formats import TURTLE
 from interlink_kg.settings import Settings
@@ -160,3 +162,94 @@ def test_a_change_makes_every_old_tag_stale(changing: tuple[Store, Flask]) -> No
         ).status_code
         == 200
     )
+
+
+# Every GET the OpenAPI says answers 304, with a resource it holds in the bundled catalogue (plus
+# one curated record event and its curator, written as curation writes them: stamped).
+TAGGED = {
+    "/interlinkers/{id}": ONE,
+    "/catalogue": "/catalogue?per_page=30",
+    "/catalogue{suffix}": "/catalogue.ttl?per_page=30",
+    "/problem-profiles/{id}": "/problem-profiles/ORG_PROBLEM_2",
+    "/schemas/{id}": "/schemas/default",
+    "/schemas/{schema}/{kind}/{id}": "/schemas/default/phases/phase-build",
+    "/vocabularies/{scheme}": "/vocabularies/purposes",
+    "/vocabularies/{scheme}/{concept}": "/vocabularies/purposes/build_capacity",
+    "/licences/{id}": "/licences/copyleft",
+    "/licences/{id}/rights": "/licences/copyleft/rights",
+    "/agents/{id}": "/agents/interlink-kg",
+    "/agents/{id}/contact": "/agents/interlink-kg/contact",
+    "/agents/{id}/contact{suffix}": "/agents/interlink-kg/contact.ttl",
+    "/agents/users/{user}": "/agents/users/cora",
+    "/records/{id}/events/{number}": "/records/trello/events/1",
+    "/interlinkers/{id}/distributions/{distribution}": (
+        "/interlinkers/advanced_tutorial_for_the_collaborative_environment/distributions/en"
+    ),
+    "/interlinkers/{id}/service": "/interlinkers/trello/service",
+    "/interlinkers/{id}/service{suffix}": "/interlinkers/trello/service.nt",
+}
+# RDF the OpenAPI documents without a tag: what follows more than the catalogue's stamps (the
+# workspace's records, the SPARQL workers' snapshot) or is read too rarely to need one.
+UNTAGGED = {
+    "/.well-known/void": "/.well-known/void",
+    "/sparql{suffix}": "/sparql.ttl",
+    "/records/{id}": "/records/trello",
+    "/graphs/{name}": "/graphs/catalogue_data/catalogue.ttl",
+}
+EVENT = f"""
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<{BASE}records/trello/events/1> a prov:Activity ; prov:wasAssociatedWith <{BASE}agents/users/cora> .
+<{BASE}agents/users/cora> a foaf:Person ; foaf:nick "cora" .
+"""
+
+
+def documented_gets() -> dict[str, bool]:
+    """Each GET path of the OpenAPI answering RDF or 304, and whether it documents 304."""
+    spec = yaml.safe_load(resources.openapi_file().read_text(encoding="utf-8"))
+    found = {}
+    for path, operations in spec["paths"].items():
+        answers = operations.get("get", {}).get("responses", {})
+        ok = str(answers.get("200", {}).get("$ref", ""))
+        if "304" in answers or ok.endswith("RdfResource"):
+            found[path] = "304" in answers
+    return found
+
+
+def test_the_openapi_lists_the_tagged_answers_as_the_tests_do() -> None:
+    documented = documented_gets()
+    assert {p for p, tagged in documented.items() if tagged} == set(TAGGED)
+    assert {p for p, tagged in documented.items() if not tagged} == set(UNTAGGED)
+
+
+@pytest.fixture
+def with_event() -> Iterator[FlaskClient]:
+    store = open_store("memory:")
+    load_bundled(store, BASE, validate=False, now=LOADED_AT)
+    store.replace_graphs(
+        {
+            f"{BASE}graphs/records/trello": GraphPayload(EVENT.encode(), TURTLE, BASE, "a test"),
+            **new_generation(BASE),
+        }
+    )
+    app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=store)
+    yield app.test_client()
+    close_app(app)
+    store.close()
+
+
+@pytest.mark.parametrize("path", sorted(TAGGED))
+def test_each_documented_tag_is_given_and_honoured(with_event: FlaskClient, path: str) -> None:
+    url = TAGGED[path]
+    etag = tag_of(with_event, url, TURTLE_ACCEPT)
+    assert with_event.get(url, headers={**TURTLE_ACCEPT, "If-None-Match": etag}).status_code == 304
+    page = with_event.get(url, headers={"Accept": "text/html", "If-None-Match": etag})
+    assert page.status_code == 200
+    assert "ETag" not in page.headers
+
+
+@pytest.mark.parametrize("path", sorted(UNTAGGED))
+def test_what_is_documented_untagged_carries_no_tag(with_event: FlaskClient, path: str) -> None:
+    response = with_event.get(UNTAGGED[path], headers={**TURTLE_ACCEPT, "If-None-Match": "*"})
+    assert response.status_code == 200, response.data[:300]
+    assert "ETag" not in response.headers

@@ -1,5 +1,6 @@
-"""Conditional GET (RFC 9110, section 13) for the RDF that follows the catalogue store alone: an
-INTERLINKER's description and the catalogue's pages (decision 0022).
+"""Conditional GET (RFC 9110, section 13) for what follows the catalogue store alone: an
+INTERLINKER's description, the catalogue's pages and every other resource read from that store
+by ``describe`` or the profile views (decision 0022).
 
 Their answer is a function of the catalogue's content and of what teams published (both
 generation stamps, :func:`~interlink_kg.store.generation.both_generations`), of the request

@@ -18,6 +18,7 @@ from interlink_kg.model.iris import is_identifier
 from interlink_kg.publishing.catalogue_pages import profile_node
 from interlink_kg.publishing.named_graphs import published_graph
 from interlink_kg.rdf.formats import RdfFormat
+from interlink_kg.web.conditional import conditional
 from interlink_kg.web.negotiation import SUFFIX_RULE, split_suffix
 from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
@@ -48,11 +49,13 @@ def serve_path(*segments: str) -> Response:
 
 
 @bp.get("/problem-profiles/<identifier>")
+@conditional(vary="Accept")
 def problem_profile(identifier: str) -> Response:
     return serve_path("problem-profiles", identifier)
 
 
 @bp.get("/schemas/<schema>/<any(phases, objectives, tasks):kind>/<identifier>")
+@conditional(vary="Accept")
 def schema_part(schema: str, kind: str, identifier: str) -> Response:
     if kind == "tasks" and wants_page(request) and is_identifier(identifier):
         return guide_views.task(schema, identifier)
@@ -60,27 +63,32 @@ def schema_part(schema: str, kind: str, identifier: str) -> Response:
 
 
 @bp.get("/vocabularies/<scheme>")
+@conditional(vary="Accept")
 def vocabulary(scheme: str) -> Response:
     return serve_path("vocabularies", scheme)
 
 
 @bp.get("/vocabularies/<scheme>/<concept>")
+@conditional(vary="Accept")
 def concept(scheme: str, concept: str) -> Response:
     return serve_path("vocabularies", scheme, concept)
 
 
 @bp.get("/licences/<identifier>")
+@conditional(vary="Accept")
 def licence(identifier: str) -> Response:
     return serve_path("licences", identifier)
 
 
 @bp.get("/licences/<identifier>/rights")
+@conditional(vary="Accept")
 def licence_rights(identifier: str) -> Response:
     """What a reuser may do under a licence category, in plain words (``dct:rights``)."""
     return serve_path("licences", identifier, "rights")
 
 
 @bp.get("/agents/<identifier>")
+@conditional(vary="Accept")
 def agent(identifier: str) -> Response:
     return serve_path("agents", identifier)
 
@@ -97,6 +105,7 @@ def named_graph(name: str) -> Response:
 
 
 @bp.get("/agents/users/<user>")
+@conditional(vary="Accept")
 def user(user: str) -> Response:
     return serve_path("agents", "users", user)
 
@@ -111,17 +120,20 @@ def record(identifier: str) -> Response:
 
 
 @bp.get("/records/<identifier>/events/<number>")
+@conditional(vary="Accept")
 def record_event(identifier: str, number: str) -> Response:
     return serve_path("records", identifier, "events", number)
 
 
 @bp.get("/agents/<identifier>/contact")
 @bp.get("/agents/<identifier>/contact" + SUFFIX_RULE)
+@conditional(vary="Accept")
 def agent_contact(identifier: str, suffix: str = "") -> Response:
     return serve_path("agents", identifier, "contact" + suffix)
 
 
 @bp.get("/interlinkers/<identifier>/distributions/<distribution>")
+@conditional(vary="Accept")
 def distribution(identifier: str, distribution: str) -> Response:
     try:
         return serve_path("interlinkers", identifier, "distributions", distribution)
@@ -131,6 +143,7 @@ def distribution(identifier: str, distribution: str) -> Response:
 
 @bp.get("/interlinkers/<identifier>/service")
 @bp.get("/interlinkers/<identifier>/service" + SUFFIX_RULE)
+@conditional(vary="Accept")
 def service(identifier: str, suffix: str = "") -> Response:
     return _profile_node(identifier, "service" + suffix)
 

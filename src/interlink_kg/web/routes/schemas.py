@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from interlink_kg.errors import BadRequestError
 from interlink_kg.finding.catalogue import list_schemas, schema_description, schema_tree
 from interlink_kg.publishing.profiles import schema_skos
+from interlink_kg.web.conditional import conditional
 from interlink_kg.web.listing import listing_response
 from interlink_kg.web.negotiation import choose_language, prefers_html, split_suffix, wants_json
 from interlink_kg.web.pages import wants_page
@@ -26,6 +27,7 @@ def index() -> Response:
 
 
 @bp.get("/schemas/<identifier>")
+@conditional(vary="Accept, Accept-Language")
 def show(identifier: str) -> Response:
     """The schema tree as JSON (the default), or its RDF (by Accept or suffix), or HTML;
     ``?profile=skos`` gives the SKOS view (RDF or HTML)."""
