@@ -177,6 +177,76 @@ def test_a_server_that_hangs_times_out(silent_server: int) -> None:
     store.close()
 
 
+class StallingProxy:
+    """A loopback TCP proxy to ``port`` whose answers can be held back (``stalled``): the
+    server seen by its clients turns slow, and back, without being touched."""
+
+    def __init__(self, port: int) -> None:
+        self.upstream = port
+        self.stalled = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._closing = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closing.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket, answers: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                while answers and self.stalled.is_set() and not self._closing.is_set():
+                    time.sleep(0.02)
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                end.close()
+
+    def close(self) -> None:
+        self._closing.set()
+        self.listener.close()
+
+
+def test_a_server_that_turns_slow_gives_503_and_the_service_recovers(
+    remote_store_url: str, oxigraph_server: SparqlServer
+) -> None:
+    """Slow, not down: the server takes connections but its answers stop coming. A request
+    gets 503 with Retry-After once the store's timeout has passed, never hangs; when the
+    answers flow again, the next request is served, nothing restarted."""
+    proxy = StallingProxy(oxigraph_server.port)
+    store = open_remote(f"http://127.0.0.1:{proxy.port}/", timeout=0.5)
+    load_bundled(store, BASE, validate=False)
+    app = create_app(Settings(base_iri=BASE, store_url=remote_store_url), store=store)
+    try:
+        client = app.test_client()
+        turtle = {"Accept": "text/turtle"}
+        assert client.get("/interlinkers/trello", headers=turtle).status_code == 200
+        proxy.stalled.set()
+        started = time.monotonic()
+        slow = client.get("/interlinkers/information_sheet_template", headers=turtle)
+        assert time.monotonic() - started < 5
+        assert slow.status_code == 503
+        assert slow.headers["Retry-After"] == "5"
+        assert slow.get_json()["code"] == "store_unavailable"
+        proxy.stalled.clear()
+        back = client.get("/interlinkers/information_sheet_template", headers=turtle)
+        assert back.status_code == 200
+        assert b"interlinkers/information_sheet_template" in back.data
+    finally:
+        close_app(app)
+        store.close()
+        proxy.close()
+
+
 class _Slow(http.server.BaseHTTPRequestHandler):
     """Answers every request with 204 after ``DELAY`` seconds."""
 
