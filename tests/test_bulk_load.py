@@ -18,6 +18,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from support import BASE
 
+from interlink_kg import cli as cli_module
 from interlink_kg import resources
 from interlink_kg.curation import bulk, bulk_rebuild
 from interlink_kg.curation.bulk import BulkInProgressError, bulk_load, recover
@@ -616,3 +617,33 @@ def test_a_failure_after_batches_reached_the_server_is_undone(
         assert _snapshot(remote) == before
     finally:
         remote.close()
+
+
+def test_a_plain_load_of_large_or_compressed_files_goes_in_bulk(
+    cli,
+    interlinkers: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`load FILE` streams what a bulk load takes once the files are large (or gzip, which only
+    a bulk load reads); smaller ones, other formats and `--reset` keep the plain load."""
+    assert cli("load", "--no-validate").code == 0
+    monkeypatch.setattr(cli_module, "BULK_FROM_BYTES", interlinkers.stat().st_size + 1)
+    plain = cli("load", str(interlinkers))
+    assert plain.code == 0, plain.err
+    assert "catalogue record(s)" in plain.out
+    assert "in bulk" not in plain.err
+    monkeypatch.setattr(cli_module, "BULK_FROM_BYTES", interlinkers.stat().st_size)
+    large = cli("load", str(interlinkers))
+    assert large.code == 0, large.err
+    assert "loaded in bulk" in large.err
+    assert f"{RESOURCES} resource(s) validated" in large.out
+    assert "triples/s" in large.out
+    reset = cli("load", "--reset", "--no-validate", str(interlinkers))
+    assert reset.code == 0, reset.err
+    assert "in bulk" not in reset.err
+    small = tmp_path / "one.ttl.gz"
+    small.write_bytes(gzip.compress(b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"))
+    packed = cli("load", "--no-validate", str(small))
+    assert packed.code == 0, packed.err
+    assert "loaded in bulk" in packed.err
