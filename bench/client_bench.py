@@ -1,14 +1,15 @@
 """SPARQLWrapper against the remote store's pooled client (urllib3), on the same server and the
 same queries: the measurement issue 15 asks for ("whichever measures faster"; decision 0012).
 
-An `oxigraph serve` (RocksDB, loopback) is loaded with the synthetic catalogue; then, for each
-kind of read the service makes, unique requests go through both clients in a random order:
-- one INTERLINKER's description (the store's own query), as Turtle bytes, and as an rdflib
-  graph (SPARQLWrapper's Turtle parsed by rdflib, as its ``convert()`` leaves Turtle as
-  bytes; the store's ``describe_resources``, N-Triples parsed by pyoxigraph);
-- the titles of 100 INTERLINKERs (a SELECT, as a page reads its items' names), as the server's
-  JSON, and as rows (SPARQLWrapper's ``convert()`` of JSON gives dictionaries; the store gives
-  rdflib terms, more work).
+An `oxigraph serve` (RocksDB, loopback) is loaded with the synthetic catalogue; then, for two
+kinds of read the service makes, unique requests go through both clients in a random order,
+each asking for the same media type with the same query in the same way (POSTed as
+``application/sparql-query``, ``union-default-graph=true`` in the URL), and each answer read to
+its last byte. What is compared is the HTTP exchange alone: both answers would then be parsed
+by the same code.
+- one INTERLINKER's description (the store's own query) as N-Triples;
+- the titles of 100 INTERLINKERs (a SELECT, as a page reads its items' names) as SPARQL JSON.
+Each kind's first answer is checked to be the same both ways.
 
 SPARQLWrapper opens a new connection for every query: its keep-alive needs the ``keepalive``
 package, which no longer builds on current Python (it is not installed). The pooled client
@@ -27,8 +28,8 @@ from collections.abc import Callable
 
 import synthetic
 from live_server import SERVER_PIDS, oxigraph_serve, scratch_folder, wait_until_idle
-from rdflib import Graph, URIRef
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from rdflib import URIRef
+from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 
 from interlink_kg.store import open_store
 from interlink_kg.store.base import description_query
@@ -40,11 +41,15 @@ TITLES = (
 )
 
 
-def _wrapper(endpoint: str, fmt: str) -> SPARQLWrapper:
-    client = SPARQLWrapper(endpoint + "?union-default-graph=true")
+def _wrapper(endpoint: str, accept: str) -> SPARQLWrapper:
+    """A SPARQLWrapper sending queries as the store does: POSTed directly, the union of the
+    graphs asked for in the URL, ``accept`` as the only media type (no format parameters)."""
+    client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
-    client.setRequestMethod("postdirectly")
-    client.setReturnFormat(fmt)
+    client.setRequestMethod(POSTDIRECTLY)
+    client.setOnlyConneg(True)
+    client.addParameter("union-default-graph", "true")
+    client.addCustomHttpHeader("Accept", accept)
     return client
 
 
@@ -69,81 +74,57 @@ def _measure(store: RemoteStore, ids: list[str], requests: int) -> None:
     http = store._http  # the pooled client the store sends every query through
     union = f"{endpoint}?union-default-graph=true"
     rng = random.Random(15)
-    chosen = rng.sample(ids, min(len(ids), requests * 2))
+    requests = min(requests, len(ids) // 2)
+    chosen = rng.sample(ids, requests * 2)
     iris = [URIRef(f"{synthetic.BASE}interlinkers/{i}") for i in chosen]
 
     def titles(n: int) -> str:
-        """The titles of 100 INTERLINKERs, as a catalogue page reads its items' names."""
-        items = rng.sample(ids, 100)
-        items[0] = chosen[n]  # unique: no two requests alike
+        """The titles of 100 INTERLINKERs, one of them unique to request ``n``."""
+        items = [chosen[n], *rng.sample(ids, 99)]
         return TITLES.format(items=" ".join(f"<{synthetic.BASE}interlinkers/{i}>" for i in items))
 
-    def sparqlwrapper_bytes(text: str, fmt: str) -> bytes:
-        client = _wrapper(endpoint, fmt)
-        client.setQuery(text)
-        return bytes(client.query().response.read())
-
-    def pooled_bytes(text: str, accept: str) -> bytes:
-        return http.call(
-            "POST",
-            union,
-            body=text.encode("utf-8"),
-            content_type="application/sparql-query",
-            accept=accept,
-        )
-
-    def sparqlwrapper_graph(text: str) -> Graph:
-        client = _wrapper(endpoint, TURTLE)
-        client.setQuery(text)
-        answer = client.query().convert()  # Turtle comes back as bytes, for rdflib to parse
-        assert isinstance(answer, bytes)
-        return Graph().parse(data=answer, format="turtle")
-
-    def sparqlwrapper_rows(text: str) -> object:
-        client = _wrapper(endpoint, JSON)
-        client.setQuery(text)
-        return client.query().convert()
-
-    kinds: dict[str, tuple[Callable[[int], object], Callable[[int], object]]] = {
-        "one INTERLINKER, Turtle bytes": (
-            lambda n: sparqlwrapper_bytes(description_query([iris[n]], published=False), TURTLE),
-            lambda n: pooled_bytes(description_query([iris[n]], published=False), "text/turtle"),
+    kinds: dict[str, tuple[Callable[[int], str], str]] = {
+        "one INTERLINKER's description, N-Triples": (
+            lambda n: description_query([iris[n]], published=False),
+            "application/n-triples",
         ),
-        "one INTERLINKER, rdflib graph": (
-            lambda n: sparqlwrapper_graph(description_query([iris[n]], published=False)),
-            lambda n: store.describe_resources([iris[n]]),
-        ),
-        "titles of 100 INTERLINKERs, JSON bytes": (
-            lambda n: sparqlwrapper_bytes(titles(n), JSON),
-            lambda n: pooled_bytes(titles(n), "application/sparql-results+json"),
-        ),
-        "titles of 100 INTERLINKERs, rows": (
-            lambda n: sparqlwrapper_rows(titles(n)),
-            lambda n: store.select(titles(n)),
-        ),
+        "titles of 100 INTERLINKERs, SPARQL JSON": (titles, "application/sparql-results+json"),
     }
-    # the same answers both ways: the comparison is of like with like
-    one = description_query([iris[0]], published=False)
-    assert len(sparqlwrapper_graph(one)) == len(store.describe_resources([iris[0]])) > 0
-    some = titles(0)
-    rows = sparqlwrapper_rows(some)
-    assert isinstance(rows, dict)
-    assert len(rows["results"]["bindings"]) == len(store.select(some)) >= 100
     print(
         f"\n{len(ids)} INTERLINKERs on an oxigraph serve (RocksDB, loopback); per kind "
         f"{requests} unique requests through each client, in a random order, 1 ms apart\n"
     )
     print("| read | SPARQLWrapper p50 | pooled client p50 | SPARQLWrapper / pooled |")
     print("|---|---|---|---|")
-    for name, (wrapped, pooled) in kinds.items():
+    for name, (text_of, accept) in kinds.items():
+        wrapper = _wrapper(endpoint, accept)
+
+        def through_wrapper(text: str, wrapper: SPARQLWrapper = wrapper) -> bytes:
+            wrapper.setQuery(text)
+            return bytes(wrapper.query().response.read())
+
+        def through_pool(text: str, accept: str = accept) -> bytes:
+            return http.call(
+                "POST",
+                union,
+                body=text.encode("utf-8"),
+                content_type="application/sparql-query",
+                accept=accept,
+            )
+
+        first = text_of(0)
+        assert sorted(through_wrapper(first).splitlines()) == sorted(
+            through_pool(first).splitlines()
+        ), name  # the same answer both ways (lines in any order)
         times: dict[str, list[float]] = {"wrapper": [], "pooled": []}
         for n in range(requests):
-            order = [("wrapper", wrapped, n), ("pooled", pooled, n + requests)]
+            order = [("wrapper", through_wrapper, n), ("pooled", through_pool, n + requests)]
             rng.shuffle(order)
-            for label, work, at in order:
+            for label, send, at in order:
+                text = text_of(at)
                 time.sleep(0.001)
                 started = time.perf_counter()
-                work(at)
+                send(text)
                 times[label].append(time.perf_counter() - started)
         wrapper_ms = statistics.median(times["wrapper"]) * 1000
         pooled_ms = statistics.median(times["pooled"]) * 1000

@@ -625,25 +625,38 @@ def test_a_plain_load_of_large_or_compressed_files_goes_in_bulk(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`load FILE` streams what a bulk load takes once the files are large (or gzip, which only
-    a bulk load reads); smaller ones, other formats and `--reset` keep the plain load."""
+    """`load FILE` streams what a bulk load takes once every file is large (or gzip, which
+    only a bulk load reads); smaller ones, N-Quads, a file named twice, `--reset` and
+    `--no-bulk` keep the plain load."""
     assert cli("load", "--no-validate").code == 0
-    monkeypatch.setattr(cli_module, "BULK_FROM_BYTES", interlinkers.stat().st_size + 1)
+    size = interlinkers.stat().st_size
+    monkeypatch.setattr(cli_module, "BULK_FROM_BYTES", size + 1)
     plain = cli("load", str(interlinkers))
     assert plain.code == 0, plain.err
     assert "catalogue record(s)" in plain.out
     assert "in bulk" not in plain.err
-    monkeypatch.setattr(cli_module, "BULK_FROM_BYTES", interlinkers.stat().st_size)
+    monkeypatch.setattr(cli_module, "BULK_FROM_BYTES", size)
     large = cli("load", str(interlinkers))
     assert large.code == 0, large.err
     assert "loaded in bulk" in large.err
     assert f"{RESOURCES} resource(s) validated" in large.out
     assert "triples/s" in large.out
-    reset = cli("load", "--reset", "--no-validate", str(interlinkers))
-    assert reset.code == 0, reset.err
-    assert "in bulk" not in reset.err
-    small = tmp_path / "one.ttl.gz"
-    small.write_bytes(gzip.compress(b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"))
-    packed = cli("load", "--no-validate", str(small))
-    assert packed.code == 0, packed.err
-    assert "loaded in bulk" in packed.err
+    small = tmp_path / "small.nt"
+    small.write_bytes(b"<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    quads = tmp_path / "large.nq"
+    quads.write_bytes(interlinkers.read_bytes())
+    for args in (
+        ["--reset", "--no-validate", str(interlinkers)],
+        ["--no-bulk", str(interlinkers)],
+        [str(interlinkers), str(small)],  # not every file is large
+        [str(interlinkers), str(interlinkers)],
+        ["--no-validate", str(quads)],
+    ):
+        kept = cli("load", *args)
+        assert kept.code == 0, (args, kept.err)
+        assert "in bulk" not in kept.err, args
+    packed = tmp_path / "one.ttl.gz"
+    packed.write_bytes(gzip.compress(b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"))
+    compressed = cli("load", "--no-validate", str(packed))
+    assert compressed.code == 0, compressed.err
+    assert "loaded in bulk" in compressed.err

@@ -145,6 +145,7 @@ def test_a_change_makes_every_old_tag_stale(changing: tuple[Store, Flask]) -> No
     client = app.test_client()
     one = tag_of(client, ONE, TURTLE_ACCEPT)
     page = tag_of(client, "/catalogue?per_page=30", TURTLE_ACCEPT)
+    profile = tag_of(client, TAGGED["/problem-profiles/{id}"], TURTLE_ACCEPT)
     title = f'<{BASE}interlinkers/trello> <http://purl.org/dc/terms/title> "Tablero de tareas"@es .'
     store.replace_graphs(
         {
@@ -162,6 +163,8 @@ def test_a_change_makes_every_old_tag_stale(changing: tuple[Store, Flask]) -> No
         ).status_code
         == 200
     )
+    stale = {**TURTLE_ACCEPT, "If-None-Match": profile}
+    assert client.get(TAGGED["/problem-profiles/{id}"], headers=stale).status_code == 200
 
 
 # Every GET the OpenAPI says answers 304, with a resource it holds in the bundled catalogue (plus
@@ -181,6 +184,8 @@ TAGGED = {
     "/agents/{id}/contact": "/agents/interlink-kg/contact",
     "/agents/{id}/contact{suffix}": "/agents/interlink-kg/contact.ttl",
     "/agents/users/{user}": "/agents/users/cora",
+    "/records/{id}": "/records/trello",
+    "/interlinkers/{id}/record": "/interlinkers/trello/record",
     "/records/{id}/events/{number}": "/records/trello/events/1",
     "/interlinkers/{id}/distributions/{distribution}": (
         "/interlinkers/advanced_tutorial_for_the_collaborative_environment/distributions/en"
@@ -188,12 +193,12 @@ TAGGED = {
     "/interlinkers/{id}/service": "/interlinkers/trello/service",
     "/interlinkers/{id}/service{suffix}": "/interlinkers/trello/service.nt",
 }
-# RDF the OpenAPI documents without a tag: what follows more than the catalogue's stamps (the
-# workspace's records, the SPARQL workers' snapshot) or is read too rarely to need one.
+# RDF the OpenAPI documents without a tag: what follows more than the catalogue's stamps (a
+# named graph may be the SPARQL workers' snapshot's, the service description describes them)
+# or is read too rarely to need one (VoID).
 UNTAGGED = {
     "/.well-known/void": "/.well-known/void",
     "/sparql{suffix}": "/sparql.ttl",
-    "/records/{id}": "/records/trello",
     "/graphs/{name}": "/graphs/catalogue_data/catalogue.ttl",
 }
 EVENT = f"""
@@ -220,6 +225,40 @@ def test_the_openapi_lists_the_tagged_answers_as_the_tests_do() -> None:
     documented = documented_gets()
     assert {p for p, tagged in documented.items() if tagged} == set(TAGGED)
     assert {p for p, tagged in documented.items() if not tagged} == set(UNTAGGED)
+
+
+def test_every_conditional_route_is_documented_and_sampled(client: FlaskClient) -> None:
+    """Each route whose view answers conditional requests is reached by one of the samples
+    above (so the OpenAPI documents it with 304), and no untagged sample reaches one."""
+    app = client.application
+    adapter = app.url_map.bind("localhost")
+
+    def rule_of(url: str) -> str:
+        rule, _ = adapter.match(url.split("?")[0], return_rule=True)
+        return rule.rule
+
+    conditional_rules = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if hasattr(app.view_functions[rule.endpoint], "conditional_vary")
+    }
+    assert conditional_rules == {rule_of(url) for url in TAGGED.values()}
+    assert not conditional_rules & {rule_of(url) for url in UNTAGGED.values()}
+
+
+def test_the_schema_tree_is_tagged_per_language(client: FlaskClient) -> None:
+    """The JSON tree (the default answer) is named in the language asked for."""
+    spanish = {"Accept": "application/json", "Accept-Language": "es"}
+    english = {"Accept": "application/json", "Accept-Language": "en"}
+    tag = tag_of(client, "/schemas/default", spanish)
+    assert tag != tag_of(client, "/schemas/default", english)
+    again = client.get("/schemas/default", headers={**spanish, "If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.headers["Vary"] == "Accept, Accept-Language"
+    other = client.get("/schemas/default", headers={**english, "If-None-Match": tag})
+    assert other.status_code == 200
+    turtle = client.get("/schemas/default", headers=TURTLE_ACCEPT)
+    assert turtle.headers["Vary"] == "Accept, Accept-Language"
 
 
 @pytest.fixture

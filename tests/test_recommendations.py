@@ -612,9 +612,9 @@ def test_a_served_app_has_its_indexes_built_after_start_up(
         assert built.stamp == generation(catalogue_store)
         assert state.search.current() is built.value  # nothing rebuilt on the first search
         assert len(keys(catalogue_store)) == 78
-        from interlink_kg.publishing import catalogue_pages
+        from interlink_kg.finding.record_dates import record_dates
 
-        assert catalogue_pages._DATES._kept(catalogue_store, generation(catalogue_store), ())
+        assert "span" in vars(record_dates(catalogue_store))  # the catalogue's dates, warmed
         assert frozen == [True]
         state.warmer.start()  # as after a change: built again, not frozen again
         assert state.warmer.ready.wait(timeout=60)

@@ -6,6 +6,7 @@ remote deployment needs. The store contract itself runs on this backend in test_
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import http.server
 import io
@@ -195,7 +196,11 @@ class StallingProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            server = socket.create_connection(("127.0.0.1", self.upstream))
+            try:
+                server = socket.create_connection(("127.0.0.1", self.upstream))
+            except OSError:
+                client.close()
+                continue
             threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
             threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
 
@@ -213,6 +218,8 @@ class StallingProxy:
 
     def close(self) -> None:
         self._closing.set()
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept()
         self.listener.close()
 
 
@@ -222,9 +229,11 @@ def test_a_server_that_turns_slow_gives_503_and_the_service_recovers(
     """Slow, not down: the server takes connections but its answers stop coming. A request
     gets 503 with Retry-After once the store's timeout has passed, never hangs; when the
     answers flow again, the next request is served, nothing restarted."""
+    direct = open_store(remote_store_url)
+    load_bundled(direct, BASE, validate=False)  # with the default timeout: a busy machine
+    direct.close()
     proxy = StallingProxy(oxigraph_server.port)
     store = open_remote(f"http://127.0.0.1:{proxy.port}/", timeout=0.5)
-    load_bundled(store, BASE, validate=False)
     app = create_app(Settings(base_iri=BASE, store_url=remote_store_url), store=store)
     try:
         client = app.test_client()

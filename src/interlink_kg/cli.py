@@ -109,10 +109,11 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
     if args.bulk or args.recover:
         return _bulk_load(args, settings, out)
-    if _large_streamable(args.paths) and not args.reset:
+    if not (args.reset or args.no_bulk) and _large_streamable(args.paths):
         sys.stderr.write(
-            "large N-Triples, N-Quads or Turtle files: loaded in bulk (as with --bulk: "
-            "streamed, validated resource by resource)\n"
+            "large or compressed N-Triples or Turtle: loaded in bulk, as with --bulk "
+            "(streamed, validated resource by resource, no catalogue records; --no-bulk "
+            "loads them in one transaction instead)\n"
         )
         return _bulk_load(args, settings, out)
     paths = list(args.paths) or bundled_paths()
@@ -135,21 +136,26 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def _large_streamable(paths: Sequence[Path]) -> bool:
-    """Whether ``paths`` are files a bulk load streams (N-Triples, N-Quads, Turtle, gzip or
-    not) and either compressed (which only a bulk load reads) or :data:`BULK_FROM_BYTES` in
-    all. Anything else, a missing file included, is left to the plain load to report."""
+    """Whether every one of ``paths`` is a file a bulk load streams and the plain load handles
+    badly: N-Triples or Turtle of :data:`BULK_FROM_BYTES` or more (a file that large describes
+    many INTERLINKERs, so the plain load would write it no catalogue record either), or
+    gzip-compressed (which only a bulk load reads). N-Quads are left out: a plain load puts
+    their triples in the file's graph, a bulk load in the graphs they name. Anything else, a
+    missing file or a file named twice included, is left to the plain load."""
     from interlink_kg.curation.bulk_files import format_of
 
-    total = 0
-    compressed = False
+    if not paths or len({p.resolve() for p in paths}) < len(paths):
+        return False
     for path in paths:
         try:
-            _, gzipped = format_of(path)
-            total += path.stat().st_size
+            _, compressed = format_of(path)
+            size = path.stat().st_size
         except (BadRequestError, OSError):
             return False
-        compressed = compressed or gzipped
-    return bool(paths) and (compressed or total >= BULK_FROM_BYTES)
+        quads = ".nq" in (suffix.lower() for suffix in path.suffixes)
+        if quads or not (compressed or size >= BULK_FROM_BYTES):
+            return False
+    return True
 
 
 def _recovered(dropped: Sequence[str], completed: Sequence[str], missing: Sequence[str]) -> str:

@@ -61,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="stream large N-Triples, N-Quads or Turtle files (.gz too) with the engine's bulk "
         "loader and a progress bar; validated resource by resource; all or nothing (a plain "
-        "load does so by itself for 16 MB of such files or more, or .gz)",
+        "load does so by itself when every file is .gz or N-Triples or Turtle of 16 MB or more)",
+    )
+    load.add_argument(
+        "--no-bulk",
+        action="store_true",
+        help="load even large files in one transaction, validated as one graph",
     )
     load.add_argument(
         "--recover",

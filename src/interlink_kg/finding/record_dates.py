@@ -18,6 +18,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from rdflib import BNode, Literal, URIRef
@@ -93,12 +95,44 @@ class RecordDates:
             topics[record] = tuple(sorted({*topics.get(record, ()), *about}))
         return RecordDates(of, topics)
 
+    @cached_property
+    def span(self) -> tuple[Literal, Literal] | None:
+        """When the catalogue was first issued and last modified: the earliest first listing
+        and the latest change of its records (None when no record states both). Worked out
+        here once per generation, from the dates in memory: on a SPARQL server at 1M
+        INTERLINKERs the same aggregate as a query ran past the store's timeout."""
+        first: tuple[datetime, Listing] | None = None
+        last: tuple[datetime, Listing] | None = None
+        for listings in self.of.values():
+            for listing in listings:
+                if listing.issued is None:
+                    continue
+                issued, modified = _moment(listing.issued), _moment(listing.modified)
+                if issued is not None and (first is None or issued < first[0]):
+                    first = (issued, listing)
+                if modified is not None and (last is None or modified > last[0]):
+                    last = (modified, listing)
+        if first is None or last is None:
+            return None
+        issued_literal = first[1].terms()[2]
+        assert issued_literal is not None
+        return issued_literal, last[1].terms()[1]
+
     def needs_merge(self) -> bool:
         return False  # patched in full each time
 
     def knows(self, subject: str) -> bool:
         """True for a listed INTERLINKER and for a listed record (named by IRI)."""
         return subject in self.of or subject in self.topics
+
+
+def _moment(text: str) -> datetime | None:
+    """A date or date-time as a moment to order by (UTC when it names no zone), or None."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _listings(rows: Iterable[_Row]) -> dict[str, tuple[Listing, ...]]:

@@ -15,7 +15,6 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
 
 from interlink_kg.errors import NotFoundError
 from interlink_kg.finding.cache import PerGeneration
@@ -58,20 +57,7 @@ def warm(store: Store, base_iri: str) -> None:
     dates, the records' dates), so that the first page after a change does not wait for it
     (seconds at 100k)."""
     _VOCABULARIES.get(store, base_iri)
-    _DATES.get(store)
-    record_dates(store)
-
-
-def _read_dates(store: Store) -> tuple[Node, Node] | None:
-    found = store.select(query("catalogue-dates"))
-    if found and "first" in found[0] and "last" in found[0]:
-        return found[0]["first"], found[0]["last"]
-    return None
-
-
-# When the catalogue was first listed and last changed: an aggregate over every INTERLINKER's
-# record (100k rows at 100k), which only a change of the content moves.
-_DATES: PerGeneration[tuple[Node, Node] | None] = PerGeneration(_read_dates)
+    record_dates(store).span  # noqa: B018 (worked out once per generation, here)
 
 
 def _read_vocabularies(store: Store, base_iri: str) -> Graph:
@@ -259,11 +245,11 @@ def catalogue_page(
             view.add(triple)
     for licence in view.objects(catalogue, DCT.license):
         dcat_ap3.describe(source, view, licence)
-    dates = _DATES.get(store)
-    if dates is not None:
-        view.add((catalogue, DCT.issued, dates[0]))
-        view.add((catalogue, DCT.modified, dates[1]))
-    _add_records(view, source, record_dates(store), catalogue, items, request.profile)
+    dated = record_dates(store)
+    if dated.span is not None:
+        view.add((catalogue, DCT.issued, dated.span[0]))
+        view.add((catalogue, DCT.modified, dated.span[1]))
+    _add_records(view, source, dated, catalogue, items, request.profile)
     _name_theme_taxonomies(view, source, catalogue)
     if request.after is None:
         _add_paging(view, request, base_iri, selection.total, URIRef(requested_url))

@@ -111,6 +111,7 @@ def user(user: str) -> Response:
 
 
 @bp.get("/records/<identifier>")
+@conditional(vary="Accept")
 def record(identifier: str) -> Response:
     """An INTERLINKER's catalogue record, with its history (as at /interlinkers/{id}/record)."""
     name, fmt = split_suffix(identifier)

@@ -50,4 +50,6 @@ def show(identifier: str) -> Response:
     iri, graph = schema_description(store, identifier)
     if profile == schema_skos.NAME:
         graph = schema_skos.build(graph, iri)
-    return rdf_response(graph, fmt)
+    response = rdf_response(graph, fmt)
+    response.headers["Vary"] = "Accept, Accept-Language"  # as the JSON tree: one Vary, one tag
+    return response

@@ -13,6 +13,7 @@ from interlink_kg.curation.submissions import Outcome
 from interlink_kg.errors import BadRequestError
 from interlink_kg.model.roles import Role
 from interlink_kg.model.workflow import Status, SubmissionRecord
+from interlink_kg.web.conditional import conditional
 from interlink_kg.web.negotiation import wants_json
 from interlink_kg.web.pages import wants_page
 from interlink_kg.web.rdf_response import rdf_response
@@ -109,5 +110,6 @@ def deprecate(identifier: str) -> Response:
 
 
 @bp.get("/interlinkers/<identifier>/record")
+@conditional(vary="Accept")
 def public_record(identifier: str) -> Response:
     return rdf_response(state().workspace.public_record(identifier))
