@@ -29,9 +29,10 @@ from interlink_kg.store.base import Store
 EXIT_OK = 0
 EXIT_INVALID = 1
 SHOWN_VIOLATIONS = 20  # on stderr when a load is refused; the rest with `validate`
-# From this many bytes of files on, a plain `load` of N-Triples, N-Quads or Turtle streams them
-# as `load --bulk` does: read whole into rdflib and validated as one graph, a file of 10k
-# INTERLINKERs (20 MB) loads at 13% of the engine's rate, against 48% in bulk (bench/RESULTS.md).
+# From this size on, an N-Triples or Turtle file given to a plain `load` (every file that
+# large, or gzip) is streamed as `load --bulk` does: read whole into rdflib and validated as one
+# graph, a file of 10k INTERLINKERs (20 MB) loads at 13% of the engine's rate, against 48% in
+# bulk (bench/RESULTS.md).
 BULK_FROM_BYTES = 16 * 1024 * 1024
 
 

@@ -57,7 +57,7 @@ def warm(store: Store, base_iri: str) -> None:
     dates, the records' dates), so that the first page after a change does not wait for it
     (seconds at 100k)."""
     _VOCABULARIES.get(store, base_iri)
-    record_dates(store).span  # noqa: B018 (worked out once per generation, here)
+    _ = record_dates(store).span  # the catalogue's dates, worked out once per generation
 
 
 def _read_vocabularies(store: Store, base_iri: str) -> Graph:
