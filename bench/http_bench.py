@@ -191,7 +191,11 @@ def measure(
                     elapsed, body = clients[name].get(request)
                     paired[name].append(elapsed)
                     bodies.append(body)
-                differing += _differ(*bodies)
+                if _differ(*bodies):
+                    differing += 1
+                    if differing <= 2:  # shown, to be looked into
+                        shown = {name: body[:400] for name, body in zip(order, bodies, strict=True)}
+                        print(f"  answers differ: {request[0]}: {shown}", file=sys.stderr)
             alone: dict[str, list[float]] = {name: [] for name in clients}
             block = max(1, count // BLOCKS)
             for number, at in enumerate(range(count, 2 * count, block)):
