@@ -12,6 +12,7 @@ from support import BASE, catalogue_without_texts
 
 from interlink_kg.finding.relevance import analyse, text_relevance
 from interlink_kg.finding.thesaurus import Thesaurus, from_store
+from interlink_kg.queries import query
 from interlink_kg.store import Store
 
 DCT = "http://purl.org/dc/terms/"
@@ -109,6 +110,24 @@ def test_the_bundled_thesaurus_is_read_in_every_language(catalogue_store: Store)
         ("lv", "Koordinējiet dalībniekus"),
     ]:
         assert words.related(analyse(text, lang), lang), lang
+
+
+def test_the_thesaurus_does_not_depend_on_the_order_the_store_answers_in(
+    catalogue_store: Store,
+) -> None:
+    """A store on disk lists the labels in another order than one in memory: the related
+    words (kept up to MAX_RELATED, the first concept's first) must be the same either way."""
+    found = catalogue_store.select(query("relevance-thesaurus"))
+    rows = [(str(r["concept"]), r["label"]) for r in found if isinstance(r["label"], Literal)]
+    texts = [
+        ("en", "Sketch an initial idea of the hackathon theme, plan the submission and evaluation"),
+        ("es", "Coordinar a los actores y evaluar las ideas en un taller"),
+    ]
+    as_read, reversed_ = Thesaurus.of(rows, analyse), Thesaurus.of(rows[::-1], analyse)
+    for lang, text in texts:
+        assert as_read.related(analyse(text, lang), lang) == reversed_.related(
+            analyse(text, lang), lang
+        )
 
 
 @pytest.mark.parametrize(

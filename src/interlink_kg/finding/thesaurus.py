@@ -64,7 +64,12 @@ class Thesaurus:
         """The thesaurus of ``(concept, label)`` rows; ``synonyms``: the concepts whose labels
         are names for one and the same thing."""
         labels: dict[str, dict[str, list[Label]]] = defaultdict(lambda: defaultdict(list))
-        for concept, label in rows:
+        # in an order of their own, not the store's: which concept's words come first decides
+        # which are kept under MAX_RELATED, and a store on disk answers in another order than
+        # one in memory (the same request ranked differently on two backends)
+        for concept, label in sorted(
+            rows, key=lambda row: (row[0], str(row[1]), row[1].language or "")
+        ):
             lang = (label.language or FALLBACK_LANGUAGE).split("-")[0]
             if lang not in SUPPORTED_LANGUAGES:
                 continue
