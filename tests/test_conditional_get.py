@@ -262,19 +262,15 @@ def test_the_schema_tree_is_tagged_per_language(client: FlaskClient) -> None:
 
 
 @pytest.fixture
-def with_event() -> Iterator[FlaskClient]:
-    store = open_store("memory:")
-    load_bundled(store, BASE, validate=False, now=LOADED_AT)
+def with_event(changing: tuple[Store, Flask]) -> FlaskClient:
+    store, app = changing
     store.replace_graphs(
         {
             f"{BASE}graphs/records/trello": GraphPayload(EVENT.encode(), TURTLE, BASE, "a test"),
             **new_generation(BASE),
         }
     )
-    app = create_app(Settings(base_iri=BASE, store_url="memory:"), store=store)
-    yield app.test_client()
-    close_app(app)
-    store.close()
+    return app.test_client()
 
 
 @pytest.mark.parametrize("path", sorted(TAGGED))

@@ -149,12 +149,11 @@ def _large_streamable(paths: Sequence[Path]) -> bool:
         return False
     for path in paths:
         try:
-            _, compressed = format_of(path)
+            fmt, compressed = format_of(path)
             size = path.stat().st_size
         except (BadRequestError, OSError):
             return False
-        quads = ".nq" in (suffix.lower() for suffix in path.suffixes)
-        if quads or not (compressed or size >= BULK_FROM_BYTES):
+        if fmt.file_extension == "nq" or not (compressed or size >= BULK_FROM_BYTES):
             return False
     return True
 

@@ -65,8 +65,8 @@ from interlink_kg.model.report import ValidationReport
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
-from interlink_kg.store.changes import entry_payload, subjects_of
-from interlink_kg.store.generation import new_generation, new_stamp
+from interlink_kg.store.changes import stamped_entry, subjects_of
+from interlink_kg.store.generation import new_stamp
 from interlink_kg.store.serving_record import process_alive
 
 _LOG = logging.getLogger(__name__)
@@ -237,9 +237,7 @@ def _drop_stamped(store: Store, graphs: Sequence[str]) -> None:
     store.drop_graphs(graphs)
     stamp = new_stamp()
     try:
-        store.replace_graphs(
-            {**new_generation(base_iri, stamp), **entry_payload(stamp, subjects, base_iri)}
-        )
+        store.replace_graphs(stamped_entry(stamp, subjects, base_iri))
     except Exception:
         _LOG.exception("the undone load's graphs are dropped, but no new stamp could be written")
 

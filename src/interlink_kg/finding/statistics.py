@@ -26,8 +26,8 @@ from interlink_kg.model import iris
 from interlink_kg.queries import query
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Guard, Store
-from interlink_kg.store.changes import beyond_kept, entry_payload, read_log
-from interlink_kg.store.generation import new_generation, new_stamp
+from interlink_kg.store.changes import beyond_kept, entry_name, read_log, stamped_entry
+from interlink_kg.store.generation import new_stamp
 
 STALE_MARKER = f"{INTERNAL_PREFIX}state/derived-stale"  # one marker graph per change under it
 _NOTHING = f"{INTERNAL_PREFIX}nothing"  # binds a query's VALUES to no resource
@@ -73,7 +73,7 @@ def change(base_iri: str, subjects: Iterable[str] | None) -> Change:
     stamp = new_stamp()
     marker = stale_marker(base_iri, stamp)
     return Change(
-        {**marker, **new_generation(base_iri, stamp), **entry_payload(stamp, subjects, base_iri)},
+        {**marker, **stamped_entry(stamp, subjects, base_iri)},
         next(iter(marker)),
         None if subjects is None else frozenset(subjects),
     )
@@ -102,8 +102,7 @@ def _stamp(base_iri: str) -> tuple[dict[str, GraphPayload], str]:
     """A new generation with its log entry (touching no resource's own triples), for the
     refresh's write, and the entry's graph."""
     fresh = new_stamp()
-    entry = entry_payload(fresh, (), base_iri)
-    return {**new_generation(base_iri, fresh), **entry}, next(iter(entry))
+    return stamped_entry(fresh, (), base_iri), entry_name(fresh)
 
 
 def refresh_statistics(

@@ -24,7 +24,7 @@ from rdflib import Literal, URIRef
 from interlink_kg.queries import bind
 from interlink_kg.rdf.formats import NTRIPLES
 from interlink_kg.store.base import INTERNAL_PREFIX, GraphPayload, Store
-from interlink_kg.store.generation import stamp_order
+from interlink_kg.store.generation import new_generation, stamp_order
 
 LOG_PREFIX = f"{INTERNAL_PREFIX}state/changes/"
 _STAMP = f"{INTERNAL_PREFIX}changeStamp"
@@ -68,12 +68,17 @@ class Entry:
     subjects: frozenset[str] | None  # None: everything
 
 
+def entry_name(stamp: str) -> str:
+    """The graph of the log entry of the change stamped ``stamp``."""
+    return f"{LOG_PREFIX}{stamp}"
+
+
 def entry_payload(
     stamp: str, subjects: Iterable[str] | None, base_iri: str
 ) -> dict[str, GraphPayload]:
     """The log entry of the change stamped ``stamp``, as a graph for its ``replace_graphs``
     (``subjects`` None: everything)."""
-    name = f"{LOG_PREFIX}{stamp}"
+    name = entry_name(stamp)
     listed = None if subjects is None else sorted(set(subjects))
     lines = [f"<{name}> <{_STAMP}> {Literal(stamp).n3()} ."]
     if listed is None or len(listed) > MAX_LISTED:
@@ -82,6 +87,14 @@ def entry_payload(
         lines += [f"<{name}> <{_CHANGED}> {URIRef(s).n3()} ." for s in listed]
     data = ("\n".join(lines) + "\n").encode()
     return {name: GraphPayload(data, NTRIPLES, base_iri, "change log entry")}
+
+
+def stamped_entry(
+    stamp: str, subjects: Iterable[str] | None, base_iri: str
+) -> dict[str, GraphPayload]:
+    """The new content stamp ``stamp`` with its log entry: the graphs every change of the
+    catalogue puts in its own ``replace_graphs``."""
+    return {**new_generation(base_iri, stamp), **entry_payload(stamp, subjects, base_iri)}
 
 
 def subjects_of(store: Store, graphs: Iterable[str]) -> set[str]:
