@@ -296,6 +296,73 @@ def test_whole_store_writes_have_the_long_timeout_and_the_rest_the_short_one() -
         server.server_close()
 
 
+class _Trickling(http.server.BaseHTTPRequestHandler):
+    """Answers at once with a head promising ``SIZE`` bytes of SPARQL results, then sends them
+    ``CHUNK`` bytes every ``EVERY`` seconds: each wait is short, the whole answer is not."""
+
+    SIZE: ClassVar[int] = 1_000_000
+    CHUNK: ClassVar[int] = 1
+    EVERY: ClassVar[float] = 0.05
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/tab-separated-values")
+        self.send_header("Content-Length", str(self.SIZE))
+        self.end_headers()
+        body = b"?n\n" + b"1\n" * (self.SIZE // 2)
+        with contextlib.suppress(OSError):  # the client gave up: what the test wants
+            for at in range(0, self.SIZE, self.CHUNK):
+                self.wfile.write(body[at : at + self.CHUNK])
+                self.wfile.flush()
+                time.sleep(self.EVERY)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@contextlib.contextmanager
+def _trickling(chunk: int, every: float, size: int) -> Iterator[int]:
+    handler = type("Trickle", (_Trickling,), {"CHUNK": chunk, "EVERY": every, "SIZE": size})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_server_trickling_its_answer_is_unavailable_once_too_slow() -> None:
+    """Each wait is within the timeout (a byte every 0.05 s against 0.5 s), so a timeout per
+    read alone would hold the call for the whole megabyte (14 hours): past the timeout the
+    body must average MIN_BYTES_PER_SECOND, and this one does not."""
+    with _trickling(chunk=1, every=0.05, size=1_000_000) as port:
+        store = open_remote(f"http://127.0.0.1:{port}/", timeout=0.5)
+        started = time.monotonic()
+        try:
+            with pytest.raises(StoreUnavailableError, match="too slowly"):
+                store.select("SELECT ?n WHERE { ?s ?p ?n }")
+            assert time.monotonic() - started < 3
+        finally:
+            store.close()
+
+
+def test_an_answer_streaming_longer_than_the_timeout_but_fast_enough_is_read() -> None:
+    """A long honest stream (a whole-catalogue read) is not cut off by the rate rule: 96 KB
+    at about 64 KB/s, three times the 0.5 s timeout, every row read."""
+    with _trickling(chunk=8192, every=0.125, size=3 + 2 * 49_150) as port:
+        store = open_remote(f"http://127.0.0.1:{port}/", timeout=0.5)
+        started = time.monotonic()
+        try:
+            rows = store.select("SELECT ?n WHERE { ?s ?p ?n }")
+            assert time.monotonic() - started > 1.0  # it did outlast the timeout
+            assert len(rows) == 49_150
+        finally:
+            store.close()
+
+
 NO_ROWS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
 
 

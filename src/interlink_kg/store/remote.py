@@ -17,7 +17,8 @@ The contract is the embedded store's (:mod:`interlink_kg.store.base`):
   same way, as in the embedded store;
 - **store settings** (``get_meta``/``set_meta``) live in an internal graph of the server;
 - **every call has a timeout** (to connect, and for each read; a whole-store write has the long
-  one); a server that cannot be reached, times out or answers 502/503/504 raises
+  one), and past it an answer must keep a minimum average rate (a trickle is not an answer); a
+  server that cannot be reached, times out or answers 502/503/504 raises
   :class:`~interlink_kg.errors.StoreUnavailableError`, which the HTTP layer turns into a 503
   with ``Retry-After``: the next request tries again, so the service recovers by itself. Any
   other answer outside 2xx (a redirect, a 4xx, a 500) is a

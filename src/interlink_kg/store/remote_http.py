@@ -9,12 +9,18 @@ every call, answers read as they arrive and capped, failures mapped to the store
 - An answer is read as a stream (:meth:`StoreHttp.answer`), so that a parser can turn it into
   rows or triples while it arrives: a whole-catalogue read at 1M INTERLINKERs is hundreds of
   megabytes. It is cut off past :data:`MAX_RESPONSE_BYTES` (a server that never stops sending).
+- The timeout bounds each wait; an answer's body is also held to an average rate: once the
+  call's timeout has passed since its head arrived, it must have come at
+  :data:`MIN_BYTES_PER_SECOND` or more (a server trickling a byte now and then would hold the
+  call, and a request thread, for as long as it liked). A whole-catalogue read streams far
+  faster than that, however long it takes.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -25,18 +31,32 @@ from interlink_kg.errors import StoreError, StoreUnavailableError
 # The largest answer read from the server: a whole-catalogue read at 1M INTERLINKERs (every
 # INTERLINKER's texts, the published data graph by graph) is up to about 2 GB.
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024 * 1024
+# The slowest average an answer's body may come at, once the call's timeout has passed since
+# its head: a server's slowest honest stream (rows found one by one in a scan) is well above.
+MIN_BYTES_PER_SECOND = 16 * 1024
 _UNAVAILABLE = {408, 429, 502, 503, 504}
 _LOG = logging.getLogger(__name__)
 
 
 class _Capped(io.RawIOBase):
-    """An answer's body as a binary stream, at most ``limit`` bytes; a break in the transfer
-    is the store being unavailable."""
+    """An answer's body as a binary stream, at most ``limit`` bytes; a break in the transfer,
+    or a body slower than :data:`MIN_BYTES_PER_SECOND` on average once ``grace`` seconds have
+    passed (None: no such rule), is the store being unavailable."""
 
-    def __init__(self, response: urllib3.BaseHTTPResponse, store: str, limit: int) -> None:
+    def __init__(
+        self,
+        response: urllib3.BaseHTTPResponse,
+        store: str,
+        limit: int,
+        grace: float | None,
+        min_rate: float = MIN_BYTES_PER_SECOND,
+    ) -> None:
         self._response = response
         self._store = store
         self._limit = limit
+        self._grace = grace
+        self._min_rate = min_rate
+        self._started = time.monotonic()
         self.size = 0
 
     def readable(self) -> bool:
@@ -44,15 +64,26 @@ class _Capped(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         try:
-            count = self._response.readinto(buffer)
+            # what one read of the socket gives, not a full buffer: urllib3's readinto waits
+            # for the whole buffer, wait after wait, so no rule could see a trickle
+            data = self._response.read1(len(buffer))
         except urllib3.exceptions.HTTPError as exc:
             _LOG.warning("store %s broke off its answer: %s", self._store, exc)
             raise StoreUnavailableError(
                 f"the store broke off its answer ({type(exc).__name__})"
             ) from exc
+        count = len(data)
+        buffer[:count] = data
         self.size += count
         if self.size > self._limit:
             raise StoreError(f"the store sent more than {self._limit} bytes")
+        if self._grace is not None:
+            taken = time.monotonic() - self._started
+            if taken > self._grace + self.size / self._min_rate:
+                _LOG.warning(
+                    "store %s sent %d bytes in %.1f s: too slow", self._store, self.size, taken
+                )
+                raise StoreUnavailableError("the store sent its answer too slowly")
         return count
 
 
@@ -65,11 +96,13 @@ class StoreHttp:
         headers: Mapping[str, str],
         timeout: urllib3.Timeout,
         limit: int = MAX_RESPONSE_BYTES,
+        min_rate: float = MIN_BYTES_PER_SECOND,
     ) -> None:
         self._store = store  # as it may be shown (no password)
         self._headers = dict(headers)
         self._timeout = timeout
         self._limit = limit
+        self._min_rate = min_rate
         self._pool = urllib3.PoolManager(num_pools=4, maxsize=16, retries=False, timeout=timeout)
         # each endpoint's connection pool and path, looked up once (the manager parses the URL
         # and normalises a pool key at every request otherwise)
@@ -99,7 +132,14 @@ class StoreHttp:
         is closed if the body was not read to its end."""
         response = self._send(method, url, body, content_type, accept, timeout)
         media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        capped = _Capped(response, self._store, self._limit)
+        grace = (timeout or self._timeout).read_timeout
+        capped = _Capped(
+            response,
+            self._store,
+            self._limit,
+            grace if isinstance(grace, (int, float)) else None,
+            self._min_rate,
+        )
         finished = False
         try:
             yield io.BufferedReader(capped, 1 << 16), media_type
