@@ -17,7 +17,7 @@ from typing import TextIO
 
 from rdflib import Graph
 
-from interlink_kg.cli_parser import EXIT_ERROR, build_parser
+from interlink_kg.cli_parser import BULK_FROM_BYTES, EXIT_ERROR, build_parser
 from interlink_kg.errors import BadRequestError, InterlinkKGError, NotFoundError
 from interlink_kg.finding.search import FACETS
 from interlink_kg.rdf import formats
@@ -29,11 +29,6 @@ from interlink_kg.store.base import Store
 EXIT_OK = 0
 EXIT_INVALID = 1
 SHOWN_VIOLATIONS = 20  # on stderr when a load is refused; the rest with `validate`
-# From this size on, an N-Triples or Turtle file given to a plain `load` (every file that
-# large, or gzip) is streamed as `load --bulk` does: read whole into rdflib and validated as one
-# graph, a file of 10k INTERLINKERs (20 MB) loads at 13% of the engine's rate, against 48% in
-# bulk (bench/RESULTS.md).
-BULK_FROM_BYTES = 16 * 1024 * 1024
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:

@@ -16,6 +16,11 @@ from interlink_kg.finding.search import FACETS
 from interlink_kg.model.labels import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 
 EXIT_ERROR = 2  # usage errors, as every other failure of the command line
+# From this size on, an N-Triples or Turtle file given to a plain `load` (every file that
+# large, or gzip) is streamed as `load --bulk` does: read whole into rdflib and validated as one
+# graph, a file of 10k INTERLINKERs (20 MB) loads at 13% of the engine's rate, against 48% in
+# bulk (bench/RESULTS.md).
+BULK_FROM_BYTES = 16 * 1024 * 1024
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="stream large N-Triples, N-Quads or Turtle files (.gz too) with the engine's bulk "
         "loader and a progress bar; validated resource by resource; all or nothing (a plain "
-        "load does so by itself when every file is .gz or N-Triples or Turtle of 16 MB or more)",
+        "load does so by itself when every file is .gz or N-Triples or Turtle of "
+        f"{BULK_FROM_BYTES // (1024 * 1024)} MB or more)",
     )
     load.add_argument(
         "--no-bulk",
