@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium serve test lint typecheck pytest bench clean
+.PHONY: setup chromium virtuoso serve test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@# The SPARQL and validation workers seal themselves off the network with libseccomp.
@@ -28,6 +28,15 @@ chromium:
 		(apt-get update -qq && apt-get install -y -qq chromium) ; } || \
 		echo "warning: no chromium: the browser tests will fail (install Debian's chromium)"
 
+# The remote store's tests run on a second SPARQL server besides Oxigraph: Virtuoso 7, its
+# binaries only (Debian's virtuoso-opensource-7-bin: no service, no password asked; the tests
+# start it on loopback with a database folder of their own).
+virtuoso:
+	@command -v virtuoso-t >/dev/null || { command -v apt-get >/dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		 apt-get install -y -qq virtuoso-opensource-7-bin) ; } || \
+		echo "warning: no virtuoso-t: the Virtuoso tests will be skipped (install Debian's virtuoso-opensource-7-bin)"
+
 # IRIs are minted under the address served (override with INTERLINK_KG_BASE_IRI=https://...).
 BASE_IRI ?= $(or $(INTERLINK_KG_BASE_IRI),http://$(HOST):$(PORT)/)
 
@@ -42,7 +51,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) chromium
+pytest: $(STAMP) chromium virtuoso
 	$(BIN)/pytest
 
 test: lint typecheck pytest

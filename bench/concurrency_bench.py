@@ -165,7 +165,7 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     store_url = f"oxigraph:{folder / 'store'}"
     tasks, ids = synthetic.load_for_clients(store_url, args.size)
     mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
-    with serving(store_url, synthetic.BASE, folder / "serve.log") as base:
+    with serving(store_url, synthetic.BASE, folder / "serve.log", _ready_within(args.size)) as base:
         embedded = _levels(base, args.seconds, tasks, ids)
     print(
         f"\n{args.size} INTERLINKERs, {args.seconds:g} s per level, `interlink-kg serve` on the "
@@ -174,6 +174,12 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     _table(embedded)
     if args.remote:
         _remote(args, folder, mix)
+
+
+def _ready_within(size: int) -> float:
+    """Seconds a server may take to open and precompute: its indexes at 1M INTERLINKERs take
+    minutes (bench/RESULTS.md)."""
+    return 600 + size / 500
 
 
 def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
@@ -189,7 +195,9 @@ def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[catalogue]):.0f} s")
         for workers in args.workers:
             log = folder / f"gunicorn-{workers}.log"
-            with gunicorn_serving(catalogue, workspace, synthetic.BASE, log, workers) as base:
+            with gunicorn_serving(
+                catalogue, workspace, synthetic.BASE, log, workers, _ready_within(args.size)
+            ) as base:
                 results = _levels(base, args.seconds, tasks, ids)
             print(
                 f"\n{args.size} INTERLINKERs, {args.seconds:g} s per level, gunicorn with "

@@ -19,6 +19,8 @@ from support import (
     free_port,
     sparql_server,
 )
+from virtuoso_server import VirtuosoServer, virtuoso_server
+from virtuoso_server import installed as virtuoso_installed
 
 from interlink_kg.cli import main
 from interlink_kg.curation.loading import load_bundled
@@ -140,3 +142,20 @@ def remote_store_url(oxigraph_server: SparqlServer) -> str:
         oxigraph_server.start()  # a test stopped it to see the service recover
     oxigraph_server.clear()
     return oxigraph_server.store_url
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """One Virtuoso 7 for the session (Debian's package, which `make test` installs), started
+    here on free loopback ports and stopped at the end."""
+    if not virtuoso_installed():
+        pytest.skip("Virtuoso is not installed: `make test` installs Debian's virtuoso-opensource")
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture
+def virtuoso_store_url(virtuoso: VirtuosoServer) -> str:
+    """The session's Virtuoso, emptied of the store's graphs: a fresh remote store."""
+    virtuoso.clear()
+    return virtuoso.store_url

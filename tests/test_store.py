@@ -48,7 +48,14 @@ def count(store: Store) -> int:
 
 
 @pytest.fixture(
-    params=["memory", "oxigraph", "oxigraph-mirror", "sparql+http", "sparql+http-named-graphs"]
+    params=[
+        "memory",
+        "oxigraph",
+        "oxigraph-mirror",
+        "sparql+http",
+        "sparql+http-named-graphs",
+        "virtuoso",
+    ]
 )
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "memory":
@@ -60,6 +67,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         # named in the URL, every query naming the graphs it reads.
         root = request.getfixturevalue("remote_store_url")
         url = f"{root}?query=query&update=update&union="
+    elif request.param == "virtuoso":
+        # Another SPARQL server than Oxigraph, in the layout the README gives for it
+        url = request.getfixturevalue("virtuoso_store_url")
     else:
         url = f"{request.param}:{tmp_path / 'db'}"
     opened = open_store(url)

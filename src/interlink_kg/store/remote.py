@@ -59,7 +59,7 @@ from interlink_kg.errors import StoreError
 from interlink_kg.rdf.formats import RdfFormat
 from interlink_kg.rdf.parse import graph_of
 from interlink_kg.store import remote_answers as answers
-from interlink_kg.store import updates
+from interlink_kg.store import remote_graphs, updates
 from interlink_kg.store.base import (
     INTERNAL_PREFIX,
     GraphPayload,
@@ -88,9 +88,12 @@ _SOLUTIONS = (
     "text/tab-separated-values, application/sparql-results+json;q=0.9, "
     "application/sparql-results+xml;q=0.8"
 )
+# On another server's layout, XML first: Virtuoso 7's TSV is not SPARQL's (a header "g" for
+# ?g, IRIs as quoted strings, tabs and line breaks in literals as they are), and its blank nodes
+# are read reliably from its XML (remote_answers).
+_SOLUTIONS_ELSEWHERE = "application/sparql-results+xml, application/sparql-results+json;q=0.9"
 _BOOLEAN = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 _NTRIPLES = answers.NTRIPLES
-_GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _LOG = logging.getLogger(__name__)
 # How long select_recent may answer from an answer already read (what other processes wrote is
 # seen within this; the issue asks for a second).
@@ -164,6 +167,8 @@ class RemoteStore:
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         self._http = StoreHttp(url, headers, self._timeout)
         self._posts = QueryPosts(self._http, endpoints, direct=direct_posts)
+        self._solutions = _SOLUTIONS if endpoints.union_parameter else _SOLUTIONS_ELSEWHERE
+        self._graph_names = remote_graphs.GRAPH_NAMES
         self.read_in_parts = read_in_parts
         self._parallel_lock = threading.Lock()
         self._parts_pool: ThreadPoolExecutor | None = None
@@ -204,13 +209,17 @@ class RemoteStore:
         wrote is seen within that time). Listing them costs the server a walk over its data
         (45 ms at 100k INTERLINKERs on ``oxigraph serve``), and on a server without a union
         parameter every query over all graphs names them."""
-        rows = self._recent.answer((_GRAPH_NAMES, ()), self._read_named)
+        rows = self._recent.answer((remote_graphs.GRAPH_NAMES, ()), self._read_named)
         return [str(row["g"]) for row in rows]
 
     def _read_named(self) -> list[Row]:
-        with self._posts.plain(_GRAPH_NAMES, _SOLUTIONS) as (stream, media_type):
+        with self._posts.plain(self._graph_names, self._solutions) as (stream, media_type):
             found = answers.rows(stream, media_type, ["g"])
-        return [row for row in found if isinstance(row.get("g"), URIRef)]
+        first = self._graph_names == remote_graphs.GRAPH_NAMES
+        if first and remote_graphs.skipped_empty_group(found):
+            self._graph_names = remote_graphs.GRAPH_NAMES_OF_TRIPLES  # for good: the server is so
+            return self._read_named()
+        return remote_graphs.store_graphs(found)
 
     def data_graphs(self) -> list[str]:
         return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
@@ -285,7 +294,7 @@ class RemoteStore:
 
     def select(self, query: str, graphs: Sequence[str] | None = None) -> list[Row]:
         names = self._variables(query)
-        with self._query(query, graphs, _SOLUTIONS) as (stream, media_type):
+        with self._query(query, graphs, self._solutions) as (stream, media_type):
             return answers.rows(stream, media_type, names)
 
     def select_recent(self, query: str, graphs: Sequence[str]) -> list[Row]:
@@ -297,7 +306,7 @@ class RemoteStore:
         """Parsed as they arrive (TSV when the server has it: a third of the size of SPARQL
         JSON); terms in the query's order of variables, as the embedded store gives them."""
         names = self._variables(query)
-        with self._query(query, graphs, _SOLUTIONS) as (stream, media_type):
+        with self._query(query, graphs, self._solutions) as (stream, media_type):
             return answers.values(stream, media_type, names)
 
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
@@ -411,7 +420,7 @@ class RemoteStore:
         names = self.data_graphs() if graphs is None else list(graphs)
         for number, batch in enumerate(_batches(names)):
             query = _QUADS_OF_GRAPHS.format(values=_graph_values(batch))
-            with self._posts.plain(query, _SOLUTIONS) as (stream, media_type):  # names its graphs
+            with self._posts.plain(query, self._solutions) as (stream, media_type):  # its graphs
                 answers.copy_as_quads(stream, media_type, out, scope=f"a{number}x")
 
     def _graph_triples(self, name: str) -> AbstractContextManager[tuple[io.BufferedReader, str]]:

@@ -1,6 +1,7 @@
 """A SPARQL server's answers, parsed by pyoxigraph as they arrive (:mod:`remote_http` streams
 them): results in TSV, JSON or XML, triples in N-Triples. Terms are converted as the embedded
 store converts its own (``to_rdflib``, or their plain text), so both backends give the same rows.
+Virtuoso's blank node labels in XML results (``nodeID://...``) are made labels as they arrive.
 
 pyoxigraph's parsers may only be dropped by the thread that made them: one that a traceback
 kept alive and the garbage collector freed on another thread would be leaked with a warning.
@@ -10,6 +11,7 @@ parser before it returns or raises.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 
@@ -18,9 +20,22 @@ import pyoxigraph as ox
 from interlink_kg.errors import StoreError
 from interlink_kg.rdf.parse import solution_row
 from interlink_kg.store.base import Row
+from interlink_kg.store.replaced_stream import ReplacedStream
 
 NTRIPLES = "application/n-triples"
 QUAD_VARIABLES = ("s", "p", "o", "g")  # the solutions copy_as_quads reads
+
+
+# Virtuoso 7 labels blank nodes ``nodeID://b10000`` in its XML results, which is no blank node
+# label (pyoxigraph refuses it): the prefix is taken off as the answer arrives. In SPARQL XML
+# results this can only be markup (a literal's ``<`` is escaped, an IRI has none).
+_VIRTUOSO_BLANK_NODE = (b"<bnode>nodeID://", b"<bnode>")
+
+
+def _readable(stream: IO[bytes], found: ox.QueryResultsFormat) -> IO[bytes]:
+    if found != ox.QueryResultsFormat.XML:
+        return stream
+    return io.BufferedReader(ReplacedStream(stream, *_VIRTUOSO_BLANK_NODE), 1 << 16)
 
 
 def _format(media_type: str) -> ox.QueryResultsFormat:
@@ -68,7 +83,7 @@ def _solutions(
     solution: ox.QuerySolution | None = None
     problem = ""
     try:
-        parsed = ox.parse_query_results(stream, found)
+        parsed = ox.parse_query_results(_readable(stream, found), found)
         if not isinstance(parsed, ox.QuerySolutions):
             problem = "the SPARQL server answered a boolean where solutions were asked"
         else:

@@ -18,6 +18,7 @@ every call, answers read as they arrive and capped, failures mapped to the store
 
 from __future__ import annotations
 
+import http.client
 import io
 import logging
 import time
@@ -35,6 +36,13 @@ MAX_RESPONSE_BYTES = 4 * 1024 * 1024 * 1024
 # its head: a server's slowest honest stream (rows found one by one in a scan) is well above.
 MIN_BYTES_PER_SECOND = 16 * 1024
 _UNAVAILABLE = {408, 429, 502, 503, 504}
+# Virtuoso 7 echoes each default-graph-uri and named-graph-uri of a query as a header of its
+# answer (X-SPARQL-default-graph, X-SPARQL-named-graph): a query over fifty graphs has more than
+# the 100 header lines http.client reads by default, and urllib3 reads them through it. The limit
+# is raised for the process (http.client has no other way; only answers to this process's own
+# calls are read through it: the service's server, waitress, parses its requests itself).
+MAX_HEADER_LINES = 1 << 16
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADER_LINES)  # type: ignore[attr-defined]
 _LOG = logging.getLogger(__name__)
 
 
@@ -201,6 +209,17 @@ class StoreHttp:
                 f"the store cannot be reached ({type(exc).__name__})"
             ) from exc
         if 200 <= response.status < 300:
+            if "X-SPARQL-MaxRows" in response.headers:
+                # Virtuoso cut the solutions at its ResultSetMaxRows, and said so only here
+                response.close()
+                _LOG.warning(
+                    "store %s cut its answer at %s rows (its ResultSetMaxRows)",
+                    self._store,
+                    response.headers["X-SPARQL-MaxRows"],
+                )
+                raise StoreError(
+                    "the store cut its answer short (X-SPARQL-MaxRows: raise its ResultSetMaxRows)"
+                )
             return response
         try:
             said = response.read(500).decode("utf-8", "replace").strip()

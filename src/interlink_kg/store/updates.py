@@ -45,9 +45,14 @@ def graph_node(value: str) -> ox.NamedNode:
 
 def triples_of(payload: GraphPayload) -> list[str]:
     """The payload's triples, each as N-Triples text; ParseError when it does not parse."""
+    return [str(triple) for triple in parsed_triples(payload)]
+
+
+def parsed_triples(payload: GraphPayload) -> list[ox.Triple]:
+    """The payload's triples; ParseError when it does not parse."""
     try:
         return [
-            str(quad.triple)
+            quad.triple
             for quad in ox.parse(
                 payload.data, format=payload.format.oxigraph, base_iri=payload.base_iri
             )
@@ -70,12 +75,34 @@ def replacing(
     operations: list[str] = [f"DROP SILENT GRAPH {graph_node(name)}" for name in drop]
     for name, payload in graphs.items():
         target = graph_node(name)
-        triples = triples_of(payload)
         operations.append(f"DROP SILENT GRAPH {target}")
-        if triples:
-            body = " .\n".join(triples)
-            operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
+        operations += _inserting_into(target, parsed_triples(payload))
     return " ;\n".join(operations)
+
+
+def _has_blank_node(triple: ox.Triple) -> bool:
+    return triple.subject.__class__ is ox.BlankNode or triple.object.__class__ is ox.BlankNode
+
+
+def _inserting_into(target: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[str]:
+    """The operations that insert ``triples`` into ``target``: ``INSERT DATA`` for those with
+    no blank node, an ``INSERT ... WHERE {}`` for the others (its template is instantiated
+    once, so each label is one new node, as in ``INSERT DATA``). SPARQL 1.1 allows blank
+    nodes in ``INSERT DATA``; Virtuoso 7 refuses them ("SP031: Blank node ... is not allowed
+    in a constant clause"), and a template with more than one ``GRAPH`` block (SR002): so one
+    graph a template."""
+    plain: list[str] = []
+    blank: list[str] = []
+    for triple in triples:
+        (blank if _has_blank_node(triple) else plain).append(str(triple))
+    operations = []
+    if plain:
+        body = " .\n".join(plain)
+        operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
+    if blank:
+        body = " .\n".join(blank)
+        operations.append(f"INSERT {{ GRAPH {target} {{\n{body} .\n}} }} WHERE {{ }}")
+    return operations
 
 
 def deriving(
@@ -160,9 +187,12 @@ def _holds(guard: Guard) -> str:
     """A pattern that has one solution when the guard holds, none otherwise: evaluated once
     (a FILTER beside other patterns would be tested for each of their solutions: at 1M
     INTERLINKERs, a million times per emptied or derived graph)."""
+    # A FILTER inside the sub-query, on one row of VALUES: Virtuoso 7 fails to compile
+    # EXISTS && EXISTS in a BIND (SQ074), and ignores a FILTER on a variable a sub-query bound
+    # from EXISTS, or on an empty group (a row either way); it applies this one, as SPARQL does.
     return (
-        f"{{ SELECT ?guard_holds WHERE {{ BIND (({_condition(guard)}) AS ?guard_holds) }} }} "
-        "FILTER (?guard_holds)"
+        f"{{ SELECT ?guard_holds WHERE {{ VALUES ?guard_holds {{ true }} "
+        f"FILTER ({_condition(guard)}) }} }}"
     )
 
 
@@ -224,11 +254,20 @@ def moving(pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = N
 
 
 def inserting(quads: Iterable[ox.Quad]) -> str:
-    """One ``INSERT DATA`` update of already parsed quads (empty when there are none); each
-    term is written by pyoxigraph's serialiser. Quads in the default graph are refused."""
+    """One update inserting already parsed quads (empty when there are none): an ``INSERT
+    DATA`` of those without blank nodes, then those with, graph by graph
+    (:func:`_inserting_into`); each term is written by pyoxigraph's serialiser. Quads in the
+    default graph are refused."""
     lines = []
+    blank: dict[ox.NamedNode, list[ox.Triple]] = {}
     for quad in quads:
         if not isinstance(quad.graph_name, ox.NamedNode):
             raise StoreError("a bulk insert names the graph of every triple")
-        lines.append(f"GRAPH {quad.graph_name} {{ {quad.triple} }}")
-    return f"INSERT DATA {{\n{chr(10).join(lines)}\n}}" if lines else ""
+        if _has_blank_node(quad.triple):
+            blank.setdefault(quad.graph_name, []).append(quad.triple)
+        else:
+            lines.append(f"GRAPH {quad.graph_name} {{ {quad.triple} }}")
+    operations = [f"INSERT DATA {{\n{chr(10).join(lines)}\n}}"] if lines else []
+    for graph, triples in blank.items():
+        operations += _inserting_into(graph, triples)
+    return " ;\n".join(operations)
