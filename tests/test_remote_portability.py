@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rdflib import Graph
 
 from interlink_kg.errors import StoreError
 from interlink_kg.rdf.formats import TURTLE
@@ -48,6 +49,7 @@ class _LikeVirtuoso(http.server.BaseHTTPRequestHandler):
     other query gets the rows of ``cut`` with an ``X-SPARQL-MaxRows`` header."""
 
     asked: ClassVar[list[str]] = []
+    delay: ClassVar[float] = 0.0
 
     def do_POST(self) -> None:
         form = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
@@ -55,6 +57,7 @@ class _LikeVirtuoso(http.server.BaseHTTPRequestHandler):
         type(self).asked.append(text)
         headers = {}
         if "GRAPH ?g { }" in text:
+            time.sleep(type(self).delay)
             body = _bindings(None)
         elif "GROUP" in text:
             body = _bindings("http://example.org/g1", VIRTRDF)
@@ -97,6 +100,28 @@ def test_graphs_are_listed_from_their_triples_where_an_empty_group_is_not_matche
         assert store.data_graphs() == ["http://example.org/g1"]  # asked the way that works
         assert sum("GRAPH ?g { }" in q for q in handler.asked) == 1
         assert sum("GROUP BY ?g" in q for q in handler.asked) == 2
+    finally:
+        store.close()
+
+
+def test_callers_at_once_all_see_the_graphs_while_the_listing_switches(
+    like_virtuoso: tuple[str, type[_LikeVirtuoso]],
+) -> None:
+    """Threads asking for the first time together: each answer of the first listing is judged
+    by the query it answers, not by what another thread switched to meanwhile."""
+    url, handler = like_virtuoso
+    handler.delay = 0.2
+    store = open_remote(url)
+    seen: list[list[str]] = []
+    try:
+        threads = [
+            threading.Thread(target=lambda: seen.append(store.data_graphs())) for _ in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert seen == [["http://example.org/g1"]] * 4
     finally:
         store.close()
 
@@ -169,8 +194,7 @@ def test_a_replaced_stream_is_the_text_replaced_however_it_arrives(
     parts: list[bytes], sizes: list[int]
 ) -> None:
     data = b"".join(parts)
-    source = io.BufferedReader(_Trickle(data, sizes), 7)
-    replaced = io.BufferedReader(ReplacedStream(source, PATTERN, b"<bnode>"), 5)
+    replaced = io.BufferedReader(ReplacedStream(_Trickle(data, sizes), PATTERN, b"<bnode>"), 5)
     assert replaced.read() == data.replace(PATTERN, b"<bnode>")
 
 
@@ -180,45 +204,67 @@ def test_a_pattern_that_overlaps_itself_is_refused(pattern: bytes) -> None:
         ReplacedStream(io.BytesIO(b""), pattern, b"")
 
 
-def test_triples_with_blank_nodes_are_inserted_by_a_template_of_their_graph() -> None:
-    """SPARQL 1.1 allows blank nodes in ``INSERT DATA``; Virtuoso 7 refuses them, and a
-    template of more than one graph: each graph's blank-node triples get a template of their
-    own, so a label stays one node within its graph and two graphs' labels stay apart."""
-    payload = GraphPayload(
-        b"<http://x/a> <http://x/p> 1 . <http://x/a> <http://x/q> _:n . _:n <http://x/r> 2 .",
-        TURTLE,
-        "http://x/",
-        "test",
+def _operations(update: str) -> list[str]:
+    return update.split(" ;\n")
+
+
+def _triples_in(operation: str) -> int:
+    return sum(1 for line in operation.splitlines() if line.endswith(" ."))
+
+
+def _payload(text: str) -> GraphPayload:
+    return GraphPayload(text.encode(), TURTLE, "http://x/", "test")
+
+
+def test_large_graphs_are_inserted_in_bounded_operations_each_blank_node_whole() -> None:
+    """SPARQL bounds no operation, Virtuoso 7 does: ``INSERT DATA`` of at most
+    ``DATA_TRIPLES`` triples with no blank node, templates of at most ``TEMPLATE_TRIPLES``;
+    the triples a blank node joins stay in one template (a chain of 700 here), so each label
+    is one node, and the store ends up with the graph parsed."""
+    plain = "".join(f"<http://x/s{i}> <http://x/p> {i} .\n" for i in range(2500))
+    pairs = "".join(
+        f"<http://x/s{i}> <http://x/q> _:n{i} . _:n{i} <http://x/r> {i} .\n" for i in range(600)
     )
-    update = updates.replacing({"http://x/g1": payload, "http://x/g2": payload})
-    data_parts = [p for p in update.split(" ;\n") if p.startswith("INSERT DATA")]
-    templates = [p for p in update.split(" ;\n") if p.startswith("INSERT {")]
-    assert len(data_parts) == 2
-    assert all("_:" not in p for p in data_parts)
-    assert len(templates) == 2
-    assert all(p.endswith("WHERE { }") for p in templates)
-    assert all(p.count("GRAPH") == 1 for p in templates)
+    chain = "".join(f"_:c{i} <http://x/next> _:c{i + 1} .\n" for i in range(700))
+    text = plain + pairs + chain
+    update = updates.replacing({"http://x/g": _payload(text)})
+    data = [o for o in _operations(update) if o.startswith("INSERT DATA")]
+    templates = [o for o in _operations(update) if o.startswith("INSERT {")]
+    assert [_triples_in(o) for o in data] == [1000, 1000, 500]
+    assert all("_:" not in o for o in data)
+    assert sorted(_triples_in(o) for o in templates) == [200, 500, 500, 700]
+    assert all(o.endswith("WHERE { }") for o in templates)
+    assert all(o.count("GRAPH") == 1 for o in templates)
     store = ox.Store()
     store.update(update)
-    for graph in ("http://x/g1", "http://x/g2"):
-        nodes = {
-            q.object
-            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-            if isinstance(q.object, ox.BlankNode)
-        } | {
-            q.subject
-            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-            if isinstance(q.subject, ox.BlankNode)
-        }
-        assert len(nodes) == 1, graph  # _:n is one node in its graph
-    assert len(store) == 6
-    every = {q.subject for q in store if isinstance(q.subject, ox.BlankNode)}
-    assert len(every) == 2  # and another in the other graph
-    quads = list(store)
-    bulk = updates.inserting(quads)
-    assert bulk.count("WHERE { }") == 2
-    assert bulk.startswith("INSERT DATA")
-    again = ox.Store()
-    again.update(bulk)
-    assert len(again) == 6
-    assert len({q.subject for q in again if isinstance(q.subject, ox.BlankNode)}) == 2
+    stored = {(str(q.subject), str(q.predicate), str(q.object)) for q in store}
+    assert len(stored) == 2500 + 1200 + 700
+    expected = Graph().parse(data=text, format="turtle")
+    got = Graph().parse(
+        data=store.dump(format=ox.RdfFormat.N_QUADS).decode().replace(" <http://x/g> .", " ."),
+        format="nt",
+    )
+    assert got.isomorphic(expected)
+
+
+def test_a_blank_node_in_two_graphs_of_one_request_stays_one_node() -> None:
+    """As in one ``INSERT DATA`` (and as store.request_batches promises): its triples go in
+    one template, a GRAPH block for each graph."""
+    quads = list(
+        ox.parse(
+            b"<http://x/a> <http://x/p> _:n <http://x/g1> .\n"
+            b'_:n <http://x/p> "x" <http://x/g2> .\n'
+            b'_:m <http://x/p> "1" <http://x/g1> .\n'
+            b'<http://x/a> <http://x/p> "2" <http://x/g2> .\n',
+            format=ox.RdfFormat.N_QUADS,
+        )
+    )
+    update = updates.inserting(quads)
+    store = ox.Store()
+    store.update(update)
+    assert len(store) == 4
+    nodes = {
+        term for q in store for term in (q.subject, q.object) if isinstance(term, ox.BlankNode)
+    }
+    assert len(nodes) == 2  # _:n once across both graphs, and _:m
+    assert sum(o.startswith("INSERT {") for o in _operations(update)) == 2

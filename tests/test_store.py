@@ -91,6 +91,23 @@ def test_reloading_replaces_instead_of_adding(store: Store) -> None:
     assert [r["o"] for r in rows] == [Literal(3)]
 
 
+def test_a_large_graph_with_blank_nodes_is_stored_whole(store: Store) -> None:
+    """Larger than one operation a server compiles (Virtuoso 7: an INSERT DATA of 20,000
+    triples, a template of 2,400 fail): 10,000 plain triples and 3,000 that blank nodes join,
+    a chain of 600 among them; every triple there, each blank node one node."""
+    plain = "".join(f"<s{i}> <p> {i} .\n" for i in range(10_000))
+    pairs = "".join(f"<s{i}> <q> _:n{i} . _:n{i} <r> {i} .\n" for i in range(1200))
+    chain = "".join(f"_:c{i} <next> _:c{i + 1} .\n" for i in range(600))
+    store.replace_graphs({G1: ttl(plain + pairs + chain)})
+    assert count(store) == 10_000 + 2400 + 600
+    joined = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{BASE}q> ?b . ?b <{BASE}r> ?v }}")
+    assert int(joined[0]["n"]) == 1200  # each _:nI the same node in both its triples
+    linked = store.select(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{BASE}next> ?b . ?b <{BASE}next> ?c }}"
+    )
+    assert int(linked[0]["n"]) == 599
+
+
 def test_a_failing_load_changes_nothing(store: Store) -> None:
     store.replace_graphs({G1: ttl("<a> <p> 1 .")})
     with pytest.raises(ParseError, match="line"):

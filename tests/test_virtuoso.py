@@ -12,10 +12,12 @@ from rdflib import Graph
 from support import BASE
 
 from interlink_kg.curation.loading import load_bundled
+from interlink_kg.errors import StoreError
 from interlink_kg.finding import recommendations
+from interlink_kg.rdf.formats import TURTLE as TURTLE_FORMAT
 from interlink_kg.settings import Settings
 from interlink_kg.store import open_store
-from interlink_kg.store.base import Store
+from interlink_kg.store.base import GraphPayload, Store
 from interlink_kg.web.app import close_app, create_app
 
 TURTLE = {"Accept": "text/turtle"}
@@ -101,3 +103,29 @@ def test_recommendations_on_virtuoso_are_those_of_the_embedded_store(
         assert [(r.id, round(r.score, 9)) for r in mine.items] == [
             (r.id, round(r.score, 9)) for r in theirs.items
         ]
+
+
+def test_a_request_failing_on_the_server_changes_nothing(virtuoso_store_url: str) -> None:
+    """One request is one transaction there too: the second graph's ill-typed integer (which
+    RDF allows and Virtuoso refuses, SR341) undoes the first graph's replacement in the same
+    request."""
+    store = open_store(virtuoso_store_url)
+    first, second = f"{BASE}graphs/one", f"{BASE}graphs/two"
+    try:
+        store.replace_graphs({first: _turtle("<a> <p> 1 .")})
+        with pytest.raises(StoreError):
+            store.replace_graphs(
+                {
+                    first: _turtle("<a> <p> 2 ."),
+                    second: _turtle('<a> <p> "x"^^<http://www.w3.org/2001/XMLSchema#integer> .'),
+                }
+            )
+        rows = store.select("SELECT ?o WHERE { ?s ?p ?o }")
+        assert [str(r["o"]) for r in rows] == ["1"]
+        assert store.data_graphs() == [first]
+    finally:
+        store.close()
+
+
+def _turtle(text: str) -> GraphPayload:
+    return GraphPayload(text.encode(), TURTLE_FORMAT, BASE, "test")

@@ -213,10 +213,10 @@ class RemoteStore:
         return [str(row["g"]) for row in rows]
 
     def _read_named(self) -> list[Row]:
-        with self._posts.plain(self._graph_names, self._solutions) as (stream, media_type):
+        asked = self._graph_names  # another thread may switch it while this one waits
+        with self._posts.plain(asked, self._solutions) as (stream, media_type):
             found = answers.rows(stream, media_type, ["g"])
-        first = self._graph_names == remote_graphs.GRAPH_NAMES
-        if first and remote_graphs.skipped_empty_group(found):
+        if asked == remote_graphs.GRAPH_NAMES and remote_graphs.skipped_empty_group(found):
             self._graph_names = remote_graphs.GRAPH_NAMES_OF_TRIPLES  # for good: the server is so
             return self._read_named()
         return remote_graphs.store_graphs(found)

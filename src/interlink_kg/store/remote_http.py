@@ -36,12 +36,16 @@ MAX_RESPONSE_BYTES = 4 * 1024 * 1024 * 1024
 # its head: a server's slowest honest stream (rows found one by one in a scan) is well above.
 MIN_BYTES_PER_SECOND = 16 * 1024
 _UNAVAILABLE = {408, 429, 502, 503, 504}
-# Virtuoso 7 echoes each default-graph-uri and named-graph-uri of a query as a header of its
-# answer (X-SPARQL-default-graph, X-SPARQL-named-graph): a query over fifty graphs has more than
-# the 100 header lines http.client reads by default, and urllib3 reads them through it. The limit
-# is raised for the process (http.client has no other way; only answers to this process's own
-# calls are read through it: the service's server, waitress, parses its requests itself).
-MAX_HEADER_LINES = 1 << 16
+# The most graphs a query may name as its dataset (a server without a union parameter): Virtuoso
+# 7 echoes each default-graph-uri and named-graph-uri of a query as a header of its answer
+# (X-SPARQL-default-graph, X-SPARQL-named-graph), so a query over fifty graphs has more than the
+# 100 header lines http.client reads by default, and urllib3 reads them through it. The limit is
+# raised for the process to what that many graphs need (http.client has no other way; nothing
+# else in the process reads HTTP through it: the service's server, waitress, parses requests
+# itself). A head may then be up to MAX_HEADER_LINES lines of 64 KB; what a store may send is
+# bounded anyway by MAX_RESPONSE_BYTES, and a store is trusted that far.
+MAX_NAMED_GRAPHS = 10_000
+MAX_HEADER_LINES = 2 * MAX_NAMED_GRAPHS + 200
 http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADER_LINES)  # type: ignore[attr-defined]
 _LOG = logging.getLogger(__name__)
 
@@ -85,7 +89,7 @@ class _Capped(io.RawIOBase):
         self.size += count
         if self.size > self._limit:
             raise StoreError(f"the store sent more than {self._limit} bytes")
-        if self._grace is not None:
+        if self._grace is not None and count:  # the end of an answer whole is never late
             taken = time.monotonic() - self._started
             if taken > self._grace + self.size / self._min_rate:
                 _LOG.warning(

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from urllib.parse import urlencode
 
+from interlink_kg.errors import StoreError
 from interlink_kg.store import updates
 from interlink_kg.store.base import EMPTY_GRAPH
 from interlink_kg.store.remote_endpoints import Endpoints
-from interlink_kg.store.remote_http import StoreHttp
+from interlink_kg.store.remote_http import MAX_NAMED_GRAPHS, StoreHttp
 
 Answer = AbstractContextManager[tuple[io.BufferedReader, str]]
 
@@ -52,6 +53,11 @@ class QueryPosts:
     def over(self, query: str, graphs: Sequence[str], accept: str) -> Answer:
         """A query over ``graphs`` (checked as IRIs; none: an empty graph), as a form that
         names each as a default graph and as a named graph."""
+        if len(graphs) > MAX_NAMED_GRAPHS:
+            raise StoreError(
+                f"a query would name {len(graphs)} graphs, more than {MAX_NAMED_GRAPHS}: a store "
+                "this size needs a server with a union-default-graph parameter (see the README)"
+            )
         for name in graphs:
             updates.graph_node(name)
         params = [("default-graph-uri", g) for g in graphs] or [("default-graph-uri", EMPTY_GRAPH)]

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from interlink_kg.errors import ParseError, StoreError
+from interlink_kg.store import update_parts as parts
 from interlink_kg.store.base import GraphPayload, Guard
 
 _EMPTY = ox.Store()  # parses queries to check their form; never written
@@ -80,29 +81,22 @@ def replacing(
     return " ;\n".join(operations)
 
 
-def _has_blank_node(triple: ox.Triple) -> bool:
-    return triple.subject.__class__ is ox.BlankNode or triple.object.__class__ is ox.BlankNode
-
-
 def _inserting_into(target: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[str]:
-    """The operations that insert ``triples`` into ``target``: ``INSERT DATA`` for those with
-    no blank node, an ``INSERT ... WHERE {}`` for the others (its template is instantiated
-    once, so each label is one new node, as in ``INSERT DATA``). SPARQL 1.1 allows blank
-    nodes in ``INSERT DATA``; Virtuoso 7 refuses them ("SP031: Blank node ... is not allowed
-    in a constant clause"), and a template with more than one ``GRAPH`` block (SR002): so one
-    graph a template."""
+    """The operations that insert ``triples`` into ``target`` (:mod:`update_parts`): ``INSERT
+    DATA`` of bounded size for those with no blank node, ``INSERT ... WHERE {}`` for the others
+    (a template is instantiated once, so each label is one new node, as in ``INSERT DATA``;
+    SPARQL allows blank nodes in ``INSERT DATA``, Virtuoso 7 refuses them)."""
     plain: list[str] = []
-    blank: list[str] = []
+    blank: list[parts.Placed] = []
     for triple in triples:
-        (blank if _has_blank_node(triple) else plain).append(str(triple))
-    operations = []
-    if plain:
-        body = " .\n".join(plain)
-        operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body} .\n}} }}")
-    if blank:
-        body = " .\n".join(blank)
-        operations.append(f"INSERT {{ GRAPH {target} {{\n{body} .\n}} }} WHERE {{ }}")
-    return operations
+        if parts.has_blank_node(triple):
+            blank.append((target, triple))
+        else:
+            plain.append(str(triple))
+    return [
+        *parts.data_operations(target, plain),
+        *(f"INSERT {{ {body} }} WHERE {{ }}" for body in parts.template_bodies(blank)),
+    ]
 
 
 def deriving(
@@ -196,9 +190,12 @@ def _holds(guard: Guard) -> str:
     )
 
 
-def _inserting_if(target: ox.NamedNode, triples: list[str], guard: Guard) -> str:
-    body = " .\n".join(triples)
-    return f"INSERT {{ GRAPH {target} {{\n{body} .\n}} }} WHERE {{ {_holds(guard)} }}"
+def _inserting_if(target: ox.NamedNode, triples: list[ox.Triple], guard: Guard) -> list[str]:
+    """Templates of bounded size (:mod:`update_parts`), each applied while ``guard`` holds."""
+    return [
+        f"INSERT {{ {body} }} WHERE {{ {_holds(guard)} }}"
+        for body in parts.template_bodies((target, triple) for triple in triples)
+    ]
 
 
 def guarded(
@@ -222,18 +219,16 @@ def guarded(
     drop = list(drop)
     own = [g for g in drop if g in guard.present]
     others = [g for g in drop if g not in guard.present]
-    parts = list(operations)
+    operations = list(operations)
     if others:
-        parts.append(emptied(others))
+        operations.append(emptied(others))
     for name, payload in graphs.items():
         target = graph_node(name)
-        parts.append(emptied([name]))
-        triples = triples_of(payload)
-        if triples:
-            parts.append(_inserting_if(target, triples, guard))
+        operations.append(emptied([name]))
+        operations += _inserting_if(target, parsed_triples(payload), guard)
     if own:
-        parts.append(emptied(own))
-    return " ;\n".join(parts)
+        operations.append(emptied(own))
+    return " ;\n".join(operations)
 
 
 def dropping(names: Iterable[str]) -> str:
@@ -255,19 +250,19 @@ def moving(pairs: Mapping[str, str], then: Mapping[str, GraphPayload] | None = N
 
 def inserting(quads: Iterable[ox.Quad]) -> str:
     """One update inserting already parsed quads (empty when there are none): an ``INSERT
-    DATA`` of those without blank nodes, then those with, graph by graph
-    (:func:`_inserting_into`); each term is written by pyoxigraph's serialiser. Quads in the
-    default graph are refused."""
+    DATA`` of those without blank nodes, then templates of those with (:mod:`update_parts`:
+    a blank node's triples stay in one template, so it stays one node, in one graph or in
+    several); each term is written by pyoxigraph's serialiser. Quads in the default graph are
+    refused."""
     lines = []
-    blank: dict[ox.NamedNode, list[ox.Triple]] = {}
+    blank: list[parts.Placed] = []
     for quad in quads:
         if not isinstance(quad.graph_name, ox.NamedNode):
             raise StoreError("a bulk insert names the graph of every triple")
-        if _has_blank_node(quad.triple):
-            blank.setdefault(quad.graph_name, []).append(quad.triple)
+        if parts.has_blank_node(quad.triple):
+            blank.append((quad.graph_name, quad.triple))
         else:
             lines.append(f"GRAPH {quad.graph_name} {{ {quad.triple} }}")
     operations = [f"INSERT DATA {{\n{chr(10).join(lines)}\n}}"] if lines else []
-    for graph, triples in blank.items():
-        operations += _inserting_into(graph, triples)
+    operations += (f"INSERT {{ {body} }} WHERE {{ }}" for body in parts.template_bodies(blank))
     return " ;\n".join(operations)
