@@ -2,7 +2,9 @@
 
 The default layout is Oxigraph server's: under one root, ``query`` (SPARQL Query) and ``update``
 (SPARQL Update). Other servers name their endpoints differently (Apache Jena Fuseki:
-``/ds/query``, ``/ds/update``): each endpoint can be given on its own (:class:`Endpoints`). Only
+``/ds/query``, ``/ds/update``; Virtuoso: ``/sparql`` for both): each endpoint can be given on
+its own (:class:`Endpoints`). The tests run on Oxigraph and Virtuoso 7, whose departures from
+the standard the store takes in forms every server reads (decision 0023). Only
 the SPARQL 1.1 Protocol is spoken: whole graphs are read with ``CONSTRUCT ... GRAPH``, so a
 wrong endpoint is an error, never an empty graph.
 
