@@ -166,8 +166,9 @@ class VirtuosoServer:
             for row in listed["results"]["bindings"]
             if "g" in row and row["g"]["value"] not in SYSTEM_GRAPHS
         ]
-        if names:
-            self._post("update", " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names))
+        for at in range(0, len(names), 200):  # it compiles no request of 1,000 operations
+            batch = names[at : at + 200]
+            self._post("update", " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in batch))
 
 
 @contextmanager

@@ -263,6 +263,9 @@ def inserting(quads: Iterable[ox.Quad]) -> str:
             blank.append((quad.graph_name, quad.triple))
         else:
             lines.append(f"GRAPH {quad.graph_name} {{ {quad.triple} }}")
-    operations = [f"INSERT DATA {{\n{chr(10).join(lines)}\n}}"] if lines else []
+    operations = [
+        f"INSERT DATA {{\n{chr(10).join(lines[at : at + parts.DATA_TRIPLES])}\n}}"
+        for at in range(0, len(lines), parts.DATA_TRIPLES)
+    ]
     operations += (f"INSERT {{ {body} }} WHERE {{ }}" for body in parts.template_bodies(blank))
     return " ;\n".join(operations)
