@@ -61,13 +61,11 @@ class _Capped(io.RawIOBase):
         store: str,
         limit: int,
         grace: float | None,
-        min_rate: float = MIN_BYTES_PER_SECOND,
     ) -> None:
         self._response = response
         self._store = store
         self._limit = limit
         self._grace = grace
-        self._min_rate = min_rate
         self._started = time.monotonic()
         self.size = 0
 
@@ -91,7 +89,7 @@ class _Capped(io.RawIOBase):
             raise StoreError(f"the store sent more than {self._limit} bytes")
         if self._grace is not None and count:  # the end of an answer whole is never late
             taken = time.monotonic() - self._started
-            if taken > self._grace + self.size / self._min_rate:
+            if taken > self._grace + self.size / MIN_BYTES_PER_SECOND:
                 _LOG.warning(
                     "store %s sent %d bytes in %.1f s: too slow", self._store, self.size, taken
                 )
@@ -108,13 +106,11 @@ class StoreHttp:
         headers: Mapping[str, str],
         timeout: urllib3.Timeout,
         limit: int = MAX_RESPONSE_BYTES,
-        min_rate: float = MIN_BYTES_PER_SECOND,
     ) -> None:
         self._store = store  # as it may be shown (no password)
         self._headers = dict(headers)
         self._timeout = timeout
         self._limit = limit
-        self._min_rate = min_rate
         self._pool = urllib3.PoolManager(num_pools=4, maxsize=16, retries=False, timeout=timeout)
         # each endpoint's connection pool and path, looked up once (the manager parses the URL
         # and normalises a pool key at every request otherwise)
@@ -150,7 +146,6 @@ class StoreHttp:
             self._store,
             self._limit,
             grace if isinstance(grace, (int, float)) else None,
-            self._min_rate,
         )
         finished = False
         try:
