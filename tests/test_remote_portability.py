@@ -27,6 +27,7 @@ from interlink_kg.store import updates
 from interlink_kg.store.base import GraphPayload
 from interlink_kg.store.remote import RECENT_SECONDS, open_remote
 from interlink_kg.store.remote_answers import rows
+from interlink_kg.store.remote_http import MAX_NAMED_GRAPHS
 from interlink_kg.store.replaced_stream import ReplacedStream
 
 VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"
@@ -268,3 +269,16 @@ def test_a_blank_node_in_two_graphs_of_one_request_stays_one_node() -> None:
     }
     assert len(nodes) == 2  # _:n once across both graphs, and _:m
     assert sum(o.startswith("INSERT {") for o in _operations(update)) == 2
+
+
+def test_a_query_naming_more_graphs_than_a_server_takes_is_refused_before_it_is_sent() -> None:
+    """Without a union parameter every query names every graph; past MAX_NAMED_GRAPHS (what
+    the raised header-line limit holds: Virtuoso echoes each name as a header) the store says
+    so instead of failing as a store that cannot be reached. Nothing listens on the port."""
+    store = open_remote("http://127.0.0.1:9/?query=sparql&update=sparql&union=")
+    names = [f"http://x/g{i}" for i in range(MAX_NAMED_GRAPHS + 1)]
+    try:
+        with pytest.raises(StoreError, match="union-default-graph parameter"):
+            store.select("SELECT ?s WHERE { ?s ?p ?o }", names)
+    finally:
+        store.close()
