@@ -150,6 +150,18 @@ def catalogue_without_texts(
     return store
 
 
+def stop_process(process: subprocess.Popen[bytes] | None, within: float) -> None:
+    """Ask a server the tests started to stop (SIGTERM), and kill it if it has not within
+    ``within`` seconds."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class SparqlServer:
     """An ``oxigraph serve`` on a loopback port, for the remote-store tests."""
@@ -195,13 +207,7 @@ class SparqlServer:
         raise RuntimeError("oxigraph serve did not start within 30 s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, within=10)
         self.process = None
 
     def clear(self) -> None:

@@ -42,14 +42,6 @@ def _clients(store: Store, url: str) -> Iterator[FlaskClient]:
         close_app(app)
 
 
-@pytest.fixture(scope="module")
-def embedded() -> Iterator[Store]:
-    store = open_store("memory:")
-    load_bundled(store, BASE, validate=False, now=LOADED_AT)
-    yield store
-    store.close()
-
-
 @pytest.fixture
 def on_virtuoso(virtuoso_store_url: str) -> Iterator[Store]:
     store = open_store(virtuoso_store_url)
@@ -67,10 +59,10 @@ def _graph(client: FlaskClient, path: str) -> Graph:
 
 
 def test_the_catalogue_on_virtuoso_is_served_as_from_the_embedded_store(
-    embedded: Store, on_virtuoso: Store
+    catalogue_store: Store, on_virtuoso: Store
 ) -> None:
     served = {}
-    for name, store in (("embedded", embedded), ("virtuoso", on_virtuoso)):
+    for name, store in (("embedded", catalogue_store), ("virtuoso", on_virtuoso)):
         for client in _clients(store, store.url):
             served[name] = (
                 [_graph(client, path) for path in RDF_PATHS],
@@ -91,14 +83,14 @@ def test_the_catalogue_on_virtuoso_is_served_as_from_the_embedded_store(
 
 
 def test_recommendations_on_virtuoso_are_those_of_the_embedded_store(
-    embedded: Store, on_virtuoso: Store
+    catalogue_store: Store, on_virtuoso: Store
 ) -> None:
     for schema, task in (
         ("default", "task-define_personas"),
         ("hackathon", "task-create_awareness_and_communication"),
     ):
         mine = recommendations.for_task(on_virtuoso, BASE, schema, task, limit=10)
-        theirs = recommendations.for_task(embedded, BASE, schema, task, limit=10)
+        theirs = recommendations.for_task(catalogue_store, BASE, schema, task, limit=10)
         assert mine.items
         assert [(r.id, round(r.score, 9)) for r in mine.items] == [
             (r.id, round(r.score, 9)) for r in theirs.items

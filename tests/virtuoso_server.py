@@ -15,16 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from support import free_port
+from support import free_port, stop_process
 
-# Graphs a fresh Virtuoso holds of its own (src/interlink_kg/store/remote_graphs.py).
-SYSTEM_GRAPHS = frozenset(
-    {
-        "http://www.openlinksw.com/schemas/virtrdf#",
-        "http://www.w3.org/ns/ldp#",
-        "http://localuriqaserver/sparql",
-    }
-)
+from interlink_kg.store.remote_graphs import SERVER_GRAPHS
+
 # What the README asks of a Virtuoso that holds the catalogue, in [SPARQL]: no cut in results
 # (its default, 10,000 rows, cuts answers with a 200), and no cost estimate before a query (the
 # endpoint compiles each request a second time to estimate it, and a catalogue's load of a few
@@ -138,13 +132,7 @@ class VirtuosoServer:
         )
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # it checkpoints and exits
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, within=30)  # it checkpoints, then exits
         self.process = None
 
     def _post(self, field: str, text: str) -> bytes:
@@ -164,7 +152,7 @@ class VirtuosoServer:
         names = [
             row["g"]["value"]
             for row in listed["results"]["bindings"]
-            if "g" in row and row["g"]["value"] not in SYSTEM_GRAPHS
+            if "g" in row and row["g"]["value"] not in SERVER_GRAPHS
         ]
         for at in range(0, len(names), 200):  # it compiles no request of 1,000 operations
             batch = names[at : at + 200]

@@ -35,6 +35,13 @@ def data_operations(target: ox.NamedNode, triples: Sequence[str]) -> list[str]:
     return operations
 
 
+def template_operations(placed: Iterable[Placed], where: str = "") -> list[str]:
+    """``INSERT {...} WHERE { where }`` operations that insert ``placed`` (its templates:
+    :func:`template_bodies`)."""
+    clause = f"{{ {where} }}" if where else "{ }"
+    return [f"INSERT {{ {body} }} WHERE {clause}" for body in template_bodies(placed)]
+
+
 def template_bodies(placed: Iterable[Placed]) -> list[str]:
     """The bodies of the templates that insert ``placed`` (``GRAPH <g> { ... }`` blocks): the
     triples that share a blank node, directly or through others, always in one template, so

@@ -44,11 +44,6 @@ def graph_node(value: str) -> ox.NamedNode:
         raise StoreError(f"not a valid graph IRI: {value!r}") from exc
 
 
-def triples_of(payload: GraphPayload) -> list[str]:
-    """The payload's triples, each as N-Triples text; ParseError when it does not parse."""
-    return [str(triple) for triple in parsed_triples(payload)]
-
-
 def parsed_triples(payload: GraphPayload) -> list[ox.Triple]:
     """The payload's triples; ParseError when it does not parse."""
     try:
@@ -93,10 +88,7 @@ def _inserting_into(target: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[
             blank.append((target, triple))
         else:
             plain.append(str(triple))
-    return [
-        *parts.data_operations(target, plain),
-        *(f"INSERT {{ {body} }} WHERE {{ }}" for body in parts.template_bodies(blank)),
-    ]
+    return [*parts.data_operations(target, plain), *parts.template_operations(blank)]
 
 
 def deriving(
@@ -192,10 +184,7 @@ def _holds(guard: Guard) -> str:
 
 def _inserting_if(target: ox.NamedNode, triples: list[ox.Triple], guard: Guard) -> list[str]:
     """Templates of bounded size (:mod:`update_parts`), each applied while ``guard`` holds."""
-    return [
-        f"INSERT {{ {body} }} WHERE {{ {_holds(guard)} }}"
-        for body in parts.template_bodies((target, triple) for triple in triples)
-    ]
+    return parts.template_operations(((target, t) for t in triples), where=_holds(guard))
 
 
 def guarded(
@@ -267,5 +256,5 @@ def inserting(quads: Iterable[ox.Quad]) -> str:
         f"INSERT DATA {{\n{chr(10).join(lines[at : at + parts.DATA_TRIPLES])}\n}}"
         for at in range(0, len(lines), parts.DATA_TRIPLES)
     ]
-    operations += (f"INSERT {{ {body} }} WHERE {{ }}" for body in parts.template_bodies(blank))
+    operations += parts.template_operations(blank)
     return " ;\n".join(operations)
