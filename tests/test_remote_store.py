@@ -363,6 +363,88 @@ def test_an_answer_streaming_longer_than_the_timeout_but_fast_enough_is_read() -
             store.close()
 
 
+def _read_request(client: socket.socket) -> None:
+    """Reads one request whole (closing a socket with a request unread resets it)."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += client.recv(65536)
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += client.recv(65536)
+
+
+class _TricklingHead:
+    """A loopback server whose answer's head comes ``LINES`` header lines apart by ``EVERY``
+    seconds after a first wait of ``FIRST`` seconds, then a one-row body."""
+
+    def __init__(self, first: float, every: float, lines: int) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._plan = (first, every, lines)
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        first, every, lines = self._plan
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with client, contextlib.suppress(OSError):  # the client gave up: what a test wants
+                _read_request(client)
+                time.sleep(first)
+                client.sendall(b"HTTP/1.1 200 OK\r\n")
+                for line in range(lines):
+                    if every:
+                        time.sleep(every)
+                    client.sendall(b"X-Line-%d: x\r\n" % line)
+                body = b"?n\n1\n"
+                client.sendall(
+                    b"Content-Type: text/tab-separated-values\r\n"
+                    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+                )
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+
+
+def test_a_server_trickling_its_answers_head_is_unavailable_in_time() -> None:
+    """A header line every 0.1 s against a 0.5 s timeout: each wait is short, so a timeout per
+    read alone would hold the call for the 1,000 lines (100 s). The head must be whole within
+    the timeout of its first byte."""
+    server = _TricklingHead(first=0.0, every=0.1, lines=1_000)
+    store = open_remote(f"http://127.0.0.1:{server.port}/", timeout=0.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreUnavailableError):
+            store.select("SELECT ?n WHERE { ?s ?p ?n }")
+        assert time.monotonic() - started < 3
+    finally:
+        store.close()
+        server.close()
+
+
+@pytest.mark.parametrize(("first", "lines"), [(0.35, 3), (0.0, 20_000)])
+def test_a_late_or_long_head_that_comes_in_one_piece_is_read(first: float, lines: int) -> None:
+    """The head's deadline leaves honest answers alone: a first byte just inside the timeout
+    (the server working), and a head of 20,000 lines (Virtuoso echoes every graph a query
+    names), each followed at once by the rest."""
+    server = _TricklingHead(first=first, every=0.0, lines=lines)
+    store = open_remote(f"http://127.0.0.1:{server.port}/", timeout=0.5)
+    try:
+        assert len(store.select("SELECT ?n WHERE { ?s ?p ?n }")) == 1
+    finally:
+        store.close()
+        server.close()
+
+
 NO_ROWS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
 
 

@@ -9,8 +9,9 @@ every call, answers read as they arrive and capped, failures mapped to the store
 - An answer is read as a stream (:meth:`StoreHttp.answer`), so that a parser can turn it into
   rows or triples while it arrives: a whole-catalogue read at 1M INTERLINKERs is hundreds of
   megabytes. It is cut off past :data:`MAX_RESPONSE_BYTES` (a server that never stops sending).
-- The timeout bounds each wait; an answer's body is also held to an average rate: once the
-  call's timeout has passed since its head arrived, it must have come at
+- The timeout bounds each wait. An answer's head must be whole within the timeout of its first
+  byte (``remote_head``), and its body is held to an average rate: once the call's timeout has
+  passed since its head arrived, it must have come at
   :data:`MIN_BYTES_PER_SECOND` or more (a server trickling a byte now and then would hold the
   call, and a request thread, for as long as it liked). A whole-catalogue read streams far
   faster than that, however long it takes.
@@ -28,6 +29,7 @@ from contextlib import contextmanager
 import urllib3
 
 from interlink_kg.errors import StoreError, StoreUnavailableError
+from interlink_kg.store.remote_head import POOLS_BY_SCHEME
 
 # The largest answer read from the server: a whole-catalogue read at 1M INTERLINKERs (every
 # INTERLINKER's texts, the published data graph by graph) is up to about 2 GB.
@@ -112,6 +114,7 @@ class StoreHttp:
         self._timeout = timeout
         self._limit = limit
         self._pool = urllib3.PoolManager(num_pools=4, maxsize=16, retries=False, timeout=timeout)
+        self._pool.pool_classes_by_scheme = POOLS_BY_SCHEME  # each head within a deadline
         # each endpoint's connection pool and path, looked up once (the manager parses the URL
         # and normalises a pool key at every request otherwise)
         self._targets: dict[str, tuple[urllib3.HTTPConnectionPool, str]] = {}
