@@ -378,18 +378,22 @@ def _read_request(client: socket.socket) -> None:
         body += client.recv(65536)
 
 
-class _TricklingHead:
-    """A loopback server whose answer's head comes ``LINES`` header lines apart by ``EVERY``
-    seconds after a first wait of ``FIRST`` seconds, then a one-row body."""
+ONE_ROW = b"Content-Type: text/tab-separated-values\r\nContent-Length: 5\r\n\r\n?n\n1\n"
+# a piece of an answer: seconds to wait, then the bytes to send
+Piece = tuple[float, bytes]
 
-    def __init__(self, first: float, every: float, lines: int) -> None:
+
+class _Scripted:
+    """A loopback server sending every request the same answer, piece by piece, each piece
+    after its wait; the connection closed after it."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        self._plan = (first, every, lines)
+        self._pieces = pieces
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
-        first, every, lines = self._plan
         while True:
             try:
                 client, _ = self.listener.accept()
@@ -397,17 +401,9 @@ class _TricklingHead:
                 return
             with client, contextlib.suppress(OSError):  # the client gave up: what a test wants
                 _read_request(client)
-                time.sleep(first)
-                client.sendall(b"HTTP/1.1 200 OK\r\n")
-                for line in range(lines):
-                    if every:
-                        time.sleep(every)
-                    client.sendall(b"X-Line-%d: x\r\n" % line)
-                body = b"?n\n1\n"
-                client.sendall(
-                    b"Content-Type: text/tab-separated-values\r\n"
-                    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
-                )
+                for wait, data in self._pieces:
+                    time.sleep(wait)
+                    client.sendall(data)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -415,34 +411,100 @@ class _TricklingHead:
         self.listener.close()
 
 
-def test_a_server_trickling_its_answers_head_is_unavailable_in_time() -> None:
-    """A header line every 0.1 s against a 0.5 s timeout: each wait is short, so a timeout per
-    read alone would hold the call for the 1,000 lines (100 s). The head must be whole within
-    the timeout of its first byte."""
-    server = _TricklingHead(first=0.0, every=0.1, lines=1_000)
+def _header_lines(count: int, every: float = 0.0) -> list[Piece]:
+    return [(every, b"X-Line-%d: x\r\n" % line) for line in range(count)]
+
+
+@contextlib.contextmanager
+def _scripted_store(pieces: list[Piece]) -> Iterator[RemoteStore]:
+    server = _Scripted(pieces)
     store = open_remote(f"http://127.0.0.1:{server.port}/", timeout=0.5)
-    started = time.monotonic()
     try:
+        yield store
+    finally:
+        store.close()
+        server.close()
+
+
+OK = (0.0, b"HTTP/1.1 200 OK\r\n")
+ASK_ROWS = "SELECT ?n WHERE { ?s ?p ?n }"
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        # a header line every 0.1 s against a 0.5 s timeout: 6 s with a timeout per read alone
+        pytest.param([OK, *_header_lines(60, every=0.1), (0, ONE_ROW)], id="lines"),
+        pytest.param(  # the status line itself, a byte at a time
+            [(0.2, bytes([byte])) for byte in b"HTTP/1.1 200 OK\r\n"], id="status-line"
+        ),
+        pytest.param(  # interim heads, one after another
+            [*[(0.1, b"HTTP/1.1 100 Continue\r\n\r\n")] * 60, OK, (0, ONE_ROW)], id="continue"
+        ),
+    ],
+)
+def test_a_server_trickling_its_answers_head_is_unavailable_in_time(pieces: list[Piece]) -> None:
+    """Each wait is short, so a timeout per read alone would hold the call for the whole head;
+    the head must be whole within the timeout of its first byte."""
+    with _scripted_store(pieces) as store:
+        started = time.monotonic()
         with pytest.raises(StoreUnavailableError):
-            store.select("SELECT ?n WHERE { ?s ?p ?n }")
+            store.select(ASK_ROWS)
         assert time.monotonic() - started < 3
-    finally:
-        store.close()
-        server.close()
 
 
-@pytest.mark.parametrize(("first", "lines"), [(0.35, 3), (0.0, 20_000)])
-def test_a_late_or_long_head_that_comes_in_one_piece_is_read(first: float, lines: int) -> None:
-    """The head's deadline leaves honest answers alone: a first byte just inside the timeout
-    (the server working), and a head of 20,000 lines (Virtuoso echoes every graph a query
-    names), each followed at once by the rest."""
-    server = _TricklingHead(first=first, every=0.0, lines=lines)
-    store = open_remote(f"http://127.0.0.1:{server.port}/", timeout=0.5)
-    try:
-        assert len(store.select("SELECT ?n WHERE { ?s ?p ?n }")) == 1
-    finally:
-        store.close()
-        server.close()
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        # the first byte late (the server at work), the rest within the timeout of it, though
+        # the whole head comes 0.65 s after the request
+        pytest.param([(0.35, OK[1]), *_header_lines(6, every=0.05), (0, ONE_ROW)], id="late"),
+        # 20,000 lines (Virtuoso echoes every graph a query names), sent at once
+        pytest.param(
+            [OK, (0, b"".join(line for _, line in _header_lines(20_000))), (0, ONE_ROW)],
+            id="long",
+        ),
+        # the head in pieces, its last read waiting less than the timeout; the body 0.4 s after
+        # it: the socket's timeout for the body is the call's again, not what was left
+        pytest.param(
+            [OK, (0.3, b"X-A: 1\r\n"), (0.05, ONE_ROW[:-5]), (0.4, ONE_ROW[-5:])], id="body"
+        ),
+    ],
+)
+def test_an_honest_head_late_long_or_in_pieces_is_read(pieces: list[Piece]) -> None:
+    with _scripted_store(pieces) as store:
+        assert len(store.select(ASK_ROWS)) == 1
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        pytest.param(  # 17 MB in 300 lines, within the count of lines a head may have
+            [OK, *[(0, b"X-Big: " + b"y" * 60_000 + b"\r\n")] * 300, (0, ONE_ROW)],
+            id="too-large",
+        ),
+        pytest.param(  # urllib3 would unfold it at a cost growing as the lines' square
+            [OK, *_header_lines(10), (0, b"X-Folded: a\r\n b\r\n"), (0, ONE_ROW)], id="folded"
+        ),
+    ],
+)
+def test_a_head_too_large_or_folded_is_refused_at_once(pieces: list[Piece]) -> None:
+    with _scripted_store(pieces) as store:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError):
+            store.select(ASK_ROWS)
+        assert time.monotonic() - started < 3
+
+
+def test_a_refusal_trickling_its_body_is_not_waited_for() -> None:
+    """What a server says with its error is read once, for the log: a 503 whose body comes a
+    byte every 0.4 s (against 0.5 s) would otherwise hold the call for its 20 bytes (8 s)."""
+    head = b"HTTP/1.1 503 Busy\r\nContent-Length: 20\r\n\r\n"
+    with _scripted_store([(0, head), *[(0.4, b"x")] * 20]) as store:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError, match="503"):
+            store.select(ASK_ROWS)
+        assert time.monotonic() - started < 3
 
 
 NO_ROWS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()

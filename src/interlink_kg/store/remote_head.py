@@ -9,6 +9,12 @@ follow within the timeout of it, however it is cut up; interim ``100 Continue`` 
 part of it. A server's honest head arrives in one piece, thousands of header lines included.
 After the head, the body is held to its own rule (a minimum average rate, ``remote_http``).
 
+A head is also held to :data:`MAX_HEAD_BYTES` (http.client bounds its lines, not their sum), and
+one with an obsolete folded header line is refused: urllib3 unfolds such a head by deleting and
+adding back every header, each deletion a scan of them all, seconds of CPU for a head of
+thousands of lines. Both are :class:`http.client.HTTPException`, which urllib3 reports as a
+protocol error: the store cannot be used, as a server that breaks off its answer cannot.
+
 The deadline sits under http.client's buffer, on the socket's reads themselves, so no amount of
 buffering above it can hide a slow read: :class:`_HeadClock` shortens the socket's timeout to
 what is left before each read.
@@ -25,6 +31,10 @@ from typing import Any
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
+# The largest head read from a store: Virtuoso echoes each graph a query names as a header line,
+# about 2 MB for the 10,000 graphs a query may name (remote_http.MAX_NAMED_GRAPHS).
+MAX_HEAD_BYTES = 16 * 1024 * 1024
+
 
 class _HeadClock(io.RawIOBase):
     """The raw reads of one answer's socket: while ``timing``, every read after the first byte
@@ -35,6 +45,7 @@ class _HeadClock(io.RawIOBase):
         self._sock = sock
         self._within = within
         self._until: float | None = None
+        self._size = 0
         self.timing = within is not None
 
     def readable(self) -> bool:
@@ -49,9 +60,16 @@ class _HeadClock(io.RawIOBase):
                 raise TimeoutError("the answer's head came too slowly")
             self._sock.settimeout(left)
         count = self._raw.readinto(buffer)
-        if self._until is None and count:
-            self._until = time.monotonic() + (self._within or 0.0)
+        if count:
+            self._size += count
+            if self._size > MAX_HEAD_BYTES:
+                raise http.client.HTTPException(f"an answer's head past {MAX_HEAD_BYTES} bytes")
+            if self._until is None:
+                self._until = time.monotonic() + (self._within or 0.0)
         return count
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
 
     def stop_timing(self) -> None:
         """The head is read: the socket's timeout is the call's again, for the body."""
@@ -61,6 +79,7 @@ class _HeadClock(io.RawIOBase):
                 self._sock.settimeout(self._within)
 
     def close(self) -> None:
+        self.stop_timing()  # a head read without begin() (a proxy's CONNECT answer)
         if not self.closed:
             self._raw.close()
         super().close()
@@ -81,6 +100,8 @@ class _TimedHeadResponse(http.client.HTTPResponse):
             super().begin()
         finally:
             self._clock.stop_timing()
+        if any("\n" in value for value in self.msg.values()):
+            raise http.client.HTTPException("an answer's head with a folded header line")
 
 
 class _Connection(HTTPConnection):

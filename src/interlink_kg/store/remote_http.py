@@ -44,8 +44,8 @@ _UNAVAILABLE = {408, 429, 502, 503, 504}
 # 100 header lines http.client reads by default, and urllib3 reads them through it. The limit is
 # raised for the process to what that many graphs need (http.client has no other way; nothing
 # else in the process reads HTTP through it: the service's server, waitress, parses requests
-# itself). A head may then be up to MAX_HEADER_LINES lines of 64 KB; what a store may send is
-# bounded anyway by MAX_RESPONSE_BYTES, and a store is trusted that far.
+# itself). A head is also held to remote_head.MAX_HEAD_BYTES, and must come within the timeout
+# of its first byte.
 MAX_NAMED_GRAPHS = 10_000
 MAX_HEADER_LINES = 2 * MAX_NAMED_GRAPHS + 200
 http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADER_LINES)  # type: ignore[attr-defined]
@@ -224,7 +224,8 @@ class StoreHttp:
                 )
             return response
         try:
-            said = response.read(500).decode("utf-8", "replace").strip()
+            # one read of the socket: a trickled error body must not hold the call
+            said = response.read1(500).decode("utf-8", "replace").strip()
         except urllib3.exceptions.HTTPError:
             said = "(its answer broke off)"
         finally:
