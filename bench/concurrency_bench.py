@@ -41,6 +41,7 @@ from live_server import (
     SERVER_PIDS,
     gunicorn_serving,
     oxigraph_serve,
+    ready_within,
     scratch_folder,
     serving,
     wait_until_idle,
@@ -165,7 +166,7 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     store_url = f"oxigraph:{folder / 'store'}"
     tasks, ids = synthetic.load_for_clients(store_url, args.size)
     mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
-    with serving(store_url, synthetic.BASE, folder / "serve.log", _ready_within(args.size)) as base:
+    with serving(store_url, synthetic.BASE, folder / "serve.log", ready_within(args.size)) as base:
         embedded = _levels(base, args.seconds, tasks, ids)
     print(
         f"\n{args.size} INTERLINKERs, {args.seconds:g} s per level, `interlink-kg serve` on the "
@@ -174,12 +175,6 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     _table(embedded)
     if args.remote:
         _remote(args, folder, mix)
-
-
-def _ready_within(size: int) -> float:
-    """Seconds a server may take to open and precompute: its indexes at 1M INTERLINKERs take
-    minutes (bench/RESULTS.md)."""
-    return 600 + size / 500
 
 
 def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
@@ -196,7 +191,7 @@ def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
         for workers in args.workers:
             log = folder / f"gunicorn-{workers}.log"
             with gunicorn_serving(
-                catalogue, workspace, synthetic.BASE, log, workers, _ready_within(args.size)
+                catalogue, workspace, synthetic.BASE, log, workers, ready_within(args.size)
             ) as base:
                 results = _levels(base, args.seconds, tasks, ids)
             print(

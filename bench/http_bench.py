@@ -21,8 +21,13 @@ ratios, and the ratio of the paired 90th percentiles. Then the whole harvest (un
 ``--no-harvest``): every page of ``/catalogue``, following each page's ``hydra:next`` as a
 harvester does, page by page on both; each must give one page per 100 INTERLINKERs.
 
-Run: ``python bench/http_bench.py [--size N] [--requests R] [--pause MS] [--no-harvest]``
-(loopback only; about 5 minutes at 10k, 17 at 100k).
+Run: ``python bench/http_bench.py [--size N] [--requests R] [--pause MS] [--no-harvest]
+[--no-sparql]`` (loopback only; about 5 minutes at 10k, 17 at 100k). Last, the peak resident
+memory of each server. ``--no-sparql`` leaves out the public SPARQL query and runs both servers
+with one query process capped at 256 MB, which gives up loading its copy of the catalogue: at
+1M each copy is 6.7 GB, and two servers' copies (two processes each by default) do not fit on
+this machine beside the rest (the query is answered from each server's own
+copy anyway; ``bench/sparql_bench.py`` measures it at 1M).
 """
 
 from __future__ import annotations
@@ -43,7 +48,15 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import SERVER_PIDS, oxigraph_serve, scratch_folder, serving, wait_until_idle
+from live_server import (
+    SERVER_PIDS,
+    oxigraph_serve,
+    peak_resident_bytes,
+    ready_within,
+    scratch_folder,
+    serving,
+    wait_until_idle,
+)
 
 LANGS = ("en", "es", "it", "lv")
 KINDS = ("knowledge", "software", "externalsoftware", "externalknowledge")
@@ -63,7 +76,7 @@ def _unique(rng: random.Random, universe: list[Any], k: int) -> tuple[list[Any],
 
 
 def _plans(
-    ids: list[str], tasks: list[tuple[str, str]], k: int, rng: random.Random
+    ids: list[str], tasks: list[tuple[str, str]], k: int, rng: random.Random, sparql: bool
 ) -> dict[str, tuple[list[Request], int]]:
     """``k`` requests of each kind, none repeated while there are enough different ones (a
     catalogue of 1k has 10 pages); with how many repeat. Nor do two requests share what an
@@ -87,7 +100,7 @@ def _plans(
         chosen, repeated = _unique(rng, universe, k)
         return [make(value) for value in chosen], repeated
 
-    def sparql(identifier: str) -> Request:
+    def public_query(identifier: str) -> Request:
         text = f"SELECT ?p ?o WHERE {{ <{synthetic.BASE}interlinkers/{identifier}> ?p ?o }}"
         return f"/sparql?query={quote(text)}", "application/sparql-results+json"
 
@@ -101,7 +114,7 @@ def _plans(
     def described(accept: str) -> tuple[list[Request], int]:
         return each(ids, lambda identifier: (f"/interlinkers/{identifier}", accept))
 
-    return {
+    plans = {
         "one INTERLINKER, Turtle": described("text/turtle"),
         "one INTERLINKER, JSON-LD": described("application/ld+json"),
         "one INTERLINKER, page for people": described("text/html"),
@@ -116,8 +129,12 @@ def _plans(
             lambda v: (f"/interlinkers?q={v[0]}&lang={v[1]}&per_page=20", "application/json"),
         ),
         "recommendation, on demand (a filter)": each(recommendations, recommendation),
-        "public SPARQL, one INTERLINKER (each server's own snapshot)": each(ids, sparql),
     }
+    if sparql:
+        plans["public SPARQL, one INTERLINKER (each server's own snapshot)"] = each(
+            ids, public_query
+        )
+    return plans
 
 
 class Client:
@@ -163,13 +180,18 @@ def _differ(first: bytes, second: bytes) -> bool:
 
 
 def measure(
-    bases: dict[str, str], ids: list[str], tasks: list[tuple[str, str]], count: int, pause: float
+    bases: dict[str, str],
+    ids: list[str],
+    tasks: list[tuple[str, str]],
+    count: int,
+    pause: float,
+    sparql: bool,
 ) -> None:
     """Per kind: ``count`` requests paired (each sent to both servers in a random order), then
     ``count`` more sent to each server alone, in :data:`BLOCKS` alternating blocks."""
     clients = {name: Client(base) for name, base in bases.items()}
     rng = random.Random(count)
-    plans = _plans(ids, tasks, 2 * count + 1, rng)
+    plans = _plans(ids, tasks, 2 * count + 1, rng, sparql)
     try:
         for requests, _ in plans.values():  # each kind once on each, unmeasured (templates)
             for client in clients.values():
@@ -273,6 +295,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="unique requests per kind")
     parser.add_argument("--pause", type=float, default=2.0, help="ms before each request")
     parser.add_argument("--no-harvest", action="store_true", help="leave out the whole harvest")
+    parser.add_argument(
+        "--no-sparql",
+        action="store_true",
+        help="leave out the public SPARQL query, and its query processes' copies of the "
+        "catalogue (6.7 GB each at 1M)",
+    )
     args = parser.parse_args()
     with scratch_folder("ilk-http-") as folder:
         _run(args, folder)
@@ -289,14 +317,21 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     ):
         synthetic.load_for_clients(remote_url, args.size)
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[remote_url]):.0f} s")
-        workspace = {"INTERLINK_KG_WORKSPACE": workspace_url}  # as several workers need it
+        settle = ready_within(args.size)
+        # one query process, capped far below a copy of the catalogue: it gives up loading
+        public = (
+            {"INTERLINK_KG_SPARQL_MAX_CONCURRENT": "1", "INTERLINK_KG_SPARQL_MEMORY_MB": "256"}
+            if args.no_sparql
+            else {}
+        )
+        workspace = {"INTERLINK_KG_WORKSPACE": workspace_url, **public}  # as several workers need
         with (
-            serving(embedded_url, synthetic.BASE, folder / "embedded.log") as on_embedded,
-            serving(remote_url, synthetic.BASE, folder / "remote.log", env=workspace) as on_remote,
+            serving(embedded_url, synthetic.BASE, folder / "embedded.log", settle, public) as on_e,
+            serving(remote_url, synthetic.BASE, folder / "remote.log", settle, workspace) as on_r,
         ):
-            bases = {"embedded": on_embedded, "remote": on_remote}
+            bases = {"embedded": on_e, "remote": on_r}
             for base in bases.values():  # its SPARQL workers' snapshots loaded, among others
-                wait_until_idle(SERVER_PIDS[base], within=600)
+                wait_until_idle(SERVER_PIDS[base], within=settle)
             print(
                 f"\n{args.size} INTERLINKERs, `interlink-kg serve` on the embedded store and on "
                 f"an oxigraph serve (RocksDB, loopback; the workspace on another, in memory), "
@@ -304,10 +339,17 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
                 f"{args.requests} more to each alone in {BLOCKS} alternating blocks; one at a "
                 f"time, {args.pause:g} ms apart\n"
             )
-            measure(bases, ids, tasks, args.requests, args.pause / 1000)
+            measure(bases, ids, tasks, args.requests, args.pause / 1000, not args.no_sparql)
             if not args.no_harvest:
                 harvest(bases, args.size, args.pause / 1000)
             print(f"\nkept connections opened again: {Client.reopened}")
+            peaks = {
+                "`interlink-kg serve` on the embedded store": SERVER_PIDS[on_e],
+                "`interlink-kg serve` on the remote store": SERVER_PIDS[on_r],
+                "the `oxigraph serve` of the catalogue": SERVER_PIDS[remote_url],
+            }
+            for name, pid in peaks.items():  # with their query processes, if any
+                print(f"peak resident memory, {name}: {peak_resident_bytes(pid) / 1e9:.1f} GB")
 
 
 if __name__ == "__main__":

@@ -171,6 +171,45 @@ def cpu_seconds(pid: int) -> float:
     return own + sum(cpu_seconds(child) for child in children)
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it still running (Linux ``/proc``)."""
+    found = [pid]
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += _descendants(int(child))
+    return found
+
+
+def peak_resident_bytes(pid: int) -> int:
+    """The peak resident memory (``VmHWM``) of a process and of each process under it still
+    running, summed: an upper bound of the tree's peak (the processes' peaks may not have come
+    at once)."""
+    total = 0
+    for each in _descendants(pid):
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def ready_within(size: int) -> float:
+    """Seconds a server of ``size`` INTERLINKERs may take to open and precompute, or to settle
+    (its SPARQL workers loading their snapshot): minutes at 1M (bench/RESULTS.md)."""
+    return 600 + size / 500
+
+
 def wait_until_idle(pid: int, *, within: float = 120.0, window: float = 2.0) -> float:
     """Wait until process ``pid`` and its children (a server after a load, whose database
     compacts in the background; `interlink-kg serve`, whose SPARQL workers load their
