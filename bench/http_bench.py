@@ -22,12 +22,16 @@ ratios, and the ratio of the paired 90th percentiles. Then the whole harvest (un
 harvester does, page by page on both; each must give one page per 100 INTERLINKERs.
 
 Run: ``python bench/http_bench.py [--size N] [--requests R] [--pause MS] [--no-harvest]
-[--no-sparql]`` (loopback only; about 5 minutes at 10k, 17 at 100k). Last, the peak resident
-memory of each server. ``--no-sparql`` leaves out the public SPARQL query and runs both servers
-with one query process capped at 256 MB, which gives up loading its copy of the catalogue: at
-1M each copy is 6.7 GB, and two servers' copies (two processes each by default) do not fit on
-this machine beside the rest (the query is answered from each server's own
-copy anyway; ``bench/sparql_bench.py`` measures it at 1M).
+[--no-sparql] [--apart]`` (loopback only; about 5 minutes at 10k, 17 at 100k). Last, the peak
+resident memory of each server.
+
+``--no-sparql`` leaves out the public SPARQL query and runs both servers with one query process
+capped at 256 MB, which gives up loading its copy of the catalogue: at 1M each copy is 6.7 GB,
+and two servers' copies (two processes each by default) do not fit on this machine beside the
+rest (the query is answered from each server's own copy anyway; ``bench/sparql_bench.py``
+measures it at 1M). ``--apart`` measures each server alone on the machine, one after the other
+(``bench/http_apart.py``): at 1M the embedded server alone holds about 14 GB, and both at once
+do not fit.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ def _unique(rng: random.Random, universe: list[Any], k: int) -> tuple[list[Any],
     return drawn, max(0, k - len(universe))
 
 
-def _plans(
+def plans_of(
     ids: list[str], tasks: list[tuple[str, str]], k: int, rng: random.Random, sparql: bool
 ) -> dict[str, tuple[list[Request], int]]:
     """``k`` requests of each kind, none repeated while there are enough different ones (a
@@ -169,14 +173,14 @@ class Client:
         self._connection.close()
 
 
-def _p90(values: list[float]) -> float:
+def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1]
 
 
-def _differ(first: bytes, second: bytes) -> bool:
-    """Two answers to one request too far apart in size to be the same answer (their blank
-    node labels, the order of JSON keys may differ)."""
-    return abs(len(first) - len(second)) > 0.05 * max(len(first), len(second))
+def differ(first: int, second: int) -> bool:
+    """Two answers' sizes to one request too far apart to be the same answer (their blank node
+    labels, the order of JSON keys may differ)."""
+    return abs(first - second) > 0.05 * max(first, second)
 
 
 def measure(
@@ -191,7 +195,7 @@ def measure(
     ``count`` more sent to each server alone, in :data:`BLOCKS` alternating blocks."""
     clients = {name: Client(base) for name, base in bases.items()}
     rng = random.Random(count)
-    plans = _plans(ids, tasks, 2 * count + 1, rng, sparql)
+    plans = plans_of(ids, tasks, 2 * count + 1, rng, sparql)
     try:
         for requests, _ in plans.values():  # each kind once on each, unmeasured (templates)
             for client in clients.values():
@@ -213,7 +217,7 @@ def measure(
                     elapsed, body = clients[name].get(request)
                     paired[name].append(elapsed)
                     bodies.append(body)
-                if _differ(*bodies):
+                if differ(*map(len, bodies)):
                     differing += 1
                     if differing <= 2:  # shown, to be looked into
                         shown = {name: body[:400] for name, body in zip(order, bodies, strict=True)}
@@ -228,10 +232,10 @@ def measure(
                         alone[name].append(clients[name].get(request)[0])
             p = {name: statistics.median(t) * 1000 for name, t in paired.items()}
             a = {name: statistics.median(t) * 1000 for name, t in alone.items()}
-            p90 = _p90(paired["remote"]) / _p90(paired["embedded"])
+            tail = p90(paired["remote"]) / p90(paired["embedded"])
             print(
                 f"| {label} | {p['embedded']:.2f} ms | {p['remote']:.2f} ms | "
-                f"x{p['remote'] / p['embedded']:.2f} | x{p90:.2f} | {a['embedded']:.2f} ms | "
+                f"x{p['remote'] / p['embedded']:.2f} | x{tail:.2f} | {a['embedded']:.2f} ms | "
                 f"{a['remote']:.2f} ms | x{a['remote'] / a['embedded']:.2f} | "
                 f"{repeated} of {2 * count + 1} | {differing} of {count} |",
                 flush=True,
@@ -255,10 +259,20 @@ def _next_page(body: bytes) -> str | None:
 
 
 def harvest(bases: dict[str, str], size: int, pause: float) -> None:
+    """The whole harvest of both servers, printed."""
+    seconds = walk(bases, size, pause)
+    print(
+        f"\nWhole harvest, following hydra:next from /catalogue ({(size + 99) // 100} pages "
+        f"each): embedded {seconds['embedded']:.1f} s, remote {seconds['remote']:.1f} s "
+        f"(x{seconds['remote'] / seconds['embedded']:.2f})"
+    )
+
+
+def walk(bases: dict[str, str], size: int, pause: float) -> dict[str, float]:
     """Every page of ``/catalogue``, as a harvester walks it: from the first page, each next
-    page its ``hydra:next`` names, page by page on both servers in a random order; the time
-    each took to answer (its pages' parsing left out). Both must give the same number of
-    pages, one per 100 INTERLINKERs."""
+    page its ``hydra:next`` names, page by page on each server in a random order; the seconds
+    each took to answer (its pages' parsing left out). Each must give one page per 100
+    INTERLINKERs."""
     clients = {name: Client(base) for name, base in bases.items()}
     rng = random.Random(len(bases))
     at: dict[str, str | None] = dict.fromkeys(clients, "/catalogue")
@@ -282,11 +296,7 @@ def harvest(bases: dict[str, str], size: int, pause: float) -> None:
             client.close()
     if set(pages.values()) != {expected}:
         raise SystemExit(f"pages harvested: {pages}, expected {expected} from each")
-    print(
-        f"\nWhole harvest, following hydra:next from /catalogue ({expected} pages each): "
-        f"embedded {seconds['embedded']:.1f} s, remote {seconds['remote']:.1f} s "
-        f"(x{seconds['remote'] / seconds['embedded']:.2f})"
-    )
+    return seconds
 
 
 def main() -> None:
@@ -301,9 +311,19 @@ def main() -> None:
         help="leave out the public SPARQL query, and its query processes' copies of the "
         "catalogue (6.7 GB each at 1M)",
     )
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="each server alone on the machine, one after the other (http_apart.py)",
+    )
     args = parser.parse_args()
     with scratch_folder("ilk-http-") as folder:
-        _run(args, folder)
+        if args.apart:
+            import http_apart
+
+            http_apart.run(args, folder)
+        else:
+            _run(args, folder)
 
 
 def _run(args: argparse.Namespace, folder: Path) -> None:
@@ -318,12 +338,7 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
         synthetic.load_for_clients(remote_url, args.size)
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[remote_url]):.0f} s")
         settle = ready_within(args.size)
-        # one query process, capped far below a copy of the catalogue: it gives up loading
-        public = (
-            {"INTERLINK_KG_SPARQL_MAX_CONCURRENT": "1", "INTERLINK_KG_SPARQL_MEMORY_MB": "256"}
-            if args.no_sparql
-            else {}
-        )
+        public = query_processes(args)
         workspace = {"INTERLINK_KG_WORKSPACE": workspace_url, **public}  # as several workers need
         with (
             serving(embedded_url, synthetic.BASE, folder / "embedded.log", settle, public) as on_e,
@@ -343,13 +358,27 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
             if not args.no_harvest:
                 harvest(bases, args.size, args.pause / 1000)
             print(f"\nkept connections opened again: {Client.reopened}")
-            peaks = {
-                "`interlink-kg serve` on the embedded store": SERVER_PIDS[on_e],
-                "`interlink-kg serve` on the remote store": SERVER_PIDS[on_r],
-                "the `oxigraph serve` of the catalogue": SERVER_PIDS[remote_url],
-            }
-            for name, pid in peaks.items():  # with their query processes, if any
-                print(f"peak resident memory, {name}: {peak_resident_bytes(pid) / 1e9:.1f} GB")
+            print_peaks(
+                {
+                    "`interlink-kg serve` on the embedded store": SERVER_PIDS[on_e],
+                    "`interlink-kg serve` on the remote store": SERVER_PIDS[on_r],
+                    "the `oxigraph serve` of the catalogue": SERVER_PIDS[remote_url],
+                }
+            )
+
+
+def query_processes(args: argparse.Namespace) -> dict[str, str]:
+    """The environment for a server's public SPARQL query processes: with ``--no-sparql``, one,
+    capped far below a copy of the catalogue, so that it gives up loading one."""
+    if not args.no_sparql:
+        return {}
+    return {"INTERLINK_KG_SPARQL_MAX_CONCURRENT": "1", "INTERLINK_KG_SPARQL_MEMORY_MB": "256"}
+
+
+def print_peaks(pids: dict[str, int]) -> None:
+    """Each server's peak resident memory, with its query processes, if any."""
+    for name, pid in pids.items():
+        print(f"peak resident memory, {name}: {peak_resident_bytes(pid) / 1e9:.1f} GB")
 
 
 if __name__ == "__main__":
