@@ -378,7 +378,7 @@ def query_processes(args: argparse.Namespace) -> dict[str, str]:
 def print_peaks(pids: dict[str, int]) -> None:
     """Each server's peak resident memory, with its query processes, if any."""
     for name, pid in pids.items():
-        print(f"peak resident memory, {name}: {peak_resident_bytes(pid) / 1e9:.1f} GB")
+        print(f"peak resident memory, {name}: {peak_resident_bytes(pid) / 1e6:,.0f} MB")
 
 
 if __name__ == "__main__":
