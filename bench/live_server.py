@@ -206,8 +206,9 @@ def peak_resident_bytes(pid: int) -> int:
 
 def ready_within(size: int) -> float:
     """Seconds a server of ``size`` INTERLINKERs may take to open and precompute, or to settle
-    (its SPARQL workers loading their snapshot): minutes at 1M (bench/RESULTS.md)."""
-    return 600 + size / 500
+    (its SPARQL workers loading their snapshot): about 10 minutes at 1M on the embedded store,
+    about 39 on a RocksDB server, whose whole catalogue each worker reads (bench/RESULTS.md)."""
+    return 600 + size / 250
 
 
 def wait_until_idle(pid: int, *, within: float = 120.0, window: float = 2.0) -> float:
