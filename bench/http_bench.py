@@ -319,7 +319,7 @@ def main() -> None:
     args = parser.parse_args()
     with scratch_folder("ilk-http-") as folder:
         if args.apart:
-            import http_apart
+            import http_apart  # here: it imports this module
 
             http_apart.run(args, folder)
         else:

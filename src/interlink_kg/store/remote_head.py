@@ -6,7 +6,7 @@ lines as http.client takes (:data:`~interlink_kg.store.remote_http.MAX_HEADER_LI
 thousands), and hold the call and its request thread for hours. Here the first byte of the head
 may take the whole timeout (the server working on the query), and the rest of the head must
 follow within the timeout of it, however it is cut up; interim ``100 Continue`` heads count as
-part of it. A server's honest head arrives in one piece, thousands of header lines included.
+part of it. A server's honest head comes at once, thousands of header lines included.
 After the head, the body is held to its own rule (a minimum average rate, ``remote_http``).
 
 A head is also held to :data:`MAX_HEAD_BYTES` (http.client bounds its lines, not their sum), and
