@@ -25,19 +25,14 @@ from http_bench import (
     Client,
     Request,
     differ,
+    loaded_server,
     p90,
     plans_of,
     print_peaks,
     query_processes,
     walk,
 )
-from live_server import (
-    SERVER_PIDS,
-    oxigraph_serve,
-    ready_within,
-    serving,
-    wait_until_idle,
-)
+from live_server import SERVER_PIDS, ready_within, serving, wait_until_idle
 
 # kind -> its requests, and how many of them repeat an earlier one
 Plans = dict[str, tuple[list[Request], int]]
@@ -88,14 +83,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     with _server(embedded_url, folder / "embedded.log", args, public) as base:
         embedded, embedded_harvest = _measured(base, plans, args)
         print_peaks({"`interlink-kg serve` on the embedded store": SERVER_PIDS[base]})
-    (folder / "server").mkdir()
-    (folder / "workspace").mkdir()
-    with (
-        oxigraph_serve(folder / "server") as remote_url,
-        oxigraph_serve(folder / "workspace", in_memory=True) as workspace_url,
-    ):
-        synthetic.load_for_clients(remote_url, args.size)
-        print(f"  server idle after {wait_until_idle(SERVER_PIDS[remote_url]):.0f} s")
+    with loaded_server(folder, args.size) as (remote_url, workspace_url):
         env = {"INTERLINK_KG_WORKSPACE": workspace_url, **public}
         with _server(remote_url, folder / "remote.log", args, env) as base:
             remote, remote_harvest = _measured(base, plans, args)

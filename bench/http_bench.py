@@ -43,7 +43,8 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -326,20 +327,29 @@ def main() -> None:
             _run(args, folder)
 
 
-def _run(args: argparse.Namespace, folder: Path) -> None:
-    embedded_url = f"oxigraph:{folder / 'store'}"
-    tasks, ids = synthetic.load_for_clients(embedded_url, args.size)
+@contextmanager
+def loaded_server(folder: Path, size: int) -> Iterator[tuple[str, str]]:
+    """An ``oxigraph serve`` on RocksDB holding the synthetic catalogue of ``size``, idle after
+    its load, and another in memory for the workspace (as several workers need it): their
+    store URLs."""
     (folder / "server").mkdir()
     (folder / "workspace").mkdir()
     with (
         oxigraph_serve(folder / "server") as remote_url,
         oxigraph_serve(folder / "workspace", in_memory=True) as workspace_url,
     ):
-        synthetic.load_for_clients(remote_url, args.size)
+        synthetic.load_for_clients(remote_url, size)
         print(f"  server idle after {wait_until_idle(SERVER_PIDS[remote_url]):.0f} s")
+        yield remote_url, workspace_url
+
+
+def _run(args: argparse.Namespace, folder: Path) -> None:
+    embedded_url = f"oxigraph:{folder / 'store'}"
+    tasks, ids = synthetic.load_for_clients(embedded_url, args.size)
+    with loaded_server(folder, args.size) as (remote_url, workspace_url):
         settle = ready_within(args.size)
         public = query_processes(args)
-        workspace = {"INTERLINK_KG_WORKSPACE": workspace_url, **public}  # as several workers need
+        workspace = {"INTERLINK_KG_WORKSPACE": workspace_url, **public}
         with (
             serving(embedded_url, synthetic.BASE, folder / "embedded.log", settle, public) as on_e,
             serving(remote_url, synthetic.BASE, folder / "remote.log", settle, workspace) as on_r,
