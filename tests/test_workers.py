@@ -101,7 +101,11 @@ def test_a_change_through_one_worker_is_seen_by_all(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(base, log, 180)
-        for _ in range(30):  # fresh connections: both workers answer, and cache what they saw
+        # Healthy means one worker is ready; the other may still be ranking every task. Fresh
+        # connections until both have answered, and cached what they saw.
+        deadline = time.monotonic() + 180
+        while len(_workers_of(log, "GET /interlinkers/my_tool ", " 404 ")) < 2:
+            assert time.monotonic() < deadline, "the second worker never answered"
             assert _request(f"{base}/interlinkers/my_tool") == 404
             assert not _search_finds(base, "neighbourhood", "my_tool")
         auth = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
@@ -120,10 +124,13 @@ def test_a_change_through_one_worker_is_seen_by_all(
         # A worker reuses the generation stamp it read for up to RECENT_SECONDS: by then the
         # other one sees the change too.
         time.sleep(RECENT_SECONDS)
-        for _ in range(30):
+        assert _request(f"{base}/interlinkers/my_tool") == 200
+        assert time.monotonic() - changed < 10  # at once, not after some cache expiry
+        for _ in range(200):  # every answer sees the change, until both workers have given one
             assert _request(f"{base}/interlinkers/my_tool") == 200
             assert _search_finds(base, "neighbourhood", "my_tool")
-        assert time.monotonic() - changed < 10  # at once, not after some cache expiry
+            if _workers_of(log, "GET /interlinkers/my_tool ", " 200 ") == before:
+                break
         after = _workers_of(log, "GET /interlinkers/my_tool ", " 200 ")
         assert after == before, "both workers answered after the change, and saw it"
     finally:
