@@ -443,14 +443,17 @@ ASK_ROWS = "SELECT ?n WHERE { ?s ?p ?n }"
         ),
     ],
 )
-def test_a_server_trickling_its_answers_head_is_unavailable_in_time(pieces: list[Piece]) -> None:
+def test_a_server_trickling_its_answers_head_is_unavailable_in_time(
+    pieces: list[Piece], caplog: pytest.LogCaptureFixture
+) -> None:
     """Each wait is short, so a timeout per read alone would hold the call for the whole head;
-    the head must be whole within the timeout of its first byte."""
+    the head must be whole within the timeout of its first byte (and the log says so)."""
     with _scripted_store(pieces) as store:
         started = time.monotonic()
         with pytest.raises(StoreUnavailableError):
             store.select(ASK_ROWS)
         assert time.monotonic() - started < 3
+    assert "head came too slowly" in caplog.text
 
 
 @pytest.mark.parametrize(

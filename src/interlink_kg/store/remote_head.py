@@ -36,6 +36,11 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 MAX_HEAD_BYTES = 16 * 1024 * 1024
 
 
+class SlowHeadError(TimeoutError):
+    """An answer's head not whole within the timeout of its first byte (urllib3 reports it as
+    a read timeout, this as its cause)."""
+
+
 class _HeadClock(io.RawIOBase):
     """The raw reads of one answer's socket: while ``timing``, every read after the first byte
     waits at most until ``within`` seconds after that byte came."""
@@ -57,9 +62,14 @@ class _HeadClock(io.RawIOBase):
         if self._until is not None:
             left = self._until - time.monotonic()
             if left <= 0:
-                raise TimeoutError("the answer's head came too slowly")
+                raise SlowHeadError("the answer's head came too slowly")
             self._sock.settimeout(left)
-        count = self._raw.readinto(buffer)
+        try:
+            count = self._raw.readinto(buffer)
+        except TimeoutError as exc:
+            if self._until is None:
+                raise  # the first byte: the call's own read timeout
+            raise SlowHeadError("the answer's head came too slowly") from exc
         if count:
             self._size += count
             if self._size > MAX_HEAD_BYTES:

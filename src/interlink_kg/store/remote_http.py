@@ -29,7 +29,7 @@ from contextlib import contextmanager
 import urllib3
 
 from interlink_kg.errors import StoreError, StoreUnavailableError
-from interlink_kg.store.remote_head import POOLS_BY_SCHEME
+from interlink_kg.store.remote_head import POOLS_BY_SCHEME, SlowHeadError
 
 # The largest answer read from the server: a whole-catalogue read at 1M INTERLINKERs (every
 # INTERLINKER's texts, the published data graph by graph) is up to about 2 GB.
@@ -206,7 +206,9 @@ class StoreHttp:
                 timeout=timeout or self._timeout,
             )
         except urllib3.exceptions.HTTPError as exc:
-            _LOG.warning("store %s cannot be reached: %s", self._store, exc)
+            # the head's deadline reaches urllib3 as a socket timeout: say which it was
+            told = exc.__cause__ if isinstance(exc.__cause__, SlowHeadError) else exc
+            _LOG.warning("store %s cannot be reached: %s", self._store, told)
             raise StoreUnavailableError(
                 f"the store cannot be reached ({type(exc).__name__})"
             ) from exc
