@@ -17,9 +17,10 @@ Validation is measured apart, on copies of the 78 real INTERLINKERs (synthetic o
 shapes on purpose: they claim languages without texts), in INTERLINKERs per second.
 Peak resident memory of the process is printed at the end.
 
-Run: ``python bench/bulk_bench.py [--large] [--remote] [--no-in-place]``; ``--huge``: 1M
-INTERLINKERs from one Turtle file, a new graph and then a replacement (the store rebuilt),
-against the raw loader.
+Run: ``python bench/bulk_bench.py [--small] [--large] [--remote] [--no-in-place]``
+(``--small`` adds 1k INTERLINKERs before the 10k); ``--huge [--remote]``: 1M INTERLINKERs from
+one Turtle file, a new graph and then a replacement (the store rebuilt), against the raw loader,
+and with ``--remote`` the same file into a new graph of an ``oxigraph serve``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
-from live_server import oxigraph_serve
+from live_server import oxigraph_serve, scratch_folder
 
 from interlink_kg.curation import bulk_rebuild
 from interlink_kg.curation.bulk import bulk_load
@@ -183,25 +184,38 @@ def huge(n: int, folder: Path) -> None:
     ours = _seconds(lambda: bulk_load(store, [path], BASE, validate=False))
     again = _seconds(lambda: bulk_load(store, [path], BASE, validate=False))  # rebuilt
     store.close()
-    print(f"\n{n} INTERLINKERs, {triples} triples ({path.stat().st_size / 1e6:.0f} MB Turtle)\n")
-    print("| path | seconds | triples/s | rate / raw |")
-    print("|---|---|---|---|")
-    for name, seconds in (
+    rows = [
         ("pyoxigraph bulk_load (raw)", raw_s),
         ("load --bulk, new graph", ours),
         ("load --bulk, replacing the graph (store rebuilt)", again),
-    ):
+    ]
+    if "--remote" in sys.argv:
+        with (
+            tempfile.TemporaryDirectory() as server_folder,
+            oxigraph_serve(Path(server_folder)) as url,
+        ):
+            remote = open_store(url)
+            served = _seconds(lambda: bulk_load(remote, [path], BASE, validate=False))
+            rows.append(("load --bulk into oxigraph serve, new graph", served))
+            remote.close()
+    print(f"\n{n} INTERLINKERs, {triples} triples ({path.stat().st_size / 1e6:.0f} MB Turtle)\n")
+    print("| path | seconds | triples/s | rate / raw |")
+    print("|---|---|---|---|")
+    for name, seconds in rows:
         print(f"| {name} | {seconds:.1f} | {triples / seconds:,.0f} | {raw_s / seconds:.0%} |")
+    if "--remote" in sys.argv:
+        print(f"\nremote / embedded, new graph: x{rows[-1][1] / ours:.2f} of the time")
 
 
 def main() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="ilk-bulk-"))
-    if "--huge" in sys.argv:  # 1M: a new graph, then the same file again (the store rebuilt)
-        huge(1_000_000, folder)
-    else:
-        for n in [10_000] + ([100_000] if "--large" in sys.argv else []):
-            measure(n, folder)
-        validation(folder)
+    with scratch_folder("ilk-bulk-") as folder:
+        if "--huge" in sys.argv:  # 1M: a new graph, then the same file again (store rebuilt)
+            huge(1_000_000, folder)
+        else:
+            small = [1_000] if "--small" in sys.argv else []
+            for n in [*small, 10_000] + ([100_000] if "--large" in sys.argv else []):
+                measure(n, folder)
+            validation(folder)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of the run: {peak:.0f} MB")
 
