@@ -206,7 +206,7 @@ def peak_resident_bytes(pid: int) -> int:
 
 def ready_within(size: int) -> float:
     """Seconds a server of ``size`` INTERLINKERs may take to open and precompute, or to settle
-    (its SPARQL workers loading their snapshot): about 10 minutes at 1M on the embedded store,
+    (its SPARQL workers loading their snapshot): about 13 minutes at 1M on the embedded store,
     about 39 on a RocksDB server, whose whole catalogue each worker reads (bench/RESULTS.md)."""
     return 600 + size / 250
 
