@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,11 +297,12 @@ def team_bodies(draw: st.DrawFn) -> object:
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(team_bodies())
-def test_any_team_body_is_answered_without_a_server_error(catalogue: Store, body: object) -> None:
+def test_any_team_body_is_answered_without_a_server_error(
+    catalogue: Store, tmp_path_factory: pytest.TempPathFactory, body: object
+) -> None:
     global _FUZZ_ENV
     if _FUZZ_ENV is None:
-        folder = Path(tempfile.mkdtemp(prefix="interlink-kg-teams-fuzz-"))
-        _FUZZ_ENV = _env(catalogue, folder)
+        _FUZZ_ENV = _env(catalogue, tmp_path_factory.mktemp("teams-fuzz"))
         _FUZZ_ENV.call(
             "POST", "/teams", "ana", {"id": "fuzzed", "name": "Fuzzed", "type": "citizens"}
         )
