@@ -854,6 +854,7 @@ def test_answers_in_tsv_json_and_xml_give_the_same_rows(
         # The query asks ?o first: the values follow the query's order, not the answer's.
         found = store.select_values("SELECT ?o ?s WHERE { ?s ?p ?o }")
         assert found == [(text, iri), (None, iri)], media_type
+        assert found[0][1] is found[1][1], media_type  # one string for the rows' one IRI
         rows = store.select("SELECT ?s ?o WHERE { ?s ?p ?o }")
         assert [sorted(r) for r in rows] == [["o", "s"], ["s"]], media_type
 

@@ -159,6 +159,19 @@ def test_select_values_gives_each_term_as_plain_text(store: Store) -> None:
         store.select_values("ASK { ?s ?p ?o }")
 
 
+def test_select_values_keeps_each_text_once(store: Store) -> None:
+    """Rows that name the same term share one string (an index build reads millions of rows
+    in which identifiers and facet values recur)."""
+    store.replace_graphs({G1: ttl('<a> <p> "v" , <c> . <b> <p> "v" , <c> .')})
+    rows = sorted(store.select_values("SELECT ?s ?o WHERE { ?s ?p ?o }"), key=str)
+    a, c = BASE + "a", BASE + "c"
+    assert rows == [(a, c), (a, "v"), (BASE + "b", c), (BASE + "b", "v")]
+    assert rows[0][0] is rows[1][0]
+    assert rows[2][0] is rows[3][0]
+    assert rows[0][1] is rows[2][1]
+    assert rows[1][1] is rows[3][1]
+
+
 def test_drop_graphs(store: Store) -> None:
     store.replace_graphs({G1: ttl("<a> <p> 1 ."), G2: ttl("<b> <p> 2 .")})
     store.drop_graphs([G1])

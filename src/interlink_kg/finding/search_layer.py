@@ -57,14 +57,20 @@ class SearchLayer:
         for ident, field_name, text in store.select_values(query("search-texts", bound)):
             if ident is not None and field_name is not None and text is not None:
                 texts[ident][field_name].append(text)
-        pairs = [
-            (ident, facet, value)
-            for ident, facet, value in store.select_values(query("search-facets", bound))
-            if ident is not None and facet in FACETS and value is not None
-        ]
+        facet_holders = _facet_holders(store, bound)
         # Every INTERLINKER in identifier order; its position + 1 is its FTS5 rowid, so the
         # rowid order is the identifier order (ties of a ranking go to the smaller one).
-        self.ids: tuple[str, ...] = tuple(sorted(set(texts) | {i for i, _, _ in pairs}))
+        self.ids: tuple[str, ...] = tuple(
+            sorted(
+                texts.keys()
+                | {
+                    i
+                    for found in facet_holders.values()
+                    for idents in found.values()
+                    for i in idents
+                }
+            )
+        )
         self.position = {ident: at for at, ident in enumerate(self.ids)}
         # Which positions each INTERLINKER (IRI) holds: a change names IRIs.
         self.held_by: dict[str, list[int]] = defaultdict(list)
@@ -80,7 +86,7 @@ class SearchLayer:
         )
         self.db.executemany(
             "INSERT INTO docs (rowid, title, body, keywords) VALUES (?, ?, ?, ?)",
-            [
+            (
                 (
                     self.position[ident] + 1,
                     " \n".join(fields["title"]),
@@ -88,32 +94,29 @@ class SearchLayer:
                     " \n".join(fields["keyword"]),
                 )
                 for ident, fields in texts.items()
-            ],
+            ),
         )
         self.db.commit()
+        self.indexed = np.zeros(len(self.ids), dtype=np.bool_)  # has a row in FTS5
+        self.indexed[[self.position[i] for i in texts]] = True
+        del texts
         self.postings = Postings(self.db, "docs", TOKENIZER, WEIGHTS)
         # Words per position (rows without text have none), for the length norms.
         self.lengths = np.zeros(len(self.ids) + 1, dtype=np.float64)
         self.lengths[: len(self.postings.lengths)] = self.postings.lengths[: len(self.ids) + 1]
-        self.indexed = np.zeros(len(self.ids), dtype=np.bool_)  # has a row in FTS5
-        self.indexed[[self.position[i] for i in texts]] = True
-        by_facet: dict[str, dict[str, set[int]]] = {f: defaultdict(set) for f in FACETS}
-        for ident, facet, value in pairs:
-            by_facet[facet][value].add(self.position[ident])
         self.values: dict[str, tuple[str, ...]] = {}
         self.holders: dict[tuple[str, str], Positions] = {}
         self._held: dict[str, tuple[Positions, Positions]] = {}
-        for facet, found in by_facet.items():
+        for facet in FACETS:
+            found = facet_holders.pop(facet)
             self.values[facet] = tuple(sorted(found))
-            per_item: list[list[int]] = [[] for _ in self.ids]
-            for number, value in enumerate(self.values[facet]):
-                self.holders[(facet, value)] = np.array(sorted(found[value]), dtype=np.int64)
-                for at in found[value]:
-                    per_item[at].append(number)
-            sizes = np.array([len(v) for v in per_item], dtype=np.int64)
-            offsets = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes)])
-            numbers = np.array([n for v in per_item for n in v], dtype=np.int64)
-            self._held[facet] = (offsets, numbers)
+            for value in self.values[facet]:
+                self.holders[(facet, value)] = np.unique(
+                    np.fromiter((self.position[i] for i in found.pop(value)), dtype=np.int64)
+                )
+            self._held[facet] = _by_position(
+                [self.holders[(facet, value)] for value in self.values[facet]], len(self.ids)
+            )
         self.everyone: Positions = np.arange(len(self.ids), dtype=np.int64)
         self.all_counts = self.counts(self.everyone)
         # Count tables: the facet counts of the rows holding each common token, counted once
@@ -158,3 +161,33 @@ class SearchLayer:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _facet_holders(
+    store: Store, bound: dict[str, list[URIRef]] | None
+) -> dict[str, dict[str, list[str]]]:
+    """The identifiers holding each value of each facet, as the store answers them: each
+    identifier and value kept once however many rows name it (at 1M INTERLINKERs the rows are
+    some 14 million; as tuples of strings of their own they took gigabytes)."""
+    holding: dict[str, dict[str, list[str]]] = {facet: {} for facet in FACETS}
+    kept: dict[str, str] = {}
+    for ident, facet, value in store.select_values(query("search-facets", bound)):
+        found = holding.get(facet or "")
+        if ident is None or found is None or value is None:
+            continue
+        idents = found.get(value)
+        if idents is None:
+            idents = found[value] = []
+        idents.append(kept.setdefault(ident, ident))
+    return holding
+
+
+def _by_position(holders: Sequence[Positions], size: int) -> tuple[Positions, Positions]:
+    """The values (their numbers, ascending) of each of ``size`` positions in CSR form
+    (offsets, numbers), from the positions holding each value (``holders``, by number)."""
+    positions = np.concatenate([np.zeros(0, dtype=np.int64), *holders])
+    numbers = np.repeat(np.arange(len(holders), dtype=np.int64), [len(h) for h in holders])
+    order = np.lexsort((numbers, positions))
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(positions, minlength=size), out=offsets[1:])
+    return offsets, numbers[order]

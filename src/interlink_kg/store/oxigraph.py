@@ -30,6 +30,7 @@ from interlink_kg.store.base import (
     Row,
     Store,
     description_query,
+    value_rows,
 )
 from interlink_kg.store.folder_lock import FolderLock, in_use
 from interlink_kg.store.recent import RecentAnswers
@@ -346,10 +347,7 @@ class OxigraphStore:
             raise StoreError("expected a SELECT query")
         # A solution iterates its terms in the order of the query's variables (faster than by
         # name: these reads are the bulk of an index build).
-        return [
-            tuple(None if term is None else term.value for term in solution)
-            for solution in solutions
-        ]
+        return value_rows(solutions)
 
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool:
         answer = self._query(query, graphs)

@@ -59,14 +59,16 @@ def rows(stream: IO[bytes], media_type: str, names: Sequence[str]) -> list[Row]:
 def values(
     stream: IO[bytes], media_type: str, names: Sequence[str]
 ) -> list[tuple[str | None, ...]]:
-    """The solutions as the plain text of their terms, in the order of ``names``."""
+    """The solutions as the plain text of their terms, in the order of ``names``; each
+    distinct text kept once, as :func:`store.base.value_rows` keeps it."""
     out: list[tuple[str | None, ...]] = []
+    kept: dict[str, str] = {}
+    keep = kept.setdefault
 
     def add(solution: ox.QuerySolution, in_order: bool) -> None:
-        if in_order:  # a solution iterates its terms in the order of its variables (faster)
-            out.append(tuple(None if t is None else t.value for t in solution))
-        else:
-            out.append(tuple(None if (t := solution[n]) is None else t.value for n in names))
+        # a solution iterates its terms in the order of its variables (faster)
+        terms = solution if in_order else (solution[n] for n in names)
+        out.append(tuple(None if t is None else keep(text := t.value, text) for t in terms))
 
     _solutions(stream, media_type, names, add)
     return out
