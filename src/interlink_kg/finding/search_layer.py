@@ -166,11 +166,10 @@ class SearchLayer:
 def _facet_holders(
     store: Store, bound: dict[str, list[URIRef]] | None
 ) -> dict[str, dict[str, list[str]]]:
-    """The identifiers holding each value of each facet, as the store answers them: each
-    identifier and value kept once however many rows name it (at 1M INTERLINKERs the rows are
-    some 14 million; as tuples of strings of their own they took gigabytes)."""
+    """The identifiers holding each value of each facet, as the store answers them (at 1M
+    INTERLINKERs some 14 million rows: kept as a tuple each, beside the store's own rows, they
+    took gigabytes; here each row costs one reference to the identifier's one string)."""
     holding: dict[str, dict[str, list[str]]] = {facet: {} for facet in FACETS}
-    kept: dict[str, str] = {}
     for ident, facet, value in store.select_values(query("search-facets", bound)):
         found = holding.get(facet or "")
         if ident is None or found is None or value is None:
@@ -178,7 +177,7 @@ def _facet_holders(
         idents = found.get(value)
         if idents is None:
             idents = found[value] = []
-        idents.append(kept.setdefault(ident, ident))
+        idents.append(ident)
     return holding
 
 

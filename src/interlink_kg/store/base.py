@@ -101,7 +101,8 @@ class Store(Protocol):
         """Run a SELECT like :meth:`select`, each row as the plain text of its terms in the
         order of the query's variables (an IRI's text, a literal's lexical form, a blank node's
         label; None where unbound): for indexes that read many rows, skipping the cost of
-        rdflib terms. The query must say which kind of term it returns."""
+        rdflib terms. The query must say which kind of term it returns. Each distinct text is
+        one string, shared by the rows that hold it (:func:`value_rows`)."""
         ...
 
     def ask(self, query: str, graphs: Sequence[str] | None = None) -> bool: ...
