@@ -60,17 +60,8 @@ class SearchLayer:
         facet_holders = _facet_holders(store, bound)
         # Every INTERLINKER in identifier order; its position + 1 is its FTS5 rowid, so the
         # rowid order is the identifier order (ties of a ranking go to the smaller one).
-        self.ids: tuple[str, ...] = tuple(
-            sorted(
-                texts.keys()
-                | {
-                    i
-                    for found in facet_holders.values()
-                    for idents in found.values()
-                    for i in idents
-                }
-            )
-        )
+        faceted = (i for found in facet_holders.values() for held in found.values() for i in held)
+        self.ids: tuple[str, ...] = tuple(sorted(texts.keys() | set(faceted)))
         self.position = {ident: at for at, ident in enumerate(self.ids)}
         # Which positions each INTERLINKER (IRI) holds: a change names IRIs.
         self.held_by: dict[str, list[int]] = defaultdict(list)
