@@ -7,7 +7,7 @@ Protocol + Query/Update) can implement it too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -231,19 +231,28 @@ class Rebuilding(Protocol):
         ...
 
 
-def value_rows(
-    solutions: Iterable[Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | None]],
-) -> list[tuple[str | None, ...]]:
-    """The rows of :meth:`Store.select_values` from ``solutions`` (each iterating its terms in
-    the order of the query's variables): each distinct text kept once however many rows hold
-    it. The indexes read millions of rows in which an identifier or a facet's value recurs:
-    at 1M INTERLINKERs a string of its own per term took gigabytes."""
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def row_keeper() -> Callable[[Iterable[Term | None]], tuple[str | None, ...]]:
+    """A function giving a row of :meth:`Store.select_values` from its terms, in order: each
+    distinct text kept once across every row it makes. The indexes read millions of rows in
+    which an identifier or a facet's value recurs: at 1M INTERLINKERs a string of its own per
+    term took gigabytes."""
     kept: dict[str, str] = {}
     keep = kept.setdefault
-    return [
-        tuple(None if term is None else keep(text := term.value, text) for term in solution)
-        for solution in solutions
-    ]
+
+    def row(terms: Iterable[Term | None]) -> tuple[str | None, ...]:
+        return tuple(None if term is None else keep(text := term.value, text) for term in terms)
+
+    return row
+
+
+def value_rows(solutions: Iterable[Iterable[Term | None]]) -> list[tuple[str | None, ...]]:
+    """The rows of :meth:`Store.select_values` from ``solutions``, each iterating its terms in
+    the order of the query's variables (:func:`row_keeper`)."""
+    row = row_keeper()
+    return [row(solution) for solution in solutions]
 
 
 def description_query(items: Sequence[URIRef], *, published: bool) -> str:

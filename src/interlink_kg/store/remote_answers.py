@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from interlink_kg.errors import StoreError
 from interlink_kg.rdf.parse import solution_row
-from interlink_kg.store.base import Row
+from interlink_kg.store.base import Row, row_keeper
 from interlink_kg.store.replaced_stream import ReplacedStream
 
 NTRIPLES = "application/n-triples"
@@ -60,15 +60,13 @@ def values(
     stream: IO[bytes], media_type: str, names: Sequence[str]
 ) -> list[tuple[str | None, ...]]:
     """The solutions as the plain text of their terms, in the order of ``names``; each
-    distinct text kept once, as :func:`store.base.value_rows` keeps it."""
+    distinct text kept once (:func:`store.base.row_keeper`)."""
     out: list[tuple[str | None, ...]] = []
-    kept: dict[str, str] = {}
-    keep = kept.setdefault
+    row = row_keeper()
 
     def add(solution: ox.QuerySolution, in_order: bool) -> None:
         # a solution iterates its terms in the order of its variables (faster)
-        terms = solution if in_order else (solution[n] for n in names)
-        out.append(tuple(None if t is None else keep(text := t.value, text) for t in terms))
+        out.append(row(solution if in_order else (solution[n] for n in names)))
 
     _solutions(stream, media_type, names, add)
     return out
