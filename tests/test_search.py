@@ -190,3 +190,33 @@ def test_count_tables_give_the_counts_of_the_hits(
             SearchRequest(word, filters={"kind": "software"}),
         ):
             assert tabled.search(request) == walked.search(request), word
+
+
+@pytest.mark.parametrize("bits", [64, 3, 0])
+def test_facet_counts_are_those_of_the_holders(
+    catalogue_store: Store, monkeypatch: pytest.MonkeyPatch, bits: int
+) -> None:
+    """Any set of hits is counted as its facet values' holders say, whether a facet's values
+    are read as bit sets (at most ``BITS`` values), as CSR arrays, or some of each; the
+    facets come in the same order either way."""
+    import numpy as np
+
+    from interlink_kg.finding import search_layer
+
+    monkeypatch.setattr(search_layer, "BITS", bits)
+    layer = SearchIndex(catalogue_store).current().base
+    assert bits != 3 or 0 < len(layer._bit_column) < len(FACETS)  # both ways at once
+    rng = np.random.default_rng(bits)
+    for size in (0, 1, 7, 40, len(layer.ids)):
+        hits = np.sort(rng.choice(len(layer.ids), size, replace=False))
+        expected = {
+            facet: {
+                value: n
+                for value in layer.values[facet]
+                if (n := int(np.isin(layer.holders[(facet, value)], hits).sum()))
+            }
+            for facet in FACETS
+        }
+        counted = layer.counts(hits)
+        assert counted == expected
+        assert list(counted) == list(FACETS)
