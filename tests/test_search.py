@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Literal
@@ -199,8 +200,6 @@ def test_facet_counts_are_those_of_the_holders(
     """Any set of hits is counted as its facet values' holders say, whether a facet's values
     are read as bit sets (at most ``BITS`` values), as CSR arrays, or some of each; the
     facets come in the same order either way."""
-    import numpy as np
-
     from interlink_kg.finding import search_layer
 
     monkeypatch.setattr(search_layer, "BITS", bits)

@@ -8,9 +8,9 @@ the other languages still match themselves). Its tokens become posting arrays
 INTERLINKERs in identifier order: a position + 1 is the FTS5 rowid), one array of holders per
 value and the values of each INTERLINKER as bit sets side by side (CSR form for a facet of more
 than 64 values), so that counting the facets of any set of hits costs their number, not the
-catalogue's; the tokens most INTERLINKERs hold have their
-counts in a table and their rows in impact groups (:mod:`interlink_kg.finding.impacts`): a
-one-word search for a common word reads its counts and its best groups, not all its hits.
+catalogue's; the tokens most INTERLINKERs hold have their counts in a table and their rows in
+impact groups (:mod:`interlink_kg.finding.impacts`): a one-word search for a common word reads
+its counts and its best groups, not all its hits.
 """
 
 from __future__ import annotations
