@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interlink_kg.finding import scatter
-from interlink_kg.finding.bm25 import SAMPLE_STRIDE, Bm25, Layered, best_first, likely_best
+from interlink_kg.finding.bm25 import Bm25, Layered
+from interlink_kg.finding.top import SAMPLE_STRIDE, best_first, likely_best
 
 WEIGHTS = (4.0, 2.0, 1.0, 2.0)
 WORDS = st.sampled_from(["persona", "journey", "map", "canvas", "consent", "budget", "ūdens"])

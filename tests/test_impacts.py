@@ -6,9 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interlink_kg.finding.bm25 import average_length, best_first, idf
+from interlink_kg.finding.bm25 import average_length, idf
 from interlink_kg.finding.impacts import Impacts
 from interlink_kg.finding.postings import Layer, scored
+from interlink_kg.finding.top import best_first
 
 
 @st.composite

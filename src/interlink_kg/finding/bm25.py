@@ -11,8 +11,9 @@ documents holding w) and k1 = 1.2, b = 0.75. A document's score is the sum over 
 query words. Since each word's part depends on the word and the document only, it is computed
 once per word and document when the index is built; a query then adds up the posting arrays of
 its words (NumPy) and keeps the best: no per-query scoring of every matching document, which at
-100k documents sharing common words cost FTS5 over 100 ms. Ties go to the document added first.
-Pure: no I/O.
+100k documents sharing common words cost FTS5 over 100 ms. Words too weak to change which are
+the best are set aside when that spares many postings (:mod:`interlink_kg.finding.maxscore`:
+the same answer). Ties go to the document added first. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from interlink_kg.finding import scatter
+from interlink_kg.finding import maxscore, scatter
+from interlink_kg.finding.top import best_first, likely_best
 
 K1 = 1.2
 B = 0.75
@@ -122,6 +124,7 @@ class Layered:
         # Each word's scored postings, per layer, worked out on first use (idf and the average
         # length are fixed for this pair of indexes): a query then only adds them up.
         self._parts: dict[str, list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]] = {}
+        self._largest: dict[str, list[float]] = {}  # per word and layer, its largest part
 
     def _layers(self) -> list[tuple[Bm25, npt.NDArray[np.bool_] | None]]:
         first: list[tuple[Bm25, npt.NDArray[np.bool_] | None]] = [
@@ -157,6 +160,7 @@ class Layered:
                     scoring = f > 0
                     at, f, lengths = at[scoring], f[scoring], lengths[scoring]
                 parts[n] = (at, saturated(f, norm(lengths, self.average)) * weight)
+        self._largest[word] = [float(scores.max()) if len(scores) else 0.0 for _, scores in parts]
         self._parts[word] = parts
         return parts
 
@@ -178,61 +182,38 @@ class Layered:
             [] for _ in layers
         ]
         factors: list[list[float]] = [[] for _ in layers]
+        bounds: list[list[float]] = [[] for _ in layers]
         for word, weight in weighted.items():
             for n, (at, scores) in enumerate(self._scored(word)):
                 if len(at):
                     found[n].append((at, scores))
                     factors[n].append(weight)
+                    bounds[n].append(self._largest[word][n] * weight)
         best: list[tuple[float, str]] = []
-        for (index, _), parts, weights in zip(layers, found, factors, strict=True):
+        for (index, _), parts, weights, most in zip(layers, found, factors, bounds, strict=True):
             if not parts:
                 continue
-            # One pass over every word's postings, the GIL released (finding/scatter.py): the
-            # same sums to the last bit as adding word by word.
-            scores = scatter.summed(parts, weights, len(index))
-            hits = likely_best(scores, limit)
-            chosen = hits[best_first(hits, scores[hits], limit)]
-            best += [(-float(scores[at]), index.keys[int(at)]) for at in chosen]
+            chosen, scores = _best(parts, weights, most, len(index), limit)
+            best += [(-float(s), index.keys[int(at)]) for at, s in zip(chosen, scores, strict=True)]
         best.sort()
         return {key: -score for score, key in best[:limit]}
 
 
-SAMPLE_STRIDE = 64  # one score in so many read to guess where the best ones start
-
-
-def likely_best(scores: npt.NDArray[np.float64], limit: int) -> npt.NDArray[np.intp]:
-    """The positions (ascending) of every document with a positive score that may be among the
-    ``limit`` best: those at or above a threshold guessed from every
-    :data:`SAMPLE_STRIDE`-th score when at least ``limit`` documents reach it (so the
-    ``limit``-th best score and its ties are all above it; one pass over the scores and a sort
-    of a few hundred), else every positive one. Exact either way; the guess only saves sorting
-    the hits of common words (most documents at 1M)."""
-    wanted = 2 * (limit // SAMPLE_STRIDE) + 8  # sampled scores above the threshold
-    if limit > 0 and len(scores) // SAMPLE_STRIDE >= 4 * wanted:
-        sample = scores[::SAMPLE_STRIDE]
-        threshold = float(np.partition(sample, len(sample) - wanted)[len(sample) - wanted])
-        if threshold > 0:
-            above = np.flatnonzero(scores >= threshold)
-            if len(above) >= limit:
-                return above
-    return np.flatnonzero(scores > 0)
-
-
-def best_first(
-    positions: npt.NDArray[Any], scores: npt.NDArray[Any], limit: int
-) -> npt.NDArray[np.intp]:
-    """Indexes into ``positions`` of the ``limit`` best by score, best first, ties to the
-    smaller position; a partial sort (``limit`` is usually far below the number of hits)."""
-    if limit <= 0:
-        return np.zeros(0, dtype=np.intp)
-    chosen = np.arange(len(positions))
-    if len(positions) > limit:
-        # The limit-th best score; all above it, then the smallest positions among equals
-        # (positions come sorted, so the first ones).
-        threshold = -np.partition(-scores, limit - 1)[limit - 1]
-        above = np.flatnonzero(scores > threshold)
-        equal = np.flatnonzero(scores == threshold)
-        equal = equal[np.argsort(positions[equal], kind="stable")][: limit - len(above)]
-        chosen = np.concatenate([above, equal])
-    order = np.lexsort((positions[chosen], -scores[chosen]))
-    return chosen[order]
+def _best(
+    parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]],
+    weights: list[float],
+    bounds: list[float],
+    size: int,
+    limit: int,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """The positions of the ``limit`` best of one layer's ``size`` documents, best first, and
+    their scores: the words too weak to decide set aside where that spares many postings
+    (finding/maxscore.py), else one pass over every word's postings with the GIL released
+    (finding/scatter.py). The same sums to the last bit either way, as adding word by word."""
+    pruned = maxscore.best(parts, weights, bounds, size, limit)
+    if pruned is not None:
+        return pruned
+    scores = scatter.summed(parts, weights, size)
+    hits = likely_best(scores, limit)
+    chosen = hits[best_first(hits, scores[hits], limit)]
+    return chosen, scores[chosen]

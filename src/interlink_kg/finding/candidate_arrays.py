@@ -17,7 +17,7 @@ import numpy.typing as npt
 from rdflib import URIRef
 
 from interlink_kg.finding import scatter
-from interlink_kg.finding.bm25 import best_first, likely_best
+from interlink_kg.finding.top import best_first, likely_best
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 

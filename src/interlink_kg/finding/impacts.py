@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from interlink_kg.finding.bm25 import best_first, norm, saturated
+from interlink_kg.finding.bm25 import norm, saturated
+from interlink_kg.finding.top import best_first
 
 Rows = npt.NDArray[np.int64]
 

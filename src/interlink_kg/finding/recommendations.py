@@ -486,6 +486,14 @@ def related(
             str(p) for p in graph.objects(iri, ILK.addressesProblem) if isinstance(p, URIRef)
         }
     profiles = [WeightedProfile(p, "given", 1.0) for p in sorted(problems)]
+    # Its words are matched while the candidates by profile are chosen (both sums release the
+    # GIL: finding/scatter.py), as for a task's ranking.
+    words = _WORD_MATCHING.submit(
+        text_relevance(store).for_interlinker,
+        iri,
+        lang,
+        described[1] if described is not None else None,
+    )
     return _recommend(
         store,
         [profiles] if profiles else [],
@@ -494,7 +502,5 @@ def related(
         filters=Filters(),
         exclude={str(iri)},
         subject={"interlinker": identifier},
-        text=text_relevance(store).for_interlinker(
-            iri, lang, described[1] if described is not None else None
-        ),
+        text=words,
     )
