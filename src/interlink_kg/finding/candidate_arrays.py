@@ -2,7 +2,8 @@
 INTERLINKERs (every one, or those a change touched), each profile's posting (the sorted
 positions of those addressing it), each facet value's positions, and each one's breadth and
 focus; and the best of them by ``match * focus`` for weighted profiles, over the whole arrays
-(:meth:`Arrays.best`) or among the few positions a filter lets pass (:meth:`Arrays.best_among`).
+breadth by breadth (:meth:`Arrays.best`, :mod:`interlink_kg.finding.breadth_groups`) or among
+the few positions a filter lets pass (:meth:`Arrays.best_among`).
 Pure NumPy over what three queries read; no state but the masks kept per facet value.
 """
 
@@ -17,7 +18,8 @@ import numpy.typing as npt
 from rdflib import URIRef
 
 from interlink_kg.finding import scatter
-from interlink_kg.finding.top import best_first, likely_best
+from interlink_kg.finding.breadth_groups import BreadthGroups
+from interlink_kg.finding.top import best_first
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 
@@ -101,6 +103,7 @@ class Arrays:
         }
         self._masks: OrderedDict[tuple[str, str], npt.NDArray[np.bool_]] = OrderedDict()
         self._masks_lock = threading.Lock()
+        self.groups = BreadthGroups(self.breadth, self.focus, self.postings)
 
     def best(
         self,
@@ -114,28 +117,28 @@ class Arrays:
         used = self._used(profiles, df)
         if not used or not self.items:
             return []
-        size = len(self.items)
-        match = scatter.summed(
-            [(self.postings[p], None) for p, _ in used], [s / df[p] for p, s in used], size
-        )
-        scores = match * self.focus
         distinct = list(dict.fromkeys(p for p, _ in used))  # a profile given twice matches once
         if all(s > 0 for _, s in used):
             # Every INTERLINKER addressing one of them scores above 0, and only those: the
-            # best are found among the few above a guessed threshold (bm25.likely_best).
-            if keep is not None:
-                scores[~keep] = 0.0
-            chosen = likely_best(scores, limit)
+            # best are found breadth by breadth, the focused first, the broader ones only
+            # while they can still reach the best found (finding/breadth_groups.py).
+            best, scores, match = self.groups.best([(p, s / df[p]) for p, s in used], keep, limit)
         else:
+            size = len(self.items)
+            match = scatter.summed(
+                [(self.postings[p], None) for p, _ in used], [s / df[p] for p, s in used], size
+            )
+            scores = match * self.focus
             addressing = np.zeros(size, dtype=np.bool_)
             for problem in distinct:
                 addressing[self.postings[problem]] = True
             chosen = np.flatnonzero(addressing if keep is None else addressing & keep)
-        best = chosen[best_first(chosen, scores[chosen], limit)]
+            best = chosen[best_first(chosen, scores[chosen], limit)]
+            scores, match = scores[best], match[best]
         matched = self._matched(best, distinct)
         return [
-            (-float(scores[at]), self.items[at], float(match[at]), int(count))
-            for at, count in zip(best, matched, strict=True)
+            (-float(score), self.items[at], float(found), int(count))
+            for at, score, found, count in zip(best, scores, match, matched, strict=True)
         ]
 
     def best_among(
