@@ -211,15 +211,22 @@ class Arrays:
         return [int(c) for c in counts]
 
     def fitting(self, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:
-        """A mask of the positions holding, for every facet, one of its values."""
-        mask = np.ones(len(self.items), dtype=np.bool_)
+        """A mask of the positions holding, for every facet, one of its values: read-only,
+        the mask kept for the value when one facet and one value are asked for (the usual
+        filter: no pass over the catalogue)."""
+        mask: npt.NDArray[np.bool_] | None = None
         for facet, values in filters.items():
-            passing = np.zeros(len(self.items), dtype=np.bool_)
+            passing: npt.NDArray[np.bool_] | None = None
             for value in values:
-                found = self.facets[facet].get(value)
+                found = self._value_mask(facet, value)
                 if found is not None:
-                    passing[found] = True
-            mask &= passing
+                    passing = found if passing is None else passing | found
+            if passing is None:
+                passing = np.zeros(len(self.items), dtype=np.bool_)
+            mask = passing if mask is None else mask & passing
+        if mask is None:
+            mask = np.ones(len(self.items), dtype=np.bool_)
+        mask.flags.writeable = False
         return mask
 
     def passing(self, at: Positions, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:
