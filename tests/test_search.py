@@ -9,9 +9,12 @@ import re
 import numpy as np
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Literal
 
 from interlink_kg.errors import BadRequestError
+from interlink_kg.finding.postings import held_by_both
 from interlink_kg.finding.search import FACETS, SearchIndex, SearchRequest
 from interlink_kg.store import Store
 
@@ -219,3 +222,23 @@ def test_facet_counts_are_those_of_the_holders(
         counted = layer.counts(hits)
         assert counted == expected
         assert list(counted) == list(FACETS)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.integers(min_value=1, max_value=5000),
+    st.sampled_from([0.0, 0.001, 0.01, 0.3, 1.0]),
+    st.sampled_from([0.0, 0.001, 0.01, 0.3, 1.0]),
+    st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_rows_held_by_both_are_those_of_intersect1d(
+    size: int, first_share: float, second_share: float, seed: int
+) -> None:
+    """Searched for or read against a mask, whichever way the sizes choose, the rows in both
+    postings are NumPy's intersection."""
+    rng = np.random.default_rng(seed)
+    first = np.flatnonzero(rng.random(size) < first_share).astype(np.int64)
+    second = np.flatnonzero(rng.random(size) < second_share).astype(np.int64)
+    expected = np.intersect1d(first, second, assume_unique=True)
+    assert np.array_equal(held_by_both(first, second, size), expected)
+    assert np.array_equal(held_by_both(second, first, size), expected)

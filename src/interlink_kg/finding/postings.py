@@ -195,7 +195,7 @@ def scored(layers: Sequence[Layer], count: int, total: float) -> list[Found]:
     for layer in layers:
         common = layer.words[0][0]
         for rows, _ in layer.words[1:]:
-            common = np.intersect1d(common, rows, assume_unique=True)
+            common = held_by_both(common, rows, len(layer.lengths))
         if layer.removed is not None:
             common = common[~layer.removed[common]]
         scores = np.zeros(len(common), dtype=np.float64)
@@ -205,3 +205,23 @@ def scored(layers: Sequence[Layer], count: int, total: float) -> list[Found]:
             scores += idf(count, holding[n]) * saturated(f, norms)
         out.append(Found(common, scores))
     return out
+
+
+SEARCHED_UNDER = 1 / 64  # the share of the table under which the fewer rows are searched for
+
+
+def held_by_both(first: Rows, second: Rows, size: int) -> Rows:
+    """The rows (sorted, distinct, below ``size``) in both: each of the fewer searched for in
+    the others when they are few, else read against a mask of the others (at 1M rows, two
+    postings of 130k: 0.5 ms, where NumPy's ``intersect1d`` sorts both together in 2.2)."""
+    fewer, more = (first, second) if len(first) <= len(second) else (second, first)
+    if len(fewer) == 0:
+        return fewer
+    if len(fewer) < SEARCHED_UNDER * size:
+        at = np.searchsorted(more, fewer)
+        at[at == len(more)] = 0
+        held: npt.NDArray[np.bool_] = more[at] == fewer
+        return fewer[held]
+    mask = np.zeros(size, dtype=np.bool_)
+    mask[more] = True
+    return fewer[mask[fewer]]
