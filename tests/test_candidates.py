@@ -322,3 +322,30 @@ def test_a_filter_scores_the_same_over_masks_or_position_by_position(
         ]
         assert again == [rows for n, rows in enumerate(answers["positions"]) if n % 3 == 1]
         assert len(index._base._masks) == 1
+
+
+@pytest.mark.parametrize("patched", [False, True], ids=["built", "patched"])
+def test_breadth_groups_answer_as_one_sum_over_the_whole_arrays(
+    synthetic_store: Store, monkeypatch: pytest.MonkeyPatch, patched: bool
+) -> None:
+    """From GROUPED_FROM INTERLINKERs on, the best by profile are found breadth by breadth:
+    the same candidates, matches and order, to the last bit, as one sum over the arrays, with
+    and without filters, on an index built at once and on one patched since."""
+    whole = CandidateIndex(synthetic_store)
+    monkeypatch.setattr(candidate_arrays, "GROUPED_FROM", 0)
+    grouped = CandidateIndex(synthetic_store)
+    assert whole._base.groups is None
+    assert grouped._base.groups is not None
+    if patched:
+        changed = frozenset(whole.items[::7])
+        whole = CandidateIndex(synthetic_store, base=whole._base, changed=changed)
+        grouped = CandidateIndex(synthetic_store, base=grouped._base, changed=changed)
+    compared = 0
+    for filters in FILTERS:
+        hard = check_filters(synthetic_store, filters)[0]
+        for profiles in _profile_sets(synthetic_store):
+            for limit in (1, 7, 60, 241):
+                expected = whole._rows(profiles, hard, limit)
+                assert grouped._rows(profiles, hard, limit) == expected
+                compared += len(expected)
+    assert compared > 1000

@@ -234,11 +234,13 @@ def test_facet_counts_are_those_of_the_holders(
 def test_rows_held_by_both_are_those_of_intersect1d(
     size: int, first_share: float, second_share: float, seed: int
 ) -> None:
-    """Searched for or read against a mask, whichever way the sizes choose, the rows in both
-    postings are NumPy's intersection."""
+    """Searched for (either way) or read against a mask, whichever the sizes choose, the rows
+    in both postings are NumPy's intersection, and where they are in the second is right."""
     rng = np.random.default_rng(seed)
     first = np.flatnonzero(rng.random(size) < first_share).astype(np.int64)
     second = np.flatnonzero(rng.random(size) < second_share).astype(np.int64)
     expected = np.intersect1d(first, second, assume_unique=True)
-    assert np.array_equal(held_by_both(first, second, size), expected)
-    assert np.array_equal(held_by_both(second, first, size), expected)
+    for one, other in ((first, second), (second, first)):
+        kept, where = held_by_both(one, other, size)
+        assert np.array_equal(one[kept], expected)
+        assert np.array_equal(other[where], expected)
