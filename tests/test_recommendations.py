@@ -729,3 +729,17 @@ def test_the_judged_set_keeps_its_relevance(catalogue_store: Store) -> None:
     assert english.held_out >= 20
     assert english.held_out_hit_at_3 >= 0.75
     assert english.identical_sibling_pairs == 0
+
+
+def test_related_ones_refuse_a_bad_limit_before_matching_any_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limit is checked before the INTERLINKER's words are handed to the word-matching
+    threads: a refused request costs no matching."""
+    store = make_store(interlinker("a_unused", ["ORG_PROBLEM_2"]))
+    submitted: list[object] = []
+    monkeypatch.setattr(rec._WORD_MATCHING, "submit", lambda *a, **k: submitted.append(a))
+    for limit in (0, rec.MAX_LIMIT + 1):
+        with pytest.raises(BadRequestError, match="limit"):
+            rec.related(store, BASE, "a_unused", limit=limit)
+    assert submitted == []

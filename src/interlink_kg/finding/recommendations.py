@@ -486,6 +486,7 @@ def related(
             str(p) for p in graph.objects(iri, ILK.addressesProblem) if isinstance(p, URIRef)
         }
     profiles = [WeightedProfile(p, "given", 1.0) for p in sorted(problems)]
+    limit = _check_limit(limit)  # before any work is handed to another thread
     # Its words are matched while the candidates by profile are chosen (both sums release the
     # GIL: finding/scatter.py), as for a task's ranking.
     words = _WORD_MATCHING.submit(
