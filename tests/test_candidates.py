@@ -202,7 +202,7 @@ def test_an_interlinker_with_two_identifiers_is_recommended_once() -> None:
     """The store is the union of its graphs: a second dct:identifier from another graph gives
     two preference rows for one INTERLINKER, which must still be one recommendation."""
     from interlink_kg.curation.loading import load_bundled
-    from interlink_kg.finding.recommendations import for_profiles
+    from interlink_kg.finding.untasked import for_profiles
 
     store = open_store("memory:")
     load_bundled(store, BASE, validate=False)

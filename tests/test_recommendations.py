@@ -16,6 +16,7 @@ from interlink_kg import resources
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import recommendations as rec
+from interlink_kg.finding import untasked
 from interlink_kg.finding.statistics import refresh_statistics
 from interlink_kg.queries import query
 from interlink_kg.rdf import bundle
@@ -220,14 +221,14 @@ def test_without_a_task_selections_count_as_related_use() -> None:
         interlinker("b_used", ["ORG_PROBLEM_2", "VAL_PROBLEM_1"]),
         USED_FOR_T,
     )
-    found = {i.id: i for i in rec.for_profiles(store, BASE, ["ORG_PROBLEM_2"]).items}
+    found = {i.id: i for i in untasked.for_profiles(store, BASE, ["ORG_PROBLEM_2"]).items}
     assert (found["b_used"].uses, found["b_used"].related_uses) == (0, 2)
     assert "for this task" not in found["b_used"].reason
     assert found["b_used"].components["related"] > 0 == found["a_unused"].components["related"]
     # A task raising none of those profiles counts nothing.
-    other = {i.id: i for i in rec.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items}
+    other = {i.id: i for i in untasked.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items}
     assert (other["b_used"].uses, other["b_used"].related_uses) == (0, 0)
-    related = {i.id: i for i in rec.related(store, BASE, "a_unused").items}
+    related = {i.id: i for i in untasked.related(store, BASE, "a_unused").items}
     assert (related["b_used"].uses, related["b_used"].related_uses) == (0, 2)
 
 
@@ -286,7 +287,7 @@ def test_a_new_task_is_seen_by_the_page_and_the_related_use() -> None:
     store.replace_graphs(new_generation(BASE))
     problem = [URIRef(f"{BASE}problem-profiles/VAL_PROBLEM_1")]
     assert tasks_helped(store, problem, "en") == []
-    assert rec.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items[0].related_uses == 0
+    assert untasked.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items[0].related_uses == 0
     task = (
         '<schemas/s/tasks/new> a ilk:Task ; dct:identifier "new" ; dct:title "New"@en ; '
         "dct:isPartOf <schemas/s/objectives/o2> ; ilk:inSchema <schemas/s> ; ilk:order 2 ; "
@@ -297,7 +298,7 @@ def test_a_new_task_is_seen_by_the_page_and_the_related_use() -> None:
     )
     write_stamped(store, "new-task", task)
     assert tasks_helped(store, problem, "en") == [{"schema": "s", "task": "new", "title": "New"}]
-    found = {i.id: i for i in rec.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items}
+    found = {i.id: i for i in untasked.for_profiles(store, BASE, ["VAL_PROBLEM_1"]).items}
     assert (found["b_used"].related_uses, found["a_unused"].related_uses) == (3, 0)
 
 
@@ -366,9 +367,9 @@ def test_related_from_the_page_description_is_related_looked_up(
     for ident in ids:
         iri = interlinker_iri(catalogue_store, ident)
         described = (iri, describe(catalogue_store, iri))
-        looked_up = rec.related(catalogue_store, BASE, ident, lang=lang, limit=5)
+        looked_up = untasked.related(catalogue_store, BASE, ident, lang=lang, limit=5)
         assert (
-            rec.related(catalogue_store, BASE, ident, lang=lang, limit=5, described=described)
+            untasked.related(catalogue_store, BASE, ident, lang=lang, limit=5, described=described)
             == looked_up
         ), ident
 
@@ -707,7 +708,7 @@ def test_the_judged_set_keeps_its_relevance(catalogue_store: Store) -> None:
     import recommend_eval
 
     judged = recommend_eval.judged_set()
-    known = {i.id for i in rec.for_profiles(catalogue_store, BASE, [], text="canvas").items}
+    known = {i.id for i in untasked.for_profiles(catalogue_store, BASE, [], text="canvas").items}
     assert known  # the judged INTERLINKERs exist:
     ids = {str(r["id"]) for r in catalogue_store.select(recommend_eval.BREADTH)}
     assert all(j.expected <= ids for j in judged), [j.task for j in judged if not j.expected <= ids]
@@ -738,8 +739,8 @@ def test_related_ones_refuse_a_bad_limit_before_matching_any_word(
     threads: a refused request costs no matching."""
     store = make_store(interlinker("a_unused", ["ORG_PROBLEM_2"]))
     submitted: list[object] = []
-    monkeypatch.setattr(rec._WORD_MATCHING, "submit", lambda *a, **k: submitted.append(a))
+    monkeypatch.setattr(rec.WORD_MATCHING, "submit", lambda *a, **k: submitted.append(a))
     for limit in (0, rec.MAX_LIMIT + 1):
         with pytest.raises(BadRequestError, match="limit"):
-            rec.related(store, BASE, "a_unused", limit=limit)
+            untasked.related(store, BASE, "a_unused", limit=limit)
     assert submitted == []

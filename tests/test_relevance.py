@@ -193,9 +193,9 @@ def test_another_name_for_the_same_thing_counts_as_the_task_s_own_word(
 def test_a_stakeholder_tool_comes_first_for_the_word_itself(catalogue_store: Store) -> None:
     """The word itself, in Italian, finds the stakeholder tools first, not a tool that only
     shares a word of another name ("attori")."""
-    from interlink_kg.finding import recommendations
+    from interlink_kg.finding import untasked
 
-    result = recommendations.for_profiles(catalogue_store, BASE, [], text="stakeholder", lang="it")
+    result = untasked.for_profiles(catalogue_store, BASE, [], text="stakeholder", lang="it")
     assert "stakeholder" in result.items[0].id
 
 

@@ -14,6 +14,7 @@ from interlink_kg.coproduction.guide import build_guide, process_dict
 from interlink_kg.curation.accounts import TokenRegistry
 from interlink_kg.errors import BadRequestError, NotFoundError
 from interlink_kg.finding import recommendations as ranking
+from interlink_kg.finding import untasked
 from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.model.processes import Item, Process
 from interlink_kg.model.roles import Account
@@ -99,7 +100,7 @@ def _recommender(store: Store, base_iri: str) -> Any:
             return ranking.for_task(store, base_iri, process.schema_id, task.id, lang=lang)
         if task.problem_profiles:
             ids = sorted(p.rsplit("/", 1)[-1] for p in task.problem_profiles)
-            return ranking.for_profiles(store, base_iri, ids, lang=lang)
+            return untasked.for_profiles(store, base_iri, ids, lang=lang)
         return None
 
     return recommend

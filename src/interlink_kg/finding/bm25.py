@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from interlink_kg.finding import maxscore, scatter
-from interlink_kg.finding.top import best_first, likely_best
+from interlink_kg.finding.top import best_of
 
 K1 = 1.2
 B = 0.75
@@ -214,6 +214,5 @@ def _best(
     if pruned is not None:
         return pruned
     scores = scatter.summed(parts, weights, size)
-    hits = likely_best(scores, limit)
-    chosen = hits[best_first(hits, scores[hits], limit)]
+    chosen = best_of(scores, limit)
     return chosen, scores[chosen]

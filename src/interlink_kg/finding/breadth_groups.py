@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from interlink_kg.finding import scatter
-from interlink_kg.finding.top import best_first, likely_best
+from interlink_kg.finding.top import best_first, best_of
 
 Positions = npt.NDArray[np.int32]
 # Rounding: a score adds a few doubles and multiplies once; a group is skipped only when its
@@ -100,8 +100,7 @@ class BreadthGroups:
             scores = match * group.focus
             if keep is not None:  # times 1 or 0: far cheaper than assigning through a mask
                 scores *= np.take(keep, group.members)
-            hits = likely_best(scores, limit)
-            chosen = hits[best_first(hits, scores[hits], limit)]
+            chosen = best_of(scores, limit)
             found.append((group.members[chosen], scores[chosen], match[chosen]))
             held += len(chosen)
             if held >= limit:

@@ -19,6 +19,7 @@ from rdflib import URIRef
 
 from interlink_kg.finding import scatter
 from interlink_kg.finding.breadth_groups import BreadthGroups
+from interlink_kg.finding.sorted_positions import located
 from interlink_kg.finding.top import best_first, likely_best
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
@@ -68,13 +69,7 @@ def _held_among(
 def _held(positions: Positions, at: Positions) -> npt.NDArray[np.bool_]:
     """For each of ``at``, whether the sorted ``positions`` hold it: one binary search for all,
     in NumPy (``at`` of the same type: no copy of ``positions``)."""
-    held = np.zeros(len(at), dtype=np.bool_)
-    if len(positions) == 0 or len(at) == 0:
-        return held
-    found = np.searchsorted(positions, at)
-    inside = found < len(positions)
-    held[inside] = positions[found[inside]] == at[inside]
-    return held
+    return located(positions, at)[0]
 
 
 class Arrays:
@@ -220,9 +215,7 @@ class Arrays:
         counts = np.zeros(len(positions), dtype=np.int64)
         for problem in problems:
             posting = self.postings[problem]
-            found = np.searchsorted(posting, positions.astype(posting.dtype))  # no int64 copy
-            inside = found < len(posting)
-            counts[inside] += posting[found[inside]] == positions[inside]
+            counts += located(posting, positions.astype(posting.dtype))[0]  # no int64 copy
         return [int(c) for c in counts]
 
     def fitting(self, filters: Mapping[str, Iterable[str]]) -> npt.NDArray[np.bool_]:

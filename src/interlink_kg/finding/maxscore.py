@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from interlink_kg.finding import scatter
+from interlink_kg.finding.sorted_positions import located
 from interlink_kg.finding.top import best_first, likely_best
 
 Positions = npt.NDArray[np.int32]
@@ -111,10 +112,7 @@ def gathered(
     for (positions, values), weight in zip(parts, weights, strict=True):
         if len(positions) == 0 or len(at) == 0:
             continue
-        found = np.searchsorted(positions, at)
-        inside = found < len(positions)
-        held = np.zeros(len(at), dtype=np.bool_)
-        held[inside] = positions[found[inside]] == at[inside]
-        part = values[found[held]]
+        held, where = located(positions, at)
+        part = values[where]
         scores[held] += part if weight == 1.0 else part * weight
     return scores

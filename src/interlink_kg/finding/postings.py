@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from interlink_kg.finding.bm25 import average_length, idf, norm, saturated
+from interlink_kg.finding.sorted_positions import located
 
 Rows = npt.NDArray[np.int64]
 
@@ -228,17 +229,12 @@ def held_by_both(
     if len(first) == 0 or len(second) == 0:
         return np.zeros(len(first), dtype=np.bool_), nowhere
     if len(second) < len(first) and len(second) < SEARCHED_UNDER * size:
-        at = np.searchsorted(first, second)
-        at[at == len(first)] = 0
-        found: npt.NDArray[np.bool_] = first[at] == second
+        found, places = located(first, second)
         kept = np.zeros(len(first), dtype=np.bool_)
-        kept[at[found]] = True
+        kept[places] = True
         return kept, np.flatnonzero(found)
     if len(first) < SEARCHED_UNDER * size:
-        at = np.searchsorted(second, first)
-        at[at == len(second)] = 0
-        kept = second[at] == first
-        return kept, at[kept]
+        return located(second, first)
     holds = np.zeros(size, dtype=np.bool_)
     holds[second] = True
     kept = holds[first]

@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from interlink_kg.errors import BadRequestError, NotFoundError
@@ -25,7 +25,6 @@ from interlink_kg.finding import ranking, siblings
 from interlink_kg.finding.cache import Remembered
 from interlink_kg.finding.candidate_arrays import IDENTIFIED
 from interlink_kg.finding.candidates import CandidateIndex, candidate_index
-from interlink_kg.finding.catalogue import interlinker_iri, list_problem_profiles
 from interlink_kg.finding.explanations import Scored, explain
 from interlink_kg.finding.filters import Filters as Filters  # the service's own filter type
 from interlink_kg.finding.filters import check_filters, language_iri
@@ -42,22 +41,20 @@ from interlink_kg.finding.relevance import TextScores, text_relevance
 from interlink_kg.finding.task_table import path_of, task_siblings, task_table, task_title
 from interlink_kg.finding.use_figures import NO_USES, use_figures
 from interlink_kg.model import iris
-from interlink_kg.model.labels import SUPPORTED_LANGUAGES
 from interlink_kg.queries import query
 from interlink_kg.store.base import Store
 from interlink_kg.store.generation import latest_generation
-from interlink_kg.vocab import ILK
 
 DEFAULT_LIMIT = 10  # recommendations in an answer when the request names no limit
 # The word matching (NumPy) runs in a thread while the candidates and their preferences are
 # read.
-_WORD_MATCHING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="word-matching")
+WORD_MATCHING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="word-matching")
 Words = TextScores | Future[TextScores] | None
 NOTHING = "urn:interlink-kg:no-problem-profile"  # binds a query variable to nothing (bench, tests)
 MAX_LIMIT = 100
 
 
-def _check_limit(limit: int) -> int:
+def checked_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise BadRequestError(
             f"limit must be from 1 to {MAX_LIMIT}", details={"parameter": "limit"}
@@ -298,7 +295,7 @@ def _noted(item: Recommendation, change: SiblingChange | None, lang: str) -> Rec
     return replace(item, sibling=change, reason=item.reason + change.sentence(lang))
 
 
-def _recommend(
+def recommend(
     store: Store,
     tiers: list[list[WeightedProfile]],
     *,
@@ -309,8 +306,8 @@ def _recommend(
     subject: dict[str, str] | None = None,
     text: Words = None,
 ) -> RecommendationList:
-    """Ranked and explained, for callers without a task."""
-    limit = _check_limit(limit)
+    """Ranked and explained, for callers without a task (``finding/untasked.py``)."""
+    limit = checked_limit(limit)
     ranked = _ranking(
         store, tiers, lang=lang, wanted=limit, filters=filters, exclude=exclude, text=text
     )
@@ -341,10 +338,10 @@ def _rank_task(store: Store, key: TaskKey) -> tuple[URIRef, _Ranking]:
     # The word matches are computed (or read where kept) while the candidates by profile are
     # chosen; those of the sibling tasks too, whose rankings the comparison of the objective's
     # tasks asks for next (the sums release the GIL: finding/scatter.py).
-    words = _WORD_MATCHING.submit(_TASK_WORDS.get, store, (task, lang))
+    words = WORD_MATCHING.submit(_TASK_WORDS.get, store, (task, lang))
     if ranking.COMPARE_SIBLINGS:
         others = [(sibling.iri, lang) for sibling in task_siblings(store, task)]
-        _TASK_WORDS.prefetch(_WORD_MATCHING, store, others)
+        _TASK_WORDS.prefetch(WORD_MATCHING, store, others)
     ranked = _ranking(store, tiers, lang=lang, wanted=depth, filters=filters, task=task, text=words)
     return task, ranked
 
@@ -403,7 +400,7 @@ def for_task(
 ) -> RecommendationList:
     """Recommendations for one task of a co-production schema, its first three set apart from
     those of the other tasks of its objective (:mod:`interlink_kg.finding.siblings`)."""
-    limit = _check_limit(limit)
+    limit = checked_limit(limit)
     filters = filters or Filters()
     depth = max(limit, siblings.DEPTH)
     task, ranked = _TASK_RANKINGS.get(store, (schema_id, task_id, lang, depth, filters))
@@ -416,92 +413,4 @@ def for_task(
         move=_sibling_move(store, task, ranked, lang, filters)
         if ranking.COMPARE_SIBLINGS
         else None,
-    )
-
-
-MAX_TEXT_CHARS = 2000  # free text given instead of (or besides) problem profiles
-
-
-def for_profiles(
-    store: Store,
-    base_iri: str,
-    profile_ids: list[str],
-    *,
-    lang: str = "en",
-    limit: int = DEFAULT_LIMIT,
-    filters: Filters | None = None,
-    text: str | None = None,
-) -> RecommendationList:
-    """Recommendations for a free set of problem profiles and/or free text (for callers
-    without a task): the text is matched as a task's title would be."""
-    if lang not in SUPPORTED_LANGUAGES:
-        raise BadRequestError(
-            f"unknown language {lang[:20]!r}; use one of: {', '.join(SUPPORTED_LANGUAGES)}",
-            details={"parameter": "lang", "allowed": list(SUPPORTED_LANGUAGES)},
-        )
-    known = {p.id: p.iri for p in list_problem_profiles(store, lang="en")}
-    unknown = sorted(set(profile_ids) - set(known))
-    words = text.strip() if text else ""
-    if unknown or not (profile_ids or words):
-        raise BadRequestError(
-            "give one or more known problem profile ids, or a text"
-            + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
-            details={"allowed": sorted(known)},
-        )
-    if len(words) > MAX_TEXT_CHARS:
-        raise BadRequestError(
-            f"text has more than {MAX_TEXT_CHARS} characters", details={"field": "text"}
-        )
-    profiles = [WeightedProfile(known[i], "given", 1.0) for i in sorted(set(profile_ids))]
-    return _recommend(
-        store,
-        [profiles] if profiles else [],
-        lang=lang,
-        limit=limit,
-        filters=filters or Filters(),
-        text=text_relevance(store).for_text(words, lang) if words else None,
-    )
-
-
-def related(
-    store: Store,
-    base_iri: str,
-    identifier: str,
-    *,
-    lang: str = "en",
-    limit: int = DEFAULT_LIMIT,
-    described: tuple[URIRef, Graph] | None = None,
-) -> RecommendationList:
-    """INTERLINKERs that address problems like those of ``identifier`` or whose words match
-    its title and description (itself excluded). ``described``: its IRI and description
-    (:func:`~interlink_kg.finding.catalogue.describe`) when the caller has read them: its
-    problems and words are then taken from there, not asked for again."""
-    if described is None:
-        iri = interlinker_iri(store, identifier)
-        rows = store.select(query("interlinker-problems", {"item": [iri]}))
-        problems = {str(r["problem"]) for r in rows}
-    else:
-        iri, graph = described
-        problems = {
-            str(p) for p in graph.objects(iri, ILK.addressesProblem) if isinstance(p, URIRef)
-        }
-    profiles = [WeightedProfile(p, "given", 1.0) for p in sorted(problems)]
-    limit = _check_limit(limit)  # before any work is handed to another thread
-    # Its words are matched while the candidates by profile are chosen (both sums release the
-    # GIL: finding/scatter.py), as for a task's ranking.
-    words = _WORD_MATCHING.submit(
-        text_relevance(store).for_interlinker,
-        iri,
-        lang,
-        described[1] if described is not None else None,
-    )
-    return _recommend(
-        store,
-        [profiles] if profiles else [],
-        lang=lang,
-        limit=limit,
-        filters=Filters(),
-        exclude={str(iri)},
-        subject={"interlinker": identifier},
-        text=words,
     )

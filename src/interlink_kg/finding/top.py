@@ -30,6 +30,13 @@ def likely_best(scores: npt.NDArray[np.float64], limit: int) -> npt.NDArray[np.i
     return np.flatnonzero(scores > 0)
 
 
+def best_of(scores: npt.NDArray[np.float64], limit: int) -> npt.NDArray[np.intp]:
+    """The positions of the ``limit`` best positive ``scores``, best first, ties to the smaller
+    position (:func:`likely_best`, then :func:`best_first` among those)."""
+    hits = likely_best(scores, limit)
+    return hits[best_first(hits, scores[hits], limit)]
+
+
 def best_first(
     positions: npt.NDArray[Any], scores: npt.NDArray[Any], limit: int
 ) -> npt.NDArray[np.intp]:

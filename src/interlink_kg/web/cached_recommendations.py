@@ -5,6 +5,7 @@ problem profiles, and a task without either gets none."""
 from __future__ import annotations
 
 from interlink_kg.finding import recommendations as ranking
+from interlink_kg.finding import untasked
 from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.finding.warmer import task_key
 from interlink_kg.model.processes import Item, Process
@@ -28,7 +29,7 @@ def recommend_for(process: Process, task: Item, lang: str) -> RecommendationList
         ids = sorted(p.rsplit("/", 1)[-1] for p in task.problem_profiles)
         found = s.answers.get(
             ("profiles", tuple(ids), lang, ranking.DEFAULT_LIMIT),
-            lambda: ranking.for_profiles(s.store, base, ids, lang=lang),
+            lambda: untasked.for_profiles(s.store, base, ids, lang=lang),
         )
         return found
     return None

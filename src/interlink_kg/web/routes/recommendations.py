@@ -8,6 +8,7 @@ from flask import Blueprint, Request, Response, jsonify, request
 
 from interlink_kg.errors import BadRequestError
 from interlink_kg.finding import recommendations as service
+from interlink_kg.finding import untasked
 from interlink_kg.finding.ranking import RecommendationList
 from interlink_kg.finding.warmer import task_key
 from interlink_kg.web.negotiation import choose_language, negotiate
@@ -95,7 +96,7 @@ def for_profiles() -> Response:
     if text is not None and not isinstance(text, str):
         raise BadRequestError("text must be a string", details={"field": "text"})
     lang = body.get("lang") if isinstance(body.get("lang"), str) else choose_language(request)
-    result = service.for_profiles(
+    result = untasked.for_profiles(
         state().store,
         state().settings.base_iri,
         profiles,
@@ -109,7 +110,7 @@ def for_profiles() -> Response:
 
 @bp.get("/interlinkers/<identifier>/related")
 def related(identifier: str) -> Response:
-    result = service.related(
+    result = untasked.related(
         state().store,
         state().settings.base_iri,
         identifier,

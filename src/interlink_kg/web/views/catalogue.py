@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import Response, g, request
 from rdflib import Literal, URIRef
 
-from interlink_kg.finding import recommendations
+from interlink_kg.finding import untasked
 from interlink_kg.finding.browse import facet_labels, interlinker_view, recent
 from interlink_kg.finding.catalogue import describe, list_schemas, summaries
 from interlink_kg.finding.search import FACETS, SearchRequest
@@ -167,7 +167,7 @@ def interlinker(identifier: str, iri: URIRef) -> Response:
     lang = g.lang
     described = (iri, describe(s.store, iri))
     view = interlinker_view(s.store, s.settings.base_iri, identifier, lang, described)
-    related = recommendations.related(
+    related = untasked.related(
         s.store, s.settings.base_iri, identifier, lang=lang, limit=5, described=described
     )
     base = f"/interlinkers/{identifier}"
