@@ -83,6 +83,9 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     with _server(embedded_url, folder / "embedded.log", args, public) as base:
         embedded, embedded_harvest = _measured(base, plans, args)
         print_peaks({"`interlink-kg serve` on the embedded store": SERVER_PIDS[base]})
+    if args.embedded_only:
+        _report_one(args, plans, embedded, embedded_harvest)
+        return
     with loaded_server(folder, args.size) as (remote_url, workspace_url):
         env = {"INTERLINK_KG_WORKSPACE": workspace_url, **public}
         with _server(remote_url, folder / "remote.log", args, env) as base:
@@ -94,6 +97,23 @@ def run(args: argparse.Namespace, folder: Path) -> None:
                 }
             )
     _report(args, plans, embedded, remote, (embedded_harvest, remote_harvest))
+
+
+def _report_one(args: argparse.Namespace, plans: Plans, embedded: Timings, harvest: float) -> None:
+    print(
+        f"\n{args.size} INTERLINKERs, `interlink-kg serve` on the embedded store alone; per "
+        f"kind {args.requests} unique requests, one at a time, {args.pause:g} ms apart\n"
+    )
+    print("| request | embedded p50 | p90 | repeated |")
+    print("|---|---|---|---|")
+    for label, (_, repeated) in plans.items():
+        seconds = [elapsed for elapsed, _ in embedded[label]]
+        print(
+            f"| {label} | {statistics.median(seconds) * 1000:.2f} ms | "
+            f"{p90(seconds) * 1000:.2f} ms | {repeated} of {args.requests + 1} |"
+        )
+    if not args.no_harvest:
+        print(f"\nWhole harvest, following hydra:next from /catalogue: {harvest:.1f} s")
 
 
 def _report(

@@ -317,6 +317,11 @@ def main() -> None:
         action="store_true",
         help="each server alone on the machine, one after the other (http_apart.py)",
     )
+    parser.add_argument(
+        "--embedded-only",
+        action="store_true",
+        help="with --apart: the embedded server only (its figures, no remote comparison)",
+    )
     args = parser.parse_args()
     with scratch_folder("ilk-http-") as folder:
         if args.apart:

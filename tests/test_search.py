@@ -196,19 +196,21 @@ def test_count_tables_give_the_counts_of_the_hits(
             assert tabled.search(request) == walked.search(request), word
 
 
-@pytest.mark.parametrize("bits", [64, 3, 0])
+@pytest.mark.parametrize("most", [256, 3, 0])
 def test_facet_counts_are_those_of_the_holders(
-    catalogue_store: Store, monkeypatch: pytest.MonkeyPatch, bits: int
+    catalogue_store: Store, monkeypatch: pytest.MonkeyPatch, most: int
 ) -> None:
     """Any set of hits is counted as its facet values' holders say, whether a facet's values
-    are read as bit sets (at most ``BITS`` values), as CSR arrays, or some of each; the
-    facets come in the same order either way."""
-    from interlink_kg.finding import search_layer
+    are read as bits (at most ``MAX_VALUES`` of them), per position in CSR form, or some of
+    each; the facets come in the same order either way."""
+    from interlink_kg.finding import facet_counts
 
-    monkeypatch.setattr(search_layer, "BITS", bits)
+    monkeypatch.setattr(facet_counts, "MAX_VALUES", most)
     layer = SearchIndex(catalogue_store).current().base
-    assert bits != 3 or 0 < len(layer._bit_column) < len(FACETS)  # both ways at once
-    rng = np.random.default_rng(bits)
+    by_bits = layer.facet_counts.by_bits
+    assert most != 3 or 0 < len(by_bits) < len(FACETS)  # both ways at once
+    assert most != 0 or not by_bits
+    rng = np.random.default_rng(most)
     for size in (0, 1, 7, 40, len(layer.ids)):
         hits = np.sort(rng.choice(len(layer.ids), size, replace=False))
         expected = {

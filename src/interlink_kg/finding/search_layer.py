@@ -6,11 +6,11 @@ accent-insensitive, with English stemming (the same transform applies to queries
 the other languages still match themselves). Its tokens become posting arrays
 (:mod:`interlink_kg.finding.postings`); facet values become NumPy arrays by position (the
 INTERLINKERs in identifier order: a position + 1 is the FTS5 rowid), one array of holders per
-value and the values of each INTERLINKER as bit sets side by side (CSR form for a facet of more
-than 64 values), so that counting the facets of any set of hits costs their number, not the
-catalogue's; the tokens most INTERLINKERs hold have their counts in a table and their rows in
-impact groups (:mod:`interlink_kg.finding.impacts`): a one-word search for a common word reads
-its counts and its best groups, not all its hits.
+value and each INTERLINKER's combination of values of every facet
+(:mod:`interlink_kg.finding.facet_counts`), so that counting the facets of any set of hits
+costs their number, not the catalogue's; the tokens most INTERLINKERs hold have their counts
+in a table and their rows in impact groups (:mod:`interlink_kg.finding.impacts`): a one-word
+search for a common word reads its counts and its best groups, not all its hits.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from rdflib import URIRef
 
+from interlink_kg.finding.facet_counts import Counts, FacetCounts
 from interlink_kg.finding.impacts import Impacts
 from interlink_kg.finding.postings import Postings
 from interlink_kg.queries import query
@@ -45,10 +46,7 @@ BM25 = f"bm25(docs, {', '.join(str(w) for w in WEIGHTS.values())})"  # the colum
 
 # A token held by at least this many INTERLINKERs (and 1% of them) gets a count table.
 COUNT_TABLE_MIN = 2000
-# A facet of at most this many values has its values of each INTERLINKER in one 64-bit set.
-BITS = 64
 Positions = npt.NDArray[np.int64]
-Counts = dict[str, dict[str, int]]
 
 
 class SearchLayer:
@@ -100,7 +98,6 @@ class SearchLayer:
         self.lengths[: len(self.postings.lengths)] = self.postings.lengths[: len(self.ids) + 1]
         self.values: dict[str, tuple[str, ...]] = {}
         self.holders: dict[tuple[str, str], Positions] = {}
-        self._held: dict[str, tuple[Positions, Positions]] = {}  # facets of many values
         for facet in FACETS:
             found = facet_holders.pop(facet)
             self.values[facet] = tuple(sorted(found))
@@ -108,17 +105,7 @@ class SearchLayer:
                 self.holders[(facet, value)] = np.unique(
                     np.fromiter((self.position[i] for i in found.pop(value)), dtype=np.int64)
                 )
-        few = [f for f in FACETS if len(self.values[f]) <= BITS]
-        self._bit_column = {facet: column for column, facet in enumerate(few)}
-        self._bits = _bit_rows(
-            [[self.holders[(f, v)] for v in self.values[f]] for f in few], len(self.ids)
-        )
-        for facet in FACETS:
-            if facet not in self._bit_column:
-                self._held[facet] = _by_position(
-                    [self.holders[(facet, value)] for value in self.values[facet]],
-                    len(self.ids),
-                )
+        self.facet_counts = FacetCounts(FACETS, self.values, self.holders, len(self.ids))
         self.everyone: Positions = np.arange(len(self.ids), dtype=np.int64)
         self.all_counts = self.counts(self.everyone)
         # Count tables: the facet counts of the rows holding each common token, counted once
@@ -132,34 +119,9 @@ class SearchLayer:
             self.token_impacts[token] = Impacts.of(rows, frequencies, self.lengths)
 
     def counts(self, positions: Positions) -> Counts:
-        """Facet counts over the INTERLINKERs at ``positions``: work in their number only.
-
-        The facets of at most :data:`BITS` values read one row of bit sets per hit (one
-        place in memory: at 1M INTERLINKERs, reading each facet's arrays at every hit missed
-        the processor's cache, ``bench/RESULTS.md``); the others, their CSR arrays."""
-        counts: Counts = {}
-        rows = self._bits[positions]
-        for facet in FACETS:
-            column = self._bit_column.get(facet)
-            if column is not None:
-                held = rows[:, column]
-                counts[facet] = {
-                    value: n
-                    for bit, value in enumerate(self.values[facet])
-                    if (n := int(np.count_nonzero(held & np.uint64(1 << bit))))
-                }
-                continue
-            offsets, numbers = self._held[facet]
-            starts = offsets[positions]
-            sizes = offsets[positions + 1] - starts
-            # The index of every value of every hit: each hit's start, then +1, +2...
-            steps = np.arange(int(sizes.sum()), dtype=np.int64)
-            firsts = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-            tally = np.bincount(numbers[firsts + steps], minlength=len(self.values[facet]))
-            counts[facet] = {
-                value: int(n) for value, n in zip(self.values[facet], tally, strict=True) if n
-            }
-        return counts
+        """Facet counts over the INTERLINKERs at ``positions``: work in their number only
+        (:mod:`interlink_kg.finding.facet_counts`)."""
+        return self.facet_counts.counts(positions)
 
     def phrase_search(self, words: list[str]) -> tuple[Positions, npt.NDArray[np.float64]]:
         """The positions holding every word, ascending, and FTS5's BM25 scores (for words FTS5
@@ -195,25 +157,3 @@ def _facet_holders(
             idents = found[value] = []
         idents.append(ident)
     return holding
-
-
-def _bit_rows(holders: Sequence[Sequence[Positions]], size: int) -> npt.NDArray[np.uint64]:
-    """One row per position, one column per facet (``holders``: by facet, the positions
-    holding each of its values, by number): bit ``n`` set where the position holds value
-    ``n``."""
-    rows = np.zeros((size, len(holders)), dtype=np.uint64)
-    for column, by_value in enumerate(holders):
-        for bit, positions in enumerate(by_value):
-            rows[positions, column] |= np.uint64(1 << bit)
-    return rows
-
-
-def _by_position(holders: Sequence[Positions], size: int) -> tuple[Positions, Positions]:
-    """The values (their numbers, ascending) of each of ``size`` positions in CSR form
-    (offsets, numbers), from the positions holding each value (``holders``, by number)."""
-    positions = np.concatenate([np.zeros(0, dtype=np.int64), *holders])
-    numbers = np.repeat(np.arange(len(holders), dtype=np.int64), [len(h) for h in holders])
-    order = np.lexsort((numbers, positions))
-    offsets = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(positions, minlength=size), out=offsets[1:])
-    return offsets, numbers[order]
