@@ -25,9 +25,10 @@ import numpy.typing as npt
 
 from interlink_kg.errors import BadRequestError
 from interlink_kg.finding.bm25 import average_length, idf, norm, saturated
+from interlink_kg.finding.facet_counts import Counts
 from interlink_kg.finding.maintained import Maintained
 from interlink_kg.finding.postings import Layer, Lookup, scored
-from interlink_kg.finding.search_layer import FACETS, Counts, Positions, SearchLayer
+from interlink_kg.finding.search_layer import FACETS, Positions, SearchLayer
 from interlink_kg.finding.top import best_first
 
 __all__ = ["FACETS", "SearchIndex", "SearchRequest", "SearchResult", "facets_to_dict"]
