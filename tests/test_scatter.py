@@ -11,6 +11,16 @@ from hypothesis import strategies as st
 
 from interlink_kg.finding import scatter
 
+# SciPy's kernel called per column into one array (where SciPy has it), and the one matrix
+# of every column multiplied by ones (where a SciPy moved the kernel): the same sums.
+WAYS = [scatter._add_column, None]
+assert WAYS[0] is not None  # this SciPy has the kernel: the way the service takes
+
+
+@pytest.fixture(params=WAYS, ids=["kernel per column", "one matrix"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scatter, "_add_column", request.param)
+
 
 @settings(max_examples=80, deadline=None, derandomize=True)
 @given(
@@ -38,10 +48,15 @@ def test_sums_column_by_column_to_the_last_bit(
     expected = np.zeros(300, dtype=np.float64)
     for (at, values), factor in zip(given_columns, factors, strict=True):
         expected[at] += factor if values is None else values * factor
-    assert np.array_equal(scatter.summed(given_columns, factors, 300), expected)
+    for kernel in WAYS:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(scatter, "_add_column", kernel)
+            assert np.array_equal(scatter.summed(given_columns, factors, 300), expected)
+            wide = [(at.astype(np.int64), values) for at, values in given_columns]
+            assert np.array_equal(scatter.summed(wide, factors, 300), expected)
 
 
-def test_the_walk_of_profiles_sums_as_the_repeated_weights_did() -> None:
+def test_the_walk_of_profiles_sums_as_the_repeated_weights_did(way: None) -> None:
     """A profile given twice counts twice; ones times the weight are the weight itself."""
     postings = [np.array([0, 2, 5], dtype=np.int32), np.array([2, 3], dtype=np.int32)]
     weights = [0.1, 0.2]
@@ -52,28 +67,36 @@ def test_the_walk_of_profiles_sums_as_the_repeated_weights_did() -> None:
     assert np.array_equal(scatter.summed(columns, factors, 7), before)
 
 
-def test_no_column_and_empty_columns() -> None:
+def test_no_column_and_empty_columns(way: None) -> None:
     assert np.array_equal(scatter.summed([], [], 4), np.zeros(4))
     empty = np.zeros(0, dtype=np.int32)
     assert np.array_equal(scatter.summed([(empty, None)], [1.0], 3), np.zeros(3))
     assert len(scatter.summed([], [], 0)) == 0
 
 
-def test_a_factor_per_column() -> None:
+def test_a_factor_per_column(way: None) -> None:
     with pytest.raises(ValueError, match="one factor per column"):
         scatter.summed([(np.array([1], dtype=np.int32), None)], [], 3)
 
 
 @pytest.mark.parametrize("positions", [[0, 3], [-1, 2], [-2]])
-def test_positions_outside_the_sums_are_refused(positions: list[int]) -> None:
-    """(The product writes where a position says: one outside would write past the array.)"""
+def test_positions_outside_the_sums_are_refused(positions: list[int], way: None) -> None:
+    """(The kernel writes where a position says: one outside would write past the array.)"""
     with pytest.raises(ValueError, match=r"positions outside \[0, 3\)"):
         scatter.summed([(np.array(positions, dtype=np.int32), None)], [1.0], 3)
 
 
-def test_the_postings_given_are_left_as_they_were() -> None:
+def test_the_postings_given_are_left_as_they_were(way: None) -> None:
     at = np.array([0, 2], dtype=np.int32)
     values = np.array([0.5, 0.25])
-    scatter.summed([(at, values), (at, None)], [3.0, 2.0], 3)
+    scatter.summed([(at, values), (at, None), (at, values)], [3.0, 2.0, 1.0], 3)
     assert at.tolist() == [0, 2]
     assert values.tolist() == [0.5, 0.25]
+
+
+def test_values_read_with_a_stride_sum_as_their_copy(way: None) -> None:
+    """Postings taken every other one (views, not contiguous) are read as copies would be."""
+    at = np.arange(0, 40, dtype=np.int32)[::2]
+    values = np.linspace(0.1, 4.0, 60)[::3]
+    copied = scatter.summed([(at.copy(), values.copy())], [0.7], 40)
+    assert np.array_equal(scatter.summed([(at, values)], [0.7], 40), copied)

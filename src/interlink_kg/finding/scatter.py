@@ -6,12 +6,15 @@ of a query's words (:mod:`interlink_kg.finding.bm25`), the weights of a task's p
 holds the GIL throughout, so a request's word matches and its candidate walk, run in two
 threads to overlap, ran one after the other (measured at 1M INTERLINKERs: two threads took as
 long as one after the other, or longer). SciPy's sparse product by a vector is the same pass
-(each posting a column, its values times its factor: ``sum[position] += value``, the
-columns in order) in C++ that
-releases the GIL, so the two sums run on two cores. The sums are those of adding the postings
-one after the other, to the last bit: the values are multiplied by their factors in NumPy, as
-before; the product multiplies them by 1.0, which is exact, and adds them column by column
-from zero.
+(each posting a column, its values times its factor: ``sum[position] += value``, the columns
+in order) in C++ that releases the GIL, so the two sums run on two cores. Its kernel
+(``csc_matvec``, the one ``@`` calls) is called here once per column, adding into one array of
+sums: assembling the columns into one matrix first copied every posting (at 1M INTERLINKERs,
+an INTERLINKER's 2M postings: as long as the sum itself, ``bench/pruning_bench.py``). The
+kernel is SciPy's private name; where a SciPy moved it, the one matrix is multiplied, as
+before. The sums are those of adding the postings one after the other, to the last bit: the
+values are multiplied by their factors in NumPy, as before; the kernel multiplies them by 1.0,
+which is exact, and adds them column by column from zero.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csc_array
+
+try:  # SciPy's kernel of a sparse matrix times a vector, adding into an array it is given
+    from scipy.sparse._sparsetools import csc_matvec as _add_column
+except ImportError:  # pragma: no cover - a SciPy that moved it: the product of one matrix
+    _add_column = None
+_ONE = np.ones(1, dtype=np.float64)
 
 Positions = npt.NDArray[np.int32]
 Values = npt.NDArray[np.float64]
@@ -39,8 +48,26 @@ def summed(
     # The product by ones is the pass that releases the GIL. Each value is multiplied by 1.0
     # there, exactly, whether or not the compiler fuses the multiplication and the addition:
     # the sums are the additions alone.
-    ones = np.ones(len(columns), dtype=np.float64)
-    return np.asarray(_matrix(columns, factors, size) @ ones, dtype=np.float64)
+    if _add_column is None:
+        ones = np.ones(len(columns), dtype=np.float64)
+        return np.asarray(_matrix(columns, factors, size) @ ones, dtype=np.float64)
+    _check(columns, size)
+    sums = np.zeros(size, dtype=np.float64)
+    for (at, values), factor in zip(columns, factors, strict=True):
+        if values is None:
+            data = np.full(len(at), factor, dtype=np.float64)
+        else:
+            data = np.ascontiguousarray(values if factor == 1.0 else values * factor)
+        at = np.ascontiguousarray(at)
+        bounds = np.array([0, len(at)], dtype=at.dtype)
+        _add_column(size, 1, bounds, at, data, _ONE, sums)
+    return sums
+
+
+def _check(columns: Sequence[tuple[Positions, Values | None]], size: int) -> None:
+    for at, _ in columns:
+        if len(at) and (int(at[0]) < 0 or int(at[-1]) >= size):
+            raise ValueError(f"positions outside [0, {size})")
 
 
 def _matrix(
@@ -48,9 +75,7 @@ def _matrix(
 ) -> csc_array:
     """The ``columns``' values times their factors (as NumPy multiplies them: the products
     are those of the sums before) as the columns of a sparse matrix of ``size`` rows."""
-    for at, _ in columns:
-        if len(at) and (int(at[0]) < 0 or int(at[-1]) >= size):
-            raise ValueError(f"positions outside [0, {size})")
+    _check(columns, size)
     lengths = [len(at) for at, _ in columns]
     starts = np.zeros(len(columns) + 1, dtype=np.int64 if sum(lengths) >= 2**31 else np.int32)
     np.cumsum(lengths, out=starts[1:])
