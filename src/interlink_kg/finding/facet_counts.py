@@ -4,9 +4,10 @@ Each position keeps its values of every facet as bits, all facets side by side i
 bytes (eight values a byte: 13 bytes for the synthetic catalogue's eight facets, one read of
 memory per hit). Counting hits reads their rows and counts, in one ``bincount``, how many hits
 have each of the 256 patterns in each byte; a table of the bits of each pattern then turns
-those into counts per value. No pass per value (``count_nonzero`` per value read each hit's
-row once per value: 2.8 ms for 22k hits at 1M INTERLINKERs, ``bench/RESULTS.md``), no read of
-each facet's arrays at every hit (each missed the processor's cache). A facet of more than
+those into counts per value. No pass per value (a ``count_nonzero`` per value read each hit's
+row once per value: 3.25 against 1.47 ms for 22k hits at 1M INTERLINKERs,
+``bench/facet_bench.py``), no read of each facet's arrays at every hit (each missed the
+processor's cache). A facet of more than
 :data:`MAX_VALUES` values keeps each position's values in CSR form instead. Pure NumPy.
 """
 

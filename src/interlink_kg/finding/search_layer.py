@@ -6,7 +6,7 @@ accent-insensitive, with English stemming (the same transform applies to queries
 the other languages still match themselves). Its tokens become posting arrays
 (:mod:`interlink_kg.finding.postings`); facet values become NumPy arrays by position (the
 INTERLINKERs in identifier order: a position + 1 is the FTS5 rowid), one array of holders per
-value and each INTERLINKER's combination of values of every facet
+value and each INTERLINKER's values of every facet as bits in one row of bytes
 (:mod:`interlink_kg.finding.facet_counts`), so that counting the facets of any set of hits
 costs their number, not the catalogue's; the tokens most INTERLINKERs hold have their counts
 in a table and their rows in impact groups (:mod:`interlink_kg.finding.impacts`): a one-word
