@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
+from pruning_bench import p50_of
 
 from interlink_kg.finding.facet_counts import Counts, FacetCounts
 
@@ -79,17 +78,6 @@ class PerValue:
         return out
 
 
-def _p50(
-    count: Callable[[np.ndarray], Counts], hits: list[np.ndarray]
-) -> tuple[float, list[Counts]]:
-    answers, seconds = [], []
-    for found in hits:
-        started = time.perf_counter()
-        answers.append(count(found))
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds) * 1000, answers
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int)
@@ -103,8 +91,8 @@ def main() -> None:
         per_value = PerValue(values, holders, size)
         hits = [np.flatnonzero(draw.random(size) < HIT_SHARE) for _ in range(args.queries)]
         for _ in range(2):  # the second round is reported: both ways' arrays read once before
-            new, first = _p50(by_pattern.counts, hits)
-            old, second = _p50(per_value.counts, hits)
+            new, first = p50_of(by_pattern.counts, hits)
+            old, second = p50_of(per_value.counts, hits)
         if first != second:
             raise SystemExit("the counts differ")
         print(

@@ -39,7 +39,8 @@ from interlink_kg.finding.relevance import FIELD_WEIGHTS, analyse
 from interlink_kg.finding.top import best_first, likely_best
 
 
-def _p50(run: Callable[[Any], Any], queries: list[Any]) -> tuple[float, list[Any]]:
+def p50_of(run: Callable[[Any], Any], queries: list[Any]) -> tuple[float, list[Any]]:
+    """The median milliseconds of ``run`` over ``queries``, one at a time, and its answers."""
     answers, seconds = [], []
     for query in queries:
         started = time.perf_counter()
@@ -71,11 +72,11 @@ def words(size: int, count: int) -> None:
         queries.append(query)
     for query in queries[:10]:
         index.top(query, 120)  # each word's parts worked out once, as a running index has
-    pruned, first = _p50(lambda q: index.top(q, 120), queries)
+    pruned, first = p50_of(lambda q: index.top(q, 120), queries)
     kept = maxscore.PRUNED_FROM
     maxscore.PRUNED_FROM = 2**62
     try:
-        whole, second = _p50(lambda q: index.top(q, 120), queries)
+        whole, second = p50_of(lambda q: index.top(q, 120), queries)
     finally:
         maxscore.PRUNED_FROM = kept
     if [list(a.items()) for a in first] != [list(a.items()) for a in second]:
@@ -127,8 +128,8 @@ def candidates(size: int, count: int) -> None:
         at, scores, _ = groups.best(used, keep, 241 if keep is None else 60)
         return at, scores
 
-    pruned, first = _p50(grouped, queries)
-    every, second = _p50(whole, queries)
+    pruned, first = p50_of(grouped, queries)
+    every, second = p50_of(whole, queries)
     if [(a.tolist(), s.tolist()) for a, s in first] != [
         (a.tolist(), s.tolist()) for a, s in second
     ]:
@@ -142,8 +143,8 @@ def intersection(size: int, count: int) -> None:
         tuple(np.flatnonzero(draw.random(size) < 0.133).astype(np.int64) for _ in range(2))
         for _ in range(min(count, 40))
     ]
-    pruned, first = _p50(lambda p: p[0][held_by_both(p[0], p[1], size)[0]], pairs)
-    every, second = _p50(lambda p: np.intersect1d(p[0], p[1], assume_unique=True), pairs)
+    pruned, first = p50_of(lambda p: p[0][held_by_both(p[0], p[1], size)[0]], pairs)
+    every, second = p50_of(lambda p: np.intersect1d(p[0], p[1], assume_unique=True), pairs)
     if not all(np.array_equal(a, b) for a, b in zip(first, second, strict=True)):
         raise SystemExit("intersections differ")
     _row(f"rows holding both of two words, {size:,}", pruned, every)
@@ -161,11 +162,11 @@ def sums(size: int, count: int) -> None:
             for share in [0.25] * 4 + [0.125] * 8
         ]
         queries.append(([(at, draw.random(len(at))) for at in held], [1.6, 1.0, 0.6] * 4))
-    per_column, first = _p50(lambda q: scatter.summed(q[0], q[1], size), queries)
+    per_column, first = p50_of(lambda q: scatter.summed(q[0], q[1], size), queries)
     kernel = scatter._add_column
     scatter._add_column = None
     try:
-        matrix, second = _p50(lambda q: scatter.summed(q[0], q[1], size), queries)
+        matrix, second = p50_of(lambda q: scatter.summed(q[0], q[1], size), queries)
     finally:
         scatter._add_column = kernel
     if not all(np.array_equal(a, b) for a, b in zip(first, second, strict=True)):
