@@ -1,7 +1,8 @@
 """Facet counts over a search's hits: the bytes of bits counted by pattern
 (``finding/facet_counts.py``) against the way before it, one 64-bit set per facet and a
 ``count_nonzero`` per value, on facets shaped like ``synthetic.py``'s catalogue, at 100k and 1M
-(``--size N``: N only).
+(``--size N``: N only). A second row per size: the hits' rows copied whole by ``take`` (rows
+padded to 16 bytes) against indexing the array of rows, as the twenty-second session's code did.
 
 The facets: a kind (one of 4), purposes (1-2 of 3), one licence, languages (English and 0-2 of
 3), targets (1-2 of 11), a difficulty (one of 5), problem profiles (1-6 of 38) and groups (1-2
@@ -19,7 +20,7 @@ import statistics
 import numpy as np
 from pruning_bench import p50_of
 
-from interlink_kg.finding.facet_counts import Counts, FacetCounts
+from interlink_kg.finding.facet_counts import CHUNK, PATTERN_BITS, Counts, FacetCounts
 
 # facet -> (values, fewest held, most held); at least one: each INTERLINKER holds some
 SHAPES = {
@@ -48,6 +49,19 @@ def catalogue(
         for n, value in enumerate(values[facet]):
             holders[(facet, value)] = np.flatnonzero(held[:, n]).astype(np.int64)
     return values, holders
+
+
+class Indexed(FacetCounts):
+    """The twenty-second session's way: the hits' rows read by indexing (``rows[at]``)."""
+
+    def _bit_counts(self, positions: np.ndarray) -> np.ndarray:
+        width = len(self._shift)
+        tally = np.zeros(256 * width, dtype=np.int64)
+        for start in range(0, len(positions), CHUNK):
+            patterns = self._rows[positions[start : start + CHUNK], :width].astype(np.intp)
+            patterns += self._shift
+            tally += np.bincount(patterns.ravel(), minlength=256 * width)
+        return (tally.reshape(width, 256) @ PATTERN_BITS).ravel()
 
 
 class PerValue:
@@ -89,15 +103,19 @@ def main() -> None:
         values, holders = catalogue(size, draw)
         by_pattern = FacetCounts(list(values), values, holders, size)
         per_value = PerValue(values, holders, size)
+        indexed = Indexed(list(values), values, holders, size)
         hits = [np.flatnonzero(draw.random(size) < HIT_SHARE) for _ in range(args.queries)]
-        for _ in range(2):  # the second round is reported: both ways' arrays read once before
+        for _ in range(2):  # the second round is reported: every way's arrays read once before
             new, first = p50_of(by_pattern.counts, hits)
             old, second = p50_of(per_value.counts, hits)
-        if first != second:
+            before, third = p50_of(indexed.counts, hits)
+        if not first == second == third:
             raise SystemExit("the counts differ")
+        found = f"{statistics.median(len(h) for h in hits):,.0f} hits of {size:,}"
+        print(f"| facet counts of {found} | {new:.3f} ms | {old:.3f} ms | x{new / old:.2f} |")
         print(
-            f"| facet counts of {statistics.median(len(h) for h in hits):,.0f} hits of "
-            f"{size:,} | {new:.3f} ms | {old:.3f} ms | x{new / old:.2f} |",
+            f"| the same, rows taken (against indexed) | {new:.3f} ms | {before:.3f} ms | "
+            f"x{new / before:.2f} |",
             flush=True,
         )
 

@@ -9,7 +9,7 @@ arrays shaped like ``synthetic.py``'s catalogue, at 100k and 1M (``--size N``: N
   breadth groups (``finding/breadth_groups.py``) against one sum over the whole arrays, the
   filter applied through a boolean mask as before.
 - The rows holding both of two words (13% of the rows each): ``postings.held_by_both`` (which
-  also tells where they are in the second word's rows) against NumPy's ``intersect1d``.
+  also tells where they are in each word's rows) against NumPy's ``intersect1d``.
 
 - An INTERLINKER's words' postings summed (``finding/scatter.py``): SciPy's kernel called per
   word into one array of sums against the matrix of them all (twenty-second session).
@@ -143,7 +143,7 @@ def intersection(size: int, count: int) -> None:
         tuple(np.flatnonzero(draw.random(size) < 0.133).astype(np.int64) for _ in range(2))
         for _ in range(min(count, 40))
     ]
-    pruned, first = p50_of(lambda p: p[0][held_by_both(p[0], p[1], size)[0]], pairs)
+    pruned, first = p50_of(lambda p: p[0].take(held_by_both(p[0], p[1], size)[0]), pairs)
     every, second = p50_of(lambda p: np.intersect1d(p[0], p[1], assume_unique=True), pairs)
     if not all(np.array_equal(a, b) for a, b in zip(first, second, strict=True)):
         raise SystemExit("intersections differ")

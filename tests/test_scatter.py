@@ -4,6 +4,8 @@ could not tell it from NumPy's casts, which release it too: the bench shows what
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -11,15 +13,19 @@ from hypothesis import strategies as st
 
 from interlink_kg.finding import scatter
 
-# SciPy's kernel called per column into one array (where SciPy has it), and the one matrix
-# of every column multiplied by ones (where a SciPy moved the kernel): the same sums.
-WAYS = [scatter._add_column, None]
-assert WAYS[0] is not None  # this SciPy has the kernel: the way the service takes
+# SciPy's kernel called per column into one array (where SciPy has it), each column's factor
+# handed to it (where it rounds each product) or multiplied in first (where it fuses), and the
+# one matrix of every column multiplied by ones (where a SciPy moved the kernel): the same sums.
+WAYS = [(scatter._add_column, True), (scatter._add_column, False), (None, False)]
+assert WAYS[0][0] is not None  # this SciPy has the kernel: the way the service takes
+assert scatter._FACTOR_IN_KERNEL  # and it rounds each product (x86-64 wheels)
 
 
-@pytest.fixture(params=WAYS, ids=["kernel per column", "one matrix"])
+@pytest.fixture(params=WAYS, ids=["factor in the kernel", "factor multiplied first", "matrix"])
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scatter, "_add_column", request.param)
+    kernel, factor_in_kernel = request.param
+    monkeypatch.setattr(scatter, "_add_column", kernel)
+    monkeypatch.setattr(scatter, "_FACTOR_IN_KERNEL", factor_in_kernel)
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)
@@ -48,9 +54,10 @@ def test_sums_column_by_column_to_the_last_bit(
     expected = np.zeros(300, dtype=np.float64)
     for (at, values), factor in zip(given_columns, factors, strict=True):
         expected[at] += factor if values is None else values * factor
-    for kernel in WAYS:
+    for kernel, factor_in_kernel in WAYS:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(scatter, "_add_column", kernel)
+            patch.setattr(scatter, "_FACTOR_IN_KERNEL", factor_in_kernel)
             assert np.array_equal(scatter.summed(given_columns, factors, 300), expected)
             wide = [(at.astype(np.int64), values) for at, values in given_columns]
             assert np.array_equal(scatter.summed(wide, factors, 300), expected)
@@ -100,3 +107,25 @@ def test_values_read_with_a_stride_sum_as_their_copy(way: None) -> None:
     values = np.linspace(0.1, 4.0, 60)[::3]
     copied = scatter.summed([(at.copy(), values.copy())], [0.7], 40)
     assert np.array_equal(scatter.summed([(at, values)], [0.7], 40), copied)
+
+
+def _fused(n_row, n_col, starts, rows, values, factors, sums):  # type: ignore[no-untyped-def]
+    """A kernel that fuses: each product added to the sum exact, rounded once (as a processor's
+    fused multiply-add)."""
+    for column in range(n_col):
+        for at in range(starts[column], starts[column + 1]):
+            exact = Fraction(values[at]) * Fraction(factors[column]) + Fraction(sums[rows[at]])
+            sums[rows[at]] = float(exact)
+
+
+def test_a_kernel_that_fuses_gets_the_factors_multiplied_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the kernel fuses the multiplication into the addition, its sums would differ in
+    the last bit from NumPy's products added: the probe tells, and the factors are then
+    multiplied in first."""
+    assert scatter._rounds_products()
+    monkeypatch.setattr(scatter, "_add_column", _fused)
+    assert not scatter._rounds_products()
+    monkeypatch.setattr(scatter, "_add_column", None)
+    assert not scatter._rounds_products()

@@ -237,12 +237,12 @@ def test_rows_held_by_both_are_those_of_intersect1d(
     size: int, first_share: float, second_share: float, seed: int
 ) -> None:
     """Searched for (either way) or read against a mask, whichever the sizes choose, the rows
-    in both postings are NumPy's intersection, and where they are in the second is right."""
+    in both postings are NumPy's intersection, and where they are in each is right."""
     rng = np.random.default_rng(seed)
     first = np.flatnonzero(rng.random(size) < first_share).astype(np.int64)
     second = np.flatnonzero(rng.random(size) < second_share).astype(np.int64)
     expected = np.intersect1d(first, second, assume_unique=True)
     for one, other in ((first, second), (second, first)):
-        kept, where = held_by_both(one, other, size)
-        assert np.array_equal(one[kept], expected)
-        assert np.array_equal(other[where], expected)
+        in_one, in_other = held_by_both(one, other, size)
+        assert np.array_equal(one[in_one], expected)
+        assert np.array_equal(other[in_other], expected)

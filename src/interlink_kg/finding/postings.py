@@ -195,15 +195,19 @@ def scored(layers: Sequence[Layer], count: int, total: float) -> list[Found]:
     out = []
     for layer in layers:
         common = layer.words[0][0]
-        where = [np.arange(len(common))]  # per word, where each row of ``common`` is in its rows
+        # Per word, where each row of ``common`` is in its rows (the first word's: all of them,
+        # in order, until a second word leaves some out).
+        where: list[npt.NDArray[np.intp]] = []
         for rows, _ in layer.words[1:]:
-            kept, found = held_by_both(common, rows, len(layer.lengths))
-            where = [at[kept] for at in where] + [found]
-            common = common[kept]
+            in_common, in_rows = held_by_both(common, rows, len(layer.lengths))
+            where = [at.take(in_common) for at in where] if where else [in_common]
+            where.append(in_rows)
+            common = common.take(in_common)
+        where = where or [np.arange(len(common))]
         if layer.removed is not None:
-            live = ~layer.removed[common]
-            where = [at[live] for at in where]
-            common = common[live]
+            live = np.flatnonzero(~layer.removed[common])
+            where = [at.take(live) for at in where]
+            common = common.take(live)
         scores = np.zeros(len(common), dtype=np.float64)
         norms = norm(layer.lengths[common], average)
         for n, (_, frequency) in enumerate(layer.words):  # in the query's order, as FTS5
@@ -217,29 +221,29 @@ SEARCHED_UNDER = 1 / 64  # the share of the table under which the fewer rows are
 
 def held_by_both(
     first: Rows, second: Rows, size: int
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
-    """For each of the rows ``first`` (sorted, distinct, below ``size``), whether ``second``
-    (the same) holds it; and where in ``second`` those it holds are. The fewer rows are
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The rows both ``first`` and ``second`` hold (each sorted, distinct, below ``size``),
+    ascending, as their places in ``first`` and their places in ``second``. The fewer rows are
     searched for in the others when they are few; else the others are read into a mask and a
-    table of their places (at 1M rows, two postings of 130k: 1.8 ms, where NumPy's
-    ``intersect1d`` sorted both together in 2.3 ms, ``bench/pruning_bench.py``, and a binary
-    search per row and word then found each word's occurrences).
+    table of their places. The places are taken once, not each array cut by a mask of all its
+    rows (on the 1M search layer, a two-word search's rows and scores: 4.3 against 2.5 ms,
+    ``bench/RESULTS.md``, twenty-third session; NumPy's ``intersect1d`` sorts both together,
+    ``bench/pruning_bench.py``).
     """
     nowhere = np.zeros(0, dtype=np.intp)
     if len(first) == 0 or len(second) == 0:
-        return np.zeros(len(first), dtype=np.bool_), nowhere
+        return nowhere, nowhere
     if len(second) < len(first) and len(second) < SEARCHED_UNDER * size:
         found, places = located(first, second)
-        kept = np.zeros(len(first), dtype=np.bool_)
-        kept[places] = True
-        return kept, np.flatnonzero(found)
+        return places, np.flatnonzero(found)
     if len(first) < SEARCHED_UNDER * size:
-        return located(second, first)
+        found, places = located(second, first)
+        return np.flatnonzero(found), places
     holds = np.zeros(size, dtype=np.bool_)
     holds[second] = True
-    kept = holds[first]
+    in_first = np.flatnonzero(holds[first])
     # Read only where ``holds`` is set; four bytes a place: half the memory written at random
     # (bench/RESULTS.md, twenty-second session).
     place = np.empty(size, dtype=np.int32 if len(second) < 2**31 else np.intp)
     place[second] = np.arange(len(second), dtype=place.dtype)
-    return kept, place[first[kept]].astype(np.intp)
+    return in_first, place.take(first.take(in_first)).astype(np.intp)

@@ -14,8 +14,12 @@ an INTERLINKER's 2M postings, nearly as long as summing them in a profile; 12.72
 11.37 ms for the whole, ``bench/pruning_bench.py``). The
 kernel is SciPy's private name; where a SciPy moved it, the one matrix is multiplied, as
 before. The sums are those of adding the postings one after the other, to the last bit: the
-values are multiplied by their factors in NumPy, as before; the kernel multiplies them by 1.0,
-which is exact, and adds them column by column from zero.
+kernel adds them column by column from zero, each value times its column's factor. Where the
+kernel rounds each product before adding it, as NumPy's multiplication does (asked of it at
+import: a processor's fused multiply-add would round once), the factor is handed to it;
+elsewhere the values are multiplied by their factors in NumPy first and the kernel multiplies
+them by 1.0, which is exact (a copy of the values less: an INTERLINKER's word matches at 1M,
+8.7 against 10.9 ms, ``bench/RESULTS.md``, twenty-third session).
 """
 
 from __future__ import annotations
@@ -31,6 +35,27 @@ try:  # SciPy's kernel of a sparse matrix times a vector, adding into an array i
 except ImportError:  # pragma: no cover - a SciPy that moved it: the product of one matrix
     _add_column = None
 _ONE = np.ones(1, dtype=np.float64)
+
+
+def _rounds_products() -> bool:
+    """Whether the kernel rounds each product before adding it, as NumPy's multiplication and
+    then addition do (no fused multiply-add, which a compiler may use on some processors):
+    then a column's factor is handed to the kernel, not multiplied into a copy of its values.
+    Asked of the kernel itself: (1 + 2**-27) squared is 1 + 2**-26 + 2**-54, whose rounding
+    drops the last term; less 1 + 2**-26, a rounded product leaves 0, a fused one 2**-54."""
+    if _add_column is None:
+        return False
+    many = 64  # more than any unrolling of the kernel's loop
+    near = 1.0 + 2.0**-27
+    sums = np.full(many, -(1.0 + 2.0**-26), dtype=np.float64)
+    at = np.arange(many, dtype=np.int32)
+    values = np.full(many, near, dtype=np.float64)
+    bounds = np.array([0, many], dtype=np.int32)
+    _add_column(many, 1, bounds, at, values, np.array([near]), sums)
+    return bool(np.all(sums == 0.0))
+
+
+_FACTOR_IN_KERNEL = _rounds_products()
 
 Positions = npt.NDArray[np.int32]
 Values = npt.NDArray[np.float64]
@@ -55,13 +80,18 @@ def summed(
     _check(columns, size)
     sums = np.zeros(size, dtype=np.float64)
     for (at, values), factor in zip(columns, factors, strict=True):
+        by = _ONE
         if values is None:
             data = np.full(len(at), factor, dtype=np.float64)
+        elif factor == 1.0:
+            data = np.ascontiguousarray(values)
+        elif _FACTOR_IN_KERNEL:  # multiplied as it is added: no copy of the values
+            data, by = np.ascontiguousarray(values), np.array([factor], dtype=np.float64)
         else:
-            data = np.ascontiguousarray(values if factor == 1.0 else values * factor)
+            data = values * factor
         at = np.ascontiguousarray(at)
         bounds = np.array([0, len(at)], dtype=at.dtype)
-        _add_column(size, 1, bounds, at, data, _ONE, sums)
+        _add_column(size, 1, bounds, at, data, by, sums)
     return sums
 
 
