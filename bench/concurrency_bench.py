@@ -16,7 +16,8 @@ With ``--remote``, the same levels again on a remote store as deployed for sever
 and ready once every worker has precomputed its recommendations. All of it shares this
 machine's cores: the clients, the API's workers and the SPARQL server.
 
-Run: ``python bench/concurrency_bench.py [--size N] [--seconds S] [--remote [--workers N ...]]``
+Run: ``python bench/concurrency_bench.py [--size N] [--seconds S] [--remote [--workers N ...]]
+[--remote-only]``
 (loopback only; each level runs S seconds, 20 by default; about 3 minutes in all at 10k, 9
 with ``--remote``).
 """
@@ -157,15 +158,29 @@ def main() -> None:
         help="also on an oxigraph serve (RocksDB) behind gunicorn, with each of --workers",
     )
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--remote-only",
+        action="store_true",
+        help="the remote store only (at 1M the embedded server and the remote workers do not "
+        "fit in memory at once, and the embedded levels were measured on their own)",
+    )
     args = parser.parse_args()
+    args.remote = args.remote or args.remote_only
     with scratch_folder("ilk-concurrency-") as folder:
         _run(args, folder)
 
 
 def _run(args: argparse.Namespace, folder: Path) -> None:
+    mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
+    if not args.remote_only:
+        _embedded(args, folder, mix)
+    if args.remote:
+        _remote(args, folder, mix)
+
+
+def _embedded(args: argparse.Namespace, folder: Path, mix: str) -> None:
     store_url = f"oxigraph:{folder / 'store'}"
     tasks, ids = synthetic.load_for_clients(store_url, args.size)
-    mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
     with serving(store_url, synthetic.BASE, folder / "serve.log", ready_within(args.size)) as base:
         embedded = _levels(base, args.seconds, tasks, ids)
     print(
@@ -173,8 +188,6 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
         f"embedded store, server threads: default (8), {mix}\n"
     )
     _table(embedded)
-    if args.remote:
-        _remote(args, folder, mix)
 
 
 def _remote(args: argparse.Namespace, folder: Path, mix: str) -> None:
