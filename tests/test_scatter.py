@@ -127,5 +127,14 @@ def test_a_kernel_that_fuses_gets_the_factors_multiplied_first(
     assert scatter._rounds_products()
     monkeypatch.setattr(scatter, "_add_column", _fused)
     assert not scatter._rounds_products()
+    near = 1.0 + 2.0**-27  # near squared, rounded, is 1 + 2**-26; fused, 2**-54 is kept
+    columns = [
+        (np.array([0], dtype=np.int32), np.array([-(1.0 + 2.0**-26)])),
+        (np.array([0], dtype=np.int32), np.array([near])),
+    ]
+    monkeypatch.setattr(scatter, "_FACTOR_IN_KERNEL", True)
+    assert scatter.summed(columns, [1.0, near], 1)[0] == 2.0**-54  # what the probe averts
+    monkeypatch.setattr(scatter, "_FACTOR_IN_KERNEL", scatter._rounds_products())
+    assert scatter.summed(columns, [1.0, near], 1)[0] == 0.0  # as NumPy's products added
     monkeypatch.setattr(scatter, "_add_column", None)
     assert not scatter._rounds_products()

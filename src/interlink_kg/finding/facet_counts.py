@@ -5,7 +5,7 @@ bytes (eight values a byte: 13 bytes for the synthetic catalogue's eight facets,
 padding; one read of memory per hit). Counting hits copies their rows whole (``take``) and
 counts, in one ``bincount``, how many hits have each of the 256 patterns in each byte; a table
 of the bits of each pattern then turns those into counts per value. No pass per value (a
-``count_nonzero`` per value read each hit's row once per value: 3.25 against 1.47 ms for 22k
+``count_nonzero`` per value read each hit's row once per value: 3.10 against 0.86 ms for 22k
 hits at 1M INTERLINKERs, ``bench/facet_bench.py``), no read of each facet's arrays at every
 hit (each missed the processor's cache). A facet of more than :data:`MAX_VALUES` values keeps
 each position's values in CSR form instead. Pure NumPy.
@@ -92,8 +92,9 @@ class FacetCounts:
         width = len(self._shift)
         tally = np.zeros(256 * width, dtype=np.int64)
         for start in range(0, len(positions), CHUNK):
-            # ``take`` copies each row at once; indexing (``rows[at]``) went byte by byte: at
-            # 1M INTERLINKERs, 14,000 hits, 2.6 against 0.7 ms (bench/facet_bench.py).
+            # ``take`` copies each row at once; indexing (``rows[at]``) went byte by byte: the
+            # whole count of 22k hits at 1M INTERLINKERs, 0.86 against 1.72 ms
+            # (bench/facet_bench.py, bench/RESULTS.md twenty-third session).
             rows = np.take(self._rows, positions[start : start + CHUNK], axis=0)
             patterns = rows[:, :width].astype(np.intp)
             patterns += self._shift
