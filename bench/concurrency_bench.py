@@ -165,7 +165,6 @@ def main() -> None:
         "fit in memory at once, and the embedded levels were measured on their own)",
     )
     args = parser.parse_args()
-    args.remote = args.remote or args.remote_only
     with scratch_folder("ilk-concurrency-") as folder:
         _run(args, folder)
 
@@ -174,7 +173,7 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     mix = "requests: recommendation (on demand) / search / page by key / one INTERLINKER"
     if not args.remote_only:
         _embedded(args, folder, mix)
-    if args.remote:
+    if args.remote or args.remote_only:
         _remote(args, folder, mix)
 
 
