@@ -3,11 +3,13 @@ shape of a live server. (Tests import this module, never ``conftest``.)"""
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,6 +46,20 @@ class LiveServer:
     url: str  # ends with "/", also the app's base IRI
     app: Flask
     store: Store
+
+
+@contextmanager
+def loopback_http(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[int]:
+    """A threaded HTTP server on a free loopback port answering with ``handler`` (a test's
+    fake SPARQL server); yields its port, stops it at the end."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def status_of(url: str, accept: str = "*/*") -> int:

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
+from support import loopback_http
 
 from interlink_kg.errors import StoreError
 from interlink_kg.rdf.formats import TURTLE
@@ -80,14 +81,8 @@ class _LikeVirtuoso(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def like_virtuoso() -> Iterator[tuple[str, type[_LikeVirtuoso]]]:
     handler = type("LikeVirtuoso", (_LikeVirtuoso,), {"asked": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    try:
+    with loopback_http(handler) as port:
         yield f"http://127.0.0.1:{port}/?query=sparql&update=sparql&union=", handler
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_graphs_are_listed_from_their_triples_where_an_empty_group_is_not_matched(

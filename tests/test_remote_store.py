@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
-from support import BASE, SparqlServer
+from support import BASE, SparqlServer, loopback_http
 
 from interlink_kg.curation.loading import load_bundled
 from interlink_kg.errors import ConfigurationError, StoreError, StoreUnavailableError
@@ -324,14 +324,8 @@ class _Trickling(http.server.BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def _trickling(chunk: int, every: float, size: int) -> Iterator[int]:
     handler = type("Trickle", (_Trickling,), {"CHUNK": chunk, "EVERY": every, "SIZE": size})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_http(handler) as port:
+        yield port
 
 
 def test_a_server_trickling_its_answer_is_unavailable_once_too_slow() -> None:
@@ -557,12 +551,8 @@ def recorder() -> Iterator[tuple[int, type[_Recorder]]]:
             "promised": None,
         },
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], handler
-    server.shutdown()
-    server.server_close()
+    with loopback_http(handler) as port:
+        yield port, handler
 
 
 def test_a_union_read_posts_the_query_itself_and_a_named_read_a_form(

@@ -4,9 +4,11 @@ The default layout is Oxigraph server's: under one root, ``query`` (SPARQL Query
 (SPARQL Update). Other servers name their endpoints differently (Apache Jena Fuseki:
 ``/ds/query``, ``/ds/update``; Virtuoso: ``/sparql`` for both): each endpoint can be given on
 its own (:class:`Endpoints`). The tests run on Oxigraph and Virtuoso 7, whose departures from
-the standard the store takes in forms every server reads (decision 0023). Only
-the SPARQL 1.1 Protocol is spoken: whole graphs are read with ``CONSTRUCT ... GRAPH``, so a
-wrong endpoint is an error, never an empty graph.
+the standard the store takes in forms every server reads (decision 0023). Reads
+speak the SPARQL 1.1 Protocol: whole graphs are read with ``CONSTRUCT ... GRAPH``, so a
+wrong endpoint is an error, never an empty graph. On Oxigraph's layout a copy of every data
+graph (the public endpoint's snapshot) is one ``GET`` of its graph store as N-Quads, kept to the
+data graphs as it arrives (:attr:`Endpoints.dump`); bulk loads are posted there too.
 
 The contract is the embedded store's (:mod:`interlink_kg.store.base`):
 - **all or nothing**: every payload is parsed here first (a syntax error stops everything before
@@ -127,6 +129,10 @@ def _graph_values(names: Sequence[str]) -> str:
     return "VALUES ?g { " + " ".join(_iri(name) for name in names) + " }"
 
 
+def _is_data_graph(name: str) -> bool:
+    return not name.startswith(INTERNAL_PREFIX)
+
+
 def _checked_token(token: str | None) -> str | None:
     """A bearer token as it may go into a header (no spaces around, no control characters)."""
     if token is None:
@@ -224,7 +230,7 @@ class RemoteStore:
         return remote_graphs.store_graphs(found)
 
     def data_graphs(self) -> list[str]:
-        return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
+        return sorted(filter(_is_data_graph, self._named()))
 
     def replace_graphs(
         self,
@@ -417,8 +423,16 @@ class RemoteStore:
             self._write_quads(out, graphs)
 
     def _write_quads(self, out: IO[bytes], graphs: Sequence[str] | None) -> None:
-        """A few thousand graphs per query (a catalogue has two graphs per INTERLINKER: one
-        query per graph made a snapshot at 100k INTERLINKERs take 200,000 round trips)."""
+        """Every data graph from the server's dump where it has one (one answer, read as the
+        server saw it at one moment), else a few thousand graphs per query (a catalogue has
+        two graphs per INTERLINKER: one query per graph made a snapshot at 100k INTERLINKERs
+        take 200,000 round trips)."""
+        if graphs is None and self.endpoints.dump is not None:
+            with self._http.answer(
+                "GET", self.endpoints.dump, accept=answers.NQUADS, whole=True
+            ) as (stream, media_type):
+                answers.copy_named_quads(stream, media_type, out, _is_data_graph)
+            return
         names = self.data_graphs() if graphs is None else list(graphs)
         for number, batch in enumerate(_batches(names)):
             query = _QUADS_OF_GRAPHS.format(values=_graph_values(batch))

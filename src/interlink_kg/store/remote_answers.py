@@ -23,6 +23,7 @@ from interlink_kg.store.base import Row, row_keeper
 from interlink_kg.store.replaced_stream import ReplacedStream
 
 NTRIPLES = "application/n-triples"
+NQUADS = "application/n-quads"
 QUAD_VARIABLES = ("s", "p", "o", "g")  # the solutions copy_as_quads reads
 
 
@@ -169,6 +170,33 @@ def copy_as_quads(stream: IO[bytes], media_type: str, out: IO[bytes], scope: str
     except TypeError as exc:  # _solutions has let go of its parser by now
         raise StoreError(f"the SPARQL server sent solutions that are not quads ({exc})") from None
     out.write("".join(lines).encode("utf-8"))
+
+
+def copy_named_quads(
+    stream: IO[bytes], media_type: str, out: IO[bytes], keep: Callable[[str], bool]
+) -> None:
+    """A dataset in N-Quads (a whole store's dump) copied to ``out`` as N-Quads, only the
+    quads of the named graphs whose names ``keep`` accepts (the default graph's are left out).
+    pyoxigraph parses and writes; each quad is handed over once, and each graph name judged
+    once however many quads it has (the memory it takes does not grow with the answer, only
+    with the number of graphs). One answer: its blank nodes' labels are kept as they are."""
+    if media_type != NQUADS:
+        raise StoreError(f"the SPARQL server sent a dataset as {media_type or 'nothing named'}")
+    judged: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, bool] = {}
+
+    def kept(quad: ox.Quad) -> bool:
+        graph = quad.graph_name
+        found = judged.get(graph)
+        if found is None:
+            found = judged[graph] = graph.__class__ is ox.NamedNode and keep(graph.value)
+        return found
+
+    # (an RDF parser may be freed on any thread, unlike a results parser)
+    try:
+        quads = ox.parse(stream, format=ox.RdfFormat.N_QUADS)
+        ox.serialize(filter(kept, quads), out, format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise StoreError(f"the SPARQL server sent a dataset that is not N-Quads ({exc})") from None
 
 
 _SUBJECTS = (ox.NamedNode, ox.BlankNode)

@@ -22,6 +22,9 @@ class Endpoints:
     # Where N-Quads are posted for a bulk load that skips the server's transaction (Oxigraph:
     # its graph store's ``no_transaction`` mode, its bulk loader); None: ``INSERT DATA``.
     bulk: str | None = None
+    # Where the whole dataset is read as N-Quads in one answer (Oxigraph: its graph store,
+    # asked for N-Quads without a graph); None: graph by graph, a few thousand per query.
+    dump: str | None = None
 
     @classmethod
     def under(cls, root: str) -> Endpoints:
@@ -29,7 +32,11 @@ class Endpoints:
         ``.../store``)."""
         root = root if root.endswith("/") else root + "/"
         return cls(
-            root + "query", root + "update", "union-default-graph", root + "store?no_transaction"
+            root + "query",
+            root + "update",
+            "union-default-graph",
+            root + "store?no_transaction",
+            root + "store",
         )
 
 
@@ -84,6 +91,7 @@ def parse(rest: str) -> Found:
         root + layout["update"] if "update" in layout else default.update,
         (layout["union"] or None) if "union" in layout else default.union_parameter,
         default.bulk if oxigraph else None,  # another server: standard SPARQL Update
+        default.dump if oxigraph else None,  # and its data read with SPARQL queries
     )
     shown = "sparql+" + root + (f"?{parts.query}" if parts.query else "")
     return Found(

@@ -53,15 +53,15 @@ _LOG = logging.getLogger(__name__)
 
 
 class _Capped(io.RawIOBase):
-    """An answer's body as a binary stream, at most ``limit`` bytes; a break in the transfer,
-    or a body slower than :data:`MIN_BYTES_PER_SECOND` on average once ``grace`` seconds have
-    passed (None: no such rule), is the store being unavailable."""
+    """An answer's body as a binary stream, at most ``limit`` bytes (None: any size); a break
+    in the transfer, or a body slower than :data:`MIN_BYTES_PER_SECOND` on average once
+    ``grace`` seconds have passed (None: no such rule), is the store being unavailable."""
 
     def __init__(
         self,
         response: urllib3.BaseHTTPResponse,
         store: str,
-        limit: int,
+        limit: int | None,
         grace: float | None,
     ) -> None:
         self._response = response
@@ -87,7 +87,7 @@ class _Capped(io.RawIOBase):
         count = len(data)
         buffer[:count] = data
         self.size += count
-        if self.size > self._limit:
+        if self._limit is not None and self.size > self._limit:
             raise StoreError(f"the store sent more than {self._limit} bytes")
         if self._grace is not None and count:  # the end of an answer whole is never late
             taken = time.monotonic() - self._started
@@ -137,17 +137,19 @@ class StoreHttp:
         content_type: str | None = None,
         accept: str | None = None,
         timeout: urllib3.Timeout | None = None,
+        whole: bool = False,
     ) -> Iterator[tuple[io.BufferedReader, str]]:
         """The body of a 2xx answer as a stream, with its media type (else the matching
         error). Read it inside the ``with``: the connection goes back to the pool after, or
-        is closed if the body was not read to its end."""
+        is closed if the body was not read to its end. ``whole``: no cap on its size,
+        for a whole store's dump written to a file as it arrives (the rate rule holds)."""
         response = self._send(method, url, body, content_type, accept, timeout)
         media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         grace = (timeout or self._timeout).read_timeout
         capped = _Capped(
             response,
             self._store,
-            self._limit,
+            None if whole else self._limit,
             grace if isinstance(grace, (int, float)) else None,
         )
         finished = False
