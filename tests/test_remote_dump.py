@@ -28,13 +28,14 @@ from interlink_kg.web.app import close_app, create_app
 NQUADS = "application/n-quads"
 INTERNAL = INTERNAL_PREFIX
 QUADS_HEAD = b"?s\t?p\t?o\t?g\n"
-DUMP = (
+DUMP = (  # a graph's quads need not come together
     '<urn:s> <urn:p> "in the default graph" .\n'
-    f'<urn:s> <urn:p> "a setting" <{INTERNAL_PREFIX}state/meta> .\n'
     '<urn:a> <urn:p> "Ærø"@da <urn:g:one> .\n'
+    f'<urn:s> <urn:p> "a setting" <{INTERNAL_PREFIX}state/meta> .\n'
     "_:n1 <urn:p> <urn:a> <urn:g:one> .\n"
-    "<urn:a> <urn:q> _:n1 <urn:g:one> .\n"
     '<urn:b> <urn:p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:g:two> .\n'
+    "<urn:a> <urn:q> _:n1 <urn:g:one> .\n"
+    '<urn:t> <urn:p> "in the default graph again" .\n'
 ).encode()
 
 

@@ -177,19 +177,22 @@ def copy_named_quads(
 ) -> None:
     """A dataset in N-Quads (a whole store's dump) copied to ``out`` as N-Quads, only the
     quads of the named graphs whose names ``keep`` accepts (the default graph's are left out).
-    pyoxigraph parses and writes; each quad is handed over once, and each graph name judged
-    once however many quads it has (the memory it takes does not grow with the answer, only
-    with the number of graphs). One answer: its blank nodes' labels are kept as they are."""
+    pyoxigraph parses and writes, and the memory it takes does not grow with the answer; each
+    quad is handed over once, and a graph is judged once for each run of its quads (a dump
+    gives each graph's quads together). One answer: its blank nodes' labels are kept as they
+    are."""
     if media_type != NQUADS:
         raise StoreError(f"the SPARQL server sent a dataset as {media_type or 'nothing named'}")
-    judged: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, bool] = {}
+    judged: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None
+    judged_kept = False
 
     def kept(quad: ox.Quad) -> bool:
+        nonlocal judged, judged_kept
         graph = quad.graph_name
-        found = judged.get(graph)
-        if found is None:
-            found = judged[graph] = graph.__class__ is ox.NamedNode and keep(graph.value)
-        return found
+        if graph != judged:
+            judged = graph
+            judged_kept = graph.__class__ is ox.NamedNode and keep(graph.value)
+        return judged_kept
 
     # (an RDF parser may be freed on any thread, unlike a results parser)
     try:
