@@ -602,8 +602,9 @@ def test_quads_written_to_a_file_are_those_dumped(store: Store, tmp_path: Path) 
 def test_many_graphs_are_copied_whole_in_batches(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A server is read a few graphs per query (here 2, of 7): every quad of every graph, each
-    in its own graph, its blank node kept, and no internal graph."""
+    """A server is read by its dump (Oxigraph's layout) or a few graphs per query (here 2, of
+    7): every quad of every graph, each in its own graph, its blank node kept, and no internal
+    graph."""
     monkeypatch.setattr(remote, "GRAPH_BATCH", 2)
     graphs = {f"urn:x:g{i}": ttl(f'<s{i}> <p> "{i}" . _:b{i} <p> {i} .') for i in range(7)}
     store.replace_graphs(graphs)
