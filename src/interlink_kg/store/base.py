@@ -24,6 +24,12 @@ INTERNAL_PREFIX = "urn:interlink-kg:"
 # A graph that never exists: the default graph of a query over an empty list of graphs.
 EMPTY_GRAPH = f"{INTERNAL_PREFIX}empty"
 
+
+def is_data_graph(name: str) -> bool:
+    """Whether a named graph holds data (not one of the store's internal graphs)."""
+    return not name.startswith(INTERNAL_PREFIX)
+
+
 Row = dict[str, Node]
 
 

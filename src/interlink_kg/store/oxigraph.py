@@ -24,12 +24,12 @@ from interlink_kg.rdf.parse import graph_of, solution_row
 from interlink_kg.store import rebuild, updates
 from interlink_kg.store.base import (
     EMPTY_GRAPH,
-    INTERNAL_PREFIX,
     GraphPayload,
     Guard,
     Row,
     Store,
     description_query,
+    is_data_graph,
     value_rows,
 )
 from interlink_kg.store.folder_lock import FolderLock, in_use
@@ -134,7 +134,7 @@ class OxigraphStore:
         return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
 
     def data_graphs(self) -> list[str]:
-        return sorted(g for g in self._named() if not g.startswith(INTERNAL_PREFIX))
+        return sorted(filter(is_data_graph, self._named()))
 
     def replace_graphs(
         self,

@@ -70,6 +70,7 @@ from interlink_kg.store.base import (
     Guard,
     Row,
     description_query,
+    is_data_graph,
 )
 from interlink_kg.store.recent import RecentAnswers
 from interlink_kg.store.remote_endpoints import Endpoints
@@ -127,10 +128,6 @@ def _batches(names: Sequence[str]) -> Iterator[Sequence[str]]:
 def _graph_values(names: Sequence[str]) -> str:
     """``VALUES ?g { ... }`` of checked graph names."""
     return "VALUES ?g { " + " ".join(_iri(name) for name in names) + " }"
-
-
-def _is_data_graph(name: str) -> bool:
-    return not name.startswith(INTERNAL_PREFIX)
 
 
 def _checked_token(token: str | None) -> str | None:
@@ -230,7 +227,7 @@ class RemoteStore:
         return remote_graphs.store_graphs(found)
 
     def data_graphs(self) -> list[str]:
-        return sorted(filter(_is_data_graph, self._named()))
+        return sorted(filter(is_data_graph, self._named()))
 
     def replace_graphs(
         self,
@@ -431,7 +428,7 @@ class RemoteStore:
             with self._http.answer(
                 "GET", self.endpoints.dump, accept=answers.NQUADS, whole=True
             ) as (stream, media_type):
-                answers.copy_named_quads(stream, media_type, out, _is_data_graph)
+                answers.copy_named_quads(stream, media_type, out, is_data_graph)
             return
         names = self.data_graphs() if graphs is None else list(graphs)
         for number, batch in enumerate(_batches(names)):
